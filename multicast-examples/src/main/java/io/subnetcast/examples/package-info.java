@@ -1,0 +1,4 @@
+/**
+ * The {@code subnetcast} command: a standalone tool and an example of embedding the library.
+ */
+package io.subnetcast.examples;
