@@ -32,7 +32,7 @@ public final class BlockLayout {
             throw new IllegalArgumentException("block size must be between " + MIN_BLOCK_SIZE + " and "
                     + MAX_BLOCK_SIZE + " bytes: " + blockSize);
         }
-        long count = (length + blockSize - 1) / blockSize;
+        long count = length / blockSize + (length % blockSize == 0 ? 0 : 1);
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("package of " + length + " bytes needs too many blocks of "
                     + blockSize + " bytes");

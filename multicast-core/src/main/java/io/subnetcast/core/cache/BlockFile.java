@@ -1,0 +1,623 @@
+package io.subnetcast.core.cache;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's entry in the {@link BlockCache}: a sparse content file and the journal of its verified
+ * blocks.
+ *
+ * <p>Bytes may be written anywhere, in any order, by any thread ({@link #write(long, ByteBuffer)}
+ * is a positional write); a block becomes present only through {@link #commitBlock(int)}, which
+ * reads the block back, hashes it, checks it against the block's expected SHA-256 when one is
+ * known, and journals it. Present blocks are what survives a crash: when the entry is opened
+ * again each of them is hashed once more, and one that no longer matches (a torn write) is
+ * dropped and must be fetched again.
+ *
+ * <p>Metadata is held in memory (one bit and 32 bytes of hash per block); content never is.
+ */
+public final class BlockFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
+    static final String CONTENT = "content";
+    static final String JOURNAL = "journal";
+    static final String LOCK = "lock";
+
+    private final String taskId;
+    private final Path directory;
+    private final BlockLayout layout;
+    private final String identity;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final BlockBitmap present;
+    private final byte[] presentHashes;
+    private final BlockBitmap expectedKnown;
+    private byte[] expectedHashes;
+    private final MessageDigest digest = BlockHashes.newSha256();
+    private FileChannel content;
+    private BlockJournal journal;
+    private Path contentPath;
+    private ByteBuffer scratch;
+    private long bytesHeld;
+    private int droppedOnOpen;
+    private boolean published;
+    private boolean closed;
+
+    private BlockFile(String taskId, Path directory, BlockLayout layout, String identity,
+                      FileChannel lockChannel, FileLock lock) {
+        this.taskId = taskId;
+        this.directory = directory;
+        this.layout = layout;
+        this.identity = identity;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.present = new BlockBitmap(layout.blockCount());
+        this.presentHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
+        this.expectedKnown = new BlockBitmap(layout.blockCount());
+        this.contentPath = directory.resolve(CONTENT);
+    }
+
+    /**
+     * Opens or creates the entry in {@code directory}, which the caller has validated. Holds an
+     * exclusive lock on it until closed, so two processes never write the same entry.
+     */
+    static BlockFile open(String taskId, Path directory, BlockLayout layout, String identity) throws IOException {
+        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("the cache entry for task '" + taskId + "' in " + directory
+                    + " is in use by another engine or process");
+        }
+        BlockFile file = new BlockFile(taskId, directory, layout, identity, lockChannel, lock);
+        try {
+            file.load();
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.closeQuietly();
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        Path journalPath = directory.resolve(JOURNAL);
+        BlockJournal.Header header = new BlockJournal.Header(layout.length(), layout.blockSize(), identity);
+        if (Files.exists(journalPath) && Files.exists(contentPath)) {
+            journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), this::replayRecord);
+            if (journal == null) {
+                LOG.info("task {}: cached content describes another version; starting afresh", taskId);
+            }
+        }
+        if (journal == null) {
+            clearState();
+            Files.deleteIfExists(contentPath);
+            journal = BlockJournal.create(journalPath, header);
+        }
+        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (content.size() > layout.length()) {
+            content.truncate(layout.length());
+        }
+        reverifyPresentBlocks();
+        if (journal.records() > 2 * layout.blockCount() + 64) {
+            compactJournal(journalPath, header);
+        }
+    }
+
+    private void replayRecord(byte type, int index, byte[] sha256) {
+        switch (type) {
+            case BlockJournal.PRESENT -> {
+                present.set(index);
+                System.arraycopy(sha256, 0, presentHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
+            }
+            case BlockJournal.EXPECTED -> rememberExpected(index, sha256);
+            case BlockJournal.DROPPED -> present.clear(index);
+            default -> throw new IllegalStateException("journal type " + type);
+        }
+    }
+
+    /** A journalled block whose bytes no longer hash as recorded was torn by a crash: drop it. */
+    private void reverifyPresentBlocks() throws IOException {
+        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+        for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
+            hashBlock(index, sha);
+            int at = index * BlockHashes.SHA256_LENGTH;
+            boolean matchesRecord = BlockHashes.equalsAt(sha, presentHashes, at);
+            boolean matchesExpected = !expectedKnown.get(index) || BlockHashes.equalsAt(sha, expectedHashes, at);
+            if (matchesRecord && matchesExpected) {
+                bytesHeld += layout.lengthOf(index);
+            } else {
+                present.clear(index);
+                journal.append(BlockJournal.DROPPED, index, null, 0);
+                droppedOnOpen++;
+            }
+        }
+        if (droppedOnOpen > 0) {
+            LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
+                    taskId, droppedOnOpen);
+        }
+    }
+
+    private void compactJournal(Path journalPath, BlockJournal.Header header) throws IOException {
+        Path temporary = directory.resolve(JOURNAL + ".compact");
+        try (BlockJournal compacted = BlockJournal.create(temporary, header)) {
+            for (int index = expectedKnown.nextSet(0); index >= 0; index = expectedKnown.nextSet(index + 1)) {
+                compacted.append(BlockJournal.EXPECTED, index, expectedHashes, index * BlockHashes.SHA256_LENGTH);
+            }
+            for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
+                compacted.append(BlockJournal.PRESENT, index, presentHashes, index * BlockHashes.SHA256_LENGTH);
+            }
+            compacted.force();
+        }
+        journal.close();
+        Files.move(temporary, journalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), (t, i, s) -> { });
+        if (journal == null) {
+            throw new IOException("compacted journal of task '" + taskId + "' cannot be read back");
+        }
+    }
+
+    private void clearState() {
+        present.clearAll();
+        expectedKnown.clearAll();
+        Arrays.fill(presentHashes, (byte) 0);
+        expectedHashes = null;
+        bytesHeld = 0;
+    }
+
+    /** @return the task this entry belongs to */
+    public String taskId() {
+        return taskId;
+    }
+
+    /** @return how the package is cut into blocks */
+    public BlockLayout layout() {
+        return layout;
+    }
+
+    /** @return the opaque string naming the content version (an ETag, a package hash) */
+    public String identity() {
+        return identity;
+    }
+
+    /** @return where the content is: in the cache, or its final place once published */
+    public synchronized Path contentPath() {
+        return contentPath;
+    }
+
+    /** @return how many blocks failed re-verification when this entry was opened */
+    public int droppedOnOpen() {
+        return droppedOnOpen;
+    }
+
+    /**
+     * @param index a block index; out-of-range values answer false
+     * @return whether the block is present and verified
+     */
+    public synchronized boolean hasBlock(int index) {
+        return layout.isValidIndex(index) && present.get(index);
+    }
+
+    /** @return the number of present blocks */
+    public synchronized int presentBlocks() {
+        return present.cardinality();
+    }
+
+    /** @return the number of package bytes held in present blocks */
+    public synchronized long bytesHeld() {
+        return bytesHeld;
+    }
+
+    /** @return whether every block is present */
+    public synchronized boolean isComplete() {
+        return present.cardinality() == layout.blockCount();
+    }
+
+    /**
+     * @param from first index to look at
+     * @return the first missing block at or after {@code from}, or -1
+     */
+    public synchronized int nextMissingBlock(int from) {
+        return present.nextClear(from);
+    }
+
+    /**
+     * Writes bytes at a package offset. Nothing becomes present until {@link #commitBlock(int)}.
+     *
+     * @param offset package offset of the first byte
+     * @param source the bytes, from position to limit; consumed
+     * @throws IOException on a write failure (disk full included)
+     */
+    public void write(long offset, ByteBuffer source) throws IOException {
+        checkSpan(offset, source.remaining());
+        BlockJournal.writeFully(channelForWrite(), source, offset);
+    }
+
+    /**
+     * Writes the readable bytes of a buffer at a package offset, without changing its indexes or
+     * releasing it.
+     *
+     * @param offset package offset of the first byte
+     * @param source the bytes
+     * @throws IOException on a write failure (disk full included)
+     */
+    public void write(long offset, ByteBuf source) throws IOException {
+        int length = source.readableBytes();
+        checkSpan(offset, length);
+        FileChannel channel = channelForWrite();
+        int index = source.readerIndex();
+        int done = 0;
+        while (done < length) {
+            done += source.getBytes(index + done, channel, offset + done, length - done);
+        }
+    }
+
+    /**
+     * Reads package bytes, present or not: callers that serve bytes check {@link #hasBlock(int)}.
+     *
+     * @param offset package offset
+     * @param target filled from position to limit, or to the end of the package
+     * @return bytes read
+     * @throws IOException on a read failure
+     */
+    public int read(long offset, ByteBuffer target) throws IOException {
+        if (offset < 0 || offset > layout.length()) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside package of " + layout.length());
+        }
+        long available = layout.length() - offset;
+        if (target.remaining() > available) {
+            target.limit(target.position() + (int) available);
+        }
+        return BlockJournal.readFully(readChannel(), target, offset);
+    }
+
+    /**
+     * Records the SHA-256 a block must have (from a manifest). A present block that differs is
+     * dropped.
+     *
+     * @param index block index
+     * @param sha256 the 32-byte digest
+     * @return false if a present block was dropped because it did not match
+     * @throws IOException on a journal write failure
+     */
+    public synchronized boolean expectBlockHash(int index, byte[] sha256) throws IOException {
+        checkIndex(index);
+        Objects.requireNonNull(sha256, "sha256");
+        if (sha256.length != BlockHashes.SHA256_LENGTH) {
+            throw new IllegalArgumentException("a SHA-256 has 32 bytes, got " + sha256.length);
+        }
+        int at = index * BlockHashes.SHA256_LENGTH;
+        if (expectedKnown.get(index) && BlockHashes.equalsAt(sha256, expectedHashes, at)) {
+            return true;
+        }
+        rememberExpected(index, sha256);
+        journal.append(BlockJournal.EXPECTED, index, sha256, 0);
+        if (present.get(index) && !BlockHashes.equalsAt(sha256, presentHashes, at)) {
+            dropBlock(index);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * @param index block index
+     * @return the expected SHA-256 of the block, or null while none is known
+     */
+    public synchronized byte[] expectedBlockHash(int index) {
+        checkIndex(index);
+        if (!expectedKnown.get(index)) {
+            return null;
+        }
+        int at = index * BlockHashes.SHA256_LENGTH;
+        return Arrays.copyOfRange(expectedHashes, at, at + BlockHashes.SHA256_LENGTH);
+    }
+
+    /**
+     * @param index block index
+     * @return the SHA-256 of a present block, or null if it is not present
+     */
+    public synchronized byte[] presentBlockHash(int index) {
+        checkIndex(index);
+        if (!present.get(index)) {
+            return null;
+        }
+        int at = index * BlockHashes.SHA256_LENGTH;
+        return Arrays.copyOfRange(presentHashes, at, at + BlockHashes.SHA256_LENGTH);
+    }
+
+    /**
+     * Verifies a fully written block and makes it present: reads it back, hashes it, compares it
+     * with the expected hash when one is known, and journals it.
+     *
+     * @param index block index
+     * @return true if the block is now present; false if it did not match its expected hash (its
+     *     bytes must be written again)
+     * @throws IOException on a read or journal failure
+     */
+    public synchronized boolean commitBlock(int index) throws IOException {
+        checkIndex(index);
+        checkWritable();
+        if (present.get(index)) {
+            return true;
+        }
+        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+        hashBlock(index, sha);
+        int at = index * BlockHashes.SHA256_LENGTH;
+        if (expectedKnown.get(index) && !BlockHashes.equalsAt(sha, expectedHashes, at)) {
+            LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
+            return false;
+        }
+        journal.append(BlockJournal.PRESENT, index, sha, 0);
+        System.arraycopy(sha, 0, presentHashes, at, BlockHashes.SHA256_LENGTH);
+        present.set(index);
+        bytesHeld += layout.lengthOf(index);
+        return true;
+    }
+
+    /**
+     * Forgets a present block, for instance one a trusted manifest disproves.
+     *
+     * @param index block index
+     * @throws IOException on a journal write failure
+     */
+    public synchronized void dropBlock(int index) throws IOException {
+        checkIndex(index);
+        checkWritable();
+        if (present.clear(index)) {
+            bytesHeld -= layout.lengthOf(index);
+            journal.append(BlockJournal.DROPPED, index, null, 0);
+        }
+    }
+
+    /**
+     * Makes written content and journal durable across power loss. A process kill never needs it:
+     * the page cache survives the process.
+     *
+     * @throws IOException on failure
+     */
+    public synchronized void sync() throws IOException {
+        if (!published) {
+            content.force(false);
+            journal.force();
+        }
+    }
+
+    /**
+     * Checks the whole package and moves it into its final place. The content is hashed in one
+     * pass; if it does not match {@code expectedSha256} the entry is discarded (nothing corrupt is
+     * kept) and an {@link IntegrityException} says so. Otherwise it is synced and moved atomically
+     * (renamed when on the same file system, else copied next to the destination and renamed), so
+     * the destination either holds the verified package or is untouched.
+     *
+     * @param destination final path of the package; its parent directory must exist
+     * @param expectedSha256 the package's SHA-256, or null to publish unchecked
+     * @return the SHA-256 of what was published
+     * @throws IOException on failure; {@link IntegrityException} on a mismatch
+     */
+    public synchronized byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
+        checkWritable();
+        if (!isComplete()) {
+            throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
+                    + layout.blockCount() + " blocks; it cannot be published yet");
+        }
+        byte[] actual = hashWhole();
+        if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
+            discardContent();
+            throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
+                    + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the download was discarded");
+        }
+        content.force(true);
+        Path target = destination.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IOException("cannot place " + target + ": its directory does not exist");
+        }
+        try {
+            Files.move(contentPath, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException crossDevice) {
+            Path staging = parent.resolve("." + target.getFileName() + ".subnetcast-" + ProcessHandle.current().pid());
+            try {
+                try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    long copied = 0;
+                    while (copied < layout.length()) {
+                        copied += content.transferTo(copied, layout.length() - copied, out);
+                    }
+                    out.force(true);
+                }
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(staging);
+                throw e;
+            }
+            content.close();
+            Files.deleteIfExists(contentPath);
+            content = FileChannel.open(target, StandardOpenOption.READ);
+        }
+        syncDirectory(parent);
+        contentPath = target;
+        published = true;
+        journal.close();
+        Files.deleteIfExists(directory.resolve(JOURNAL));
+        return actual;
+    }
+
+    /** @return whether the package was published; the entry then only serves reads */
+    public synchronized boolean isPublished() {
+        return published;
+    }
+
+    /**
+     * Deletes the cached content and journal; the entry is then closed.
+     *
+     * @throws IOException on failure
+     */
+    public synchronized void delete() throws IOException {
+        if (!published) {
+            discardContent();
+        }
+        close();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        for (AutoCloseable closeable : new AutoCloseable[] {journal, content, lock, lockChannel}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            LOG.debug("closing {} after a failed open", directory, e);
+        }
+    }
+
+    private void discardContent() throws IOException {
+        clearState();
+        journal.close();
+        content.close();
+        Files.deleteIfExists(directory.resolve(JOURNAL));
+        Files.deleteIfExists(contentPath);
+        // Reopen empty so the entry stays usable for a fresh attempt.
+        journal = BlockJournal.create(directory.resolve(JOURNAL),
+                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
+        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    }
+
+    private void hashBlock(int index, byte[] into) throws IOException {
+        int length = layout.lengthOf(index);
+        ByteBuffer buffer = scratch();
+        buffer.clear().limit(length);
+        int read = BlockJournal.readFully(content, buffer, layout.offsetOf(index));
+        buffer.flip();
+        digest.reset();
+        digest.update(buffer);
+        if (read < length) {
+            // Bytes past the end of a sparse file were never written: hash what is there plus a
+            // marker so that the result can never match a real block.
+            digest.update((byte) 1);
+        }
+        try {
+            digest.digest(into, 0, BlockHashes.SHA256_LENGTH);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] hashWhole() throws IOException {
+        digest.reset();
+        ByteBuffer buffer = scratch();
+        long position = 0;
+        while (position < layout.length()) {
+            buffer.clear();
+            int read = content.read(buffer, position);
+            if (read < 0) {
+                throw new IOException("content of task '" + taskId + "' is shorter than " + layout.length() + " bytes");
+            }
+            position += read;
+            buffer.flip();
+            digest.update(buffer);
+        }
+        return digest.digest();
+    }
+
+    private ByteBuffer scratch() {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(layout.blockSize());
+        }
+        return scratch;
+    }
+
+    private void rememberExpected(int index, byte[] sha256) {
+        if (expectedHashes == null) {
+            expectedHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
+        }
+        expectedKnown.set(index);
+        System.arraycopy(sha256, 0, expectedHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
+    }
+
+    private synchronized FileChannel channelForWrite() {
+        checkWritable();
+        return content;
+    }
+
+    private synchronized FileChannel readChannel() {
+        if (closed) {
+            throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
+        }
+        return content;
+    }
+
+    private void checkWritable() {
+        if (closed) {
+            throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
+        }
+        if (published) {
+            throw new IllegalStateException("task '" + taskId + "' is published; its content is read-only");
+        }
+    }
+
+    private void checkIndex(int index) {
+        if (!layout.isValidIndex(index)) {
+            throw new IndexOutOfBoundsException("block " + index + " outside 0.." + (layout.blockCount() - 1)
+                    + " of task '" + taskId + "'");
+        }
+    }
+
+    private void checkSpan(long offset, int length) {
+        if (offset < 0 || length < 0 || offset > layout.length() - length) {
+            throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " outside package of "
+                    + layout.length() + " bytes");
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Not every file system lets a directory be opened; the rename itself is still atomic.
+            LOG.debug("could not sync directory {}", directory, e);
+        }
+    }
+}
