@@ -1,0 +1,149 @@
+package io.subnetcast.core.receive;
+
+import io.subnetcast.core.cache.BlockLayout;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Tracks the chunks received of blocks that are not yet whole. A block is cut into chunks of
+ * {@code chunkSize} bytes at fixed offsets (the last one may be short); the tracker remembers a
+ * {@code long[]} bitmap per partially received block and forgets it once the block is complete.
+ *
+ * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
+ * Not thread-safe: owned by the engine thread.
+ */
+public final class ChunkTracker {
+    private final BlockLayout layout;
+    private final int chunkSize;
+    private final int chunksPerBlock;
+    private final int words;
+    private final Map<Integer, long[]> partial = new HashMap<>();
+    // Chunks arrive block after block: remembering the last block avoids a boxed map lookup per packet.
+    private int lastBlock = -1;
+    private long[] lastBits;
+
+    /**
+     * @param layout the package's blocks
+     * @param chunkSize bytes of payload per data packet; must divide into blocks sensibly
+     */
+    public ChunkTracker(BlockLayout layout, int chunkSize) {
+        if (chunkSize <= 0 || chunkSize > layout.blockSize()) {
+            throw new IllegalArgumentException("chunk size " + chunkSize + " must be between 1 and the block size "
+                    + layout.blockSize());
+        }
+        this.layout = layout;
+        this.chunkSize = chunkSize;
+        this.chunksPerBlock = (layout.blockSize() + chunkSize - 1) / chunkSize;
+        this.words = (chunksPerBlock + 63) >>> 6;
+    }
+
+    /** @return payload bytes per chunk */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * @param block a valid block index
+     * @return the number of chunks of that block
+     */
+    public int chunksIn(int block) {
+        return (layout.lengthOf(block) + chunkSize - 1) / chunkSize;
+    }
+
+    /**
+     * Checks that a chunk as announced by a datagram is exactly one of this layout's chunks.
+     *
+     * @param block block index from the wire
+     * @param offset offset inside the block from the wire
+     * @param length payload length from the wire
+     * @return true if block, offset and length name a real chunk
+     */
+    public boolean isValidChunk(int block, int offset, int length) {
+        if (!layout.isValidIndex(block) || offset < 0 || offset % chunkSize != 0) {
+            return false;
+        }
+        int blockLength = layout.lengthOf(block);
+        return offset < blockLength && length == Math.min(chunkSize, blockLength - offset);
+    }
+
+    /**
+     * Records a chunk.
+     *
+     * @param block a valid block index
+     * @param offset a valid chunk offset
+     * @return true if this made the block whole
+     */
+    public boolean record(int block, int offset) {
+        long[] bits = bitsOf(block, true);
+        int chunk = offset / chunkSize;
+        long mask = 1L << chunk;
+        if ((bits[chunk >>> 6] & mask) != 0) {
+            return false;
+        }
+        bits[chunk >>> 6] |= mask;
+        // The word after the bitmap counts the chunks held.
+        if (++bits[words] < chunksIn(block)) {
+            return false;
+        }
+        forget(block);
+        return true;
+    }
+
+    /**
+     * @param block a block index
+     * @return chunks of it recorded so far (0 for unknown or whole-and-forgotten blocks)
+     */
+    public int chunksHeld(int block) {
+        long[] bits = bitsOf(block, false);
+        return bits == null ? 0 : (int) bits[words];
+    }
+
+    private long[] bitsOf(int block, boolean create) {
+        if (block == lastBlock) {
+            return lastBits;
+        }
+        long[] bits = partial.get(block);
+        if (bits == null) {
+            if (!create) {
+                return null;
+            }
+            bits = new long[words + 1];
+            partial.put(block, bits);
+        }
+        lastBlock = block;
+        lastBits = bits;
+        return bits;
+    }
+
+    /**
+     * @param block a block index
+     * @param offset a chunk offset
+     * @return whether that chunk was recorded (false for whole-and-forgotten blocks too)
+     */
+    public boolean has(int block, int offset) {
+        long[] bits = bitsOf(block, false);
+        if (bits == null) {
+            return false;
+        }
+        int chunk = offset / chunkSize;
+        return (bits[chunk >>> 6] & (1L << chunk)) != 0;
+    }
+
+    /**
+     * Forgets a block's chunks, for instance after it failed verification.
+     *
+     * @param block block index
+     */
+    public void forget(int block) {
+        partial.remove(block);
+        if (block == lastBlock) {
+            lastBlock = -1;
+            lastBits = null;
+        }
+    }
+
+    /** @return the number of blocks with some but not all chunks */
+    public int partialBlocks() {
+        return partial.size();
+    }
+}

@@ -1,0 +1,160 @@
+package io.subnetcast.core.send;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockLayout;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Decides which chunk the representative sends next: queued retransmissions first, then the first
+ * pass in block order. A block the representative does not hold yet (its download is behind) makes
+ * the pass wait rather than skip, so members hear blocks in order and the pass ends once.
+ *
+ * <p>The retransmission queue is bounded; a request beyond it is refused, so that no member can make
+ * the representative queue unbounded work.
+ */
+public final class BlockSender {
+    /** {@link #next} found a chunk: read it with {@link #block()}, {@link #offset()}, {@link #length()}. */
+    public static final int CHUNK = 1;
+    /** {@link #next} found nothing to send until the store holds the next block. */
+    public static final int WAIT = 2;
+    /** {@link #next} found the first pass over and no retransmission queued. */
+    public static final int DONE = 3;
+
+    private final BlockLayout layout;
+    private final int chunkSize;
+    private final int maxQueued;
+    private final ArrayDeque<long[]> queue = new ArrayDeque<>();
+    private final Set<Long> queued = new HashSet<>();
+    private int passBlock;
+    private int passOffset;
+    private int block;
+    private int offset;
+    private int length;
+    private boolean retransmission;
+
+    /**
+     * @param layout the package's blocks
+     * @param chunkSize payload bytes per datagram
+     * @param maxQueued most chunks waiting for retransmission
+     */
+    public BlockSender(BlockLayout layout, int chunkSize, int maxQueued) {
+        this.layout = layout;
+        this.chunkSize = chunkSize;
+        this.maxQueued = maxQueued;
+    }
+
+    /**
+     * Finds the next chunk to send without consuming it; call {@link #advance()} once it went out.
+     *
+     * @param store what the representative holds
+     * @return {@link #CHUNK}, {@link #WAIT} or {@link #DONE}
+     */
+    public int next(BlockFile store) {
+        long[] head = queue.peek();
+        if (head != null) {
+            block = (int) head[0];
+            offset = (int) head[1];
+            length = Math.min(chunkSize, layout.lengthOf(block) - offset);
+            retransmission = true;
+            return CHUNK;
+        }
+        if (passBlock >= layout.blockCount()) {
+            return DONE;
+        }
+        if (!store.hasBlock(passBlock)) {
+            return WAIT;
+        }
+        block = passBlock;
+        offset = passOffset;
+        length = Math.min(chunkSize, layout.lengthOf(block) - offset);
+        retransmission = false;
+        return CHUNK;
+    }
+
+    /** Marks the chunk last returned by {@link #next} as sent. */
+    public void advance() {
+        if (retransmission) {
+            long[] head = queue.poll();
+            if (head != null) {
+                queued.remove(key((int) head[0], (int) head[1]));
+            }
+            return;
+        }
+        passOffset += length;
+        if (passOffset >= layout.lengthOf(passBlock)) {
+            passBlock++;
+            passOffset = 0;
+        }
+    }
+
+    /**
+     * Queues the chunks covering a byte range of a block for retransmission.
+     *
+     * @param requestBlock block index, validated here
+     * @param requestOffset first byte inside the block
+     * @param requestLength bytes
+     * @return the number of chunks newly queued; 0 for invalid ranges or a full queue
+     */
+    public int requestRetransmission(int requestBlock, int requestOffset, int requestLength) {
+        if (!layout.isValidIndex(requestBlock) || requestOffset < 0 || requestLength <= 0) {
+            return 0;
+        }
+        int blockLength = layout.lengthOf(requestBlock);
+        if (requestOffset >= blockLength) {
+            return 0;
+        }
+        int end = (int) Math.min(blockLength, (long) requestOffset + requestLength);
+        int added = 0;
+        for (int chunk = requestOffset / chunkSize * chunkSize; chunk < end; chunk += chunkSize) {
+            if (queue.size() >= maxQueued) {
+                break;
+            }
+            if (queued.add(key(requestBlock, chunk))) {
+                queue.add(new long[] {requestBlock, chunk});
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** @return the block of the first pass's position: everything before it was sent once */
+    public int passPosition() {
+        return passBlock;
+    }
+
+    /** @return whether the first pass is over */
+    public boolean passDone() {
+        return passBlock >= layout.blockCount();
+    }
+
+    /** @return chunks waiting for retransmission */
+    public int queuedRetransmissions() {
+        return queue.size();
+    }
+
+    /** @return block of the current chunk */
+    public int block() {
+        return block;
+    }
+
+    /** @return offset inside the block of the current chunk */
+    public int offset() {
+        return offset;
+    }
+
+    /** @return payload length of the current chunk */
+    public int length() {
+        return length;
+    }
+
+    /** @return whether the current chunk is a retransmission */
+    public boolean isRetransmission() {
+        return retransmission;
+    }
+
+    private static Long key(int block, int offset) {
+        return ((long) block << 32) | (offset & 0xffffffffL);
+    }
+}

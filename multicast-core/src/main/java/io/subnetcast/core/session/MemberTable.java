@@ -1,0 +1,67 @@
+package io.subnetcast.core.session;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The representative's view of its session's members, from their status reports: how many are
+ * known and how many report completion, which is what a progress bar per deployment shows.
+ * Bounded: beyond {@code maxMembers} new members are not tracked, so a flood of forged ids costs
+ * nothing but the count.
+ */
+final class MemberTable {
+    private static final class Member {
+        long bytesHeld;
+        boolean complete;
+        long lastHeardNs;
+    }
+
+    private final int maxMembers;
+    private final Map<Long, Member> members = new HashMap<>();
+    private int complete;
+
+    MemberTable(int maxMembers) {
+        this.maxMembers = maxMembers;
+    }
+
+    void update(long nodeId, long bytesHeld, boolean isComplete, long nowNs) {
+        Member member = members.get(nodeId);
+        if (member == null) {
+            if (members.size() >= maxMembers) {
+                return;
+            }
+            member = new Member();
+            members.put(nodeId, member);
+        }
+        if (member.complete != isComplete) {
+            complete += isComplete ? 1 : -1;
+        }
+        member.complete = isComplete;
+        member.bytesHeld = bytesHeld;
+        member.lastHeardNs = nowNs;
+    }
+
+    void expire(long nowNs, long timeoutNs) {
+        for (Iterator<Member> it = members.values().iterator(); it.hasNext(); ) {
+            Member member = it.next();
+            // A member that completed stays counted after it leaves: the deployment's progress
+            // must not go backwards when finished agents exit.
+            if (!member.complete && nowNs - member.lastHeardNs > timeoutNs) {
+                it.remove();
+            }
+        }
+    }
+
+    int known() {
+        return members.size();
+    }
+
+    int complete() {
+        return complete;
+    }
+
+    boolean allComplete() {
+        return complete == members.size();
+    }
+}

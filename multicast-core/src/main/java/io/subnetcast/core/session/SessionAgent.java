@@ -1,0 +1,1118 @@
+package io.subnetcast.core.session;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.election.Rank;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.send.BlockSender;
+import io.subnetcast.core.send.Pacer;
+import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.proto.Beacon;
+import io.subnetcast.core.wire.proto.ChunkRange;
+import io.subnetcast.core.wire.proto.Claim;
+import io.subnetcast.core.wire.proto.Control;
+import io.subnetcast.core.wire.proto.Discover;
+import io.subnetcast.core.wire.proto.End;
+import io.subnetcast.core.wire.proto.Manifest;
+import io.subnetcast.core.wire.proto.Nak;
+import io.subnetcast.core.wire.proto.SessionPhase;
+import io.subnetcast.core.wire.proto.Status;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session protocol one agent runs for one task, as a state machine without I/O.
+ *
+ * <p>Life of an agent: it starts {@link AgentState#DISCOVERING} (asks on the control group whether
+ * a session exists), hears a beacon and joins as a member, or hears none and goes
+ * {@link AgentState#CLAIMING}. Claims are sent after a random back-off and suppressed when a better
+ * claim ({@link Rank}) was heard; at the end of the claim window the best claimant takes the role.
+ * The representative fetches the package once ({@link AgentState#FETCHING}) while the start delay
+ * runs and beacons the session; after the delay it multicasts ({@link AgentState#SENDING}) the
+ * blocks it holds, waiting for the download where it is behind, with a manifest of per-block
+ * SHA-256 values ahead of the blocks. Members write what they hear into the block cache; after the
+ * pass, a member with gaps asks for retransmission ({@link AgentState#REPAIRING}). A second
+ * representative (two claims in the same instant, a healed partition) steps down when it hears a
+ * beacon of a higher (epoch, priority, node id); members follow the better one.
+ *
+ * <p>Every method takes the current monotonic time and must be called from one thread. Nothing
+ * here blocks, sleeps or reads a clock; all effects go through the {@link SessionPort}.
+ */
+public final class SessionAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionAgent.class);
+    private static final long MS = 1_000_000L;
+    /** A representative answers discoveries and claims at most this often with an extra beacon. */
+    private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
+    private static final int MANIFEST_BLOCKS = 32;
+    private static final int MAX_NAK_RANGES = 64;
+    private static final int MAX_RETRANSMIT_QUEUE = 65_536;
+    private static final int MAX_CHUNKS_PER_TICK = 512;
+    private static final int END_REPEATS = 3;
+    private static final long END_GAP_NS = 100 * MS;
+
+    private final TaskSpec task;
+    private final SessionConfig config;
+    private final long nodeId;
+    private final SessionPort port;
+    private final RandomGenerator random;
+
+    private AgentState state = AgentState.DISCOVERING;
+    private AgentState stateBeforePause;
+    private Role role = Role.UNDECIDED;
+    private long stateSinceNs;
+    private String failure;
+
+    // The session this agent belongs to (as representative or member).
+    private long sessionId;
+    private int epoch;
+    private int highestEpochSeen;
+    private long leaderNodeId;
+    private int leaderPriority;
+    private long lastBeaconNs;
+    private InetSocketAddress dataGroup;
+    private boolean sessionEnded;
+    private int membersKnown;
+    private int membersComplete;
+    private long startDelayRemainingMs;
+
+    // The package.
+    private BlockFile store;
+    private ChunkTracker tracker;
+    private int chunkSize;
+    private boolean publishRequested;
+    private boolean published;
+    private Path publishedPath;
+
+    // Election.
+    private long discoveryDeadlineNs;
+    private long claimSendNs;
+    private long claimDeadlineNs;
+    private boolean claimSent;
+    private Rank bestClaim;
+    private long bestClaimHeardNs;
+
+    // Representative.
+    private long startAtNs;
+    private long pausedStartDelayNs;
+    private long nextBeaconNs;
+    private long lastBeaconSentNs;
+    private Pacer pacer;
+    private BlockSender sender;
+    private int sequence;
+    private int manifestSentUpTo;
+    private int endsSent;
+    private long nextEndNs;
+    private MemberTable members;
+    private boolean fetching;
+
+    // Member.
+    private long nextStatusNs;
+    private long nextNakNs;
+    private boolean joinedData;
+
+    private long lingerUntilNs;
+    private long bytesFromOrigin;
+    private long bytesFromMulticast;
+    private long bytesFromRepair;
+    private long invalidDatagrams;
+    private long staleDatagrams;
+
+    /**
+     * @param task what to distribute
+     * @param config protocol settings
+     * @param nodeId this engine's node id, random per start
+     * @param port where effects go
+     * @param random source of back-off jitter and session ids; seeded in simulations
+     */
+    public SessionAgent(TaskSpec task, SessionConfig config, long nodeId, SessionPort port, RandomGenerator random) {
+        this.task = task;
+        this.config = config;
+        this.nodeId = nodeId;
+        this.port = port;
+        this.random = random;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * Starts the agent: asks whether a session exists.
+     *
+     * @param nowNs current time
+     */
+    public void start(long nowNs) {
+        stateSinceNs = nowNs;
+        enterDiscovering(nowNs, "task started");
+    }
+
+    /**
+     * Handles a decoded control message of this task.
+     *
+     * @param message the message; its task id is this agent's
+     * @param nowNs current time
+     */
+    public void onControl(Control message, long nowNs) {
+        if (message.getNodeId() == nodeId || state.isTerminal()) {
+            return; // our own datagram looped back, or we are done
+        }
+        highestEpochSeen = Math.max(highestEpochSeen, message.getEpoch());
+        switch (message.getBodyCase()) {
+            case DISCOVER -> onDiscover(nowNs);
+            case CLAIM -> onClaim(message, message.getClaim(), nowNs);
+            case BEACON -> onBeacon(message, message.getBeacon(), nowNs);
+            case MANIFEST -> onManifest(message.getManifest());
+            case STATUS -> onStatus(message, message.getStatus(), nowNs);
+            case NAK -> onNak(message.getNak());
+            case END -> onEnd(message, message.getEnd(), nowNs);
+            default -> invalidDatagrams++;
+        }
+    }
+
+    /**
+     * Handles a data datagram addressed to this agent's session.
+     *
+     * @param datagram the datagram from its reader index; not released here
+     * @param nowNs current time
+     */
+    public void onData(ByteBuf datagram, long nowNs) {
+        if (!DataHeader.isWellFormed(datagram)) {
+            invalidDatagrams++;
+            return;
+        }
+        if (role != Role.MEMBER || tracker == null || DataHeader.sessionId(datagram) != sessionId) {
+            staleDatagrams++;
+            return;
+        }
+        if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) < 0) {
+            staleDatagrams++; // a deposed representative's packets
+            return;
+        }
+        int block = DataHeader.block(datagram);
+        int offset = DataHeader.offsetInBlock(datagram);
+        int length = DataHeader.payloadLength(datagram);
+        if (!tracker.isValidChunk(block, offset, length)) {
+            invalidDatagrams++;
+            return;
+        }
+        if (store.hasBlock(block) || tracker.has(block, offset)) {
+            return; // duplicate
+        }
+        if (state == AgentState.WAITING) {
+            transition(AgentState.RECEIVING, nowNs, "data arrives");
+        }
+        long packageOffset = store.layout().offsetOf(block) + offset;
+        try {
+            store.write(packageOffset, datagram.slice(DataHeader.payloadIndex(datagram), length));
+            if ((DataHeader.flags(datagram) & DataHeader.FLAG_RETRANSMISSION) != 0) {
+                bytesFromRepair += length;
+            } else {
+                bytesFromMulticast += length;
+            }
+            if (tracker.record(block, offset) && !store.commitBlock(block)) {
+                LOG.debug("task {}: block {} failed verification; it will be repaired", task.taskId(), block);
+            }
+        } catch (IOException e) {
+            fail(nowNs, "cannot write to the cache: " + e.getMessage());
+            return;
+        }
+        if (store.isComplete()) {
+            requestPublish();
+        }
+    }
+
+    /**
+     * Representative: the origin answered the probe.
+     *
+     * @param length package length in bytes
+     * @param validator the origin's ETag or Last-Modified, empty if none
+     * @param nowNs current time
+     */
+    public void onPackageInfo(long length, String validator, long nowNs) {
+        if (role != Role.REPRESENTATIVE || state.isTerminal()) {
+            return;
+        }
+        String identity = task.contentIdentityOrNull();
+        if (identity == null) {
+            identity = "origin:" + length + ":" + validator;
+        }
+        if (!openStore(length, config.blockSize(), identity, nowNs)) {
+            return;
+        }
+        chunkSize = config.chunkSize();
+        startFetchOrPublish();
+    }
+
+    /**
+     * Representative: the fetch committed a block.
+     *
+     * @param index the block
+     * @param nowNs current time
+     */
+    public void onBlockFetched(int index, long nowNs) {
+        if (store != null && store.layout().isValidIndex(index)) {
+            bytesFromOrigin += store.layout().lengthOf(index);
+            if (store.isComplete()) {
+                fetching = false;
+                requestPublish();
+            }
+        }
+    }
+
+    /**
+     * Representative: the fetch failed for good.
+     *
+     * @param reason a one-line reason naming the URL
+     * @param nowNs current time
+     */
+    public void onFetchFailed(String reason, long nowNs) {
+        fetching = false;
+        fail(nowNs, reason);
+    }
+
+    /**
+     * The package was verified and placed.
+     *
+     * @param path where it is
+     * @param nowNs current time
+     */
+    public void onPublished(Path path, long nowNs) {
+        published = true;
+        publishedPath = path;
+        lingerUntilNs = nowNs + config.linger().toNanos();
+        if (role == Role.MEMBER) {
+            sendStatus(nowNs);
+        }
+        if (role == Role.MEMBER || sender == null || sender.passDone()) {
+            transition(AgentState.COMPLETE, nowNs, "package verified and placed at " + path);
+        }
+    }
+
+    /**
+     * Publishing failed (the package's SHA-256 did not match, or the destination is unwritable).
+     *
+     * @param reason one-line reason
+     * @param nowNs current time
+     */
+    public void onPublishFailed(String reason, long nowNs) {
+        fail(nowNs, reason);
+    }
+
+    /**
+     * Pauses the agent. On the representative this pauses the whole session: beacons say paused,
+     * no data is sent, the start delay stops counting; members wait without failing.
+     *
+     * @param nowNs current time
+     */
+    public void pause(long nowNs) {
+        if (state == AgentState.PAUSED || state.isTerminal() || state == AgentState.COMPLETE) {
+            return;
+        }
+        stateBeforePause = state;
+        if (role == Role.REPRESENTATIVE && state == AgentState.FETCHING) {
+            pausedStartDelayNs = Math.max(0, startAtNs - nowNs);
+        }
+        if (role == Role.MEMBER) {
+            port.leaveDataGroup();
+            joinedData = false;
+        }
+        transition(AgentState.PAUSED, nowNs, "paused locally");
+        if (role == Role.REPRESENTATIVE) {
+            sendBeacon(nowNs);
+        }
+    }
+
+    /**
+     * Resumes where {@link #pause} stopped.
+     *
+     * @param nowNs current time
+     */
+    public void resume(long nowNs) {
+        if (state != AgentState.PAUSED || stateBeforePause == null) {
+            return;
+        }
+        AgentState back = stateBeforePause;
+        stateBeforePause = null;
+        if (role == Role.REPRESENTATIVE && back == AgentState.FETCHING) {
+            startAtNs = nowNs + pausedStartDelayNs;
+        }
+        if (role == Role.MEMBER && dataGroup != null) {
+            port.joinDataGroup(dataGroup);
+            joinedData = true;
+        }
+        transition(back, nowNs, "resumed locally");
+        if (role == Role.REPRESENTATIVE) {
+            sendBeacon(nowNs);
+        }
+    }
+
+    /**
+     * Cancels the task on this agent. Members of a cancelled representative elect a successor.
+     *
+     * @param nowNs current time
+     */
+    public void cancel(long nowNs) {
+        if (state.isTerminal()) {
+            return;
+        }
+        stopActivity();
+        transition(AgentState.CANCELLED, nowNs, "cancelled");
+    }
+
+    /**
+     * Runs timers and the send loop.
+     *
+     * @param nowNs current time
+     */
+    public void doWork(long nowNs) {
+        switch (state) {
+            case DISCOVERING -> onDiscoveringWork(nowNs);
+            case CLAIMING -> onClaimingWork(nowNs);
+            case FETCHING, SENDING -> onRepresentativeWork(nowNs);
+            case WAITING, RECEIVING, REPAIRING -> onMemberWork(nowNs);
+            case PAUSED -> onPausedWork(nowNs);
+            case COMPLETE -> onCompleteWork(nowNs);
+            case FAILED, CANCELLED -> {
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+    }
+
+    /**
+     * @param nowNs current time
+     * @return when {@link #doWork} next has something to do; callers may call it earlier
+     */
+    public long nextWakeNs(long nowNs) {
+        return switch (state) {
+            case DISCOVERING -> discoveryDeadlineNs;
+            case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
+            case FETCHING -> Math.min(nextBeaconNs, startAtNs);
+            case SENDING -> Math.min(nextBeaconNs, sendWakeNs(nowNs));
+            case COMPLETE -> role == Role.REPRESENTATIVE
+                    ? Math.min(nextBeaconNs, sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs)
+                        : lingerUntilNs)
+                    : Math.min(nextStatusNs, lingerUntilNs);
+            case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
+            case REPAIRING -> Math.min(Math.min(nextStatusNs, nextNakNs),
+                    lastBeaconNs + config.representativeTimeout().toNanos());
+            case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
+                    : nowNs + config.beaconInterval().toNanos();
+            case FAILED, CANCELLED -> Long.MAX_VALUE;
+        };
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** @return the current state */
+    public AgentState state() {
+        return state;
+    }
+
+    /** @return the current role */
+    public Role role() {
+        return role;
+    }
+
+    /** @return the reason of a failure, or null */
+    public String failure() {
+        return failure;
+    }
+
+    /** @return this agent's node id */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    /** @return the task */
+    public TaskSpec task() {
+        return task;
+    }
+
+    /** @return the session this agent belongs to, 0 before any */
+    public long sessionId() {
+        return sessionId;
+    }
+
+    /** @return the epoch of the representative this agent follows (or is) */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** @return the node id of the representative this agent follows (its own when representative) */
+    public long leaderNodeId() {
+        return leaderNodeId;
+    }
+
+    /** @return the group the session's data goes to, or null before a session */
+    public InetSocketAddress dataGroup() {
+        return dataGroup;
+    }
+
+    /** @return the cache entry, or null while the package layout is unknown */
+    public BlockFile store() {
+        return store;
+    }
+
+    /** @return where the package was placed, or null */
+    public Path publishedPath() {
+        return publishedPath;
+    }
+
+    /** @return datagrams dropped as malformed or out of range */
+    public long invalidDatagrams() {
+        return invalidDatagrams;
+    }
+
+    /** @return data datagrams dropped because they belong to another session or an older epoch */
+    public long staleDatagrams() {
+        return staleDatagrams;
+    }
+
+    /**
+     * @param nowNs current time
+     * @return whether the agent is done: terminal, or complete and no longer needed by its session
+     */
+    public boolean isFinished(long nowNs) {
+        if (state.isTerminal()) {
+            return true;
+        }
+        if (state != AgentState.COMPLETE) {
+            return false;
+        }
+        if (nowNs - lingerUntilNs >= 0) {
+            return true;
+        }
+        if (role == Role.REPRESENTATIVE) {
+            return endsSent >= END_REPEATS && members.allComplete() && sender.queuedRetransmissions() == 0;
+        }
+        return sessionEnded && membersKnown > 0 && membersComplete >= membersKnown;
+    }
+
+    /**
+     * @param nowNs current time
+     * @return a snapshot for progress reporting
+     */
+    public SessionProgress progress(long nowNs) {
+        long remainingMs;
+        if (role == Role.REPRESENTATIVE) {
+            remainingMs = state == AgentState.FETCHING ? Math.max(0, (startAtNs - nowNs) / MS)
+                    : state == AgentState.PAUSED && stateBeforePause == AgentState.FETCHING ? pausedStartDelayNs / MS : 0;
+        } else {
+            remainingMs = startDelayRemainingMs;
+        }
+        int known = role == Role.REPRESENTATIVE && members != null ? members.known() : membersKnown;
+        int complete = role == Role.REPRESENTATIVE && members != null ? members.complete() : membersComplete;
+        return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
+                store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
+                bytesFromOrigin, bytesFromMulticast, bytesFromRepair);
+    }
+
+    // ---------------------------------------------------------------- election
+
+    private void enterDiscovering(long nowNs, String reason) {
+        role = Role.UNDECIDED;
+        discoveryDeadlineNs = nowNs + config.discoveryTimeout().toNanos();
+        transition(AgentState.DISCOVERING, nowNs, reason);
+        port.sendControl(control().setDiscover(Discover.getDefaultInstance()).build());
+    }
+
+    private void onDiscoveringWork(long nowNs) {
+        if (nowNs - discoveryDeadlineNs >= 0) {
+            enterClaiming(nowNs);
+        }
+    }
+
+    private void enterClaiming(long nowNs) {
+        claimSent = false;
+        long jitterNs = config.claimJitter().toNanos();
+        claimSendNs = nowNs + (jitterNs > 0 ? random.nextLong(jitterNs) : 0);
+        claimDeadlineNs = nowNs + config.claimWindow().toNanos();
+        transition(AgentState.CLAIMING, nowNs, "no session found");
+    }
+
+    private void onClaimingWork(long nowNs) {
+        Rank mine = myRank();
+        Rank better = recentBestClaim(nowNs);
+        if (!claimSent && nowNs - claimSendNs >= 0) {
+            claimSent = true;
+            if (mine.beats(better)) {
+                port.sendControl(control().setClaim(Claim.newBuilder()
+                        .setPriority(task.priority()).setBytesHeld(mine.bytesHeld())).build());
+            }
+        }
+        if (nowNs - claimDeadlineNs >= 0) {
+            if (mine.beats(better)) {
+                becomeRepresentative(nowNs);
+            } else {
+                // A better claimant exists: wait for its beacon, and claim again if none comes.
+                discoveryDeadlineNs = nowNs + config.discoveryTimeout().toNanos();
+                transition(AgentState.DISCOVERING, nowNs, "a better claimant exists");
+            }
+        }
+    }
+
+    private Rank recentBestClaim(long nowNs) {
+        long horizonNs = config.claimWindow().toNanos() + config.claimJitter().toNanos();
+        return bestClaim != null && nowNs - bestClaimHeardNs <= horizonNs ? bestClaim : null;
+    }
+
+    private Rank myRank() {
+        return new Rank(task.priority(), store == null ? 0 : store.bytesHeld(), nodeId);
+    }
+
+    private void onClaim(Control message, Claim claim, long nowNs) {
+        Rank rank = new Rank(claim.getPriority(), claim.getBytesHeld(), message.getNodeId());
+        Rank current = recentBestClaim(nowNs);
+        if (rank.beats(current)) {
+            bestClaim = rank;
+            bestClaimHeardNs = nowNs;
+        }
+        if (role == Role.REPRESENTATIVE) {
+            sendUnsolicitedBeacon(nowNs);
+        }
+    }
+
+    private void onDiscover(long nowNs) {
+        if (role == Role.REPRESENTATIVE) {
+            sendUnsolicitedBeacon(nowNs);
+        }
+    }
+
+    /** Orders representatives: a later epoch wins, then priority, then node id. */
+    private static int compareLeaders(int epochA, int priorityA, long nodeA, int epochB, int priorityB, long nodeB) {
+        int byEpoch = Integer.compareUnsigned(epochA, epochB);
+        if (byEpoch != 0) {
+            return byEpoch;
+        }
+        int byPriority = Integer.compareUnsigned(priorityA, priorityB);
+        return byPriority != 0 ? byPriority : Long.compareUnsigned(nodeA, nodeB);
+    }
+
+    private void becomeRepresentative(long nowNs) {
+        role = Role.REPRESENTATIVE;
+        epoch = highestEpochSeen + 1;
+        highestEpochSeen = epoch;
+        sessionId = random.nextLong();
+        leaderNodeId = nodeId;
+        leaderPriority = task.priority();
+        dataGroup = config.dataGroupFor(sessionId);
+        startAtNs = nowNs + config.startDelay().toNanos();
+        pacer = new Pacer(config.rateBitsPerSecond(), config.mtu());
+        members = new MemberTable(config.maxMembers());
+        sessionEnded = false;
+        endsSent = 0;
+        sequence = 0;
+        manifestSentUpTo = 0;
+        sender = null;
+        if (joinedData) {
+            port.leaveDataGroup();
+            joinedData = false;
+        }
+        transition(AgentState.FETCHING, nowNs, "elected representative, epoch " + epoch);
+        sendBeacon(nowNs);
+        if (store == null) {
+            fetching = true;
+            port.probeOrigin(task);
+        } else {
+            chunkSize = config.chunkSize();
+            startFetchOrPublish();
+        }
+    }
+
+    private void startFetchOrPublish() {
+        sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE);
+        if (store.isComplete()) {
+            fetching = false;
+            requestPublish();
+        } else {
+            fetching = true;
+            port.fetchMissing(task, store);
+        }
+    }
+
+    private void stepDown(long nowNs, String reason) {
+        LOG.info("task {}: representative (epoch {}) steps down: {}", task.taskId(), epoch, reason);
+        if (fetching) {
+            port.cancelFetch();
+            fetching = false;
+        }
+        sender = null;
+        pacer = null;
+        members = null;
+        role = Role.MEMBER;
+    }
+
+    // ---------------------------------------------------------------- beacons and sessions
+
+    private void onBeacon(Control message, Beacon beacon, long nowNs) {
+        int otherEpoch = message.getEpoch();
+        long otherNode = message.getNodeId();
+        int otherPriority = beacon.getPriority();
+        if (role == Role.REPRESENTATIVE) {
+            if (compareLeaders(otherEpoch, otherPriority, otherNode, epoch, task.priority(), nodeId) < 0) {
+                sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
+                return;
+            }
+            stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
+        } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
+            boolean leaderAlive = nowNs - lastBeaconNs <= config.representativeTimeout().toNanos();
+            if (leaderAlive && compareLeaders(otherEpoch, otherPriority, otherNode, epoch, leaderPriority, leaderNodeId) < 0) {
+                return; // a weaker representative that will step down
+            }
+        }
+        if (!isAcceptableBeacon(beacon)) {
+            invalidDatagrams++;
+            return;
+        }
+        follow(message, beacon, nowNs);
+    }
+
+    private boolean isAcceptableBeacon(Beacon beacon) {
+        if (beacon.getDataGroup().size() != 4 || beacon.getDataPort() < 1 || beacon.getDataPort() > 65_535) {
+            return false;
+        }
+        if (beacon.getContentIdentity().length() > 1024 || beacon.getRepairUrl().length() > 2048) {
+            return false;
+        }
+        if (beacon.getBlockSize() != 0) {
+            if (beacon.getBlockSize() < BlockLayout.MIN_BLOCK_SIZE || beacon.getBlockSize() > BlockLayout.MAX_BLOCK_SIZE
+                    || beacon.getPackageLength() < 0 || beacon.getChunkSize() < 1
+                    || beacon.getChunkSize() > Math.min(beacon.getBlockSize(), 65_507 - DataHeader.LENGTH)) {
+                return false;
+            }
+            try {
+                new BlockLayout(beacon.getPackageLength(), beacon.getBlockSize());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        String mine = task.contentIdentityOrNull();
+        // A task that names its SHA-256 joins only sessions of that content.
+        return mine == null || beacon.getContentIdentity().isEmpty() || mine.equals(beacon.getContentIdentity());
+    }
+
+    private void follow(Control message, Beacon beacon, long nowNs) {
+        boolean newSession = role != Role.MEMBER || beacon.getSessionId() != sessionId;
+        role = Role.MEMBER;
+        sessionId = beacon.getSessionId();
+        epoch = message.getEpoch();
+        leaderNodeId = message.getNodeId();
+        leaderPriority = beacon.getPriority();
+        lastBeaconNs = nowNs;
+        membersKnown = beacon.getMembersKnown();
+        membersComplete = beacon.getMembersComplete();
+        startDelayRemainingMs = beacon.getStartDelayRemainingMs();
+        if (newSession) {
+            sessionEnded = false;
+            try {
+                InetAddress group = Inet4Address.getByAddress(beacon.getDataGroup().toByteArray());
+                if (!group.isMulticastAddress()) {
+                    invalidDatagrams++;
+                    return;
+                }
+                dataGroup = new InetSocketAddress(group, beacon.getDataPort());
+            } catch (UnknownHostException e) {
+                invalidDatagrams++;
+                return;
+            }
+            LOG.debug("task {}: following session {} of {} (epoch {})", task.taskId(),
+                    Long.toHexString(sessionId), Long.toHexString(leaderNodeId), epoch);
+        }
+        if (beacon.getBlockSize() != 0 && (tracker == null || newSession)) {
+            if (!openStore(beacon.getPackageLength(), beacon.getBlockSize(), beacon.getContentIdentity(), nowNs)) {
+                return;
+            }
+            chunkSize = beacon.getChunkSize();
+            tracker = new ChunkTracker(store.layout(), chunkSize);
+        }
+        if (!joinedData && state != AgentState.PAUSED && !published) {
+            port.joinDataGroup(dataGroup);
+            joinedData = true;
+        }
+        if (newSession) {
+            sendStatus(nowNs);
+        }
+        if (state == AgentState.PAUSED && stateBeforePause != null) {
+            return; // paused locally: keep following, do not move
+        }
+        applyPhase(beacon.getPhase(), nowNs);
+    }
+
+    private void applyPhase(SessionPhase phase, long nowNs) {
+        if (published) {
+            if (state != AgentState.COMPLETE) {
+                transition(AgentState.COMPLETE, nowNs, "already complete");
+            }
+            sessionEnded |= phase == SessionPhase.PHASE_ENDED;
+            return;
+        }
+        switch (phase) {
+            case PHASE_WAITING -> {
+                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
+                    transition(AgentState.WAITING, nowNs, "session waits for its start delay");
+                }
+            }
+            case PHASE_SENDING -> {
+                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
+                    transition(AgentState.RECEIVING, nowNs, "session is multicasting");
+                }
+            }
+            case PHASE_PAUSED -> transition(AgentState.PAUSED, nowNs, "representative paused the session");
+            case PHASE_ENDED -> enterRepairingIfNeeded(nowNs);
+            default -> {
+            }
+        }
+    }
+
+    private void onEnd(Control message, End end, long nowNs) {
+        if (role == Role.MEMBER && end.getSessionId() == sessionId && message.getNodeId() == leaderNodeId) {
+            enterRepairingIfNeeded(nowNs);
+        }
+    }
+
+    private void enterRepairingIfNeeded(long nowNs) {
+        sessionEnded = true;
+        if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
+            nextNakNs = nowNs + randomBackoffNs();
+            transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
+        }
+    }
+
+    private void onManifest(Manifest manifest) {
+        if (role != Role.MEMBER || store == null || manifest.getSessionId() != sessionId) {
+            return;
+        }
+        ByteString hashes = manifest.getBlockSha256();
+        int count = hashes.size() / BlockHashes.SHA256_LENGTH;
+        long first = Integer.toUnsignedLong(manifest.getFirstBlock());
+        if (hashes.size() % BlockHashes.SHA256_LENGTH != 0 || first + count > store.layout().blockCount()) {
+            invalidDatagrams++;
+            return;
+        }
+        try {
+            for (int i = 0; i < count; i++) {
+                byte[] digest = hashes.substring(i * BlockHashes.SHA256_LENGTH, (i + 1) * BlockHashes.SHA256_LENGTH)
+                        .toByteArray();
+                store.expectBlockHash((int) first + i, digest);
+            }
+        } catch (IOException e) {
+            LOG.warn("task {}: cannot record manifest: {}", task.taskId(), e.getMessage());
+        }
+    }
+
+    private void onStatus(Control message, Status status, long nowNs) {
+        if (role == Role.REPRESENTATIVE && status.getSessionId() == sessionId && members != null) {
+            members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs);
+        }
+    }
+
+    private void onNak(Nak nak) {
+        if (role != Role.REPRESENTATIVE || sender == null || nak.getSessionId() != sessionId) {
+            return;
+        }
+        int ranges = Math.min(nak.getRangesCount(), MAX_NAK_RANGES);
+        for (int i = 0; i < ranges; i++) {
+            ChunkRange range = nak.getRanges(i);
+            if (store.hasBlock(range.getBlock())) {
+                sender.requestRetransmission(range.getBlock(), range.getOffset(), range.getLength());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- representative work
+
+    private void onRepresentativeWork(long nowNs) {
+        if (nowNs - nextBeaconNs >= 0) {
+            sendBeacon(nowNs);
+            members.expire(nowNs, config.memberTimeout().toNanos());
+        }
+        if (state == AgentState.FETCHING && sender != null && nowNs - startAtNs >= 0) {
+            transition(AgentState.SENDING, nowNs, "start delay over");
+            sendBeacon(nowNs);
+        }
+        if (state == AgentState.SENDING || (state == AgentState.COMPLETE && sender != null)) {
+            pump(nowNs);
+        }
+    }
+
+    private void pump(long nowNs) {
+        for (int sent = 0; sent < MAX_CHUNKS_PER_TICK; sent++) {
+            int next = sender.next(store);
+            if (next == BlockSender.WAIT) {
+                return;
+            }
+            if (next == BlockSender.DONE) {
+                endPass(nowNs);
+                return;
+            }
+            int wireBytes = SessionConfig.IP_UDP_OVERHEAD + DataHeader.LENGTH + sender.length();
+            if (!pacer.tryAcquire(nowNs, wireBytes)) {
+                return;
+            }
+            if (!sender.isRetransmission() && sender.offset() == 0 && sender.block() >= manifestSentUpTo) {
+                sendManifest(sender.block());
+            }
+            int flags = sender.isRetransmission() ? DataHeader.FLAG_RETRANSMISSION : 0;
+            if (!port.sendChunk(store, sessionId, epoch, sender.block(), sender.offset(), sender.length(),
+                    sequence, flags)) {
+                return;
+            }
+            sequence++;
+            sender.advance();
+        }
+    }
+
+    private long sendWakeNs(long nowNs) {
+        if (sender == null || pacer == null) {
+            return nowNs + config.beaconInterval().toNanos();
+        }
+        if (sender.passDone() && sender.queuedRetransmissions() == 0) {
+            return endsSent < END_REPEATS ? nextEndNs : nextBeaconNs;
+        }
+        if (!sender.passDone() && !store.hasBlock(sender.passPosition()) && sender.queuedRetransmissions() == 0) {
+            return nextBeaconNs; // waiting for the download; onBlockFetched wakes the engine
+        }
+        long waitNs = pacer.nanosUntilAvailable(nowNs, config.mtu());
+        return nowNs + Math.max(waitNs, 0);
+    }
+
+    private void endPass(long nowNs) {
+        if (endsSent >= END_REPEATS || nowNs - nextEndNs < 0) {
+            return;
+        }
+        if (endsSent == 0) {
+            LOG.debug("task {}: multicast pass over after {} datagrams", task.taskId(), sequence);
+        }
+        port.sendControl(control().setEnd(End.newBuilder().setSessionId(sessionId)).build());
+        endsSent++;
+        nextEndNs = nowNs + END_GAP_NS;
+        if (endsSent == 1) {
+            sessionEnded = true;
+            sendBeacon(nowNs);
+            if (published) {
+                transition(AgentState.COMPLETE, nowNs, "multicast pass over; package in place");
+            }
+        }
+    }
+
+    private void sendManifest(int firstBlock) {
+        int last = firstBlock;
+        int blockCount = store.layout().blockCount();
+        ByteString.Output hashes = ByteString.newOutput(MANIFEST_BLOCKS * BlockHashes.SHA256_LENGTH);
+        while (last < blockCount && last - firstBlock < MANIFEST_BLOCKS) {
+            byte[] hash = store.presentBlockHash(last);
+            if (hash == null) {
+                break;
+            }
+            hashes.write(hash, 0, hash.length);
+            last++;
+        }
+        if (last == firstBlock) {
+            return;
+        }
+        manifestSentUpTo = last;
+        port.sendControl(control().setManifest(Manifest.newBuilder().setSessionId(sessionId)
+                .setFirstBlock(firstBlock).setBlockSha256(hashes.toByteString())).build());
+    }
+
+    private void sendUnsolicitedBeacon(long nowNs) {
+        if (nowNs - lastBeaconSentNs >= UNSOLICITED_BEACON_GAP_NS) {
+            sendBeacon(nowNs);
+        }
+    }
+
+    private void sendBeacon(long nowNs) {
+        SessionPhase phase;
+        if (state == AgentState.PAUSED) {
+            phase = SessionPhase.PHASE_PAUSED;
+        } else if (sessionEnded) {
+            phase = SessionPhase.PHASE_ENDED;
+        } else if (state == AgentState.SENDING) {
+            phase = SessionPhase.PHASE_SENDING;
+        } else {
+            phase = SessionPhase.PHASE_WAITING;
+        }
+        Beacon.Builder beacon = Beacon.newBuilder()
+                .setSessionId(sessionId)
+                .setPhase(phase)
+                .setStartDelayRemainingMs(progress(nowNs).startDelayRemainingMs())
+                .setDataGroup(ByteString.copyFrom(dataGroup.getAddress().getAddress()))
+                .setDataPort(dataGroup.getPort())
+                .setPriority(task.priority())
+                .setMembersKnown(members.known())
+                .setMembersComplete(members.complete());
+        if (store != null) {
+            beacon.setPackageLength(store.layout().length())
+                    .setBlockSize(store.layout().blockSize())
+                    .setChunkSize(chunkSize)
+                    .setBytesHeld(store.bytesHeld())
+                    .setContentIdentity(store.identity())
+                    .setNextBlock(sender == null ? 0 : sender.passPosition());
+        }
+        byte[] sha = task.sha256();
+        if (sha != null) {
+            beacon.setPackageSha256(ByteString.copyFrom(sha));
+        }
+        port.sendControl(control().setBeacon(beacon).build());
+        lastBeaconSentNs = nowNs;
+        nextBeaconNs = nowNs + config.beaconInterval().toNanos();
+    }
+
+    // ---------------------------------------------------------------- member work
+
+    private void onMemberWork(long nowNs) {
+        if (nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
+            leaveSession();
+            enterDiscovering(nowNs, "representative " + Long.toHexString(leaderNodeId) + " went silent");
+            return;
+        }
+        if (nowNs - nextStatusNs >= 0) {
+            sendStatus(nowNs);
+        }
+        if (state == AgentState.REPAIRING && nowNs - nextNakNs >= 0) {
+            sendNak();
+            nextNakNs = nowNs + config.nakInterval().toNanos() + randomBackoffNs();
+        }
+    }
+
+    private void onPausedWork(long nowNs) {
+        if (role == Role.REPRESENTATIVE) {
+            if (nowNs - nextBeaconNs >= 0) {
+                sendBeacon(nowNs);
+            }
+        } else if (role == Role.MEMBER && stateBeforePause == null
+                && nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
+            leaveSession();
+            enterDiscovering(nowNs, "representative went silent while paused");
+        }
+    }
+
+    private void onCompleteWork(long nowNs) {
+        if (role == Role.REPRESENTATIVE) {
+            onRepresentativeWork(nowNs);
+        } else if (nowNs - nextStatusNs >= 0) {
+            sendStatus(nowNs);
+        }
+    }
+
+    private void sendStatus(long nowNs) {
+        nextStatusNs = nowNs + config.statusInterval().toNanos();
+        if (sessionId == 0) {
+            return;
+        }
+        port.sendControl(control().setStatus(Status.newBuilder().setSessionId(sessionId)
+                .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(published)).build());
+    }
+
+    /** Asks for the missing chunks of the first blocks that lack some, bounded per request. */
+    private void sendNak() {
+        if (store == null || tracker == null) {
+            return;
+        }
+        Nak.Builder nak = Nak.newBuilder().setSessionId(sessionId);
+        BlockLayout layout = store.layout();
+        for (int block = store.nextMissingBlock(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
+                block = store.nextMissingBlock(block + 1)) {
+            int blockLength = layout.lengthOf(block);
+            int runStart = -1;
+            for (int offset = 0; offset < blockLength && nak.getRangesCount() < MAX_NAK_RANGES; offset += chunkSize) {
+                boolean missing = !tracker.has(block, offset);
+                if (missing && runStart < 0) {
+                    runStart = offset;
+                } else if (!missing && runStart >= 0) {
+                    nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(runStart).setLength(offset - runStart));
+                    runStart = -1;
+                }
+            }
+            if (runStart >= 0 && nak.getRangesCount() < MAX_NAK_RANGES) {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(runStart).setLength(blockLength - runStart));
+            }
+        }
+        if (nak.getRangesCount() > 0) {
+            port.sendControl(control().setNak(nak).build());
+        }
+    }
+
+    private long randomBackoffNs() {
+        long bound = Math.max(1, config.nakInterval().toNanos() / 2);
+        return random.nextLong(bound);
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private boolean openStore(long length, int blockSize, String identity, long nowNs) {
+        if (store != null && store.layout().length() == length && store.layout().blockSize() == blockSize
+                && store.identity().equals(identity)) {
+            return true;
+        }
+        try {
+            if (store != null) {
+                store.close();
+            }
+            store = port.openStore(task.taskId(), length, blockSize, identity);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            store = null;
+            fail(nowNs, "cannot open the cache for task '" + task.taskId() + "': " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void requestPublish() {
+        if (!publishRequested) {
+            publishRequested = true;
+            port.publish(task, store);
+        }
+    }
+
+    private void leaveSession() {
+        if (joinedData) {
+            port.leaveDataGroup();
+            joinedData = false;
+        }
+        sessionId = 0;
+        tracker = null;
+    }
+
+    private void stopActivity() {
+        if (fetching) {
+            port.cancelFetch();
+            fetching = false;
+        }
+        if (joinedData) {
+            port.leaveDataGroup();
+            joinedData = false;
+        }
+    }
+
+    private void fail(long nowNs, String reason) {
+        if (state.isTerminal()) {
+            return;
+        }
+        failure = reason;
+        stopActivity();
+        transition(AgentState.FAILED, nowNs, reason);
+    }
+
+    private Control.Builder control() {
+        return Control.newBuilder().setTaskId(task.taskId()).setNodeId(nodeId).setEpoch(epoch);
+    }
+
+    private void transition(AgentState next, long nowNs, String reason) {
+        if (next == state && nowNs != stateSinceNs) {
+            return;
+        }
+        LOG.debug("task {}: {} -> {} ({}) as {}", task.taskId(), state, next, reason, role);
+        state = next;
+        stateSinceNs = nowNs;
+        port.stateChanged(next, role, reason);
+    }
+}

@@ -1,0 +1,63 @@
+package io.subnetcast.core.session;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.wire.proto.Control;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * Everything a {@link SessionAgent} does to the world, and nothing else. The engine implements it
+ * over Netty sockets, the HTTP fetcher and the block cache; tests implement it over the simulated
+ * LAN. Results of slow actions come back to the agent as events (for instance
+ * {@link SessionAgent#onBlockFetched}), on the agent's own thread.
+ */
+public interface SessionPort {
+    /** Multicasts a control message to the engine's control group. */
+    void sendControl(Control message);
+
+    /**
+     * Sends one data chunk to the session's data group: the port writes the data header and reads
+     * the payload from the store.
+     *
+     * @return false if the transport cannot take it now (the agent retries on its next tick)
+     */
+    boolean sendChunk(BlockFile store, long sessionId, int epoch, int block, int offsetInBlock, int length,
+                      int sequence, int flags);
+
+    /** Starts receiving the data group of a session; replaces any earlier one. */
+    void joinDataGroup(InetSocketAddress group);
+
+    /** Stops receiving session data. */
+    void leaveDataGroup();
+
+    /**
+     * Opens (or creates) the task's cache entry.
+     *
+     * @throws IOException if the cache cannot be used; the agent fails the task with the reason
+     */
+    BlockFile openStore(String taskId, long length, int blockSize, String identity) throws IOException;
+
+    /**
+     * Representative: learns the package's length and validator from the origin; answers with
+     * {@link SessionAgent#onPackageInfo} or {@link SessionAgent#onFetchFailed}.
+     */
+    void probeOrigin(TaskSpec task);
+
+    /**
+     * Representative: downloads every block the store misses, committing each; reports each with
+     * {@link SessionAgent#onBlockFetched} and the end with {@link SessionAgent#onFetchFailed} if it fails.
+     */
+    void fetchMissing(TaskSpec task, BlockFile store);
+
+    /** Stops a fetch started by {@link #fetchMissing} or {@link #probeOrigin}. */
+    void cancelFetch();
+
+    /**
+     * Verifies the complete store against the task and places it; answers with
+     * {@link SessionAgent#onPublished} or {@link SessionAgent#onPublishFailed}.
+     */
+    void publish(TaskSpec task, BlockFile store);
+
+    /** Tells the embedder about a state change. */
+    void stateChanged(AgentState state, Role role, String reason);
+}

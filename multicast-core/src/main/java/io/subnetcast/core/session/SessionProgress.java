@@ -1,0 +1,22 @@
+package io.subnetcast.core.session;
+
+/**
+ * A snapshot of one agent's part in a task: the numbers a progress bar needs.
+ *
+ * @param taskId the task
+ * @param state the agent's state
+ * @param role its role
+ * @param bytesHeld verified package bytes held
+ * @param packageLength package length, or -1 while unknown
+ * @param membersKnown members the representative knows (as reported to members in beacons)
+ * @param membersComplete of those, how many report completion
+ * @param startDelayRemainingMs milliseconds until the multicast starts, 0 once it has
+ * @param epoch the representative term this agent follows
+ * @param bytesFromOrigin package bytes this agent fetched from the origin
+ * @param bytesFromMulticast package bytes this agent took from the multicast
+ * @param bytesFromRepair package bytes this agent took from repair (retransmission or peers)
+ */
+public record SessionProgress(String taskId, AgentState state, Role role, long bytesHeld, long packageLength,
+                              int membersKnown, int membersComplete, long startDelayRemainingMs, int epoch,
+                              long bytesFromOrigin, long bytesFromMulticast, long bytesFromRepair) {
+}
