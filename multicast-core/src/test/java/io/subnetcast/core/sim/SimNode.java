@@ -1,0 +1,327 @@
+package io.subnetcast.core.sim;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.subnetcast.core.cache.BlockCache;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.Role;
+import io.subnetcast.core.session.SessionAgent;
+import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.session.SessionPort;
+import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.Envelope;
+import io.subnetcast.core.wire.proto.Control;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** One simulated host: runs a {@link SessionAgent} per task over the {@link SimulatedLan}. */
+public final class SimNode {
+    /** The control group every simulated engine listens to. */
+    public static final InetSocketAddress CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
+
+    private final SimulatedLan lan;
+    private final String name;
+    private final int subnet;
+    private final long nodeId;
+    private final SplittableRandom random;
+    private final Path directory;
+    private final Map<String, AgentPort> ports = new LinkedHashMap<>();
+    private boolean up = true;
+    private BlockCache cache;
+
+    SimNode(SimulatedLan lan, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
+        this.lan = lan;
+        this.name = name;
+        this.subnet = subnet;
+        this.nodeId = nodeId;
+        this.random = random;
+        this.directory = directory;
+    }
+
+    /** What happened to one agent, for assertions. */
+    public final class AgentPort implements SessionPort {
+        private SessionAgent agent;
+        private InetSocketAddress joined;
+        private final List<String> transitions = new ArrayList<>();
+        private final Map<Integer, Long> firstChunkSentNs = new LinkedHashMap<>();
+        private final Map<Integer, Long> lastChunkSentNs = new LinkedHashMap<>();
+        private long joinedAtNs = -1;
+        private long dataDatagramsSent;
+        private Path published;
+        private String publishFailure;
+
+        /** @return the agent */
+        public SessionAgent agent() {
+            return agent;
+        }
+
+        /** @return "STATE/ROLE" strings in order */
+        public List<String> transitions() {
+            return transitions;
+        }
+
+        /** @return virtual time the agent first joined a data group, or -1 */
+        public long joinedAtNs() {
+            return joinedAtNs;
+        }
+
+        /** @return per block, when its first first-pass chunk was sent (representative only) */
+        public Map<Integer, Long> firstChunkSentNs() {
+            return firstChunkSentNs;
+        }
+
+        /** @return per block, when its last first-pass chunk was sent (representative only) */
+        public Map<Integer, Long> lastChunkSentNs() {
+            return lastChunkSentNs;
+        }
+
+        /** @return data datagrams this agent sent */
+        public long dataDatagramsSent() {
+            return dataDatagramsSent;
+        }
+
+        /** @return where the package was published, or null */
+        public Path published() {
+            return published;
+        }
+
+        /** @return why publishing failed, or null */
+        public String publishFailure() {
+            return publishFailure;
+        }
+
+        @Override
+        public void sendControl(Control message) {
+            lan.multicast(SimNode.this, CONTROL_GROUP, ControlCodec.encode(Unpooled.buffer().alloc(), message), false);
+        }
+
+        @Override
+        public boolean sendChunk(BlockFile store, long sessionId, int epoch, int block, int offsetInBlock, int length,
+                                 int sequence, int flags) {
+            ByteBuf datagram = Unpooled.buffer(DataHeader.LENGTH + length);
+            DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
+            ByteBuffer payload = datagram.nioBuffer(DataHeader.LENGTH, length);
+            try {
+                store.read(store.layout().offsetOf(block) + offsetInBlock, payload);
+            } catch (IOException e) {
+                datagram.release();
+                throw new UncheckedIOException(e);
+            }
+            datagram.writerIndex(DataHeader.LENGTH + length);
+            if (flags == 0) {
+                firstChunkSentNs.putIfAbsent(block, lan.nowNs());
+                lastChunkSentNs.put(block, lan.nowNs());
+            }
+            dataDatagramsSent++;
+            lan.multicast(SimNode.this, agent.dataGroup(), datagram, true);
+            return true;
+        }
+
+        @Override
+        public void joinDataGroup(InetSocketAddress group) {
+            joined = group;
+            if (joinedAtNs < 0) {
+                joinedAtNs = lan.nowNs();
+            }
+        }
+
+        @Override
+        public void leaveDataGroup() {
+            joined = null;
+        }
+
+        @Override
+        public BlockFile openStore(String taskId, long length, int blockSize, String identity) throws IOException {
+            return cache().open(taskId, length, blockSize, identity);
+        }
+
+        @Override
+        public void probeOrigin(TaskSpec task) {
+            lan.origin().advanceTo(lan.nowNs());
+            lan.origin().probe(agent);
+        }
+
+        @Override
+        public void fetchMissing(TaskSpec task, BlockFile store) {
+            lan.origin().advanceTo(lan.nowNs());
+            lan.origin().fetch(agent, store);
+        }
+
+        @Override
+        public void cancelFetch() {
+            lan.origin().cancel(agent);
+        }
+
+        @Override
+        public void publish(TaskSpec task, BlockFile store) {
+            Path target = directory.resolve("published-" + task.taskId());
+            try {
+                store.publish(target, task.sha256());
+                published = target;
+                agent.onPublished(target, lan.nowNs());
+            } catch (IOException e) {
+                publishFailure = e.getMessage();
+                agent.onPublishFailed(e.getMessage(), lan.nowNs());
+            }
+        }
+
+        @Override
+        public void stateChanged(AgentState state, Role role, String reason) {
+            transitions.add(state + "/" + role);
+        }
+    }
+
+    /**
+     * Starts an agent for a task on this node.
+     *
+     * @param task the task
+     * @param config protocol settings
+     * @return the agent's port, for assertions
+     */
+    public AgentPort distribute(TaskSpec task, SessionConfig config) {
+        AgentPort port = new AgentPort();
+        port.agent = new SessionAgent(task, config, nodeId, port, random.split());
+        ports.put(task.taskId(), port);
+        port.agent.start(lan.nowNs());
+        return port;
+    }
+
+    /** @return the node's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return its subnet */
+    public int subnet() {
+        return subnet;
+    }
+
+    /** @return its node id */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    /** @return whether it runs */
+    public boolean isUp() {
+        return up;
+    }
+
+    /**
+     * @param taskId a task
+     * @return its agent's port, or null
+     */
+    public AgentPort port(String taskId) {
+        return ports.get(taskId);
+    }
+
+    /**
+     * @param taskId a task
+     * @return its agent, or null
+     */
+    public SessionAgent agent(String taskId) {
+        AgentPort port = ports.get(taskId);
+        return port == null ? null : port.agent;
+    }
+
+    /** Stops the node at once, as a power cut: no goodbye, caches closed. */
+    public void crash() {
+        if (!up) {
+            return;
+        }
+        up = false;
+        for (AgentPort port : ports.values()) {
+            lan.origin().cancel(port.agent);
+            BlockFile store = port.agent.store();
+            if (store != null) {
+                try {
+                    store.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    boolean listensTo(InetSocketAddress group) {
+        if (group.equals(CONTROL_GROUP)) {
+            return true;
+        }
+        for (AgentPort port : ports.values()) {
+            if (group.equals(port.joined)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void receive(ByteBuf datagram, boolean data) {
+        long now = lan.nowNs();
+        switch (Envelope.classify(datagram)) {
+            case CONTROL -> {
+                Control message = ControlCodec.decode(datagram);
+                AgentPort port = message == null ? null : ports.get(message.getTaskId());
+                if (port != null) {
+                    port.agent.onControl(message, now);
+                }
+            }
+            case DATA -> {
+                if (datagram.readableBytes() < DataHeader.LENGTH) {
+                    return;
+                }
+                long sessionId = DataHeader.sessionId(datagram);
+                for (AgentPort port : ports.values()) {
+                    if (port.agent.sessionId() == sessionId && port.joined != null) {
+                        port.agent.onData(datagram, now);
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    void doWork() {
+        long now = lan.nowNs();
+        for (AgentPort port : ports.values()) {
+            port.agent.doWork(now);
+        }
+    }
+
+    long nextWakeNs(long now) {
+        long next = Long.MAX_VALUE;
+        for (AgentPort port : ports.values()) {
+            SessionAgent agent = port.agent;
+            if (!agent.state().isTerminal()) {
+                next = Math.min(next, agent.nextWakeNs(now));
+            }
+        }
+        return next;
+    }
+
+    /** @return the set of task ids this node runs */
+    public Set<String> tasks() {
+        return new HashSet<>(ports.keySet());
+    }
+
+    private BlockCache cache() throws IOException {
+        if (cache == null) {
+            Files.createDirectories(directory);
+            cache = BlockCache.open(directory.resolve("cache"));
+        }
+        return cache;
+    }
+}

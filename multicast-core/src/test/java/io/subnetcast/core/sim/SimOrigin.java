@@ -1,0 +1,177 @@
+package io.subnetcast.core.sim;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.session.SessionAgent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A simulated HTTP origin: serves a generated package at a fixed rate per download, in virtual
+ * time, and counts every byte it serves, so tests can assert "fetched once per subnet".
+ */
+public final class SimOrigin {
+    private final long length;
+    private final long seed;
+    private final long bytesPerSecond;
+    private final byte[] sha256;
+    private final List<Job> jobs = new ArrayList<>();
+    private long bytesServed;
+    private int probes;
+    private int downloads;
+    private long nowNs;
+
+    private static final class Job {
+        final SessionAgent agent;
+        final BlockFile store;
+        final long startedNs;
+        int nextBlock;
+        long dueNs;
+        boolean probe;
+        boolean cancelled;
+
+        Job(SessionAgent agent, BlockFile store, long startedNs) {
+            this.agent = agent;
+            this.store = store;
+            this.startedNs = startedNs;
+        }
+    }
+
+    /**
+     * @param length package length
+     * @param seed content seed
+     * @param bytesPerSecond download rate of each fetch
+     */
+    public SimOrigin(long length, long seed, long bytesPerSecond) {
+        this.length = length;
+        this.seed = seed;
+        this.bytesPerSecond = bytesPerSecond;
+        MessageDigest digest = BlockHashes.newSha256();
+        byte[] chunk = new byte[65_536];
+        for (long offset = 0; offset < length; offset += chunk.length) {
+            int n = (int) Math.min(chunk.length, length - offset);
+            fill(offset, chunk, n);
+            digest.update(chunk, 0, n);
+        }
+        this.sha256 = digest.digest();
+    }
+
+    /** @return the package's SHA-256 */
+    public byte[] sha256() {
+        return sha256.clone();
+    }
+
+    /** @return the package length */
+    public long length() {
+        return length;
+    }
+
+    /** @return package bytes served to all fetches */
+    public long bytesServed() {
+        return bytesServed;
+    }
+
+    /** @return HEAD-like probes answered */
+    public int probes() {
+        return probes;
+    }
+
+    /** @return downloads started */
+    public int downloads() {
+        return downloads;
+    }
+
+    /** Fills {@code into[0..n)} with the package bytes at {@code offset}. */
+    public void fill(long offset, byte[] into, int n) {
+        for (int i = 0; i < n; i++) {
+            long at = offset + i;
+            long mixed = (at >>> 3) * 0x9E3779B97F4A7C15L + seed;
+            into[i] = (byte) (mixed >>> ((at & 7) * 8));
+        }
+    }
+
+    void probe(SessionAgent agent) {
+        probes++;
+        Job job = new Job(agent, null, nowNs);
+        job.probe = true;
+        job.dueNs = nowNs + 1_000_000; // a round trip
+        jobs.add(job);
+    }
+
+    void fetch(SessionAgent agent, BlockFile store) {
+        downloads++;
+        Job job = new Job(agent, store, nowNs);
+        job.nextBlock = store.nextMissingBlock(0);
+        job.dueNs = dueFor(job);
+        jobs.add(job);
+    }
+
+    void cancel(SessionAgent agent) {
+        for (Job job : jobs) {
+            if (job.agent == agent) {
+                job.cancelled = true;
+            }
+        }
+    }
+
+    long nextEventNs() {
+        long next = Long.MAX_VALUE;
+        for (Job job : jobs) {
+            if (!job.cancelled) {
+                next = Math.min(next, job.dueNs);
+            }
+        }
+        return next;
+    }
+
+    void deliverDue(long now) {
+        this.nowNs = now;
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            while (!job.cancelled && job.dueNs <= now) {
+                if (job.probe) {
+                    job.cancelled = true;
+                    job.agent.onPackageInfo(length, "\"sim-" + seed + "\"", now);
+                    break;
+                }
+                deliverBlock(job, now);
+            }
+        }
+        jobs.removeIf(job -> job.cancelled);
+    }
+
+    void advanceTo(long now) {
+        this.nowNs = now;
+    }
+
+    private void deliverBlock(Job job, long now) {
+        int block = job.nextBlock;
+        int blockLength = job.store.layout().lengthOf(block);
+        byte[] bytes = new byte[blockLength];
+        fill(job.store.layout().offsetOf(block), bytes, blockLength);
+        try {
+            job.store.write(job.store.layout().offsetOf(block), ByteBuffer.wrap(bytes));
+            job.store.commitBlock(block);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytesServed += blockLength;
+        job.nextBlock = job.store.nextMissingBlock(block + 1);
+        if (job.nextBlock < 0) {
+            job.cancelled = true;
+        } else {
+            job.dueNs = dueFor(job);
+        }
+        job.agent.onBlockFetched(block, now);
+    }
+
+    private long dueFor(Job job) {
+        long blockLength = job.store.layout().lengthOf(job.nextBlock);
+        long start = Math.max(nowNs, job.dueNs);
+        return start + blockLength * 1_000_000_000L / bytesPerSecond;
+    }
+}

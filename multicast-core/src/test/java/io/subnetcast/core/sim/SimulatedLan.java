@@ -1,0 +1,238 @@
+package io.subnetcast.core.sim;
+
+import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.clock.ManualClock;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The simulated network: subnets of {@link SimNode}s, a virtual clock and a queue of datagrams in
+ * flight. Multicast reaches the nodes of the sender's subnet that listen to the group; faults are
+ * drawn from one seeded random source so that a run is reproducible.
+ */
+public final class SimulatedLan {
+    /** Link and fault settings; mutable so that a test can change them mid-run. */
+    public static final class Faults {
+        /** Fraction of control datagrams each receiver loses. */
+        public double controlLoss;
+        /** Fraction of data datagrams each receiver loses. */
+        public double dataLoss;
+        /** Fraction of datagrams delivered twice. */
+        public double duplication;
+        /** One-way delay in nanoseconds. */
+        public long delayNs = 100_000;
+        /** Extra random delay up to this many nanoseconds, which reorders datagrams. */
+        public long jitterNs;
+    }
+
+    private record InFlight(long atNs, long order, SimNode to, ByteBuf datagram, boolean data)
+            implements Comparable<InFlight> {
+        @Override
+        public int compareTo(InFlight other) {
+            int byTime = Long.compare(atNs, other.atNs);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final SplittableRandom random;
+    private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Faults faults = new Faults();
+    private final Path workDirectory;
+    private final SimOrigin origin;
+    private Predicate<SimNode[]> reachable = pair -> true;
+    private long order;
+    private int stalledSteps;
+    private long delivered;
+    private long dropped;
+
+    /**
+     * @param seed seed of every random decision in the run
+     * @param workDirectory where nodes keep their caches
+     * @param origin the HTTP origin nodes fetch from
+     */
+    public SimulatedLan(long seed, Path workDirectory, SimOrigin origin) {
+        this.random = new SplittableRandom(seed);
+        this.workDirectory = workDirectory;
+        this.origin = origin;
+    }
+
+    /** @return the virtual clock */
+    public ManualClock clock() {
+        return clock;
+    }
+
+    /** @return the current virtual time */
+    public long nowNs() {
+        return clock.nanoTime();
+    }
+
+    /** @return the fault settings, live */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** @return the origin */
+    public SimOrigin origin() {
+        return origin;
+    }
+
+    /** @return every node ever added */
+    public List<SimNode> nodes() {
+        return nodes;
+    }
+
+    /** @return datagrams delivered so far */
+    public long delivered() {
+        return delivered;
+    }
+
+    /** @return datagrams lost to injected loss or partitions */
+    public long dropped() {
+        return dropped;
+    }
+
+    /**
+     * Adds a node (not started).
+     *
+     * @param name a readable name, also its cache folder
+     * @param subnet the subnet it is on
+     * @return the node
+     */
+    public SimNode addNode(String name, int subnet) {
+        SimNode node = new SimNode(this, name, subnet, random.nextLong(), random.split(),
+                workDirectory.resolve(name));
+        nodes.add(node);
+        return node;
+    }
+
+    /**
+     * Restricts which pairs of nodes can reach each other (a partition); the predicate gets
+     * {sender, receiver}.
+     *
+     * @param canReach the rule; {@code pair -> true} heals everything
+     */
+    public void setReachability(Predicate<SimNode[]> canReach) {
+        this.reachable = canReach;
+    }
+
+    /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
+    void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
+        try {
+            for (SimNode to : nodes) {
+                if (to == from || !to.isUp() || to.subnet() != from.subnet() || !to.listensTo(group)) {
+                    continue;
+                }
+                if (!reachable.test(new SimNode[] {from, to})) {
+                    dropped++;
+                    continue;
+                }
+                double loss = data ? faults.dataLoss : faults.controlLoss;
+                if (loss > 0 && random.nextDouble() < loss) {
+                    dropped++;
+                    continue;
+                }
+                int copies = faults.duplication > 0 && random.nextDouble() < faults.duplication ? 2 : 1;
+                for (int copy = 0; copy < copies; copy++) {
+                    long jitter = faults.jitterNs > 0 ? random.nextLong(faults.jitterNs) : 0;
+                    inFlight.add(new InFlight(nowNs() + faults.delayNs + jitter, order++, to,
+                            datagram.retainedDuplicate(), data));
+                }
+            }
+        } finally {
+            datagram.release();
+        }
+    }
+
+    /**
+     * Runs the LAN until the condition holds or the virtual time limit passes.
+     *
+     * @param condition checked after every step
+     * @param limitNs virtual nanoseconds to run at most
+     * @return true if the condition held
+     */
+    public boolean runUntil(BooleanSupplier condition, long limitNs) {
+        long endNs = nowNs() + limitNs;
+        while (!condition.getAsBoolean()) {
+            long nextNs = nextEventNs();
+            if (nextNs - endNs > 0) {
+                clock.advanceNs(Math.max(0, endNs - nowNs()));
+                return condition.getAsBoolean();
+            }
+            if (nextNs > nowNs()) {
+                stalledSteps = 0;
+                clock.advanceNs(nextNs - nowNs());
+            } else if (++stalledSteps > 1_000) {
+                // An agent keeps asking to run now without progress: move time on rather than spin.
+                clock.advanceNs(1_000);
+                stalledSteps = 0;
+            }
+            step();
+        }
+        return true;
+    }
+
+    /**
+     * Runs the LAN for a span of virtual time.
+     *
+     * @param spanNs virtual nanoseconds
+     */
+    public void runFor(long spanNs) {
+        runUntil(() -> false, spanNs);
+    }
+
+    private long nextEventNs() {
+        long next = Long.MAX_VALUE;
+        InFlight head = inFlight.peek();
+        if (head != null) {
+            next = head.atNs;
+        }
+        next = Math.min(next, origin.nextEventNs());
+        for (SimNode node : nodes) {
+            if (node.isUp()) {
+                next = Math.min(next, node.nextWakeNs(nowNs()));
+            }
+        }
+        return Math.max(next, nowNs());
+    }
+
+    private void step() {
+        long now = nowNs();
+        while (!inFlight.isEmpty() && inFlight.peek().atNs <= now) {
+            InFlight datagram = inFlight.poll();
+            try {
+                if (datagram.to.isUp()) {
+                    delivered++;
+                    datagram.to.receive(datagram.datagram, datagram.data);
+                }
+            } finally {
+                datagram.datagram.release();
+            }
+        }
+        origin.deliverDue(now);
+        for (int i = 0; i < nodes.size(); i++) {
+            SimNode node = nodes.get(i);
+            if (node.isUp()) {
+                node.doWork();
+            }
+        }
+    }
+
+    /** Releases every datagram still in flight. */
+    public void close() {
+        for (InFlight datagram : inFlight) {
+            datagram.datagram.release();
+        }
+        inFlight.clear();
+        for (SimNode node : nodes) {
+            node.crash();
+        }
+    }
+}

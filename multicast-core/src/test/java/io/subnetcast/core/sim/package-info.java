@@ -1,0 +1,9 @@
+/**
+ * An in-memory LAN with a virtual clock that runs the real protocol code: subnets of nodes, each
+ * node running {@link io.subnetcast.core.session.SessionAgent}s over real datagram bytes (encoded
+ * and decoded by the production codecs), with seeded loss, duplication, reordering, delay,
+ * partitions and crashes, and a simulated HTTP origin that counts the bytes it serves.
+ *
+ * <p>Shipped in multicast-core's test-jar so that peer repair and benchmarks use the same LAN.
+ */
+package io.subnetcast.core.sim;
