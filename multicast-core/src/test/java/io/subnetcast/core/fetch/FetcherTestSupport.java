@@ -47,7 +47,7 @@ abstract class FetcherTestSupport {
         fetcher = builder.build();
     }
 
-    static <T> T await(CompletableFuture<T> future) throws Exception {
+    static <T> T done(CompletableFuture<T> future) throws Exception {
         return future.get(20, TimeUnit.SECONDS);
     }
 

@@ -17,7 +17,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
 
     @Test
     void headDiscoversLengthValidatorsAndRangeSupport() throws Exception {
-        ResourceInfo info = await(fetcher.head(server.uri(PATH)));
+        ResourceInfo info = done(fetcher.head(server.uri(PATH)));
         assertEquals(server.uri(PATH), info.uri());
         assertEquals(200, info.status());
         assertEquals(LENGTH, info.length());
@@ -42,7 +42,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     @Test
     void fetchesExactlyTheSpan() throws Exception {
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(FetchRequest.span(server.uri(PATH), 1000, 5000), sink));
+        FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 1000, 5000), sink));
 
         assertEquals(List.of("bytes=1000-4999"), server.ranges());
         assertTrue(sink.coveredExactlyOnce(1000, 5000));
@@ -61,7 +61,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     void twentySpansOneAfterAnotherUseOneConnection() throws Exception {
         MemorySink sink = new MemorySink(LENGTH);
         for (int i = 0; i < 20; i++) {
-            await(fetcher.fetch(FetchRequest.span(server.uri(PATH), i * 500L, i * 500L + 500), sink));
+            done(fetcher.fetch(FetchRequest.span(server.uri(PATH), i * 500L, i * 500L + 500), sink));
         }
         assertTrue(sink.coveredExactlyOnce(0, LENGTH));
         assertTrue(sink.holds(0, LENGTH, 0));
@@ -73,7 +73,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     @Test
     void wholeFileIsAskedWithoutRange() throws Exception {
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(FetchRequest.whole(server.uri(PATH)), sink));
+        FetchResult result = done(fetcher.fetch(FetchRequest.whole(server.uri(PATH)), sink));
         assertNull(server.requests().get(0).range());
         assertEquals(200, result.status());
         assertTrue(result.rangeHonoured());
@@ -85,7 +85,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     @Test
     void openSpanRunsToTheEnd() throws Exception {
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(FetchRequest.from(server.uri(PATH), 9000), sink));
+        FetchResult result = done(fetcher.fetch(FetchRequest.from(server.uri(PATH), 9000), sink));
         assertEquals(List.of("bytes=9000-"), server.ranges());
         assertEquals(206, result.status());
         assertEquals(1000, result.bytesDelivered());
@@ -96,7 +96,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     void ignoredRangeDeliversTheWholeBodyWhenUseful() throws Exception {
         server.always(PATH, Actions.serve().ignoringRanges());
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(
+        FetchResult result = done(fetcher.fetch(
                 FetchRequest.span(server.uri(PATH), 3000, 4000).withWholeBodyUseful(true), sink));
 
         assertEquals(200, result.status());
@@ -113,7 +113,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
         server.resource("/big", big);
         server.always("/big", Actions.serve().ignoringRanges());
         MemorySink sink = new MemorySink(big);
-        FetchResult result = await(fetcher.fetch(FetchRequest.span(server.uri("/big"), 1000, 2000), sink));
+        FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri("/big"), 1000, 2000), sink));
 
         assertEquals(200, result.status());
         assertFalse(result.rangeHonoured());
@@ -122,7 +122,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
         assertTrue(sink.holds(1000, 2000, 0));
         // The rest of the 8 MiB body was not read: that connection was closed, not pooled.
         assertEquals(0, fetcher.idleConnections());
-        await(fetcher.fetch(FetchRequest.span(server.uri(PATH), 0, 10), new MemorySink(LENGTH)));
+        done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 0, 10), new MemorySink(LENGTH)));
         assertEquals(2, server.acceptedConnections());
     }
 
@@ -130,7 +130,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     void chunkedPartialResponseIsAccepted() throws Exception {
         server.script(PATH, Actions.serve().chunked(0));
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(FetchRequest.span(server.uri(PATH), 100, 9100), sink));
+        FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 100, 9100), sink));
         assertEquals(206, result.status());
         assertTrue(sink.coveredExactlyOnce(100, 9100));
         assertTrue(sink.holds(100, 9100, 0));
@@ -148,7 +148,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     @Test
     void matchingIfRangeGetsPartialContent() throws Exception {
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(
+        FetchResult result = done(fetcher.fetch(
                 FetchRequest.span(server.uri(PATH), 0, 100).withIfRange("\"v1\""), sink));
         assertEquals("\"v1\"", server.requests().get(0).ifRange());
         assertEquals(206, result.status());
@@ -159,7 +159,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     void changedContentIsReportedAndTheSpanComesFromTheNewVersion() throws Exception {
         server.resource(PATH, LENGTH).change("\"v2\"");
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(
+        FetchResult result = done(fetcher.fetch(
                 FetchRequest.span(server.uri(PATH), 2000, 3000).withIfRange("\"v1\""), sink));
 
         assertEquals(200, result.status());
@@ -174,7 +174,7 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
     void changedContentWithWholeBodyUsefulDeliversTheNewBody() throws Exception {
         server.resource(PATH, LENGTH).change("\"v2\"");
         MemorySink sink = new MemorySink(LENGTH);
-        FetchResult result = await(fetcher.fetch(FetchRequest.span(server.uri(PATH), 2000, 3000)
+        FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 2000, 3000)
                 .withIfRange("Sat, 01 Nov 2025 10:00:00 GMT").withWholeBodyUseful(true), sink));
 
         assertTrue(result.validatorChanged());
