@@ -1,10 +1,12 @@
 package io.subnetcast.core.serve;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -24,6 +26,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,8 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
     static final int MAX_PIPELINED = 32;
     /** Size of the reads from the file under TLS, where the bytes must pass through the JVM. */
     private static final int TLS_CHUNK_SIZE = 64 * 1024;
+    /** How long input is drained after the server ended its side of a connection. */
+    static final long LINGER_MILLIS = 2000;
 
     private final ResponsePlanner planner;
     private final RequestListener listener;
@@ -174,7 +179,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
         PendingRequest next = queue.poll();
         if (next == null) {
             if (closeWhenDrained) {
-                ctx.close();
+                closeAfterResponses(ctx);
             } else if (!refusingInput && !ctx.channel().config().isAutoRead()) {
                 ctx.channel().config().setAutoRead(true);
             }
@@ -262,11 +267,45 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
                 LOG.warn("request listener failed", e);
             }
         }
-        if (!success || reply.close) {
+        if (!success) {
             ctx.close();
             return;
         }
+        if (reply.close) {
+            closeAfterResponses(ctx);
+            return;
+        }
         serveNext(ctx);
+    }
+
+    /**
+     * Closes after the last response without destroying it: a plain close with unread input
+     * (a refused body, requests pipelined past the limit, the rest of a bad message) makes the
+     * kernel send a reset, which can discard the response before the client reads it. So the
+     * server ends its side first (TLS close_notify, then a TCP FIN), keeps reading and dropping
+     * what arrives, and closes when the client does or after {@link #LINGER_MILLIS} (the
+     * "lingering close" of RFC 9112 section 9.6).
+     */
+    private void closeAfterResponses(ChannelHandlerContext ctx) {
+        refusingInput = true;
+        queue.clear();
+        Channel channel = ctx.channel();
+        if (!(channel instanceof DuplexChannel) || !channel.isActive()) {
+            ctx.close();
+            return;
+        }
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        ChannelFuture outboundClosed = tls != null ? tls.closeOutbound() : ctx.newSucceededFuture();
+        outboundClosed.addListener(closed -> ((DuplexChannel) channel).shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            channel.config().setAutoRead(true);
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        }));
     }
 
     private static long bytesHandedOver(Object transfer) {
