@@ -2,7 +2,6 @@ package io.subnetcast.core.serve;
 
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -29,6 +28,18 @@ final class ResponsePlanner {
     static final String ALLOWED_METHODS = "GET, HEAD";
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    // Field names are case-insensitive, but the conventional spelling costs nothing and helps
+    // old clients and people reading captures; Netty's own constants are lower case.
+    private static final String DATE = "Date";
+    private static final String CONTENT_LENGTH = "Content-Length";
+    private static final String CONTENT_TYPE = "Content-Type";
+    private static final String CONNECTION = "Connection";
+    private static final String ACCEPT_RANGES = "Accept-Ranges";
+    private static final String ETAG = "ETag";
+    private static final String LAST_MODIFIED = "Last-Modified";
+    private static final String CONTENT_RANGE = "Content-Range";
+    private static final String ALLOW = "Allow";
 
     private final ResourceResolver resolver;
 
@@ -76,7 +87,7 @@ final class ResponsePlanner {
         if (range.kind() == RangeHeader.Result.Kind.UNSATISFIABLE) {
             Reply reply = error(request, now, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                     "range not satisfiable");
-            reply.headers.set(HttpHeaderNames.CONTENT_RANGE, RangeHeader.unsatisfiedContentRange(length));
+            reply.headers.set(CONTENT_RANGE, RangeHeader.unsatisfiedContentRange(length));
             return reply;
         }
         boolean partial = range.kind() == RangeHeader.Result.Kind.SATISFIABLE;
@@ -86,14 +97,14 @@ final class ResponsePlanner {
             return error(request, now, HttpResponseStatus.NOT_FOUND, "range not held here");
         }
         HttpHeaders headers = common(request, now, count);
-        headers.set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM);
-        headers.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
-        headers.set(HttpHeaderNames.ETAG, resource.etag());
-        headers.set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(Date.from(resource.lastModified())));
+        headers.set(CONTENT_TYPE, OCTET_STREAM);
+        headers.set(ACCEPT_RANGES, HttpHeaderValues.BYTES);
+        headers.set(ETAG, resource.etag());
+        headers.set(LAST_MODIFIED, DateFormatter.format(Date.from(resource.lastModified())));
         HttpResponseStatus status = HttpResponseStatus.OK;
         if (partial) {
             status = HttpResponseStatus.PARTIAL_CONTENT;
-            headers.set(HttpHeaderNames.CONTENT_RANGE,
+            headers.set(CONTENT_RANGE,
                     RangeHeader.contentRange(range.start(), range.endInclusive(), length));
         }
         return Reply.file(status, headers, resource, start, count, !request.isHead(), !request.keepAlive);
@@ -104,22 +115,22 @@ final class ResponsePlanner {
         byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + message + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         HttpHeaders headers = common(request, now, text.length);
-        headers.set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN);
+        headers.set(CONTENT_TYPE, TEXT_PLAIN);
         if (status.code() == HttpResponseStatus.METHOD_NOT_ALLOWED.code()) {
-            headers.set(HttpHeaderNames.ALLOW, ALLOWED_METHODS);
+            headers.set(ALLOW, ALLOWED_METHODS);
         }
         return Reply.text(status, headers, text, !request.isHead(), !request.keepAlive);
     }
 
     private static HttpHeaders common(PendingRequest request, Instant now, long contentLength) {
         HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set(HttpHeaderNames.DATE, DateFormatter.format(Date.from(now)));
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        headers.set(DATE, DateFormatter.format(Date.from(now)));
+        headers.set(CONTENT_LENGTH, contentLength);
         if (!request.keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            headers.set(CONNECTION, HttpHeaderValues.CLOSE);
         } else if (request.http10) {
             // HTTP/1.0 closes by default; say explicitly that this connection stays open.
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return headers;
     }
