@@ -42,11 +42,6 @@ final class Reply {
         return new Reply(status, headers, null, resource, start, count, sendBody, close);
     }
 
-    /** @return the number of body bytes a GET gets, which is the {@code Content-Length} */
-    long contentLength() {
-        return count;
-    }
-
     /** @return the number of body bytes this reply writes */
     long bodyBytes() {
         return sendBody ? count : 0;

@@ -41,6 +41,7 @@ class FileServerTlsTest {
     Path keys;
     private ServerFixture fixture;
     private HttpClient client;
+    private SSLContext clientContext;
     private byte[] content;
 
     @BeforeEach
@@ -74,7 +75,7 @@ class FileServerTlsTest {
         trusted.setCertificateEntry("server", store.getCertificate("server"));
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(trusted);
-        SSLContext clientContext = SSLContext.getInstance("TLS");
+        clientContext = SSLContext.getInstance("TLS");
         clientContext.init(null, trustManagers.getTrustManagers(), null);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(clientContext)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -119,5 +120,20 @@ class FileServerTlsTest {
         assertArrayEquals(Arrays.copyOfRange(content, SIZE - 7, SIZE), second.body());
         await().until(() -> fixture.served.size() == 2);
         assertEquals(fixture.served.get(0).connectionId(), fixture.served.get(1).connectionId());
+    }
+
+    @Test
+    void connectionCloseEndsTheTlsSessionAfterTheResponse() throws Exception {
+        try (RawHttpConnection connection = new RawHttpConnection(
+                clientContext.getSocketFactory().createSocket("127.0.0.1", fixture.address.getPort()))) {
+            RawHttpConnection.RawResponse first = connection.request("GET", "/secure.bin", "Range: bytes=0-9");
+            assertArrayEquals(Arrays.copyOf(content, 10), first.body());
+            RawHttpConnection.RawResponse last = connection.request("GET", "/secure.bin", "Connection: close");
+            assertEquals("close", last.header("connection"));
+            assertArrayEquals(content, last.body());
+            assertTrue(connection.closedByPeer());
+        }
+        await().until(() -> fixture.served.size() == 2);
+        assertTrue(fixture.served.get(1).complete());
     }
 }

@@ -33,11 +33,21 @@ final class RawHttpConnection implements Closeable {
     private final OutputStream out;
 
     RawHttpConnection(InetSocketAddress server) throws IOException {
-        socket = new Socket();
-        socket.connect(server, TIMEOUT_MILLIS);
+        this(connected(server));
+    }
+
+    /** Talks over an already connected socket, e.g. an {@code SSLSocket}. */
+    RawHttpConnection(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(TIMEOUT_MILLIS);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    private static Socket connected(InetSocketAddress server) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(server, TIMEOUT_MILLIS);
+        return socket;
     }
 
     Socket socket() {
