@@ -1,0 +1,6 @@
+/**
+ * Netty adapters at the edge: UDP multicast on the interface the embedder names, and the choice of
+ * that interface. Nothing here knows the protocol; datagrams go to a
+ * {@link io.subnetcast.core.transport.DatagramReceiver} on the engine's event loop.
+ */
+package io.subnetcast.core.transport;
