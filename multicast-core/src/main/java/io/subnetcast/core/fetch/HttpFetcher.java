@@ -58,8 +58,8 @@ public final class HttpFetcher implements Closeable {
     private HttpFetcher(Builder b, SslContext sslContext) {
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? Transports.newGroup() : b.group;
-        this.settings = new FetchSettings(b.connectTimeout, b.idleTimeout, b.maxAttempts,
-                new Backoff(b.initialBackoff, b.maxBackoff), b.maxRedirects, sslContext, b.userAgent);
+        this.settings = new FetchSettings(b.idleTimeout, b.maxAttempts, new Backoff(b.initialBackoff, b.maxBackoff),
+                b.maxRedirects, b.userAgent);
         this.pool = new ConnectionPool(Transports.socketChannelFor(group), sslContext,
                 (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()), b.maxIdlePerOrigin);
     }
