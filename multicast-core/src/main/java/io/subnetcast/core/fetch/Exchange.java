@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 abstract class Exchange<T> {
     /** Largest error or redirect body read to keep its connection; bigger ones close it instead. */
     static final long MAX_DISCARD = 64 * 1024;
+    /** Longest Location followed: signed URLs run to a few KiB; the header block is bounded anyway. */
+    static final int MAX_LOCATION_LENGTH = 8192;
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
@@ -328,7 +330,7 @@ abstract class Exchange<T> {
     }
 
     private URI resolve(String location) {
-        if (location == null || !Validators.isSafeHeaderValue(location)) {
+        if (location == null || !Validators.isSafeHeaderValue(location, MAX_LOCATION_LENGTH)) {
             return null;
         }
         try {

@@ -3,6 +3,8 @@ package io.subnetcast.core.fetch;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
@@ -56,8 +58,8 @@ public final class HttpFetcher implements Closeable {
     private HttpFetcher(Builder b, SslContext sslContext) {
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? Transports.newGroup() : b.group;
-        this.settings = new FetchSettings(b.connectTimeout, b.idleTimeout, b.maxAttempts,
-                new Backoff(b.initialBackoff, b.maxBackoff), b.maxRedirects, sslContext, b.userAgent);
+        this.settings = new FetchSettings(b.idleTimeout, b.maxAttempts, new Backoff(b.initialBackoff, b.maxBackoff),
+                b.maxRedirects, b.userAgent);
         this.pool = new ConnectionPool(Transports.socketChannelFor(group), sslContext,
                 (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()), b.maxIdlePerOrigin);
     }
@@ -129,8 +131,16 @@ public final class HttpFetcher implements Closeable {
             operation.abort("fetcher closed");
         }
         pool.close();
-        if (ownsGroup && !group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
-            LOG.warn("fetch event loops did not stop within 5 s");
+        if (ownsGroup) {
+            Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            // Waiting on one of the group's own threads (close() from a callback) would deadlock.
+            boolean onOwnThread = false;
+            for (EventExecutor executor : group) {
+                onOwnThread |= executor.inEventLoop();
+            }
+            if (!onOwnThread && !terminated.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+                LOG.warn("fetch event loops did not stop within 5 s");
+            }
         }
     }
 

@@ -33,7 +33,16 @@ final class Validators {
      *     in a request header without allowing header injection
      */
     static boolean isSafeHeaderValue(String value) {
-        if (value.isEmpty() || value.length() > MAX_LENGTH) {
+        return isSafeHeaderValue(value, MAX_LENGTH);
+    }
+
+    /**
+     * @param value a header value
+     * @param maxLength the longest value accepted
+     * @return true if it is at most {@code maxLength} characters of visible ASCII and spaces
+     */
+    static boolean isSafeHeaderValue(String value, int maxLength) {
+        if (value.isEmpty() || value.length() > maxLength) {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {

@@ -92,13 +92,13 @@ class HttpFetcherFaultTest extends FetcherTestSupport {
 
     @Test
     void stallAfterHeadersTriggersTheIdleTimeoutAndResumes() throws Exception {
-        refetcher(configure(HttpFetcher.builder()).idleTimeout(Duration.ofMillis(300)));
+        refetcher(configure(HttpFetcher.builder()).idleTimeout(Duration.ofMillis(500)));
         server.script(PATH, Actions.serve().cutAfter(2000, Cut.STALL));
         MemorySink sink = new MemorySink(LENGTH);
         long startNs = System.nanoTime();
         FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 1000, 9000), sink));
 
-        assertTrue(System.nanoTime() - startNs >= TimeUnit.MILLISECONDS.toNanos(300));
+        assertTrue(System.nanoTime() - startNs >= TimeUnit.MILLISECONDS.toNanos(500));
         assertEquals(List.of("bytes=1000-8999", "bytes=3000-8999"), server.ranges());
         assertEquals(2, result.attempts());
         assertTrue(sink.coveredExactlyOnce(1000, 9000));

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Spans, whole files, HEAD and connection reuse against a well-behaved server. */
@@ -180,6 +182,44 @@ class HttpFetcherRangeTest extends FetcherTestSupport {
         assertTrue(result.validatorChanged());
         assertEquals(LENGTH, result.bytesDelivered());
         assertTrue(sink.holds(0, LENGTH, 1));
+    }
+
+    @Test
+    void informationalResponsesBeforeTheRealOneAreSkipped() throws Exception {
+        server.script(PATH, (srv, request, resource, socket, out) -> {
+            write(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n");
+            return Actions.serve().respond(srv, request, resource, socket, out);
+        });
+        MemorySink sink = new MemorySink(LENGTH);
+        FetchResult result = done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 0, 100), sink));
+        assertEquals(206, result.status());
+        assertTrue(sink.holds(0, 100, 0));
+    }
+
+    @Test
+    void codedBodiesAreRefused() {
+        server.always(PATH, (srv, request, resource, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc");
+            return true;
+        });
+        FetchException e = failure(fetcher.fetch(FetchRequest.whole(server.uri(PATH)), new MemorySink(LENGTH)));
+        assertEquals("GET " + server.uri(PATH) + ": 200 OK with Content-Encoding gzip", e.getMessage());
+        assertEquals("identity", server.requests().get(0).header("Accept-Encoding"));
+    }
+
+    @Test
+    void runsOnACallersNioEventLoopGroupWithoutShuttingItDown() throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            refetcher(configure(HttpFetcher.builder()).eventLoopGroup(group).userAgent("agent/1.0"));
+            MemorySink sink = new MemorySink(LENGTH);
+            done(fetcher.fetch(FetchRequest.span(server.uri(PATH), 0, 100), sink));
+            assertEquals("agent/1.0", server.requests().get(0).header("User-Agent"));
+            fetcher.close();
+            assertFalse(group.isShuttingDown());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     static void write(OutputStream out, String text) throws java.io.IOException {
