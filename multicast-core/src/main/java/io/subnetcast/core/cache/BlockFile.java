@@ -55,6 +55,7 @@ public final class BlockFile implements AutoCloseable {
     private long bytesHeld;
     private int droppedOnOpen;
     private boolean published;
+    private boolean publishing;
     private boolean closed;
 
     private BlockFile(String taskId, Path directory, BlockLayout layout, String identity,
@@ -417,13 +418,42 @@ public final class BlockFile implements AutoCloseable {
      * @return the SHA-256 of what was published
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
-    public synchronized byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
+    public byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
+        FileChannel channel;
+        synchronized (this) {
+            checkWritable();
+            if (!isComplete()) {
+                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
+                        + layout.blockCount() + " blocks; it cannot be published yet");
+            }
+            if (publishing) {
+                throw new IllegalStateException("task '" + taskId + "' is already being published");
+            }
+            publishing = true;
+            channel = content;
+        }
+        // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
+        // readers (the multicast sender, peers being served) are never stalled by it.
+        byte[] actual;
+        try {
+            actual = hashWhole(channel);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                publishing = false;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            publishing = false;
+            return placeVerified(destination, expectedSha256, actual);
+        }
+    }
+
+    private byte[] placeVerified(Path destination, byte[] expectedSha256, byte[] actual) throws IOException {
         checkWritable();
         if (!isComplete()) {
-            throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
-                    + layout.blockCount() + " blocks; it cannot be published yet");
+            throw new IOException("task '" + taskId + "': a block was dropped while the package was being verified");
         }
-        byte[] actual = hashWhole();
         if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
             discardContent();
             throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
@@ -545,13 +575,13 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
-    private byte[] hashWhole() throws IOException {
-        digest.reset();
-        ByteBuffer buffer = scratch();
+    private byte[] hashWhole(FileChannel channel) throws IOException {
+        MessageDigest digest = BlockHashes.newSha256();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         long position = 0;
         while (position < layout.length()) {
             buffer.clear();
-            int read = content.read(buffer, position);
+            int read = channel.read(buffer, position);
             if (read < 0) {
                 throw new IOException("content of task '" + taskId + "' is shorter than " + layout.length() + " bytes");
             }

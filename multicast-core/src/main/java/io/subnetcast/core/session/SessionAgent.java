@@ -307,6 +307,17 @@ public final class SessionAgent {
     }
 
     /**
+     * The transport failed for this task (for instance the data group cannot be joined on the
+     * interface): the task fails with the reason.
+     *
+     * @param reason one-line reason
+     * @param nowNs current time
+     */
+    public void onTransportFailure(String reason, long nowNs) {
+        fail(nowNs, reason);
+    }
+
+    /**
      * Pauses the agent. On the representative this pauses the whole session: beacons say paused,
      * no data is sent, the start delay stops counting; members wait without failing.
      *

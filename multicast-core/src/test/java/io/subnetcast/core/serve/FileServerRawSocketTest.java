@@ -129,9 +129,10 @@ class FileServerRawSocketTest {
                     break;
                 }
             }
-            // The one in flight plus a full queue are answered; the rest are not, and the client
-            // learns it from the close.
-            assertTrue(answered >= 1 && answered <= FileServerHandler.MAX_PIPELINED + 1, "answered " + answered);
+            // What was queued is answered, then the overflow closes the connection: the client learns
+            // from the close that the rest were not. How many were queued depends on how the kernel
+            // split the requests into reads, so only "some but not all" is certain.
+            assertTrue(answered >= 1 && answered < sent, "answered " + answered + " of " + sent);
         }
     }
 

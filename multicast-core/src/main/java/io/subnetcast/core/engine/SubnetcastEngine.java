@@ -1,0 +1,474 @@
+package io.subnetcast.core.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.subnetcast.core.cache.BlockCache;
+import io.subnetcast.core.clock.NanoClock;
+import io.subnetcast.core.fetch.HttpFetcher;
+import io.subnetcast.core.fetch.PackageDownloader;
+import io.subnetcast.core.loss.LossGenerator;
+import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.transport.MulticastInterface;
+import io.subnetcast.core.transport.MulticastTransport;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.Envelope;
+import io.subnetcast.core.wire.proto.Control;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs subnetcast sessions on one network interface: the library's entry point.
+ *
+ * <pre>{@code
+ * try (SubnetcastEngine engine = SubnetcastEngine.builder()
+ *         .networkInterface("eth0")
+ *         .cacheDirectory(Path.of("/var/cache/subnetcast"))
+ *         .build()) {
+ *     DistributionHandle handle = engine.distribute(
+ *             DistributionTask.of("office-2026", URI.create("https://origin/office.msi"), Path.of("/opt/office.msi"))
+ *                     .withSha256(sha256));
+ *     handle.onProgress(event -> log(event.progress()));
+ *     Path placed = handle.completion().get();
+ * }
+ * }</pre>
+ *
+ * <p>Every agent of the subnet that is given the same task finds the others through the control
+ * group; one of them fetches the package once and multicasts it. The engine owns one event-loop
+ * thread for all protocol work, a thread for whole-file verification, and (unless one is supplied)
+ * an HTTP fetcher; {@link #close()} stops them all.
+ */
+public final class SubnetcastEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
+    /** Default control group: in the organisation-local scope 239.255.0.0/16. */
+    public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
+    private static final long PROGRESS_INTERVAL_NS = 250_000_000L;
+
+    private final SessionConfig config;
+    private final NanoClock clock;
+    private final InetSocketAddress controlGroup;
+    private final BlockCache cache;
+    private final long nodeId;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final MulticastTransport transport;
+    private final HttpFetcher fetcher;
+    private final boolean ownFetcher;
+    private final PackageDownloader downloader;
+    private final ExecutorService verifier;
+    private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
+    private ScheduledFuture<?> wakeup;
+    private long wakeupAtNs = Long.MAX_VALUE;
+    private long nextProgressNs;
+    private boolean ticking;
+    private volatile boolean closed;
+
+    private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
+        this.config = builder.session;
+        this.clock = builder.clock;
+        this.controlGroup = builder.controlGroup;
+        this.cache = BlockCache.open(builder.cacheDirectory);
+        this.nodeId = builder.nodeId != 0 ? builder.nodeId : ThreadLocalRandom.current().nextLong();
+        DefaultThreadFactory threads = new DefaultThreadFactory("subnetcast-engine", true);
+        this.group = Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+        this.loop = group.next();
+        this.verifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("subnetcast-verify", true));
+        this.ownFetcher = builder.fetcher == null;
+        this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
+        this.downloader = new PackageDownloader(fetcher);
+        int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES);
+        try {
+            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss,
+                    this::onDatagram);
+        } catch (IOException | RuntimeException e) {
+            shutDownThreads();
+            throw e;
+        }
+        LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
+                networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
+                controlGroup.getPort(), cache.root());
+    }
+
+    /** @return a builder; the network interface and cache directory are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return this engine's node id, random per start */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    /** @return the interface multicast runs on */
+    public MulticastInterface networkInterface() {
+        return transport.networkInterface();
+    }
+
+    /** @return the protocol settings */
+    public SessionConfig config() {
+        return config;
+    }
+
+    /**
+     * Starts taking part in a task's session on this subnet.
+     *
+     * @param task the task
+     * @return its handle
+     * @throws IllegalStateException if the engine is closed or already runs this task
+     * @throws IllegalArgumentException if the destination's directory does not exist
+     */
+    public DistributionHandle distribute(DistributionTask task) {
+        Objects.requireNonNull(task, "task");
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        Path parent = task.destination().toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("cannot place " + task.destination() + ": directory " + parent
+                    + " does not exist");
+        }
+        if (Files.isDirectory(task.destination())) {
+            throw new IllegalArgumentException("cannot place the package at " + task.destination() + ": it is a directory");
+        }
+        TaskRuntime runtime = new TaskRuntime(this, task, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
+        try {
+            loop.submit(() -> {
+                if (tasks.containsKey(task.taskId())) {
+                    throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
+                }
+                tasks.put(task.taskId(), runtime);
+                runtime.start(clock.nanoTime());
+                afterEvent();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting task '" + task.taskId() + "'", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("engine did not start task '" + task.taskId() + "' in time", e);
+        }
+        return runtime;
+    }
+
+    /** Stops every task, closes sockets and threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loop.submit(() -> {
+                long now = clock.nanoTime();
+                for (TaskRuntime runtime : new ArrayList<>(tasks.values())) {
+                    runtime.shutdown(now);
+                }
+                tasks.clear();
+                if (wakeup != null) {
+                    wakeup.cancel(false);
+                }
+            }).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        } finally {
+            transport.close();
+            shutDownThreads();
+        }
+    }
+
+    private void shutDownThreads() {
+        if (ownFetcher) {
+            fetcher.close();
+        }
+        verifier.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        try {
+            verifier.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------ engine-thread plumbing
+
+    NanoClock clock() {
+        return clock;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    MulticastTransport transport() {
+        return transport;
+    }
+
+    BlockCache cache() {
+        return cache;
+    }
+
+    PackageDownloader downloader() {
+        return downloader;
+    }
+
+    ExecutorService verifier() {
+        return verifier;
+    }
+
+    InetSocketAddress controlGroup() {
+        return controlGroup;
+    }
+
+    long engineNodeId() {
+        return nodeId;
+    }
+
+    /** Runs a task on the engine thread and then lets the agents act on what it changed. */
+    void post(Runnable event) {
+        if (closed) {
+            return;
+        }
+        loop.execute(() -> {
+            if (!closed) {
+                event.run();
+                afterEvent();
+            }
+        });
+    }
+
+    private void onDatagram(ByteBuf datagram) {
+        long now = clock.nanoTime();
+        switch (Envelope.classify(datagram)) {
+            case CONTROL -> {
+                Control message = ControlCodec.decode(datagram);
+                TaskRuntime runtime = message == null ? null : tasks.get(message.getTaskId());
+                if (runtime != null) {
+                    runtime.agent().onControl(message, now);
+                }
+            }
+            case DATA -> {
+                if (datagram.readableBytes() >= DataHeader.LENGTH) {
+                    long sessionId = DataHeader.sessionId(datagram);
+                    for (TaskRuntime runtime : tasks.values()) {
+                        if (runtime.agent().sessionId() == sessionId) {
+                            runtime.agent().onData(datagram, now);
+                        }
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        afterEvent();
+    }
+
+    /** Runs every agent's timers and send loop, flushes, reports progress and schedules the next wake-up. */
+    private void afterEvent() {
+        if (ticking || closed) {
+            return;
+        }
+        ticking = true;
+        try {
+            long now = clock.nanoTime();
+            List<TaskRuntime> done = null;
+            for (TaskRuntime runtime : tasks.values()) {
+                runtime.agent().doWork(now);
+                runtime.settle(now);
+                if (runtime.isFinished(now)) {
+                    done = done == null ? new ArrayList<>() : done;
+                    done.add(runtime);
+                }
+            }
+            transport.flush();
+            if (now - nextProgressNs >= 0) {
+                nextProgressNs = now + PROGRESS_INTERVAL_NS;
+                for (TaskRuntime runtime : tasks.values()) {
+                    runtime.reportProgress(now, null);
+                }
+            }
+            if (done != null) {
+                for (TaskRuntime runtime : done) {
+                    tasks.remove(runtime.task().taskId());
+                    runtime.shutdown(now);
+                }
+            }
+            schedule(now);
+        } finally {
+            ticking = false;
+        }
+    }
+
+    private void schedule(long now) {
+        long next = nextProgressNs;
+        for (TaskRuntime runtime : tasks.values()) {
+            next = Math.min(next, runtime.agent().nextWakeNs(now));
+        }
+        if (tasks.isEmpty()) {
+            next = Long.MAX_VALUE;
+        }
+        if (wakeup != null && !wakeup.isDone() && wakeupAtNs - next <= 0) {
+            return; // an earlier or equal wake-up is already scheduled
+        }
+        if (wakeup != null) {
+            wakeup.cancel(false);
+            wakeup = null;
+        }
+        if (next == Long.MAX_VALUE) {
+            wakeupAtNs = Long.MAX_VALUE;
+            return;
+        }
+        long delayNs = Math.max(0, next - now);
+        wakeupAtNs = next;
+        wakeup = loop.schedule(this::onWakeup, delayNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void onWakeup() {
+        // This future is running, hence not done: forget it so that afterEvent can arm the next one.
+        wakeup = null;
+        wakeupAtNs = Long.MAX_VALUE;
+        afterEvent();
+    }
+
+    /** Settings of an engine; {@link #build()} checks them and opens the sockets. */
+    public static final class Builder {
+        private String networkInterface;
+        private InetSocketAddress controlGroup = DEFAULT_CONTROL_GROUP;
+        private Path cacheDirectory;
+        private SessionConfig session = SessionConfig.builder().build();
+        private NanoClock clock = NanoClock.system();
+        private LossGenerator loss = LossGenerator.NONE;
+        private HttpFetcher fetcher;
+        private long nodeId;
+
+        private Builder() {
+        }
+
+        /**
+         * @param name the interface multicast runs on, e.g. {@code eth0}; required when more than one
+         *     interface could carry multicast (the engine never picks one silently)
+         * @return this
+         */
+        public Builder networkInterface(String name) {
+            this.networkInterface = name;
+            return this;
+        }
+
+        /**
+         * @param group the control group every engine of the deployment uses (default 239.255.0.1:41234)
+         * @return this
+         */
+        public Builder controlGroup(InetSocketAddress group) {
+            this.controlGroup = group;
+            return this;
+        }
+
+        /** @param directory where blocks are cached (required) @return this */
+        public Builder cacheDirectory(Path directory) {
+            this.cacheDirectory = directory;
+            return this;
+        }
+
+        /** @param config protocol settings (default {@link SessionConfig#builder()}) @return this */
+        public Builder session(SessionConfig config) {
+            this.session = config;
+            return this;
+        }
+
+        /** @param delay start delay (default 1 minute) @return this */
+        public Builder startDelay(Duration delay) {
+            this.session = session.toBuilder().startDelay(delay).build();
+            return this;
+        }
+
+        /** @param bitsPerSecond multicast rate (default 100 Mbit/s) @return this */
+        public Builder rateBitsPerSecond(long bitsPerSecond) {
+            this.session = session.toBuilder().rateBitsPerSecond(bitsPerSecond).build();
+            return this;
+        }
+
+        /** @param mtu link MTU (default 1500) @return this */
+        public Builder mtu(int mtu) {
+            this.session = session.toBuilder().mtu(mtu).build();
+            return this;
+        }
+
+        /** @param value the monotonic clock (default {@link NanoClock#system()}) @return this */
+        public Builder clock(NanoClock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** @param value loss injected on the receive path, a testing aid (default none) @return this */
+        public Builder receiveLoss(LossGenerator value) {
+            this.loss = value;
+            return this;
+        }
+
+        /** @param value an HTTP fetcher to share (default: the engine makes and closes its own) @return this */
+        public Builder httpFetcher(HttpFetcher value) {
+            this.fetcher = value;
+            return this;
+        }
+
+        /** @param value a fixed node id, for reproducible tests (default random) @return this */
+        public Builder nodeId(long value) {
+            this.nodeId = value;
+            return this;
+        }
+
+        /**
+         * Checks the settings, resolves the interface and opens the sockets.
+         *
+         * @return the running engine
+         * @throws IllegalArgumentException with a clear message for a bad setting or interface
+         * @throws IOException if a socket cannot be bound or the control group cannot be joined
+         */
+        public SubnetcastEngine build() throws IOException {
+            if (cacheDirectory == null) {
+                throw new IllegalArgumentException("a cache directory is required");
+            }
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(loss, "loss");
+            Objects.requireNonNull(controlGroup, "control group");
+            InetAddress address = controlGroup.getAddress();
+            if (address == null || !address.isMulticastAddress() || address.getAddress().length != 4) {
+                throw new IllegalArgumentException("control group " + controlGroup + " is not an IPv4 multicast group");
+            }
+            MulticastInterface resolved = MulticastInterface.resolve(networkInterface);
+            try {
+                return new SubnetcastEngine(this, resolved);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package io.subnetcast.core.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fetch.PackageDownloader;
+import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.Role;
+import io.subnetcast.core.session.SessionAgent;
+import io.subnetcast.core.session.SessionPort;
+import io.subnetcast.core.session.SessionProgress;
+import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.proto.Control;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task on an engine: the handle the embedder holds, and the {@link SessionPort} that binds the
+ * task's {@link SessionAgent} to the engine's sockets, HTTP fetcher, cache and verifier thread.
+ * Everything but the handle methods runs on the engine thread.
+ */
+final class TaskRuntime implements DistributionHandle, SessionPort {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRuntime.class);
+
+    private final SubnetcastEngine engine;
+    private final DistributionTask task;
+    private final SessionAgent agent;
+    private final CompletableFuture<Path> completion = new CompletableFuture<>();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile SessionProgress progress;
+    private InetSocketAddress joinedGroup;
+    private PackageDownloader.Download download;
+    private String validator;
+    private String lastReason = "";
+    private long lastProgressNs;
+    private long lastProgressBytes;
+    // The block the sender is reading chunks from, read once per block rather than once per chunk.
+    private ByteBuffer sendBlock;
+    private int sendBlockIndex = -1;
+    private BlockFile sendBlockStore;
+
+    TaskRuntime(SubnetcastEngine engine, DistributionTask task, RandomGenerator random) {
+        this.engine = engine;
+        this.task = task;
+        this.agent = new SessionAgent(task.spec(), engine.config(), engine.engineNodeId(), this, random);
+        this.progress = agent.progress(engine.clock().nanoTime());
+    }
+
+    SessionAgent agent() {
+        return agent;
+    }
+
+    void start(long nowNs) {
+        lastProgressNs = nowNs;
+        agent.start(nowNs);
+    }
+
+    /** Completes the futures once the agent reached an outcome. */
+    void settle(long nowNs) {
+        if (!completion.isDone()) {
+            if (agent.publishedPath() != null) {
+                completion.complete(agent.publishedPath());
+            } else if (agent.state() == AgentState.FAILED) {
+                completion.completeExceptionally(new DistributionException(agent.failure()));
+            } else if (agent.state() == AgentState.CANCELLED) {
+                completion.cancel(false);
+            }
+        }
+    }
+
+    boolean isFinished(long nowNs) {
+        return agent.isFinished(nowNs);
+    }
+
+    /** Stops the task for good: cancels what runs, leaves groups, closes the cache entry. */
+    void shutdown(long nowNs) {
+        if (!agent.state().isTerminal() && agent.state() != AgentState.COMPLETE) {
+            agent.cancel(nowNs);
+        }
+        settle(nowNs);
+        if (download != null) {
+            download.cancel();
+        }
+        if (joinedGroup != null) {
+            engine.transport().leaveGroup(joinedGroup);
+            joinedGroup = null;
+        }
+        BlockFile store = agent.store();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                LOG.warn("task {}: closing the cache entry failed: {}", task.taskId(), e.getMessage());
+            }
+        }
+        reportProgress(nowNs, "stopped");
+        finished.complete(null);
+    }
+
+    void reportProgress(long nowNs, String reason) {
+        if (reason != null) {
+            lastReason = reason;
+        }
+        SessionProgress snapshot = agent.progress(nowNs);
+        double seconds = (nowNs - lastProgressNs) / 1e9;
+        double rate = seconds > 0 ? (snapshot.bytesHeld() - lastProgressBytes) / seconds : 0;
+        if (seconds >= 0.2 || reason != null) {
+            lastProgressNs = nowNs;
+            lastProgressBytes = snapshot.bytesHeld();
+        }
+        progress = snapshot;
+        ProgressEvent event = new ProgressEvent(snapshot, Math.max(0, rate), lastReason);
+        for (Consumer<ProgressEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("progress listener of task {} failed", task.taskId(), e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ DistributionHandle
+
+    @Override
+    public DistributionTask task() {
+        return task;
+    }
+
+    @Override
+    public CompletableFuture<Path> completion() {
+        return completion;
+    }
+
+    @Override
+    public CompletableFuture<Void> finished() {
+        return finished;
+    }
+
+    @Override
+    public SessionProgress progress() {
+        return progress;
+    }
+
+    @Override
+    public void onProgress(Consumer<ProgressEvent> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void pause() {
+        engine.post(() -> agent.pause(engine.clock().nanoTime()));
+    }
+
+    @Override
+    public void resume() {
+        engine.post(() -> agent.resume(engine.clock().nanoTime()));
+    }
+
+    @Override
+    public void cancel() {
+        engine.post(() -> agent.cancel(engine.clock().nanoTime()));
+    }
+
+    // ------------------------------------------------------------ SessionPort
+
+    @Override
+    public void sendControl(Control message) {
+        engine.transport().write(ControlCodec.encode(PooledByteBufAllocator.DEFAULT, message), engine.controlGroup());
+    }
+
+    @Override
+    public boolean sendChunk(BlockFile store, long sessionId, int epoch, int block, int offsetInBlock, int length,
+                             int sequence, int flags) {
+        if (!engine.transport().isWritable()) {
+            engine.transport().flush();
+            return false;
+        }
+        ByteBuffer blockBytes;
+        try {
+            blockBytes = blockForSending(store, block);
+        } catch (IOException e) {
+            agent.onTransportFailure("cannot read block " + block + " from the cache: " + e.getMessage(),
+                    engine.clock().nanoTime());
+            return false;
+        }
+        ByteBuf datagram = PooledByteBufAllocator.DEFAULT.directBuffer(DataHeader.LENGTH + length);
+        DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
+        datagram.writeBytes(blockBytes.duplicate().position(offsetInBlock).limit(offsetInBlock + length));
+        engine.transport().write(datagram, agent.dataGroup());
+        return true;
+    }
+
+    private ByteBuffer blockForSending(BlockFile store, int block) throws IOException {
+        if (sendBlock == null || sendBlock.capacity() < store.layout().blockSize()) {
+            sendBlock = ByteBuffer.allocateDirect(store.layout().blockSize());
+            sendBlockIndex = -1;
+        }
+        if (block != sendBlockIndex || store != sendBlockStore) {
+            sendBlock.clear().limit(store.layout().lengthOf(block));
+            store.read(store.layout().offsetOf(block), sendBlock);
+            sendBlock.clear();
+            sendBlockIndex = block;
+            sendBlockStore = store;
+        }
+        return sendBlock;
+    }
+
+    @Override
+    public void joinDataGroup(InetSocketAddress group) {
+        if (group.equals(joinedGroup)) {
+            return;
+        }
+        leaveDataGroup();
+        joinedGroup = group;
+        engine.transport().joinGroup(group, cause -> agent.onTransportFailure("cannot join data group "
+                + group.getAddress().getHostAddress() + ":" + group.getPort() + " on "
+                + engine.transport().networkInterface().name() + ": " + cause.getMessage(), engine.clock().nanoTime()));
+    }
+
+    @Override
+    public void leaveDataGroup() {
+        if (joinedGroup != null) {
+            engine.transport().leaveGroup(joinedGroup);
+            joinedGroup = null;
+        }
+    }
+
+    @Override
+    public BlockFile openStore(String taskId, long length, int blockSize, String identity) throws IOException {
+        return engine.cache().open(taskId, length, blockSize, identity);
+    }
+
+    @Override
+    public void probeOrigin(TaskSpec spec) {
+        engine.downloader().probe(spec.origin()).whenComplete((info, failure) -> engine.post(() -> {
+            long now = engine.clock().nanoTime();
+            if (failure != null) {
+                agent.onFetchFailed(reason(failure), now);
+            } else {
+                validator = info.rangeValidator().orElse(null);
+                agent.onPackageInfo(info.length(), validator == null ? "" : validator, now);
+            }
+        }));
+    }
+
+    @Override
+    public void fetchMissing(TaskSpec spec, BlockFile store) {
+        download = engine.downloader().download(spec.origin(), store, validator,
+                block -> engine.post(() -> agent.onBlockFetched(block, engine.clock().nanoTime())));
+        PackageDownloader.Download current = download;
+        current.completion().whenComplete((ignored, failure) -> {
+            if (failure != null && !(unwrap(failure) instanceof CancellationException)) {
+                engine.post(() -> {
+                    if (download == current) {
+                        agent.onFetchFailed(reason(failure), engine.clock().nanoTime());
+                    }
+                });
+            }
+        });
+    }
+
+    @Override
+    public void cancelFetch() {
+        if (download != null) {
+            download.cancel();
+            download = null;
+        }
+    }
+
+    @Override
+    public void publish(TaskSpec spec, BlockFile store) {
+        Path destination = task.destination();
+        try {
+            engine.verifier().execute(() -> {
+                try {
+                    store.publish(destination, spec.sha256());
+                    engine.post(() -> agent.onPublished(destination, engine.clock().nanoTime()));
+                } catch (IOException | RuntimeException e) {
+                    engine.post(() -> agent.onPublishFailed("cannot place " + destination + ": " + e.getMessage(),
+                            engine.clock().nanoTime()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("task {}: engine closing, publish skipped", task.taskId());
+        }
+    }
+
+    @Override
+    public void stateChanged(AgentState state, Role role, String reason) {
+        LOG.info("task {}: {} as {}: {}", task.taskId(), state, role, reason);
+        reportProgress(engine.clock().nanoTime(), reason);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}
