@@ -359,6 +359,9 @@ public final class SessionAgent {
             port.joinDataGroup(dataGroup);
             joinedData = true;
         }
+        if (back == AgentState.REPAIRING) {
+            nextNakNs = nowNs + randomBackoffNs();
+        }
         transition(back, nowNs, "resumed locally");
         if (role == Role.REPRESENTATIVE) {
             sendBeacon(nowNs);
@@ -791,6 +794,12 @@ public final class SessionAgent {
 
     private void enterRepairingIfNeeded(long nowNs) {
         sessionEnded = true;
+        if (state == AgentState.PAUSED && stateBeforePause != null) {
+            if (!published) {
+                stateBeforePause = AgentState.REPAIRING; // paused locally: resume into repair
+            }
+            return;
+        }
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
             nextNakNs = nowNs + randomBackoffNs();
             transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
