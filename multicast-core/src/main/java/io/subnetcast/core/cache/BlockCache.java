@@ -76,7 +76,8 @@ public final class BlockCache {
             Files.delete(directory);
             return;
         }
-        for (String name : new String[] {BlockFile.CONTENT, BlockFile.JOURNAL, BlockFile.JOURNAL + ".compact", BlockFile.LOCK}) {
+        for (String name : new String[] {BlockFile.CONTENT, BlockFile.JOURNAL, BlockFile.JOURNAL + ".compact", BlockFile.LOCK,
+            BlockFile.MANIFEST, BlockFile.MANIFEST + ".tmp"}) {
             Files.deleteIfExists(directory.resolve(name));
         }
         Files.deleteIfExists(directory);

@@ -36,6 +36,7 @@ public final class BlockFile implements AutoCloseable {
     static final String CONTENT = "content";
     static final String JOURNAL = "journal";
     static final String LOCK = "lock";
+    static final String MANIFEST = "manifest";
 
     private final String taskId;
     private final Path directory;
@@ -220,6 +221,23 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized boolean hasBlock(int index) {
         return layout.isValidIndex(index) && present.get(index);
+    }
+
+    /**
+     * @param start first byte
+     * @param endExclusive end of the span
+     * @return whether every block touching the span is present and verified
+     */
+    public synchronized boolean holdsSpan(long start, long endExclusive) {
+        if (start < 0 || endExclusive > layout.length() || start >= endExclusive) {
+            return start == endExclusive && start >= 0 && start <= layout.length();
+        }
+        for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
+            if (!present.get(block)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the number of present blocks */
@@ -494,6 +512,27 @@ public final class BlockFile implements AutoCloseable {
         return actual;
     }
 
+    /**
+     * Writes the SHA-256 of every block, concatenated in block order, to {@code manifest} in the
+     * entry's directory, once the entry is complete; peers fetch it to verify blocks whose hashes
+     * they missed.
+     *
+     * @return the manifest file, or null while blocks are missing
+     * @throws IOException if it cannot be written
+     */
+    public synchronized Path manifest() throws IOException {
+        if (!isComplete() || closed) {
+            return null;
+        }
+        Path file = directory.resolve(MANIFEST);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            Path temporary = directory.resolve(MANIFEST + ".tmp");
+            Files.write(temporary, presentHashes);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
     /** @return whether the package was published; the entry then only serves reads */
     public synchronized boolean isPublished() {
         return published;
@@ -544,6 +583,7 @@ public final class BlockFile implements AutoCloseable {
 
     private void discardContent() throws IOException {
         clearState();
+        Files.deleteIfExists(directory.resolve(MANIFEST));
         journal.close();
         content.close();
         Files.deleteIfExists(directory.resolve(JOURNAL));

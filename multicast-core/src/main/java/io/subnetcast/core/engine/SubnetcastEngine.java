@@ -13,6 +13,7 @@ import io.subnetcast.core.clock.NanoClock;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.loss.LossGenerator;
+import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
@@ -81,6 +82,8 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final boolean ownFetcher;
     private final PackageDownloader downloader;
     private final ExecutorService verifier;
+    private final BlockServer blockServer;
+    private final GapRepairFactory repairFactory;
     private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
     private ScheduledFuture<?> wakeup;
     private long wakeupAtNs = Long.MAX_VALUE;
@@ -101,14 +104,22 @@ public final class SubnetcastEngine implements AutoCloseable {
         this.ownFetcher = builder.fetcher == null;
         this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
         this.downloader = new PackageDownloader(fetcher);
+        this.repairFactory = builder.repairFactory;
         int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES);
+        BlockServer server = null;
         try {
+            server = builder.blockServer
+                    ? new BlockServer(new InetSocketAddress(networkInterface.address(), builder.blockServerPort)) : null;
             this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss,
                     this::onDatagram);
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
             shutDownThreads();
             throw e;
         }
+        this.blockServer = server;
         LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
                 networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
                 controlGroup.getPort(), cache.root());
@@ -200,6 +211,9 @@ public final class SubnetcastEngine implements AutoCloseable {
             }).awaitUninterruptibly(10, TimeUnit.SECONDS);
         } finally {
             transport.close();
+            if (blockServer != null) {
+                blockServer.close();
+            }
             shutDownThreads();
         }
     }
@@ -245,6 +259,14 @@ public final class SubnetcastEngine implements AutoCloseable {
 
     InetSocketAddress controlGroup() {
         return controlGroup;
+    }
+
+    BlockServer blockServer() {
+        return blockServer;
+    }
+
+    GapRepairFactory repairFactory() {
+        return repairFactory;
     }
 
     long engineNodeId() {
@@ -367,8 +389,35 @@ public final class SubnetcastEngine implements AutoCloseable {
         private LossGenerator loss = LossGenerator.NONE;
         private HttpFetcher fetcher;
         private long nodeId;
+        private GapRepairFactory repairFactory;
+        private boolean blockServer = true;
+        private int blockServerPort;
 
         private Builder() {
+        }
+
+        /**
+         * @param factory completes gaps after the multicast, e.g. from peers
+         *     ({@code io.subnetcast.repair.PeerRepair}); default: retransmission by the representative only
+         * @return this
+         */
+        public Builder gapRepair(GapRepairFactory factory) {
+            this.repairFactory = factory;
+            return this;
+        }
+
+        /**
+         * @param enabled whether to serve verified blocks to peers over HTTP (default true)
+         * @param port TCP port on the interface address, 0 for any free one (default 0)
+         * @return this
+         */
+        public Builder blockServer(boolean enabled, int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("block server port must be 0 to 65535: " + port);
+            }
+            this.blockServer = enabled;
+            this.blockServerPort = port;
+            return this;
         }
 
         /**

@@ -15,6 +15,7 @@ import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +58,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     TaskRuntime(SubnetcastEngine engine, DistributionTask task, RandomGenerator random) {
         this.engine = engine;
         this.task = task;
-        this.agent = new SessionAgent(task.spec(), engine.config(), engine.engineNodeId(), this, random);
+        this.agent = new SessionAgent(task.spec(), engine.config(), engine.engineNodeId(), this, random,
+                engine.repairFactory());
         this.progress = agent.progress(engine.clock().nanoTime());
     }
 
@@ -102,6 +104,9 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         }
         BlockFile store = agent.store();
         if (store != null) {
+            if (engine.blockServer() != null) {
+                engine.blockServer().unregister(store);
+            }
             try {
                 store.close();
             } catch (IOException e) {
@@ -242,7 +247,30 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
 
     @Override
     public BlockFile openStore(String taskId, long length, int blockSize, String identity) throws IOException {
-        return engine.cache().open(taskId, length, blockSize, identity);
+        BlockFile previous = agent.store();
+        if (previous != null && engine.blockServer() != null) {
+            engine.blockServer().unregister(previous);
+        }
+        BlockFile store = engine.cache().open(taskId, length, blockSize, identity);
+        if (engine.blockServer() != null) {
+            engine.blockServer().register(store);
+        }
+        return store;
+    }
+
+    @Override
+    public URI blockServerUrl(String taskId) {
+        return engine.blockServer() == null ? null : engine.blockServer().urlOf(taskId);
+    }
+
+    @Override
+    public void post(Runnable event) {
+        engine.post(event);
+    }
+
+    @Override
+    public long nowNs() {
+        return engine.clock().nanoTime();
     }
 
     @Override

@@ -2,13 +2,16 @@ package io.subnetcast.core.session;
 
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.election.Rank;
+import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.send.Pacer;
+import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.ChunkRange;
@@ -16,6 +19,7 @@ import io.subnetcast.core.wire.proto.Claim;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Discover;
 import io.subnetcast.core.wire.proto.End;
+import io.subnetcast.core.wire.proto.Have;
 import io.subnetcast.core.wire.proto.Manifest;
 import io.subnetcast.core.wire.proto.Nak;
 import io.subnetcast.core.wire.proto.SessionPhase;
@@ -24,6 +28,8 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.random.RandomGenerator;
@@ -55,6 +61,7 @@ public final class SessionAgent {
     private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
     private static final int MANIFEST_BLOCKS = 32;
     private static final int MAX_NAK_RANGES = 64;
+    private static final int MAX_HAVE_BYTES = 4096;
     private static final int MAX_RETRANSMIT_QUEUE = 65_536;
     private static final int MAX_CHUNKS_PER_TICK = 512;
     private static final int END_REPEATS = 3;
@@ -65,6 +72,7 @@ public final class SessionAgent {
     private final long nodeId;
     private final SessionPort port;
     private final RandomGenerator random;
+    private final GapRepairFactory repairFactory;
 
     private AgentState state = AgentState.DISCOVERING;
     private AgentState stateBeforePause;
@@ -119,6 +127,18 @@ public final class SessionAgent {
     private long nextStatusNs;
     private long nextNakNs;
     private boolean joinedData;
+    private URI representativeUrl;
+
+    // What peers hold, and completing from them.
+    private PeerDirectory directory;
+    private long nextHaveNs;
+    private int haveCursor;
+    private BlockBitmap pendingNak;
+    private long nakRoundAtNs;
+    private boolean nakRoundDone;
+    private long repairStartNs;
+    private GapRepair repair;
+    private int retransmitRoundsServed;
 
     private long lingerUntilNs;
     private long bytesFromOrigin;
@@ -135,11 +155,26 @@ public final class SessionAgent {
      * @param random source of back-off jitter and session ids; seeded in simulations
      */
     public SessionAgent(TaskSpec task, SessionConfig config, long nodeId, SessionPort port, RandomGenerator random) {
+        this(task, config, nodeId, port, random, null);
+    }
+
+    /**
+     * @param task what to distribute
+     * @param config protocol settings
+     * @param nodeId this engine's node id, random per start
+     * @param port where effects go
+     * @param random source of back-off jitter and session ids; seeded in simulations
+     * @param repairFactory completes gaps after the pass (peer repair), or null to rely on
+     *     retransmission by the representative alone
+     */
+    public SessionAgent(TaskSpec task, SessionConfig config, long nodeId, SessionPort port, RandomGenerator random,
+                        GapRepairFactory repairFactory) {
         this.task = task;
         this.config = config;
         this.nodeId = nodeId;
         this.port = port;
         this.random = random;
+        this.repairFactory = repairFactory;
     }
 
     // ---------------------------------------------------------------- events
@@ -173,6 +208,7 @@ public final class SessionAgent {
             case STATUS -> onStatus(message, message.getStatus(), nowNs);
             case NAK -> onNak(message.getNak());
             case END -> onEnd(message, message.getEnd(), nowNs);
+            case HAVE -> onHave(message, message.getHave(), nowNs);
             default -> invalidDatagrams++;
         }
     }
@@ -286,6 +322,7 @@ public final class SessionAgent {
      */
     public void onPublished(Path path, long nowNs) {
         published = true;
+        stopRepair();
         publishedPath = path;
         lingerUntilNs = nowNs + config.linger().toNanos();
         if (role == Role.MEMBER) {
@@ -360,7 +397,7 @@ public final class SessionAgent {
             joinedData = true;
         }
         if (back == AgentState.REPAIRING) {
-            nextNakNs = nowNs + randomBackoffNs();
+            planRepair(nowNs);
         }
         transition(back, nowNs, "resumed locally");
         if (role == Role.REPRESENTATIVE) {
@@ -387,6 +424,9 @@ public final class SessionAgent {
      * @param nowNs current time
      */
     public void doWork(long nowNs) {
+        if (!state.isTerminal() && sessionId != 0 && store != null && nowNs - nextHaveNs >= 0) {
+            sendHave(nowNs);
+        }
         switch (state) {
             case DISCOVERING -> onDiscoveringWork(nowNs);
             case CLAIMING -> onClaimingWork(nowNs);
@@ -405,6 +445,14 @@ public final class SessionAgent {
      * @return when {@link #doWork} next has something to do; callers may call it earlier
      */
     public long nextWakeNs(long nowNs) {
+        long protocolWake = protocolWakeNs(nowNs);
+        if (!state.isTerminal() && sessionId != 0 && store != null) {
+            return Math.min(protocolWake, nextHaveNs);
+        }
+        return protocolWake;
+    }
+
+    private long protocolWakeNs(long nowNs) {
         return switch (state) {
             case DISCOVERING -> discoveryDeadlineNs;
             case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
@@ -415,8 +463,7 @@ public final class SessionAgent {
                         : lingerUntilNs)
                     : Math.min(nextStatusNs, lingerUntilNs);
             case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
-            case REPAIRING -> Math.min(Math.min(nextStatusNs, nextNakNs),
-                    lastBeaconNs + config.representativeTimeout().toNanos());
+            case REPAIRING -> repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
                     : nowNs + config.beaconInterval().toNanos();
             case FAILED, CANCELLED -> Long.MAX_VALUE;
@@ -524,9 +571,11 @@ public final class SessionAgent {
         }
         int known = role == Role.REPRESENTATIVE && members != null ? members.known() : membersKnown;
         int complete = role == Role.REPRESENTATIVE && members != null ? members.complete() : membersComplete;
+        long peerBytes = repair == null ? 0 : repair.bytesFromPeers();
+        long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
-                bytesFromOrigin, bytesFromMulticast, bytesFromRepair);
+                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes);
     }
 
     // ---------------------------------------------------------------- election
@@ -721,6 +770,7 @@ public final class SessionAgent {
         leaderNodeId = message.getNodeId();
         leaderPriority = beacon.getPriority();
         lastBeaconNs = nowNs;
+        representativeUrl = parseUrl(beacon.getRepairUrl());
         membersKnown = beacon.getMembersKnown();
         membersComplete = beacon.getMembersComplete();
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
@@ -801,7 +851,7 @@ public final class SessionAgent {
             return;
         }
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
-            nextNakNs = nowNs + randomBackoffNs();
+            planRepair(nowNs);
             transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
         }
     }
@@ -835,15 +885,86 @@ public final class SessionAgent {
     }
 
     private void onNak(Nak nak) {
-        if (role != Role.REPRESENTATIVE || sender == null || nak.getSessionId() != sessionId) {
+        if (nak.getSessionId() != sessionId) {
             return;
         }
         int ranges = Math.min(nak.getRangesCount(), MAX_NAK_RANGES);
+        if (role == Role.MEMBER) {
+            // Suppression: a block another member already asked for is not asked for again.
+            if (pendingNak != null && nak.getRound()) {
+                for (int i = 0; i < ranges; i++) {
+                    pendingNak.clear(nak.getRanges(i).getBlock());
+                }
+            }
+            return;
+        }
+        if (role != Role.REPRESENTATIVE || sender == null) {
+            return;
+        }
         for (int i = 0; i < ranges; i++) {
             ChunkRange range = nak.getRanges(i);
-            if (store.hasBlock(range.getBlock())) {
-                sender.requestRetransmission(range.getBlock(), range.getOffset(), range.getLength());
+            int block = range.getBlock();
+            if (!store.hasBlock(block)) {
+                continue;
             }
+            if (nak.getRound()) {
+                // A multicast reaches everyone: spend it only on blocks enough members lack (the
+                // requester counts even if its advertisement is not in yet); the rest is peer repair.
+                if (directory == null || directory.lacking(block) + 1 < config.nakThreshold()) {
+                    continue;
+                }
+                sender.requestRetransmission(block, 0, store.layout().lengthOf(block));
+            } else {
+                sender.requestRetransmission(block, range.getOffset(), range.getLength());
+            }
+        }
+    }
+
+    private void onHave(Control message, Have have, long nowNs) {
+        if (directory == null || have.getSessionId() != sessionId || have.getRepairUrl().length() > 2048
+                || have.getHeld().size() > ControlCodec.MAX_CONTROL_BYTES) {
+            return;
+        }
+        if (!directory.update(message.getNodeId(), parseUrl(have.getRepairUrl()), have.getComplete(),
+                have.getFirstBlock(), have.getHeld().toByteArray(), nowNs)) {
+            invalidDatagrams++;
+        }
+    }
+
+    private void sendHave(long nowNs) {
+        nextHaveNs = nowNs + config.haveInterval().toNanos();
+        int blockCount = store.layout().blockCount();
+        Have.Builder have = Have.newBuilder().setSessionId(sessionId).setRepairUrl(blockServerUrl())
+                .setBlockCount(blockCount);
+        if (store.isComplete()) {
+            have.setComplete(true);
+        } else {
+            if (haveCursor >= blockCount) {
+                haveCursor = 0;
+            }
+            byte[] bits = PeerDirectory.encode(store::hasBlock, blockCount, haveCursor, MAX_HAVE_BYTES);
+            have.setFirstBlock(haveCursor).setHeld(ByteString.copyFrom(bits));
+            haveCursor += bits.length * 8;
+        }
+        port.sendControl(control().setHave(have).build());
+    }
+
+    private String blockServerUrl() {
+        URI url = port.blockServerUrl(task.taskId());
+        return url == null ? "" : url.toString();
+    }
+
+    private static URI parseUrl(String value) {
+        if (value == null || value.isEmpty() || value.length() > 2048) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme();
+            return scheme != null && (scheme.equals("http") || scheme.equals("https") || scheme.equals("sim"))
+                    && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 
@@ -967,6 +1088,7 @@ public final class SessionAgent {
                 .setDataGroup(ByteString.copyFrom(dataGroup.getAddress().getAddress()))
                 .setDataPort(dataGroup.getPort())
                 .setPriority(task.priority())
+                .setRepairUrl(blockServerUrl())
                 .setMembersKnown(members.known())
                 .setMembersComplete(members.complete());
         if (store != null) {
@@ -989,7 +1111,8 @@ public final class SessionAgent {
     // ---------------------------------------------------------------- member work
 
     private void onMemberWork(long nowNs) {
-        if (nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
+        // Peer repair needs no representative: a member repairing from peers stays with them.
+        if (repair == null && nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
             leaveSession();
             enterDiscovering(nowNs, "representative " + Long.toHexString(leaderNodeId) + " went silent");
             return;
@@ -997,9 +1120,133 @@ public final class SessionAgent {
         if (nowNs - nextStatusNs >= 0) {
             sendStatus(nowNs);
         }
-        if (state == AgentState.REPAIRING && nowNs - nextNakNs >= 0) {
-            sendNak();
-            nextNakNs = nowNs + config.nakInterval().toNanos() + randomBackoffNs();
+        if (state == AgentState.REPAIRING) {
+            onRepairingWork(nowNs);
+        }
+    }
+
+    /**
+     * After the pass: with peer repair, one suppressed NAK round asks the representative to
+     * multicast the blocks this member never received any chunk of (what many members lack is
+     * cheaper by multicast), then peer repair completes the rest. Without peer repair, NAKs for
+     * every missing chunk repeat until the representative has filled them.
+     */
+    private void planRepair(long nowNs) {
+        if (repairFactory == null || store == null) {
+            nextNakNs = nowNs + randomBackoffNs();
+            return;
+        }
+        if (pendingNak == null) {
+            pendingNak = new BlockBitmap(store.layout().blockCount());
+            for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+                if (tracker == null || tracker.chunksHeld(block) == 0) {
+                    pendingNak.set(block);
+                }
+            }
+            nakRoundDone = false;
+            nakRoundAtNs = nowNs + randomBackoffNs();
+            repairStartNs = nowNs + config.repairDelay().toNanos();
+        }
+    }
+
+    private void onRepairingWork(long nowNs) {
+        if (repairFactory == null) {
+            if (nowNs - nextNakNs >= 0) {
+                sendNak();
+                nextNakNs = nowNs + config.nakInterval().toNanos() + randomBackoffNs();
+            }
+            return;
+        }
+        if (!nakRoundDone && nowNs - nakRoundAtNs >= 0) {
+            nakRoundDone = true;
+            sendRoundNak();
+        }
+        if (repair == null && nowNs - repairStartNs >= 0 && store != null) {
+            repair = repairFactory.create(new AgentRepairContext());
+            repair.start(nowNs);
+        }
+        if (repair != null) {
+            repair.doWork(nowNs);
+        }
+        if (store != null && store.isComplete()) {
+            requestPublish();
+        }
+    }
+
+    private long repairWakeNs(long nowNs) {
+        long wake = nextStatusNs;
+        if (repair == null) {
+            wake = Math.min(wake, lastBeaconNs + config.representativeTimeout().toNanos());
+        }
+        if (repairFactory == null) {
+            return Math.min(wake, nextNakNs);
+        }
+        if (!nakRoundDone) {
+            wake = Math.min(wake, nakRoundAtNs);
+        }
+        if (repair == null) {
+            return Math.min(wake, repairStartNs);
+        }
+        return Math.min(wake, repair.nextWakeNs(nowNs));
+    }
+
+    /** The round NAK: runs of wholly missing blocks nobody else asked for yet. */
+    private void sendRoundNak() {
+        if (pendingNak == null || sessionId == 0) {
+            return;
+        }
+        Nak.Builder nak = Nak.newBuilder().setSessionId(sessionId).setRound(true);
+        for (int block = pendingNak.nextSet(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
+                block = pendingNak.nextSet(block + 1)) {
+            if (!store.hasBlock(block)) {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(0)
+                        .setLength(store.layout().lengthOf(block)));
+            }
+        }
+        if (nak.getRangesCount() > 0) {
+            port.sendControl(control().setNak(nak).build());
+        }
+    }
+
+    private final class AgentRepairContext implements RepairContext {
+        @Override
+        public TaskSpec task() {
+            return task;
+        }
+
+        @Override
+        public BlockFile store() {
+            return store;
+        }
+
+        @Override
+        public ChunkTracker tracker() {
+            return tracker;
+        }
+
+        @Override
+        public PeerDirectory peers() {
+            return directory;
+        }
+
+        @Override
+        public long selfNodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public URI representativeUrl() {
+            return representativeUrl;
+        }
+
+        @Override
+        public void post(Runnable event) {
+            port.post(event);
+        }
+
+        @Override
+        public long nowNs() {
+            return port.nowNs();
         }
     }
 
@@ -1078,6 +1325,7 @@ public final class SessionAgent {
                 store.close();
             }
             store = port.openStore(task.taskId(), length, blockSize, identity);
+            directory = new PeerDirectory(store.layout().blockCount(), config.maxMembers());
             return true;
         } catch (IOException | RuntimeException e) {
             store = null;
@@ -1094,6 +1342,8 @@ public final class SessionAgent {
     }
 
     private void leaveSession() {
+        stopRepair();
+        pendingNak = null;
         if (joinedData) {
             port.leaveDataGroup();
             joinedData = false;
@@ -1102,7 +1352,14 @@ public final class SessionAgent {
         tracker = null;
     }
 
+    private void stopRepair() {
+        if (repair != null) {
+            repair.stop();
+        }
+    }
+
     private void stopActivity() {
+        stopRepair();
         if (fetching) {
             port.cancelFetch();
             fetching = false;

@@ -40,6 +40,9 @@ public final class SessionConfig {
     private final int dataGroupCount;
     private final int dataPort;
     private final int maxMembers;
+    private final Duration haveInterval;
+    private final int nakThreshold;
+    private final Duration repairDelay;
 
     private SessionConfig(Builder b) {
         this.startDelay = b.startDelay;
@@ -59,6 +62,9 @@ public final class SessionConfig {
         this.dataGroupCount = b.dataGroupCount;
         this.dataPort = b.dataPort;
         this.maxMembers = b.maxMembers;
+        this.haveInterval = b.haveInterval;
+        this.nakThreshold = b.nakThreshold;
+        this.repairDelay = b.repairDelay;
     }
 
     /** @return a builder holding the defaults */
@@ -86,6 +92,9 @@ public final class SessionConfig {
         b.dataGroupCount = dataGroupCount;
         b.dataPort = dataPort;
         b.maxMembers = maxMembers;
+        b.haveInterval = haveInterval;
+        b.nakThreshold = nakThreshold;
+        b.repairDelay = repairDelay;
         return b;
     }
 
@@ -164,6 +173,24 @@ public final class SessionConfig {
         return maxMembers;
     }
 
+    /** @return interval between an agent's advertisements of the blocks it holds */
+    public Duration haveInterval() {
+        return haveInterval;
+    }
+
+    /**
+     * @return how many members must lack a block before the representative spends a multicast
+     *     retransmission on it; fewer are served by peer repair
+     */
+    public int nakThreshold() {
+        return nakThreshold;
+    }
+
+    /** @return time after the pass ends before peer repair starts, so the multicast round lands first */
+    public Duration repairDelay() {
+        return repairDelay;
+    }
+
     /** @return the UDP port session data is sent to */
     public int dataPort() {
         return dataPort;
@@ -213,8 +240,29 @@ public final class SessionConfig {
         private int dataGroupCount = 256;
         private int dataPort = 41_235;
         private int maxMembers = 65_536;
+        private Duration haveInterval = Duration.ofSeconds(1);
+        private int nakThreshold = 3;
+        private Duration repairDelay = Duration.ofSeconds(1);
 
         private Builder() {
+        }
+
+        /** @param value advertisement interval (default 1 s) @return this */
+        public Builder haveInterval(Duration value) {
+            this.haveInterval = value;
+            return this;
+        }
+
+        /** @param value members that must lack a block for a multicast retransmission (default 3) @return this */
+        public Builder nakThreshold(int value) {
+            this.nakThreshold = value;
+            return this;
+        }
+
+        /** @param value delay between the end of the pass and peer repair (default 1 s) @return this */
+        public Builder repairDelay(Duration value) {
+            this.repairDelay = value;
+            return this;
         }
 
         /** @param value start delay, zero or more (default 1 minute) @return this */
@@ -342,6 +390,11 @@ public final class SessionConfig {
                 requirePositive((String) d[0], (Duration) d[1]);
             }
             requireNonNegative("claim jitter", claimJitter);
+            requirePositive("have interval", haveInterval);
+            requireNonNegative("repair delay", repairDelay);
+            if (nakThreshold < 1) {
+                throw new IllegalArgumentException("NAK threshold must be at least 1: " + nakThreshold);
+            }
             requireNonNegative("linger", linger);
             Objects.requireNonNull(dataGroupBase, "data group base");
             if (!dataGroupBase.isMulticastAddress()) {

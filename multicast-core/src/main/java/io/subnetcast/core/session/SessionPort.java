@@ -4,6 +4,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 
 /**
  * Everything a {@link SessionAgent} does to the world, and nothing else. The engine implements it
@@ -60,4 +61,21 @@ public interface SessionPort {
 
     /** Tells the embedder about a state change. */
     void stateChanged(AgentState state, Role role, String reason);
+
+    /**
+     * @param taskId a task
+     * @return the base URL where this agent's block server serves the task's verified blocks, or
+     *     null when it runs none
+     */
+    URI blockServerUrl(String taskId);
+
+    /**
+     * Runs an event on the agent's thread later and lets the agent act on it; used by repair I/O.
+     *
+     * @param event the event
+     */
+    void post(Runnable event);
+
+    /** @return the current time of the agent's clock */
+    long nowNs();
 }

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionConfig;
@@ -17,6 +18,7 @@ import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ public final class SimNode {
     private final Map<String, AgentPort> ports = new LinkedHashMap<>();
     private boolean up = true;
     private BlockCache cache;
+    private GapRepairFactory repairFactory;
+    private boolean corrupt;
+    private long repairBytesServed;
 
     SimNode(SimulatedLan lan, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
         this.lan = lan;
@@ -183,6 +188,58 @@ public final class SimNode {
         public void stateChanged(AgentState state, Role role, String reason) {
             transitions.add(state + "/" + role);
         }
+
+        @Override
+        public URI blockServerUrl(String taskId) {
+            return URI.create("sim://" + name + "/t/" + taskId);
+        }
+
+        @Override
+        public void post(Runnable event) {
+            lan.schedule(lan.nowNs(), () -> {
+                if (up) {
+                    event.run();
+                }
+            });
+        }
+
+        @Override
+        public long nowNs() {
+            return lan.nowNs();
+        }
+    }
+
+    /**
+     * Sets the gap repair of agents started from now on.
+     *
+     * @param factory the factory, or null for retransmission only
+     */
+    public void setRepairFactory(GapRepairFactory factory) {
+        this.repairFactory = factory;
+    }
+
+    /** @return whether this node serves corrupted bytes to peers (a hostile peer) */
+    public boolean isCorrupt() {
+        return corrupt;
+    }
+
+    /** @param value make this node serve corrupted bytes to peers */
+    public void setCorrupt(boolean value) {
+        this.corrupt = value;
+    }
+
+    /** @return package bytes this node served to peers for repair */
+    public long repairBytesServed() {
+        return repairBytesServed;
+    }
+
+    /**
+     * Counts bytes this node served to a peer.
+     *
+     * @param bytes how many
+     */
+    public void countRepairServed(long bytes) {
+        repairBytesServed += bytes;
     }
 
     /**
@@ -194,7 +251,7 @@ public final class SimNode {
      */
     public AgentPort distribute(TaskSpec task, SessionConfig config) {
         AgentPort port = new AgentPort();
-        port.agent = new SessionAgent(task, config, nodeId, port, random.split());
+        port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
         ports.put(task.taskId(), port);
         port.agent.start(lan.nowNs());
         return port;

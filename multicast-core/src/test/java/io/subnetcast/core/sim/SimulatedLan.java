@@ -40,7 +40,16 @@ public final class SimulatedLan {
         }
     }
 
+    private record Timed(long atNs, long order, Runnable task) implements Comparable<Timed> {
+        @Override
+        public int compareTo(Timed other) {
+            int byTime = Long.compare(atNs, other.atNs);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
     private final ManualClock clock = new ManualClock();
+    private final PriorityQueue<Timed> timed = new PriorityQueue<>();
     private final SplittableRandom random;
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
     private final List<SimNode> nodes = new ArrayList<>();
@@ -123,6 +132,29 @@ public final class SimulatedLan {
         this.reachable = canReach;
     }
 
+    /**
+     * Runs a task at a virtual time (not before the current step ends).
+     *
+     * @param atNs when
+     * @param task what
+     */
+    public void schedule(long atNs, Runnable task) {
+        timed.add(new Timed(Math.max(atNs, nowNs()), order++, task));
+    }
+
+    /**
+     * @param host a node name, as used in its block server URL
+     * @return the node, or null
+     */
+    public SimNode node(String host) {
+        for (SimNode node : nodes) {
+            if (node.name().equals(host)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
     /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
     void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
         try {
@@ -195,6 +227,10 @@ public final class SimulatedLan {
             next = head.atNs;
         }
         next = Math.min(next, origin.nextEventNs());
+        Timed first = timed.peek();
+        if (first != null) {
+            next = Math.min(next, first.atNs);
+        }
         for (SimNode node : nodes) {
             if (node.isUp()) {
                 next = Math.min(next, node.nextWakeNs(nowNs()));
@@ -217,6 +253,9 @@ public final class SimulatedLan {
             }
         }
         origin.deliverDue(now);
+        while (!timed.isEmpty() && timed.peek().atNs <= now) {
+            timed.poll().task.run();
+        }
         for (int i = 0; i < nodes.size(); i++) {
             SimNode node = nodes.get(i);
             if (node.isUp()) {

@@ -1,0 +1,193 @@
+package io.subnetcast.core.peers;
+
+import io.subnetcast.core.cache.BlockBitmap;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The peers of one session and the blocks they hold. Bounded: beyond {@code maxPeers} new peers are
+ * ignored, so that forged advertisements cannot grow memory. Not thread-safe: owned by the engine
+ * thread, read by peer repair on the same thread.
+ */
+public final class PeerDirectory {
+    /** One peer as last advertised. */
+    public static final class Peer {
+        private final long nodeId;
+        private URI repairUrl;
+        private final BlockBitmap held;
+        private boolean complete;
+        private long lastHeardNs;
+
+        Peer(long nodeId, int blockCount) {
+            this.nodeId = nodeId;
+            this.held = new BlockBitmap(blockCount);
+        }
+
+        /** @return the peer's node id */
+        public long nodeId() {
+            return nodeId;
+        }
+
+        /** @return where to fetch its blocks, or null if it advertised none */
+        public URI repairUrl() {
+            return repairUrl;
+        }
+
+        /** @return whether it holds every block */
+        public boolean isComplete() {
+            return complete;
+        }
+
+        /**
+         * @param block a block index
+         * @return whether the peer advertised it
+         */
+        public boolean holds(int block) {
+            return complete || held.get(block);
+        }
+
+        /** @return when it was last heard from */
+        public long lastHeardNs() {
+            return lastHeardNs;
+        }
+
+        /**
+         * Forgets one block, for instance after the peer answered that it does not hold it.
+         *
+         * @param block a block index
+         */
+        public void forget(int block) {
+            if (complete) {
+                complete = false;
+                for (int i = 0; i < held.size(); i++) {
+                    held.set(i);
+                }
+            }
+            held.clear(block);
+        }
+    }
+
+    private final int blockCount;
+    private final int maxPeers;
+    private final Map<Long, Peer> peers = new LinkedHashMap<>();
+
+    /**
+     * @param blockCount blocks of the session's package
+     * @param maxPeers most peers tracked
+     */
+    public PeerDirectory(int blockCount, int maxPeers) {
+        this.blockCount = blockCount;
+        this.maxPeers = maxPeers;
+    }
+
+    /** @return blocks of the package */
+    public int blockCount() {
+        return blockCount;
+    }
+
+    /**
+     * Records an advertisement.
+     *
+     * @param nodeId the peer
+     * @param repairUrl its block server URL, or null
+     * @param complete whether it holds everything
+     * @param firstBlock first block the bitmap describes
+     * @param bitmap held blocks from {@code firstBlock}, least significant bit first
+     * @param nowNs current time
+     * @return false if the advertisement was out of range and ignored
+     */
+    public boolean update(long nodeId, URI repairUrl, boolean complete, int firstBlock, byte[] bitmap, long nowNs) {
+        if (firstBlock < 0 || firstBlock > blockCount || (long) bitmap.length * 8 > blockCount - (long) firstBlock + 7) {
+            return false;
+        }
+        Peer peer = peers.get(nodeId);
+        if (peer == null) {
+            if (peers.size() >= maxPeers) {
+                return false;
+            }
+            peer = new Peer(nodeId, blockCount);
+            peers.put(nodeId, peer);
+        }
+        if (repairUrl != null) {
+            peer.repairUrl = repairUrl;
+        }
+        peer.lastHeardNs = nowNs;
+        peer.complete = complete;
+        if (!complete) {
+            for (int i = 0; i < bitmap.length * 8 && firstBlock + i < blockCount; i++) {
+                if ((bitmap[i >>> 3] & (1 << (i & 7))) != 0) {
+                    peer.held.set(firstBlock + i);
+                } else {
+                    peer.held.clear(firstBlock + i);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param nodeId a peer
+     * @return it, or null
+     */
+    public Peer get(long nodeId) {
+        return peers.get(nodeId);
+    }
+
+    /** @return every known peer, in the order first heard */
+    public Collection<Peer> peers() {
+        return Collections.unmodifiableCollection(peers.values());
+    }
+
+    /**
+     * @param block a block index
+     * @param sinceNs only peers heard from at or after this time
+     * @return peers that advertise the block and a repair URL
+     */
+    public List<Peer> holdersOf(int block, long sinceNs) {
+        List<Peer> holders = new ArrayList<>();
+        for (Peer peer : peers.values()) {
+            if (peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0) {
+                holders.add(peer);
+            }
+        }
+        return holders;
+    }
+
+    /**
+     * @param block a block index
+     * @return how many known peers do not advertise it
+     */
+    public int lacking(int block) {
+        int count = 0;
+        for (Peer peer : peers.values()) {
+            if (!peer.holds(block)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Encodes held blocks of a bitmap source as advertisement bytes.
+     *
+     * @param held the agent's blocks
+     * @param firstBlock first block to encode
+     * @param maxBytes most bytes to produce
+     * @return the bitmap bytes, least significant bit first
+     */
+    public static byte[] encode(java.util.function.IntPredicate held, int blockCount, int firstBlock, int maxBytes) {
+        int blocks = Math.min(blockCount - firstBlock, maxBytes * 8);
+        byte[] bytes = new byte[(blocks + 7) / 8];
+        for (int i = 0; i < blocks; i++) {
+            if (held.test(firstBlock + i)) {
+                bytes[i >>> 3] |= (byte) (1 << (i & 7));
+            }
+        }
+        return bytes;
+    }
+}
