@@ -295,6 +295,40 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
+     * Writes the readable bytes of a buffer at a package offset, skipping every block that is
+     * already present. Check and write happen under the entry's lock, so bytes from an untrusted
+     * source (a peer) can never overwrite a block that was verified meanwhile.
+     *
+     * @param offset package offset of the first byte
+     * @param source the bytes; indexes unchanged, not released
+     * @return bytes written
+     * @throws IOException on a write failure
+     */
+    public synchronized int writeToMissing(long offset, ByteBuf source) throws IOException {
+        int length = source.readableBytes();
+        checkSpan(offset, length);
+        FileChannel channel = channelForWrite();
+        int written = 0;
+        long position = offset;
+        long end = offset + length;
+        while (position < end) {
+            int block = layout.indexOf(position);
+            long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
+            int take = (int) (Math.min(end, blockEnd) - position);
+            if (!present.get(block)) {
+                int index = source.readerIndex() + (int) (position - offset);
+                int done = 0;
+                while (done < take) {
+                    done += source.getBytes(index + done, channel, position + done, take - done);
+                }
+                written += take;
+            }
+            position += take;
+        }
+        return written;
+    }
+
+    /**
      * Reads package bytes, present or not: callers that serve bytes check {@link #hasBlock(int)}.
      *
      * @param offset package offset

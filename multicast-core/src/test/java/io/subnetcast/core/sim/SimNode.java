@@ -66,6 +66,7 @@ public final class SimNode {
         private final Map<Integer, Long> lastChunkSentNs = new LinkedHashMap<>();
         private long joinedAtNs = -1;
         private long dataDatagramsSent;
+        private long retransmittedBytes;
         private Path published;
         private String publishFailure;
 
@@ -99,6 +100,11 @@ public final class SimNode {
             return dataDatagramsSent;
         }
 
+        /** @return payload bytes this agent multicast as retransmissions */
+        public long retransmittedBytes() {
+            return retransmittedBytes;
+        }
+
         /** @return where the package was published, or null */
         public Path published() {
             return published;
@@ -127,6 +133,9 @@ public final class SimNode {
                 throw new UncheckedIOException(e);
             }
             datagram.writerIndex(DataHeader.LENGTH + length);
+            if ((flags & DataHeader.FLAG_RETRANSMISSION) != 0) {
+                retransmittedBytes += length;
+            }
             if (flags == 0) {
                 firstChunkSentNs.putIfAbsent(block, lan.nowNs());
                 lastChunkSentNs.put(block, lan.nowNs());

@@ -94,6 +94,20 @@ public final class SimOrigin {
         }
     }
 
+    /**
+     * Serves a byte range to a repair request and counts it.
+     *
+     * @param offset package offset
+     * @param length bytes
+     * @return the bytes
+     */
+    public byte[] serveRange(long offset, int length) {
+        byte[] bytes = new byte[length];
+        fill(offset, bytes, length);
+        bytesServed += length;
+        return bytes;
+    }
+
     void probe(SessionAgent agent) {
         probes++;
         Job job = new Job(agent, null, nowNs);

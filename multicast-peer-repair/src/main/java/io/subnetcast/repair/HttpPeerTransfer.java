@@ -1,0 +1,74 @@
+package io.subnetcast.repair;
+
+import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.fetch.FetchException;
+import io.subnetcast.core.fetch.FetchRequest;
+import io.subnetcast.core.fetch.HttpFetcher;
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Moves repair bytes over HTTP/1.1 range requests with the project's fetcher: to peers' block
+ * servers and, for blocks no peer holds, to the origin. Received bytes go straight into the cache
+ * entry with positional writes, never over a block that is already verified.
+ */
+public final class HttpPeerTransfer implements PeerTransfer {
+    /** Largest manifest accepted: 32 bytes for each of 2^21 blocks. */
+    static final int MAX_MANIFEST_BYTES = 64 << 20;
+
+    private final HttpFetcher fetcher;
+
+    /**
+     * @param fetcher the HTTP client; its retry and timeout settings apply to every request
+     */
+    public HttpPeerTransfer(HttpFetcher fetcher) {
+        this.fetcher = fetcher;
+    }
+
+    @Override
+    public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
+        long end = offset + length;
+        var future = fetcher.fetch(FetchRequest.span(source, offset, end), (at, data) -> write(store, offset, end, at, data));
+        future.whenComplete((result, failure) -> {
+            if (failure == null) {
+                completion.done(Outcome.OK, "");
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            boolean notHeld = cause instanceof FetchException fetch && fetch.status().orElse(0) == 404;
+            completion.done(notHeld ? Outcome.NOT_HELD : Outcome.FAILED, String.valueOf(cause.getMessage()));
+        });
+        return () -> future.cancel(true);
+    }
+
+    private static void write(BlockFile store, long spanStart, long spanEnd, long at, ByteBuf data) throws IOException {
+        long from = Math.max(at, spanStart);
+        long to = Math.min(at + data.readableBytes(), spanEnd);
+        if (from < to) {
+            store.writeToMissing(from, data.slice(data.readerIndex() + (int) (from - at), (int) (to - from)));
+        }
+    }
+
+    @Override
+    public Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion) {
+        long expected = (long) blockCount * BlockHashes.SHA256_LENGTH;
+        if (expected > MAX_MANIFEST_BYTES) {
+            completion.done(null);
+            return () -> { };
+        }
+        byte[] hashes = new byte[(int) expected];
+        URI manifest = URI.create(source.toString() + "/manifest");
+        var future = fetcher.fetch(FetchRequest.whole(manifest), (at, data) -> {
+            if (at < 0 || at + data.readableBytes() > hashes.length) {
+                throw new IOException("manifest from " + manifest + " is longer than " + hashes.length + " bytes");
+            }
+            data.getBytes(data.readerIndex(), hashes, (int) at, data.readableBytes());
+        });
+        future.whenComplete((result, failure) -> completion.done(
+                failure == null && result.bytesDelivered() == hashes.length ? hashes : null));
+        return () -> future.cancel(true);
+    }
+}

@@ -1,0 +1,494 @@
+package io.subnetcast.repair;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.peers.PeerDirectory;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.session.GapRepair;
+import io.subnetcast.core.session.RepairContext;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes a cache entry from peers, block by block, without doing I/O itself.
+ *
+ * <p>For each missing block it asks one holder for exactly the chunks still missing (a block that
+ * multicast delivered in part costs only its gaps). The holder is the reachable, unbanned peer with
+ * the least bytes served and in flight, ties broken at random, so load spreads over every holder and
+ * the representative serves no more than its share. A block is written as present only after it
+ * verifies against its SHA-256 (from the session's manifest; if some were missed, the
+ * representative's manifest is fetched first): a peer whose bytes fail is dropped for the session at
+ * once, a peer that stalls or fails gets a strike and is dropped after
+ * {@link PeerRepairConfig#maxStrikes()}, and the block is asked from someone else. Only a block
+ * that no reachable peer holds is fetched from the origin.
+ *
+ * <p>All methods run on the agent's thread; transfer results are posted back to it.
+ */
+public final class PeerRepairer implements GapRepair {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerRepairer.class);
+    private static final long RETRY_NS = 50_000_000L;
+
+    private final RepairContext context;
+    private final PeerTransfer transfer;
+    private final PeerRepairConfig config;
+    private final RandomGenerator random;
+    private final Map<Integer, Job> jobs = new HashMap<>();
+    private final Map<Long, PeerState> peers = new HashMap<>();
+    private final Map<Integer, Set<Long>> refused = new HashMap<>();
+    private int cursor;
+    private boolean started;
+    private boolean stopped;
+    private boolean waiting;
+    private long bytesFromPeers;
+    private long bytesFromOrigin;
+    private ManifestState manifest = ManifestState.UNKNOWN;
+    private PeerTransfer.Cancel manifestCancel;
+
+    private enum ManifestState { UNKNOWN, NOT_NEEDED, FETCHING, DONE, UNAVAILABLE }
+
+    /** What this repair knows of one peer. */
+    private static final class PeerState {
+        int inFlight;
+        int strikes;
+        boolean banned;
+        long bytesServed;
+    }
+
+    /** One block being repaired from one source. */
+    private final class Job {
+        final int block;
+        final long peerId;
+        final boolean fromOrigin;
+        final long deadlineNs;
+        final List<PeerTransfer.Cancel> cancels = new ArrayList<>();
+        int pendingRuns;
+        long bytes;
+        boolean awaitingManifest;
+        boolean ended;
+
+        Job(int block, long peerId, boolean fromOrigin, long deadlineNs) {
+            this.block = block;
+            this.peerId = peerId;
+            this.fromOrigin = fromOrigin;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    /**
+     * @param context the agent's session
+     * @param transfer how bytes move
+     * @param config limits
+     * @param random tie-breaks between equally loaded holders
+     */
+    public PeerRepairer(RepairContext context, PeerTransfer transfer, PeerRepairConfig config, RandomGenerator random) {
+        this.context = context;
+        this.transfer = transfer;
+        this.config = config;
+        this.random = random;
+    }
+
+    @Override
+    public void start(long nowNs) {
+        started = true;
+        doWork(nowNs);
+    }
+
+    @Override
+    public void doWork(long nowNs) {
+        if (!started || stopped) {
+            return;
+        }
+        BlockFile store = context.store();
+        if (store.isComplete()) {
+            return;
+        }
+        ensureManifest();
+        expire(nowNs);
+        schedule(nowNs);
+    }
+
+    @Override
+    public long nextWakeNs(long nowNs) {
+        if (!started || stopped || context.store().isComplete()) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (Job job : jobs.values()) {
+            if (!job.awaitingManifest) {
+                next = Math.min(next, job.deadlineNs);
+            }
+        }
+        if (waiting || jobs.size() < config.maxConcurrentBlocks()) {
+            next = Math.min(next, nowNs + RETRY_NS);
+        }
+        return next;
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        for (Job job : new ArrayList<>(jobs.values())) {
+            end(job);
+        }
+        if (manifestCancel != null) {
+            manifestCancel.cancel();
+        }
+    }
+
+    @Override
+    public long bytesFromPeers() {
+        return bytesFromPeers;
+    }
+
+    @Override
+    public long bytesFromOrigin() {
+        return bytesFromOrigin;
+    }
+
+    /** @return peers dropped for the session */
+    public int bannedPeers() {
+        return (int) peers.values().stream().filter(p -> p.banned).count();
+    }
+
+    /**
+     * @param nodeId a peer
+     * @return whether it was dropped for the session
+     */
+    public boolean isBanned(long nodeId) {
+        PeerState state = peers.get(nodeId);
+        return state != null && state.banned;
+    }
+
+    // ------------------------------------------------------------ scheduling
+
+    private void schedule(long nowNs) {
+        BlockFile store = context.store();
+        int blockCount = store.layout().blockCount();
+        waiting = false;
+        int scanned = 0;
+        int block = store.nextMissingBlock(cursor);
+        if (block < 0) {
+            block = store.nextMissingBlock(0);
+        }
+        // Look at a bounded number of candidates per tick, round-robin over the missing blocks.
+        int limit = Math.min(blockCount, Math.max(64, config.maxConcurrentBlocks() * 8));
+        int first = -1;
+        while (block >= 0 && block != first && jobs.size() < config.maxConcurrentBlocks() && scanned < limit) {
+            if (first < 0) {
+                first = block;
+            }
+            scanned++;
+            if (!jobs.containsKey(block)) {
+                startBlock(block, nowNs);
+            }
+            int next = store.nextMissingBlock(block + 1);
+            block = next >= 0 ? next : store.nextMissingBlock(0);
+        }
+        cursor = block < 0 ? 0 : block;
+    }
+
+    private void startBlock(int block, long nowNs) {
+        PeerDirectory.Peer holder = chooseHolder(block, nowNs);
+        URI source;
+        Job job;
+        if (holder != null) {
+            source = holder.repairUrl();
+            job = new Job(block, holder.nodeId(), false, nowNs + config.requestTimeout().toNanos());
+            state(holder.nodeId()).inFlight++;
+        } else if (!waiting && config.useOrigin() && noReachableHolder(block, nowNs)) {
+            source = context.task().origin();
+            job = new Job(block, 0, true, nowNs + config.requestTimeout().toNanos());
+        } else {
+            return;
+        }
+        jobs.put(block, job);
+        List<int[]> runs = missingRuns(block);
+        job.pendingRuns = runs.size();
+        BlockLayout layout = context.store().layout();
+        long blockOffset = layout.offsetOf(block);
+        for (int[] run : runs) {
+            int runOffset = run[0];
+            int runLength = run[1];
+            job.cancels.add(transfer.fetch(source, blockOffset + runOffset, runLength, context.store(),
+                    (outcome, detail) -> context.post(() -> onRunDone(job, runOffset, runLength, outcome, detail))));
+        }
+    }
+
+    private PeerDirectory.Peer chooseHolder(int block, long nowNs) {
+        PeerDirectory directory = context.peers();
+        if (directory == null) {
+            return null;
+        }
+        Set<Long> refusedHere = refused.get(block);
+        PeerDirectory.Peer best = null;
+        long bestLoad = Long.MAX_VALUE;
+        int bestTie = 0;
+        long blockSize = context.store().layout().blockSize();
+        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos())) {
+            if (peer.nodeId() == context.selfNodeId() || (refusedHere != null && refusedHere.contains(peer.nodeId()))) {
+                continue;
+            }
+            PeerState state = state(peer.nodeId());
+            if (state.banned) {
+                continue;
+            }
+            if (state.inFlight >= config.maxPerPeer()) {
+                waiting = true; // a holder exists but is busy: wait for it rather than go to the origin
+                continue;
+            }
+            long load = state.bytesServed + state.inFlight * blockSize;
+            int tie = random.nextInt();
+            if (load < bestLoad || (load == bestLoad && tie < bestTie)) {
+                best = peer;
+                bestLoad = load;
+                bestTie = tie;
+            }
+        }
+        return best;
+    }
+
+    private boolean noReachableHolder(int block, long nowNs) {
+        PeerDirectory directory = context.peers();
+        if (directory == null) {
+            return true;
+        }
+        Set<Long> refusedHere = refused.get(block);
+        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos())) {
+            PeerState state = peers.get(peer.nodeId());
+            boolean usable = peer.nodeId() != context.selfNodeId() && (state == null || !state.banned)
+                    && (refusedHere == null || !refusedHere.contains(peer.nodeId()));
+            if (usable) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The byte runs of a block that are still missing, as {offset, length} inside the block. */
+    private List<int[]> missingRuns(int block) {
+        int blockLength = context.store().layout().lengthOf(block);
+        ChunkTracker tracker = context.tracker();
+        List<int[]> runs = new ArrayList<>();
+        if (tracker == null || tracker.chunksHeld(block) == 0) {
+            runs.add(new int[] {0, blockLength});
+            return runs;
+        }
+        int chunk = tracker.chunkSize();
+        int start = -1;
+        for (int offset = 0; offset < blockLength; offset += chunk) {
+            boolean missing = !tracker.has(block, offset);
+            if (missing && start < 0) {
+                start = offset;
+            } else if (!missing && start >= 0) {
+                runs.add(new int[] {start, offset - start});
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            runs.add(new int[] {start, blockLength - start});
+        }
+        return runs;
+    }
+
+    // ------------------------------------------------------------ results
+
+    private void onRunDone(Job job, int runOffset, int runLength, PeerTransfer.Outcome outcome, String detail) {
+        if (job.ended || stopped) {
+            return;
+        }
+        long nowNs = context.nowNs();
+        switch (outcome) {
+            case OK -> {
+                job.bytes += runLength;
+                ChunkTracker tracker = context.tracker();
+                if (tracker != null) {
+                    for (int offset = runOffset; offset < runOffset + runLength; offset += tracker.chunkSize()) {
+                        tracker.record(job.block, offset);
+                    }
+                }
+                if (--job.pendingRuns == 0) {
+                    finish(job);
+                }
+            }
+            case NOT_HELD -> {
+                PeerDirectory.Peer peer = context.peers() == null ? null : context.peers().get(job.peerId);
+                if (peer != null && !job.fromOrigin) {
+                    peer.forget(job.block);
+                }
+                refuse(job);
+                end(job);
+            }
+            case FAILED -> {
+                LOG.debug("task {}: block {} from {} failed: {}", context.task().taskId(), job.block, source(job), detail);
+                strike(job, false);
+                end(job);
+            }
+            default -> throw new IllegalStateException(outcome.name());
+        }
+        doWork(nowNs);
+    }
+
+    private void finish(Job job) {
+        BlockFile store = context.store();
+        if (store.hasBlock(job.block)) {
+            end(job); // the multicast filled it meanwhile
+            return;
+        }
+        if (store.expectedBlockHash(job.block) == null && manifest == ManifestState.FETCHING) {
+            job.awaitingManifest = true; // verify against the representative's hash, not our own
+            return;
+        }
+        boolean verified;
+        try {
+            verified = store.commitBlock(job.block);
+        } catch (IOException e) {
+            LOG.warn("task {}: cannot commit block {}: {}", context.task().taskId(), job.block, e.getMessage());
+            end(job);
+            return;
+        }
+        if (verified) {
+            if (job.fromOrigin) {
+                bytesFromOrigin += job.bytes;
+            } else {
+                bytesFromPeers += job.bytes;
+                state(job.peerId).bytesServed += job.bytes;
+            }
+        } else {
+            LOG.warn("task {}: block {} from {} failed verification; {} is dropped for this session",
+                    context.task().taskId(), job.block, source(job), job.fromOrigin ? "the origin is not" : "the peer");
+            if (context.tracker() != null) {
+                context.tracker().forget(job.block); // every chunk is suspect now: fetch the whole block again
+            }
+            strike(job, true);
+        }
+        end(job);
+    }
+
+    private void expire(long nowNs) {
+        for (Job job : new ArrayList<>(jobs.values())) {
+            if (!job.awaitingManifest && nowNs - job.deadlineNs >= 0) {
+                LOG.debug("task {}: block {} from {} stalled", context.task().taskId(), job.block, source(job));
+                strike(job, false);
+                end(job);
+            }
+        }
+    }
+
+    private void strike(Job job, boolean corrupt) {
+        refuse(job);
+        if (job.fromOrigin) {
+            return;
+        }
+        PeerState state = state(job.peerId);
+        state.strikes++;
+        if (corrupt || state.strikes >= config.maxStrikes()) {
+            if (!state.banned) {
+                LOG.info("task {}: peer {} dropped for this session ({})", context.task().taskId(),
+                        Long.toHexString(job.peerId), corrupt ? "served bytes that failed verification" : "too many failures");
+            }
+            state.banned = true;
+        }
+    }
+
+    private void refuse(Job job) {
+        if (!job.fromOrigin) {
+            refused.computeIfAbsent(job.block, b -> new HashSet<>()).add(job.peerId);
+        }
+    }
+
+    private void end(Job job) {
+        if (job.ended) {
+            return;
+        }
+        job.ended = true;
+        for (PeerTransfer.Cancel cancel : job.cancels) {
+            cancel.cancel();
+        }
+        jobs.remove(job.block, job);
+        if (!job.fromOrigin) {
+            PeerState state = peers.get(job.peerId);
+            if (state != null) {
+                state.inFlight--;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ manifest
+
+    /**
+     * Blocks whose hash this agent missed (a lost manifest datagram) would only be checked by the
+     * whole-file hash; fetch the representative's manifest so every repaired block is verified.
+     */
+    private void ensureManifest() {
+        if (manifest != ManifestState.UNKNOWN) {
+            return;
+        }
+        BlockFile store = context.store();
+        boolean needed = false;
+        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+            if (store.expectedBlockHash(block) == null) {
+                needed = true;
+                break;
+            }
+        }
+        URI source = context.representativeUrl();
+        if (!needed) {
+            manifest = ManifestState.NOT_NEEDED;
+            return;
+        }
+        if (source == null) {
+            manifest = ManifestState.UNAVAILABLE;
+            return;
+        }
+        manifest = ManifestState.FETCHING;
+        manifestCancel = transfer.fetchManifest(source, store.layout().blockCount(),
+                hashes -> context.post(() -> onManifest(hashes)));
+    }
+
+    private void onManifest(byte[] hashes) {
+        if (stopped || manifest != ManifestState.FETCHING) {
+            return;
+        }
+        BlockFile store = context.store();
+        int blockCount = store.layout().blockCount();
+        if (hashes == null || hashes.length != blockCount * BlockHashes.SHA256_LENGTH) {
+            manifest = ManifestState.UNAVAILABLE;
+        } else {
+            manifest = ManifestState.DONE;
+            try {
+                for (int block = 0; block < blockCount; block++) {
+                    byte[] hash = new byte[BlockHashes.SHA256_LENGTH];
+                    System.arraycopy(hashes, block * BlockHashes.SHA256_LENGTH, hash, 0, hash.length);
+                    store.expectBlockHash(block, hash);
+                }
+            } catch (IOException e) {
+                LOG.warn("task {}: cannot record the manifest: {}", context.task().taskId(), e.getMessage());
+            }
+        }
+        for (Job job : new ArrayList<>(jobs.values())) {
+            if (job.awaitingManifest) {
+                job.awaitingManifest = false;
+                finish(job);
+            }
+        }
+        doWork(context.nowNs());
+    }
+
+    private PeerState state(long nodeId) {
+        return peers.computeIfAbsent(nodeId, id -> new PeerState());
+    }
+
+    private String source(Job job) {
+        return job.fromOrigin ? "the origin" : "peer " + Long.toHexString(job.peerId);
+    }
+}

@@ -1,0 +1,64 @@
+package io.subnetcast.repair;
+
+import io.subnetcast.core.cache.BlockFile;
+import java.net.URI;
+
+/** Moves package bytes from a peer (or the origin) into the local cache entry. */
+public interface PeerTransfer {
+    /** How a transfer ended; called through the agent's thread. */
+    @FunctionalInterface
+    interface Completion {
+        /**
+         * @param outcome how it ended
+         * @param detail a short reason for a failure, empty otherwise
+         */
+        void done(Outcome outcome, String detail);
+    }
+
+    /** How a transfer ended. */
+    enum Outcome {
+        /** Every byte was written to the cache entry (not yet verified). */
+        OK,
+        /** The source does not hold that span (HTTP 404): not its fault. */
+        NOT_HELD,
+        /** Failed: connection, status, timeout, short body. */
+        FAILED
+    }
+
+    /** Stops a transfer; its completion is then not called. */
+    @FunctionalInterface
+    interface Cancel {
+        /** Stops it. */
+        void cancel();
+    }
+
+    /**
+     * Fetches package bytes {@code [offset, offset + length)} from a source into the store with
+     * positional writes, and reports the end through {@code completion} on the agent's thread.
+     *
+     * @param source a peer's block server URL for the task, or the origin's package URL
+     * @param offset package offset
+     * @param length bytes
+     * @param store where the bytes go
+     * @param completion told how it ended
+     * @return a way to stop it
+     */
+    Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion);
+
+    /** Receives a manifest: the SHA-256 of every block, concatenated, or null if unavailable. */
+    @FunctionalInterface
+    interface ManifestCompletion {
+        /** @param hashes 32 bytes per block, or null */
+        void done(byte[] hashes);
+    }
+
+    /**
+     * Fetches the manifest of a task from a peer's block server.
+     *
+     * @param source the peer's block server URL for the task
+     * @param blockCount blocks expected; a manifest of another size is refused
+     * @param completion told the result on the agent's thread
+     * @return a way to stop it
+     */
+    Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion);
+}

@@ -1,0 +1,103 @@
+package io.subnetcast.repair;
+
+import io.netty.buffer.Unpooled;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.sim.SimNode;
+import io.subnetcast.core.sim.SimulatedLan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+
+/**
+ * Peer transfers on the simulated LAN: a request to {@code sim://node/t/task} is answered from that
+ * node's cache entry after a latency and at a rate, in virtual time; {@code http://} goes to the
+ * simulated origin. A node marked corrupt serves flipped bytes.
+ */
+final class SimPeerTransfer implements PeerTransfer {
+    private final SimulatedLan lan;
+    private final long bytesPerSecond;
+    private final long latencyNs;
+
+    SimPeerTransfer(SimulatedLan lan, long bytesPerSecond, long latencyNs) {
+        this.lan = lan;
+        this.bytesPerSecond = bytesPerSecond;
+        this.latencyNs = latencyNs;
+    }
+
+    @Override
+    public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
+        boolean[] cancelled = {false};
+        long doneAt = lan.nowNs() + latencyNs + length * 1_000_000_000L / bytesPerSecond;
+        lan.schedule(doneAt, () -> {
+            if (cancelled[0]) {
+                return;
+            }
+            Outcome outcome;
+            byte[] bytes = null;
+            if (source.getScheme().equals("http")) {
+                bytes = lan.origin().serveRange(offset, length);
+                outcome = Outcome.OK;
+            } else {
+                SimNode node = lan.node(source.getHost());
+                String taskId = source.getPath().substring(source.getPath().lastIndexOf('/') + 1);
+                BlockFile peerStore = node == null || !node.isUp() || node.agent(taskId) == null ? null
+                        : node.agent(taskId).store();
+                if (node == null || !node.isUp()) {
+                    outcome = Outcome.FAILED;
+                } else if (peerStore == null || !peerStore.holdsSpan(offset, offset + length)) {
+                    outcome = Outcome.NOT_HELD;
+                } else {
+                    bytes = new byte[length];
+                    try {
+                        peerStore.read(offset, ByteBuffer.wrap(bytes));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    if (node.isCorrupt()) {
+                        for (int i = 0; i < bytes.length; i += 97) {
+                            bytes[i] ^= 0x5a;
+                        }
+                    }
+                    node.countRepairServed(length);
+                    outcome = Outcome.OK;
+                }
+            }
+            if (bytes != null) {
+                try {
+                    store.writeToMissing(offset, Unpooled.wrappedBuffer(bytes));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            completion.done(outcome, outcome == Outcome.FAILED ? "unreachable" : "");
+        });
+        return () -> cancelled[0] = true;
+    }
+
+    @Override
+    public Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion) {
+        boolean[] cancelled = {false};
+        lan.schedule(lan.nowNs() + latencyNs, () -> {
+            if (cancelled[0]) {
+                return;
+            }
+            SimNode node = lan.node(source.getHost());
+            String taskId = source.getPath().substring(source.getPath().lastIndexOf('/') + 1);
+            BlockFile peerStore = node == null || !node.isUp() || node.agent(taskId) == null ? null
+                    : node.agent(taskId).store();
+            if (peerStore == null || !peerStore.isComplete() || peerStore.layout().blockCount() != blockCount) {
+                completion.done(null);
+                return;
+            }
+            byte[] hashes = new byte[blockCount * BlockHashes.SHA256_LENGTH];
+            for (int block = 0; block < blockCount; block++) {
+                System.arraycopy(peerStore.presentBlockHash(block), 0, hashes, block * BlockHashes.SHA256_LENGTH,
+                        BlockHashes.SHA256_LENGTH);
+            }
+            completion.done(hashes);
+        });
+        return () -> cancelled[0] = true;
+    }
+}
