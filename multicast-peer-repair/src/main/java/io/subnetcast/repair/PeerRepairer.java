@@ -208,6 +208,7 @@ public final class PeerRepairer implements GapRepair {
         } else if (!waiting && config.useOrigin() && noReachableHolder(block, nowNs)) {
             source = context.task().origin();
             job = new Job(block, 0, true, nowNs + config.requestTimeout().toNanos());
+            LOG.debug("task {}: no reachable peer holds block {}; asking the origin", context.task().taskId(), block);
         } else {
             return;
         }
@@ -321,6 +322,7 @@ public final class PeerRepairer implements GapRepair {
                 }
             }
             case NOT_HELD -> {
+                LOG.debug("task {}: {} does not hold block {}", context.task().taskId(), source(job), job.block);
                 PeerDirectory.Peer peer = context.peers() == null ? null : context.peers().get(job.peerId);
                 if (peer != null && !job.fromOrigin) {
                     peer.forget(job.block);

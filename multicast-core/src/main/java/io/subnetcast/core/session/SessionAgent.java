@@ -548,13 +548,13 @@ public final class SessionAgent {
         if (state != AgentState.COMPLETE) {
             return false;
         }
-        if (nowNs - lingerUntilNs >= 0) {
-            return true;
-        }
         if (role == Role.REPRESENTATIVE) {
-            return endsSent >= END_REPEATS && members.allComplete() && sender.queuedRetransmissions() == 0;
+            if (endsSent < END_REPEATS || sender.queuedRetransmissions() > 0) {
+                return false;
+            }
+            return nowNs - lingerUntilNs >= 0 || (members.known() > 0 && members.allComplete());
         }
-        return sessionEnded && membersKnown > 0 && membersComplete >= membersKnown;
+        return nowNs - lingerUntilNs >= 0 || (sessionEnded && membersKnown > 0 && membersComplete >= membersKnown);
     }
 
     /**
@@ -1037,6 +1037,9 @@ public final class SessionAgent {
         nextEndNs = nowNs + END_GAP_NS;
         if (endsSent == 1) {
             sessionEnded = true;
+            // The representative serves its members (retransmissions, peer repair) for a linger
+            // counted from the end of its pass, not from when its own copy was placed.
+            lingerUntilNs = nowNs + config.linger().toNanos();
             sendBeacon(nowNs);
             if (published) {
                 transition(AgentState.COMPLETE, nowNs, "multicast pass over; package in place");

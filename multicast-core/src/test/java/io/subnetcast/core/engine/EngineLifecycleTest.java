@@ -11,6 +11,7 @@ import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.sim.TestNetwork;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class EngineLifecycleTest {
     @Test
     void closeLeavesNoThreads() throws Exception {
         long before = engineThreads();
-        InetSocketAddress control = LoopbackDeliveryTest.testControlGroup();
+        InetSocketAddress control = TestNetwork.controlGroup();
         SessionConfig session = SessionConfig.builder().dataPort(control.getPort() + 1).build();
         SubnetcastEngine engine = engine(control, session, "c");
         DistributionHandle handle = engine.distribute(DistributionTask.of("t", URI.create("http://127.0.0.1:9/p"),
@@ -71,7 +72,7 @@ class EngineLifecycleTest {
                 () -> SubnetcastEngine.builder().rateBitsPerSecond(5));
         assertTrue(badRate.getMessage().contains("rate"));
 
-        InetSocketAddress control = LoopbackDeliveryTest.testControlGroup();
+        InetSocketAddress control = TestNetwork.controlGroup();
         try (SubnetcastEngine engine = engine(control, SessionConfig.builder().dataPort(control.getPort() + 1).build(), "c")) {
             URI origin = URI.create("http://127.0.0.1:9/p");
             IllegalArgumentException missingDir = assertThrows(IllegalArgumentException.class,
@@ -85,7 +86,7 @@ class EngineLifecycleTest {
 
     @Test
     void anUnreachableOriginFailsTheTaskWithTheUrlInTheReason() throws Exception {
-        InetSocketAddress control = LoopbackDeliveryTest.testControlGroup();
+        InetSocketAddress control = TestNetwork.controlGroup();
         SessionConfig session = SessionConfig.builder().dataPort(control.getPort() + 1)
                 .discoveryTimeout(Duration.ofMillis(200)).claimWindow(Duration.ofMillis(100)).build();
         try (SubnetcastEngine engine = SubnetcastEngine.builder().networkInterface("lo").controlGroup(control)
@@ -104,9 +105,9 @@ class EngineLifecycleTest {
     @Test
     void twoTasksRunAtOnceEachWithItsOwnElection() throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] shaA = LoopbackDeliveryTest.writePackage(www.resolve("a.bin"), 3 << 20, 1);
-        byte[] shaB = LoopbackDeliveryTest.writePackage(www.resolve("b.bin"), 2 << 20, 2);
-        InetSocketAddress control = LoopbackDeliveryTest.testControlGroup();
+        byte[] shaA = TestNetwork.writePackage(www.resolve("a.bin"), 3 << 20, 1);
+        byte[] shaB = TestNetwork.writePackage(www.resolve("b.bin"), 2 << 20, 2);
+        InetSocketAddress control = TestNetwork.controlGroup();
         SessionConfig session = SessionConfig.builder().startDelay(Duration.ofMillis(500))
                 .linger(Duration.ofSeconds(1)).dataPort(control.getPort() + 1).build();
         List<SubnetcastEngine> engines = new ArrayList<>();
@@ -140,7 +141,7 @@ class EngineLifecycleTest {
 
     @Test
     void cancelEndsTheTaskAndItsFuture() throws Exception {
-        InetSocketAddress control = LoopbackDeliveryTest.testControlGroup();
+        InetSocketAddress control = TestNetwork.controlGroup();
         try (SubnetcastEngine engine = engine(control, SessionConfig.builder().dataPort(control.getPort() + 1).build(), "c")) {
             DistributionHandle handle = engine.distribute(DistributionTask.of("t", URI.create("http://127.0.0.1:9/p"),
                     dir.resolve("out")));

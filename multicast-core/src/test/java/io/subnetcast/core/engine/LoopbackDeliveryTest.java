@@ -9,16 +9,14 @@ import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
-import java.io.OutputStream;
+import io.subnetcast.core.sim.TestNetwork;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -34,33 +32,12 @@ class LoopbackDeliveryTest {
     @TempDir
     Path dir;
 
-    static byte[] writePackage(Path file, long length, long seed) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] chunk = new byte[1 << 20];
-        SplittableRandom random = new SplittableRandom(seed);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < length; written += chunk.length) {
-                random.nextBytes(chunk);
-                int n = (int) Math.min(chunk.length, length - written);
-                out.write(chunk, 0, n);
-                digest.update(chunk, 0, n);
-            }
-        }
-        return digest.digest();
-    }
-
-    static InetSocketAddress testControlGroup() {
-        SplittableRandom random = new SplittableRandom();
-        return new InetSocketAddress("239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)),
-                20_000 + random.nextInt(20_000));
-    }
-
     @Test
     void fiveEnginesOnLoopbackReceiveThePackageByteForByte() throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] sha = writePackage(www.resolve("pkg.bin"), LENGTH, 11);
+        byte[] sha = TestNetwork.writePackage(www.resolve("pkg.bin"), LENGTH, 11);
         AtomicLong originBytes = new AtomicLong();
-        InetSocketAddress control = testControlGroup();
+        InetSocketAddress control = TestNetwork.controlGroup();
         SessionConfig session = SessionConfig.builder().startDelay(Duration.ofSeconds(1))
                 .rateBitsPerSecond(200_000_000L).linger(Duration.ofSeconds(2))
                 .dataPort(control.getPort() + 1).build();
