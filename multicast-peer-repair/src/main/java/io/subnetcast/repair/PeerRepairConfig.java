@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param maxPerPeer requests to one peer at once (default 2)
  * @param requestTimeout a block's transfer must end within this, or its source gets a strike (default 10 s)
  * @param maxStrikes strikes (stalls, failures) after which a peer is dropped for the session; a peer whose
- *     bytes fail verification is dropped at once (default 3)
+ *     bytes fail verification is dropped at once (default 2)
  * @param peerFreshness peers not heard from for this long are not asked (default 10 s)
  * @param useOrigin whether a block no reachable peer holds is fetched from the origin (default true)
  */
@@ -28,6 +28,6 @@ public record PeerRepairConfig(int maxConcurrentBlocks, int maxPerPeer, Duration
 
     /** @return the defaults */
     public static PeerRepairConfig defaults() {
-        return new PeerRepairConfig(8, 2, Duration.ofSeconds(10), 3, Duration.ofSeconds(10), true);
+        return new PeerRepairConfig(8, 2, Duration.ofSeconds(10), 2, Duration.ofSeconds(10), true);
     }
 }

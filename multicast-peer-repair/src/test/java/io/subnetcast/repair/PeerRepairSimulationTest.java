@@ -151,6 +151,99 @@ class PeerRepairSimulationTest {
         System.out.printf("hostile peer served %d bytes before %d agents dropped it%n", hostile.repairBytesServed(), banned);
     }
 
+    private List<SimNode> startNodes(SimOrigin origin, int count, SessionConfig settings) {
+        GapRepairFactory repair = repair(lan);
+        TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SimNode node = lan.addNode("n" + i, 0);
+            node.setRepairFactory(repair);
+            node.distribute(task, settings);
+            nodes.add(node);
+        }
+        return nodes;
+    }
+
+    private static boolean allComplete(List<SimNode> nodes) {
+        return nodes.stream().filter(SimNode::isUp).allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE);
+    }
+
+    @Test
+    void aStallingPeerGetsStrikesAndIsDroppedWhileEveryoneCompletes() throws Exception {
+        SimOrigin origin = new SimOrigin(1024 * 1024, 8, 20_000_000);
+        lan = new SimulatedLan(31, dir, origin);
+        lan.faults().dataLoss = 0.05;
+        SessionConfig settings = config();
+        List<SimNode> nodes = startNodes(origin, 8, settings);
+        assertTrue(lan.runUntil(() -> nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).count() == 7,
+                10 * SECOND));
+        SimNode slow = nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).findFirst().orElseThrow();
+        slow.setStalling(true);
+        assertTrue(lan.runUntil(() -> allComplete(nodes), 180 * SECOND), () -> states(nodes));
+        long banned = repairers.stream().filter(r -> r.isBanned(slow.nodeId())).count();
+        assertTrue(banned > 0, "the stalling peer was dropped by someone");
+        assertEquals(0, slow.repairBytesServed());
+        for (SimNode node : nodes) {
+            assertArrayEquals(origin.sha256(), BlockHashes.newSha256().digest(Files.readAllBytes(node.port("pkg").published())));
+        }
+    }
+
+    @Test
+    void aSingleLateAgentCannotTriggerAMulticastRetransmission() throws Exception {
+        SimOrigin origin = new SimOrigin(2L * 1024 * 1024, 12, 20_000_000);
+        lan = new SimulatedLan(41, dir, origin);
+        List<SimNode> nodes = startNodes(origin, 5, config());
+        assertTrue(lan.runUntil(() -> nodes.stream().anyMatch(n -> n.agent("pkg").role() == Role.REPRESENTATIVE), 10 * SECOND));
+        SimNode leader = nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
+        int blocks = (int) (origin.length() / BLOCK);
+        assertTrue(lan.runUntil(() -> leader.port("pkg").firstChunkSentNs().size() >= blocks * 3 / 4, 60 * SECOND));
+        SimNode late = lan.addNode("late", 0);
+        late.setRepairFactory(repair(lan));
+        late.distribute(new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0), config());
+        nodes.add(late);
+        assertTrue(lan.runUntil(() -> allComplete(nodes), 120 * SECOND), () -> states(nodes));
+        // It asked for three quarters of the package, but nobody else lacked it: peers served it.
+        assertEquals(0, leader.port("pkg").retransmittedBytes(), "no multicast for one agent's gaps");
+        assertTrue(late.agent("pkg").progress(lan.nowNs()).bytesFromRepair() >= origin.length() / 2);
+        assertEquals(origin.length(), origin.bytesServed());
+    }
+
+    @Test
+    void blocksNoSurvivingPeerHoldsComeFromTheOriginAndOnlyThose() throws Exception {
+        SimOrigin origin = new SimOrigin(1024 * 1024, 14, 20_000_000);
+        lan = new SimulatedLan(51, dir, origin);
+        lan.faults().dataLoss = 0.10; // some blocks end up held by the representative alone
+        SessionConfig settings = config().toBuilder().repairDelay(Duration.ofSeconds(2)).nakThreshold(1_000).build();
+        List<SimNode> nodes = startNodes(origin, 4, settings);
+        assertTrue(lan.runUntil(() -> nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).count() == 3,
+                10 * SECOND));
+        SimNode leader = nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
+        List<SimNode> members = nodes.stream().filter(n -> n != leader).toList();
+        // The pass ends, then the representative dies before anyone repaired from it.
+        assertTrue(lan.runUntil(() -> members.stream().allMatch(n -> n.agent("pkg").state() == AgentState.REPAIRING),
+                60 * SECOND), () -> states(nodes));
+        leader.crash();
+        int blockCount = (int) (origin.length() / BLOCK);
+        long heldByNoMember = 0;
+        for (int block = 0; block < blockCount; block++) {
+            int b = block;
+            if (members.stream().noneMatch(n -> n.agent("pkg").store().hasBlock(b))) {
+                heldByNoMember += BLOCK;
+            }
+        }
+        assertTrue(heldByNoMember > 0 && heldByNoMember < origin.length(),
+                "10% loss should leave some blocks that no member holds, and some that one does: " + heldByNoMember);
+        assertTrue(lan.runUntil(() -> allComplete(members), 120 * SECOND), () -> states(members));
+        long originRepair = origin.bytesServed() - origin.length();
+        System.out.printf("representative gone: %d bytes of blocks no member held, origin served %d for repair%n",
+                heldByNoMember, originRepair);
+        assertTrue(originRepair > 0 && originRepair <= heldByNoMember,
+                "origin repair " + originRepair + " for " + heldByNoMember + " bytes no member held");
+        for (SimNode node : members) {
+            assertArrayEquals(origin.sha256(), BlockHashes.newSha256().digest(Files.readAllBytes(node.port("pkg").published())));
+        }
+    }
+
     private static String states(List<SimNode> nodes) {
         StringBuilder out = new StringBuilder();
         for (SimNode node : nodes) {

@@ -34,6 +34,12 @@ final class SimPeerTransfer implements PeerTransfer {
             if (cancelled[0]) {
                 return;
             }
+            if (!source.getScheme().equals("http")) {
+                SimNode peer = lan.node(source.getHost());
+                if (peer != null && peer.isStalling()) {
+                    return; // accepted, never answered: only the requester's timeout ends it
+                }
+            }
             Outcome outcome;
             byte[] bytes = null;
             if (source.getScheme().equals("http")) {

@@ -138,9 +138,11 @@ public final class SessionAgent {
     private boolean nakRoundDone;
     private long repairStartNs;
     private GapRepair repair;
-    private int retransmitRoundsServed;
+    private BlockBitmap roundCandidates;
+    private long roundEvaluateAtNs = Long.MAX_VALUE;
 
     private long lingerUntilNs;
+    private long nowNsOfLastEvent;
     private long bytesFromOrigin;
     private long bytesFromMulticast;
     private long bytesFromRepair;
@@ -206,7 +208,10 @@ public final class SessionAgent {
             case BEACON -> onBeacon(message, message.getBeacon(), nowNs);
             case MANIFEST -> onManifest(message.getManifest());
             case STATUS -> onStatus(message, message.getStatus(), nowNs);
-            case NAK -> onNak(message.getNak());
+            case NAK -> {
+                nowNsOfLastEvent = nowNs;
+                onNak(message.getNak());
+            }
             case END -> onEnd(message, message.getEnd(), nowNs);
             case HAVE -> onHave(message, message.getHave(), nowNs);
             default -> invalidDatagrams++;
@@ -327,6 +332,9 @@ public final class SessionAgent {
         lingerUntilNs = nowNs + config.linger().toNanos();
         if (role == Role.MEMBER) {
             sendStatus(nowNs);
+            if (store != null && sessionId != 0) {
+                sendHave(nowNs);
+            }
         }
         if (role == Role.MEMBER || sender == null || sender.passDone()) {
             transition(AgentState.COMPLETE, nowNs, "package verified and placed at " + path);
@@ -457,10 +465,10 @@ public final class SessionAgent {
             case DISCOVERING -> discoveryDeadlineNs;
             case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
             case FETCHING -> Math.min(nextBeaconNs, startAtNs);
-            case SENDING -> Math.min(nextBeaconNs, sendWakeNs(nowNs));
+            case SENDING -> Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs));
             case COMPLETE -> role == Role.REPRESENTATIVE
-                    ? Math.min(nextBeaconNs, sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs)
-                        : lingerUntilNs)
+                    ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
+                        sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerUntilNs)
                     : Math.min(nextStatusNs, lingerUntilNs);
             case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
             case REPAIRING -> repairWakeNs(nowNs);
@@ -851,6 +859,9 @@ public final class SessionAgent {
             return;
         }
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
+            if (store != null && sessionId != 0) {
+                sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
+            }
             planRepair(nowNs);
             transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
         }
@@ -884,6 +895,23 @@ public final class SessionAgent {
         }
     }
 
+    /**
+     * A multicast reaches everyone: spend it only on blocks that at least {@code nakThreshold}
+     * members lack, by their advertisements; one agent's gaps, however large, are peer repair's.
+     */
+    private void evaluateRetransmissionRound(long nowNs) {
+        if (roundCandidates == null || nowNs - roundEvaluateAtNs < 0) {
+            return;
+        }
+        for (int block = roundCandidates.nextSet(0); block >= 0; block = roundCandidates.nextSet(block + 1)) {
+            if (directory != null && directory.lacking(block) >= config.nakThreshold()) {
+                sender.requestRetransmission(block, 0, store.layout().lengthOf(block));
+            }
+        }
+        roundCandidates.clearAll();
+        roundEvaluateAtNs = Long.MAX_VALUE;
+    }
+
     private void onNak(Nak nak) {
         if (nak.getSessionId() != sessionId) {
             return;
@@ -908,12 +936,12 @@ public final class SessionAgent {
                 continue;
             }
             if (nak.getRound()) {
-                // A multicast reaches everyone: spend it only on blocks enough members lack (the
-                // requester counts even if its advertisement is not in yet); the rest is peer repair.
-                if (directory == null || directory.lacking(block) + 1 < config.nakThreshold()) {
-                    continue;
+                // Collected for one NAK window, then judged against fresh advertisements.
+                if (roundCandidates == null) {
+                    roundCandidates = new BlockBitmap(store.layout().blockCount());
+                    roundEvaluateAtNs = nowNsOfLastEvent + config.nakInterval().toNanos();
                 }
-                sender.requestRetransmission(block, 0, store.layout().lengthOf(block));
+                roundCandidates.set(block);
             } else {
                 sender.requestRetransmission(block, range.getOffset(), range.getLength());
             }
@@ -971,6 +999,9 @@ public final class SessionAgent {
     // ---------------------------------------------------------------- representative work
 
     private void onRepresentativeWork(long nowNs) {
+        if (sender != null) {
+            evaluateRetransmissionRound(nowNs);
+        }
         if (nowNs - nextBeaconNs >= 0) {
             sendBeacon(nowNs);
             members.expire(nowNs, config.memberTimeout().toNanos());

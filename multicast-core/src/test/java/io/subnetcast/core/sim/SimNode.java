@@ -46,6 +46,7 @@ public final class SimNode {
     private BlockCache cache;
     private GapRepairFactory repairFactory;
     private boolean corrupt;
+    private boolean stalling;
     private long repairBytesServed;
 
     SimNode(SimulatedLan lan, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
@@ -235,6 +236,16 @@ public final class SimNode {
     /** @param value make this node serve corrupted bytes to peers */
     public void setCorrupt(boolean value) {
         this.corrupt = value;
+    }
+
+    /** @return whether this node accepts repair requests and never answers them */
+    public boolean isStalling() {
+        return stalling;
+    }
+
+    /** @param value make this node stall every repair request (a slowloris peer) */
+    public void setStalling(boolean value) {
+        this.stalling = value;
     }
 
     /** @return package bytes this node served to peers for repair */
