@@ -213,13 +213,14 @@ class PeerRepairSimulationTest {
         SimOrigin origin = new SimOrigin(1024 * 1024, 14, 20_000_000);
         lan = new SimulatedLan(51, dir, origin);
         lan.faults().dataLoss = 0.10; // some blocks end up held by the representative alone
-        SessionConfig settings = config().toBuilder().repairDelay(Duration.ofSeconds(2)).nakThreshold(1_000).build();
+        SessionConfig settings = config().toBuilder().repairDelay(Duration.ofMillis(500)).nakThreshold(1_000).build();
         List<SimNode> nodes = startNodes(origin, 4, settings);
         assertTrue(lan.runUntil(() -> nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).count() == 3,
                 10 * SECOND));
         SimNode leader = nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
         List<SimNode> members = nodes.stream().filter(n -> n != leader).toList();
-        // The pass ends, then the representative dies before anyone repaired from it.
+        // The pass ends, then the representative dies before anyone repaired from it; the members'
+        // repair starts (0.5 s) before they would give up on the representative (2 s).
         assertTrue(lan.runUntil(() -> members.stream().allMatch(n -> n.agent("pkg").state() == AgentState.REPAIRING),
                 60 * SECOND), () -> states(nodes));
         leader.crash();

@@ -358,6 +358,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized boolean expectBlockHash(int index, byte[] sha256) throws IOException {
         checkIndex(index);
+        checkWritable();
         Objects.requireNonNull(sha256, "sha256");
         if (sha256.length != BlockHashes.SHA256_LENGTH) {
             throw new IllegalArgumentException("a SHA-256 has 32 bytes, got " + sha256.length);

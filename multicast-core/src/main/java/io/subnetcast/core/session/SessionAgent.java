@@ -460,6 +460,11 @@ public final class SessionAgent {
         return protocolWake;
     }
 
+    /** The end of the linger is an event once; after it the owner removes the finished agent. */
+    private long lingerWakeNs(long nowNs) {
+        return lingerUntilNs - nowNs > 0 ? lingerUntilNs : Long.MAX_VALUE;
+    }
+
     private long protocolWakeNs(long nowNs) {
         return switch (state) {
             case DISCOVERING -> discoveryDeadlineNs;
@@ -468,8 +473,8 @@ public final class SessionAgent {
             case SENDING -> Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs));
             case COMPLETE -> role == Role.REPRESENTATIVE
                     ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
-                        sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerUntilNs)
-                    : Math.min(nextStatusNs, lingerUntilNs);
+                        sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
+                    : Math.min(nextStatusNs, lingerWakeNs(nowNs));
             case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
             case REPAIRING -> repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
@@ -734,7 +739,7 @@ public final class SessionAgent {
             }
             stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
         } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
-            boolean leaderAlive = nowNs - lastBeaconNs <= config.representativeTimeout().toNanos();
+            boolean leaderAlive = nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
             if (leaderAlive && compareLeaders(otherEpoch, otherPriority, otherNode, epoch, leaderPriority, leaderNodeId) < 0) {
                 return; // a weaker representative that will step down
             }
@@ -784,6 +789,10 @@ public final class SessionAgent {
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
             sessionEnded = false;
+            if (joinedData) {
+                port.leaveDataGroup(); // the old session's group; the new one is joined below
+                joinedData = false;
+            }
             try {
                 InetAddress group = Inet4Address.getByAddress(beacon.getDataGroup().toByteArray());
                 if (!group.isMulticastAddress()) {
@@ -868,7 +877,7 @@ public final class SessionAgent {
     }
 
     private void onManifest(Manifest manifest) {
-        if (role != Role.MEMBER || store == null || manifest.getSessionId() != sessionId) {
+        if (role != Role.MEMBER || store == null || published || manifest.getSessionId() != sessionId) {
             return;
         }
         ByteString hashes = manifest.getBlockSha256();
@@ -891,7 +900,12 @@ public final class SessionAgent {
 
     private void onStatus(Control message, Status status, long nowNs) {
         if (role == Role.REPRESENTATIVE && status.getSessionId() == sessionId && members != null) {
+            int completeBefore = members.complete();
             members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs);
+            if (members.complete() > completeBefore && members.allComplete()) {
+                // Tell everyone at once, so that members may finish instead of lingering.
+                sendUnsolicitedBeacon(nowNs);
+            }
         }
     }
 
@@ -1146,7 +1160,7 @@ public final class SessionAgent {
 
     private void onMemberWork(long nowNs) {
         // Peer repair needs no representative: a member repairing from peers stays with them.
-        if (repair == null && nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
+        if (repair == null && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             leaveSession();
             enterDiscovering(nowNs, "representative " + Long.toHexString(leaderNodeId) + " went silent");
             return;
@@ -1290,7 +1304,7 @@ public final class SessionAgent {
                 sendBeacon(nowNs);
             }
         } else if (role == Role.MEMBER && stateBeforePause == null
-                && nowNs - lastBeaconNs > config.representativeTimeout().toNanos()) {
+                && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             leaveSession();
             enterDiscovering(nowNs, "representative went silent while paused");
         }

@@ -382,11 +382,21 @@ public final class SimNode {
         long next = Long.MAX_VALUE;
         for (AgentPort port : ports.values()) {
             SessionAgent agent = port.agent;
-            if (!agent.state().isTerminal()) {
+            if (!agent.state().isTerminal() && !agent.isFinished(now)) {
                 next = Math.min(next, agent.nextWakeNs(now));
             }
         }
         return next;
+    }
+
+    /** @return each agent's task, state and role, for diagnostics */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (AgentPort port : ports.values()) {
+            out.append(port.agent.task().taskId()).append('=').append(port.agent.state()).append('/')
+                    .append(port.agent.role()).append(' ');
+        }
+        return out.toString();
     }
 
     /** @return the set of task ids this node runs */

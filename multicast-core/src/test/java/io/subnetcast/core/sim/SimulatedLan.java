@@ -201,10 +201,8 @@ public final class SimulatedLan {
             if (nextNs > nowNs()) {
                 stalledSteps = 0;
                 clock.advanceNs(nextNs - nowNs());
-            } else if (++stalledSteps > 1_000) {
-                // An agent keeps asking to run now without progress: move time on rather than spin.
-                clock.advanceNs(1_000);
-                stalledSteps = 0;
+            } else if (++stalledSteps > 100_000) {
+                throw new IllegalStateException("the simulation makes no progress: " + describeEager());
             }
             step();
         }
@@ -237,6 +235,16 @@ public final class SimulatedLan {
             }
         }
         return Math.max(next, nowNs());
+    }
+
+    private String describeEager() {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : nodes) {
+            if (node.isUp() && node.nextWakeNs(nowNs()) <= nowNs()) {
+                out.append(node.name()).append(' ').append(node.describe()).append("; ");
+            }
+        }
+        return out.length() == 0 ? "no agent wants to run, yet the next event is now" : out.toString();
     }
 
     private void step() {
