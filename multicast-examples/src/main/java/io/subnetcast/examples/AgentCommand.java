@@ -8,6 +8,7 @@ import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
+import io.subnetcast.core.transport.MulticastInterface;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -130,6 +131,8 @@ final class AgentCommand implements Callable<Integer> {
         long startNs = System.nanoTime();
         Deadline deadline = Deadline.after(startNs, timeout);
         Path file = Locations.requireWritableFile(out, "--out");
+        // Checked here as well as by the engine, so that a misspelt name fails before anything is created.
+        MulticastInterface.resolve(networkInterface);
         Path cache = Locations.requireWritableDirectory(cacheDir != null ? cacheDir : Locations.defaultCacheDirectory(),
                 "--cache-dir");
         byte[] expected = sha256 == null ? null : BlockHashes.parseSha256(sha256);

@@ -41,6 +41,7 @@ class AgentErrorsTest {
         Cli.Result result = Cli.run(agent("--interface", "nosuch0")).assertOneLineError("unknown network interface 'nosuch0'");
         assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
         assertTrue(result.err().contains("known: "), "lists the interfaces there are: " + result.err());
+        assertTrue(!Files.exists(dir.resolve("cache")), "fails before creating the cache directory");
     }
 
     @Test
