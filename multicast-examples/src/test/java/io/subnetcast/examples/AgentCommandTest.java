@@ -1,0 +1,84 @@
+package io.subnetcast.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.serve.FileServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code agent} commands in this JVM on interface {@code lo}, against the project's origin on
+ * 127.0.0.1: both exit 0 with their verified copy in place, one as representative (the only one
+ * that touched the origin), and print the JSON summary as their last stdout line.
+ */
+class AgentCommandTest {
+    private static final int LENGTH = 4 << 20;
+    private static final Pattern ROLE = Pattern.compile("\"role\":\"(representative|receiver)\"");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void twoAgentsOnLoopbackPlaceVerifiedCopiesAndReportJson() throws Exception {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        byte[] content = new byte[LENGTH];
+        new SplittableRandom(3).nextBytes(content);
+        Files.write(www.resolve("pkg.bin"), content);
+        byte[] sha = BlockHashes.newSha256().digest(content);
+        AtomicLong served = new AtomicLong();
+        SplittableRandom random = new SplittableRandom();
+        String group = "239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)) + ":"
+                + (20_000 + 2 * random.nextInt(10_000));
+        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .rootDirectory(www).requestListener(r -> served.addAndGet(r.bodyBytes())).build()) {
+            String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
+            List<CompletableFuture<Cli.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String[] args = {"agent", "--task", "agent-test", "--url", url, "--out", dir.resolve("out" + i).toString(),
+                    "--interface", "lo", "--sha256", BlockHashes.toHex(sha), "--group", group, "--start-delay", "500ms",
+                    "--rate", "200m", "--linger", "2s", "--timeout", "45s", "--cache-dir", dir.resolve("cache" + i).toString(),
+                    "--json"};
+                runs.add(CompletableFuture.supplyAsync(() -> Cli.run(args)));
+            }
+            int representatives = 0;
+            for (int i = 0; i < 2; i++) {
+                Cli.Result result = runs.get(i).get(50, TimeUnit.SECONDS);
+                assertEquals(0, result.exitCode(), result.err());
+                assertArrayEquals(content, Files.readAllBytes(dir.resolve("out" + i)), "copy " + i);
+                String json = result.outLines().get(result.outLines().size() - 1);
+                assertTrue(json.startsWith("{\"task\":\"agent-test\",\"role\":\""), json);
+                assertTrue(json.contains("\"sha256\":\"" + BlockHashes.toHex(sha) + "\""), json);
+                assertTrue(json.matches(".*\"bytes_origin\":\\d+,\"bytes_multicast\":\\d+,\"bytes_repair\":\\d+,"
+                        + "\"seconds\":\\d+\\.\\d{3},.*"), json);
+                Matcher role = ROLE.matcher(json);
+                assertTrue(role.find(), json);
+                if (role.group(1).equals("representative")) {
+                    representatives++;
+                    assertTrue(json.contains("\"bytes_origin\":" + LENGTH + ","), json);
+                } else {
+                    assertTrue(json.contains("\"bytes_origin\":0,"), json);
+                }
+                assertTrue(result.err().contains("placed " + dir.resolve("out" + i)), result.err());
+            }
+            assertEquals(1, representatives, "one representative");
+            assertEquals(LENGTH, served.get(), "the origin served the package once");
+        }
+    }
+}

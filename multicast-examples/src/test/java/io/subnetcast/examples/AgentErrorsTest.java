@@ -1,0 +1,98 @@
+package io.subnetcast.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input to {@code agent} ends in one clear line and a non-zero status, before any traffic. */
+class AgentErrorsTest {
+    private static final String SHA = "ab".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    private String[] agent(String... overrides) {
+        List<String> args = new ArrayList<>(List.of("agent", "--task", "t1", "--url", "http://127.0.0.1:9/pkg.bin",
+                "--out", dir.resolve("pkg.bin").toString(), "--interface", "lo", "--cache-dir",
+                dir.resolve("cache").toString(), "--sha256", SHA, "--group", "239.255.250.1:30000"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            int at = args.indexOf(overrides[i]);
+            if (overrides[i + 1] == null) {
+                args.remove(at + 1);
+                args.remove(at);
+            } else if (at >= 0) {
+                args.set(at + 1, overrides[i + 1]);
+            } else {
+                args.add(overrides[i]);
+                args.add(overrides[i + 1]);
+            }
+        }
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void unknownInterface() {
+        Cli.Result result = Cli.run(agent("--interface", "nosuch0")).assertOneLineError("unknown network interface 'nosuch0'");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("known: "), "lists the interfaces there are: " + result.err());
+        assertTrue(!Files.exists(dir.resolve("cache")), "fails before creating the cache directory");
+    }
+
+    @Test
+    void malformedUrl() {
+        Cli.run(agent("--url", "not a url")).assertOneLineError("'not a url' is not a valid URL");
+        Cli.run(agent("--url", "ftp://127.0.0.1/pkg.bin")).assertOneLineError("is not an http or https URL");
+    }
+
+    @Test
+    void badHash() {
+        Cli.run(agent("--sha256", "abc")).assertOneLineError("a SHA-256 is 64 hexadecimal digits, got 3 characters");
+        Cli.run(agent("--sha256", "zz".repeat(32))).assertOneLineError("--sha256");
+    }
+
+    @Test
+    void unwritableOutput() throws Exception {
+        Cli.run(agent("--out", dir.resolve("missing/pkg.bin").toString())).assertOneLineError("does not exist");
+        Cli.run(agent("--out", dir.toString())).assertOneLineError("is a directory");
+        Path file = Files.createFile(dir.resolve("plain-file"));
+        Cli.run(agent("--out", file.resolve("pkg.bin").toString())).assertOneLineError("is not a directory");
+    }
+
+    @Test
+    void unusableCacheDirectory() throws Exception {
+        Path file = Files.createFile(dir.resolve("not-a-directory"));
+        Cli.run(agent("--cache-dir", file.toString())).assertOneLineError("is not a directory");
+    }
+
+    @Test
+    void badDurationRateLossGroupAndTask() {
+        Cli.run(agent("--start-delay", "3x")).assertOneLineError("'3x' is not a duration: use a number followed by ms");
+        Cli.run(agent("--timeout", "-1s")).assertOneLineError("is not a duration");
+        Cli.run(agent("--rate", "fast")).assertOneLineError("'fast' is not a rate");
+        Cli.run(agent("--rate", "5k")).assertOneLineError("rate must be at least 8 kbit/s");
+        Cli.run(agent("--loss", "1.5")).assertOneLineError("must be at least 0 and below 1");
+        Cli.run(agent("--group", "10.1.1.1:5000")).assertOneLineError("is not an IPv4 multicast address");
+        Cli.run(agent("--task", "../escape")).assertOneLineError("task id '../escape'");
+    }
+
+    @Test
+    void missingAndUnknownOptions() {
+        Cli.run(agent("--interface", null)).assertOneLineError("Missing required option: '--interface=NAME'");
+        Cli.run(agent("--bogus", "1")).assertOneLineError("Unknown options: '--bogus'");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        List<String> args = new ArrayList<>(List.of(agent("--interface", "nosuch0")));
+        args.add("--verbose");
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.errLines().size() > 1 && result.err().contains("\tat "), result.err());
+    }
+}

@@ -1,0 +1,62 @@
+package io.subnetcast.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+class HelpTest {
+    @Test
+    void everyOptionOfEveryCommandIsDocumented() {
+        CommandLine root = SubnetcastCommand.newCommandLine(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(new java.io.StringWriter()), CliEnvironment.inProcess());
+        for (Map.Entry<String, CommandLine> command : root.getSubcommands().entrySet()) {
+            if (command.getKey().equals("help")) {
+                continue;
+            }
+            Cli.Result help = Cli.run(command.getKey(), "--help");
+            assertEquals(0, help.exitCode());
+            for (OptionSpec option : command.getValue().getCommandSpec().options()) {
+                assertTrue(help.out().contains(option.longestName()), command.getKey() + " --help lacks " + option.longestName());
+                assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
+                        command.getKey() + " " + option.longestName() + " has no description");
+            }
+        }
+    }
+
+    @Test
+    void theIssueOptionNamesAreTheContract() {
+        String agent = Cli.run("agent", "--help").out();
+        for (String name : new String[] {"--task", "--url", "--out", "--interface", "--sha256", "--group", "--start-delay",
+            "--cache-dir", "--rate", "--loss", "--linger", "--timeout", "--json"}) {
+            assertTrue(agent.contains(name + "=") || agent.contains("[" + name + "]"), "agent " + name);
+        }
+        String origin = Cli.run("origin", "--help").out();
+        for (String name : new String[] {"--dir", "--bind", "--port"}) {
+            assertTrue(origin.contains(name + "="), "origin " + name);
+        }
+        String demo = Cli.run("demo", "--help").out();
+        for (String name : new String[] {"--agents", "--size", "--start-delay", "--rate", "--loss"}) {
+            assertTrue(demo.contains(name + "="), "demo " + name);
+        }
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        Cli.Result version = Cli.run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("subnetcast "), version.out());
+        assertFalse(version.out().contains("${"), "the build filled in the version: " + version.out());
+    }
+
+    @Test
+    void withoutACommandItShowsUsageAndFails() {
+        Cli.Result result = Cli.run();
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("Commands:") && result.err().contains("demo"), result.err());
+    }
+}
