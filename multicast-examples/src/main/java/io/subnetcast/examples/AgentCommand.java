@@ -6,6 +6,8 @@ import io.subnetcast.core.engine.DistributionHandle;
 import io.subnetcast.core.engine.DistributionTask;
 import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.loss.LossGenerator;
+import io.subnetcast.repair.PeerRepair;
+import io.subnetcast.repair.PeerRepairConfig;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
 import io.subnetcast.core.transport.MulticastInterface;
@@ -41,8 +43,9 @@ import picocli.CommandLine.Spec;
         description = "Takes part in a task's session on this subnet until FILE holds the verified package and no known member"
                 + " still needs data from this agent (or --linger passed). The agents of a subnet given the same task elect"
                 + " one representative, which downloads the package once, waits the start delay, and multicasts it; the"
-                + " others receive it. Missed blocks are repaired by retransmission from the representative (peer repair"
-                + " over unicast is not built yet, so the 'repair' figure is that retransmission).",
+                + " others receive it. Blocks missed by several agents are multicast once more; every other gap is fetched"
+                + " from peers that hold the block (HTTP range requests to their block servers), and from the origin only"
+                + " when no peer holds it. Every block is checked against its SHA-256 before it counts.",
         footer = {"", "Exit status: 0 done; 1 failed; 2 bad input; 3 --timeout passed."})
 final class AgentCommand implements Callable<Integer> {
     private static final Duration FINISH_GRACE = Duration.ofSeconds(5);
@@ -166,6 +169,7 @@ final class AgentCommand implements Callable<Integer> {
             return SubnetcastEngine.builder().networkInterface(networkInterface).controlGroup(group).cacheDirectory(cache)
                     .session(config).receiveLoss(loss > 0 ? LossGenerator.random(loss, ThreadLocalRandom.current().nextLong())
                             : LossGenerator.NONE)
+                    .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))
                     .build();
         } catch (IOException e) {
             // The sockets could not be bound or the group joined: the interface cannot carry multicast.
@@ -242,7 +246,7 @@ final class AgentCommand implements Callable<Integer> {
 
         String toText() {
             return String.format(Locale.ROOT, "%s: placed %s (%s, SHA-256 %s%s) in %.2f s as %s; from the origin %s,"
-                            + " from multicast %s, from repair (retransmission) %s",
+                            + " from multicast %s, from repair %s",
                     taskId, file, Sizes.format(progress.packageLength()), sha256Hex,
                     checkedAgainstTask ? ", as the task expects" : "", seconds, Progress.role(progress.role()),
                     Sizes.format(progress.bytesFromOrigin()), Sizes.format(progress.bytesFromMulticast()),

@@ -4,6 +4,8 @@ import io.subnetcast.core.engine.DistributionHandle;
 import io.subnetcast.core.engine.DistributionTask;
 import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.loss.LossGenerator;
+import io.subnetcast.repair.PeerRepair;
+import io.subnetcast.repair.PeerRepairConfig;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
 import java.io.IOException;
@@ -52,6 +54,7 @@ final class DemoAgent implements AutoCloseable {
         SubnetcastEngine engine = SubnetcastEngine.builder().networkInterface("lo").controlGroup(control)
                 .cacheDirectory(directory.resolve("cache")).session(config)
                 .receiveLoss(loss > 0 ? LossGenerator.random(loss, 1_000L + number) : LossGenerator.NONE)
+                .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))
                 .build();
         return new DemoAgent(number, late, loss, directory.resolve("package.bin"), engine);
     }

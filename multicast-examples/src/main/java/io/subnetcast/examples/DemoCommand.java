@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
                 + " representative, which fetches the package once, waits the start delay and multicasts it. The last agent"
                 + " joins once a quarter of the package has been multicast; the two before it drop --loss of what they"
                 + " receive, so repair is seen."
-                + " Ends with a table of where each agent's bytes came from; 'repair' is retransmission by the"
-                + " representative (peer repair is not built yet).",
+                + " Ends with a table of where each agent's bytes came from; 'repair' is what an agent completed after"
+                + " the pass: blocks many agents missed, multicast again by the representative, and the rest fetched from"
+                + " peers' block servers over HTTP.",
         footer = {"", "Exit status: 0 every copy matches the package's SHA-256; 1 a copy is missing or differs;"
                 + " 2 bad input; 3 --timeout passed."})
 final class DemoCommand implements Callable<Integer> {
@@ -53,9 +54,6 @@ final class DemoCommand implements Callable<Integer> {
     private static final long MAX_SIZE = 4L << 30;
     // The representative stays while any member it knows still misses data, at most this long.
     private static final Duration LINGER = Duration.ofSeconds(30);
-    // On loopback a round trip takes microseconds: members with gaps may ask far more often than
-    // the library's LAN default, which keeps repair of the lossy agents within seconds.
-    private static final Duration NAK_INTERVAL = Duration.ofMillis(100);
     private static final long LOG_INTERVAL_MS = 1_000;
     private static final String TASK_ID = "demo";
 
@@ -123,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         AtomicLong originRequests = new AtomicLong();
         InetSocketAddress control = randomControlGroup();
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate)
-                .linger(LINGER).nakInterval(NAK_INTERVAL).dataPort(control.getPort() + 1).build();
+                .linger(LINGER).dataPort(control.getPort() + 1).build();
         List<DemoAgent> demoAgents = new ArrayList<>();
         try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .rootDirectory(www).requestListener(r -> {

@@ -101,8 +101,8 @@ final class DemoReport {
         for (String failure : failures) {
             out.append("  ").append(failure).append('\n');
         }
-        out.append("* repair: blocks an agent missed, retransmitted by the representative on its request (NAK);"
-                + " peer repair over unicast is not built yet, so this is the 'from peers' figure.\n");
+        out.append("* repair: what an agent completed after the pass, from peers' block servers over HTTP, and"
+                + " blocks several agents missed multicast again by the representative.\n");
         return out.toString();
     }
 }

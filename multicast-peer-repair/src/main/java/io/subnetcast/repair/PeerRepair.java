@@ -7,24 +7,29 @@ import java.util.SplittableRandom;
 /**
  * Plugs peer repair into an engine:
  * <pre>{@code
- * HttpFetcher fetcher = HttpFetcher.builder().build();
  * SubnetcastEngine engine = SubnetcastEngine.builder()
- *         .httpFetcher(fetcher)
- *         .gapRepair(PeerRepair.overHttp(fetcher, PeerRepairConfig.defaults()))
+ *         .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))
  *         ...
  * }</pre>
+ * Requests to peers and to the origin go through the engine's own HTTP client.
  */
 public final class PeerRepair {
     private PeerRepair() {
     }
 
     /**
-     * @param fetcher the HTTP client peers and the origin are fetched with
      * @param config limits
-     * @return a factory for the engine
+     * @return a factory for the engine; it fetches with the engine's HTTP client
      */
-    public static GapRepairFactory overHttp(HttpFetcher fetcher, PeerRepairConfig config) {
-        return using(new HttpPeerTransfer(fetcher), config, new SplittableRandom().nextLong());
+    public static GapRepairFactory overHttp(PeerRepairConfig config) {
+        SplittableRandom seeds = new SplittableRandom();
+        return context -> {
+            HttpFetcher fetcher = context.httpFetcher();
+            if (fetcher == null) {
+                throw new IllegalStateException("peer repair over HTTP needs the engine's HTTP client");
+            }
+            return new PeerRepairer(context, new HttpPeerTransfer(fetcher), config, seeds.split());
+        };
     }
 
     /**

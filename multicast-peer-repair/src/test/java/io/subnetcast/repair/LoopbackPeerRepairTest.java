@@ -54,7 +54,7 @@ class LoopbackPeerRepairTest {
             for (int i = 0; i < 5; i++) {
                 engines.add(SubnetcastEngine.builder().networkInterface("lo").controlGroup(control).session(session)
                         .cacheDirectory(dir.resolve("cache" + i)).receiveLoss(LossGenerator.random(0.05, i))
-                        .httpFetcher(fetcher).gapRepair(PeerRepair.overHttp(fetcher, PeerRepairConfig.defaults()))
+                        .httpFetcher(fetcher).gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))
                         .build());
             }
             for (int i = 0; i < 5; i++) {

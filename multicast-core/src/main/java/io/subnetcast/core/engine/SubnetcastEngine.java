@@ -249,6 +249,10 @@ public final class SubnetcastEngine implements AutoCloseable {
         return cache;
     }
 
+    HttpFetcher httpFetcher() {
+        return fetcher;
+    }
+
     PackageDownloader downloader() {
         return downloader;
     }

@@ -3,6 +3,7 @@ package io.subnetcast.core.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
@@ -271,6 +272,11 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     @Override
     public long nowNs() {
         return engine.clock().nanoTime();
+    }
+
+    @Override
+    public HttpFetcher httpFetcher() {
+        return engine.httpFetcher();
     }
 
     @Override

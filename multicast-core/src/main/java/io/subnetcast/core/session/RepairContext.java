@@ -1,6 +1,7 @@
 package io.subnetcast.core.session;
 
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import java.net.URI;
@@ -34,4 +35,7 @@ public interface RepairContext {
 
     /** @return the current time on the agent's clock */
     long nowNs();
+
+    /** @return the engine's HTTP client, or null where there is none (simulations) */
+    HttpFetcher httpFetcher();
 }

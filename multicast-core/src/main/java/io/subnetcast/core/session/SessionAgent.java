@@ -7,6 +7,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.election.Rank;
+import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.BlockSender;
@@ -1295,6 +1296,11 @@ public final class SessionAgent {
         @Override
         public long nowNs() {
             return port.nowNs();
+        }
+
+        @Override
+        public HttpFetcher httpFetcher() {
+            return port.httpFetcher();
         }
     }
 

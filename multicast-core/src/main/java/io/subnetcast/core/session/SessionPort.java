@@ -1,6 +1,7 @@
 package io.subnetcast.core.session;
 
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -78,4 +79,9 @@ public interface SessionPort {
 
     /** @return the current time of the agent's clock */
     long nowNs();
+
+    /** @return the engine's HTTP client, for repair from peers; null where there is none (simulations) */
+    default HttpFetcher httpFetcher() {
+        return null;
+    }
 }
