@@ -301,12 +301,15 @@ public final class BlockFile implements AutoCloseable {
      *
      * @param offset package offset of the first byte
      * @param source the bytes; indexes unchanged, not released
-     * @return bytes written
+     * @return bytes written; 0 once the package is published
      * @throws IOException on a write failure
      */
     public synchronized int writeToMissing(long offset, ByteBuf source) throws IOException {
         int length = source.readableBytes();
         checkSpan(offset, length);
+        if (published) {
+            return 0; // a transfer that ends after the package was complete has nothing left to fill
+        }
         FileChannel channel = channelForWrite();
         int written = 0;
         long position = offset;

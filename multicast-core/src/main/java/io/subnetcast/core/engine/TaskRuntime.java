@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -293,8 +294,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     }
 
     @Override
-    public void fetchMissing(TaskSpec spec, BlockFile store) {
-        download = engine.downloader().download(spec.origin(), store, validator,
+    public void fetchMissing(TaskSpec spec, BlockFile store, IntPredicate wanted) {
+        download = engine.downloader().download(spec.origin(), store, validator, wanted,
                 block -> engine.post(() -> agent.onBlockFetched(block, engine.clock().nanoTime())));
         PackageDownloader.Download current = download;
         current.completion().whenComplete((ignored, failure) -> {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Downloads the blocks a {@link BlockFile} misses from an HTTP origin (or a peer), streaming each
@@ -52,7 +53,22 @@ public final class PackageDownloader {
      *     fails with the reason (a {@link FetchException} names the URL and status)
      */
     public Download download(URI uri, BlockFile store, String validator, IntConsumer onBlock) {
-        Download download = new Download(uri, store, validator, onBlock);
+        return download(uri, store, validator, block -> true, onBlock);
+    }
+
+    /**
+     * Fetches the missing blocks that {@code wanted} accepts; the download completes when none is
+     * left (other blocks may still be missing: they come from elsewhere).
+     *
+     * @param uri the package URL
+     * @param store the cache entry to fill
+     * @param validator sent as {@code If-Range}; null to send none
+     * @param wanted which missing blocks to fetch
+     * @param onBlock told the index of each block committed, on the fetcher's event loop
+     * @return the download
+     */
+    public Download download(URI uri, BlockFile store, String validator, IntPredicate wanted, IntConsumer onBlock) {
+        Download download = new Download(uri, store, validator, wanted, onBlock);
         download.fetchNextRun();
         return download;
     }
@@ -63,14 +79,16 @@ public final class PackageDownloader {
         private final BlockFile store;
         private final String validator;
         private final IntConsumer onBlock;
+        private final IntPredicate wanted;
         private final CompletableFuture<Void> completion = new CompletableFuture<>();
         private volatile CompletableFuture<FetchResult> current;
         private long bytesReceived;
         private long streamStart = -1;
         private long streamEnd = -1;
 
-        private Download(URI uri, BlockFile store, String validator, IntConsumer onBlock) {
+        private Download(URI uri, BlockFile store, String validator, IntPredicate wanted, IntConsumer onBlock) {
             this.uri = uri;
+            this.wanted = wanted;
             this.store = store;
             this.validator = validator;
             this.onBlock = onBlock;
@@ -101,12 +119,15 @@ public final class PackageDownloader {
             }
             BlockLayout layout = store.layout();
             int first = store.nextMissingBlock(0);
+            while (first >= 0 && !wanted.test(first)) {
+                first = store.nextMissingBlock(first + 1);
+            }
             if (first < 0) {
                 completion.complete(null);
                 return;
             }
             int last = first;
-            while (last + 1 < layout.blockCount() && !store.hasBlock(last + 1)) {
+            while (last + 1 < layout.blockCount() && !store.hasBlock(last + 1) && wanted.test(last + 1)) {
                 last++;
             }
             long start = layout.offsetOf(first);

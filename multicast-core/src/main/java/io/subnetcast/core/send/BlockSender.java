@@ -22,8 +22,26 @@ public final class BlockSender {
     /** {@link #next} found the first pass over and no retransmission queued. */
     public static final int DONE = 3;
 
+    /** Decides, when the pass reaches a block, whether to send it now, skip it or wait for it. */
+    @FunctionalInterface
+    public interface PassPolicy {
+        /** Send the block now. */
+        int SEND = 0;
+        /** Leave the block out of the pass: nobody needs it from the multicast. */
+        int SKIP = 1;
+        /** Wait: the block is needed but not held yet. */
+        int PAUSE = 2;
+
+        /**
+         * @param block the block the pass reached
+         * @return {@link #SEND}, {@link #SKIP} or {@link #PAUSE}
+         */
+        int decide(int block);
+    }
+
     private final BlockLayout layout;
     private final int chunkSize;
+    private final PassPolicy policy;
     private final int maxQueued;
     private final ArrayDeque<long[]> queue = new ArrayDeque<>();
     private final Set<Long> queued = new HashSet<>();
@@ -40,9 +58,21 @@ public final class BlockSender {
      * @param maxQueued most chunks waiting for retransmission
      */
     public BlockSender(BlockLayout layout, int chunkSize, int maxQueued) {
+        this(layout, chunkSize, maxQueued, null);
+    }
+
+    /**
+     * @param layout the package's blocks
+     * @param chunkSize payload bytes per datagram
+     * @param maxQueued most chunks waiting for retransmission
+     * @param policy decides per block whether the pass sends, skips or waits; null to send every
+     *     block in order, waiting for those not held yet
+     */
+    public BlockSender(BlockLayout layout, int chunkSize, int maxQueued, PassPolicy policy) {
         this.layout = layout;
         this.chunkSize = chunkSize;
         this.maxQueued = maxQueued;
+        this.policy = policy;
     }
 
     /**
@@ -60,11 +90,20 @@ public final class BlockSender {
             retransmission = true;
             return CHUNK;
         }
+        // A block is judged when the pass reaches it; once started it is sent whole.
+        while (passOffset == 0 && passBlock < layout.blockCount()) {
+            int decision = policy == null ? (store.hasBlock(passBlock) ? PassPolicy.SEND : PassPolicy.PAUSE)
+                    : policy.decide(passBlock);
+            if (decision == PassPolicy.SKIP) {
+                passBlock++;
+            } else if (decision == PassPolicy.PAUSE || !store.hasBlock(passBlock)) {
+                return WAIT;
+            } else {
+                break;
+            }
+        }
         if (passBlock >= layout.blockCount()) {
             return DONE;
-        }
-        if (!store.hasBlock(passBlock)) {
-            return WAIT;
         }
         block = passBlock;
         offset = passOffset;

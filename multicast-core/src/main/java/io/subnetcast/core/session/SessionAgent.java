@@ -66,6 +66,7 @@ public final class SessionAgent {
     private static final int MAX_RETRANSMIT_QUEUE = 65_536;
     private static final int MAX_CHUNKS_PER_TICK = 512;
     private static final int END_REPEATS = 3;
+    private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
     private static final long END_GAP_NS = 100 * MS;
 
     private final TaskSpec task;
@@ -139,6 +140,8 @@ public final class SessionAgent {
     private boolean nakRoundDone;
     private long repairStartNs;
     private GapRepair repair;
+    private boolean repairStartedAsRepresentative;
+    private boolean followedBefore;
     private BlockBitmap roundCandidates;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
@@ -461,6 +464,10 @@ public final class SessionAgent {
         return protocolWake;
     }
 
+    private long representativeRepairWakeNs(long nowNs) {
+        return repair != null && !published ? repair.nextWakeNs(nowNs) : Long.MAX_VALUE;
+    }
+
     /** The end of the linger is an event once; after it the owner removes the finished agent. */
     private long lingerWakeNs(long nowNs) {
         return lingerUntilNs - nowNs > 0 ? lingerUntilNs : Long.MAX_VALUE;
@@ -470,8 +477,9 @@ public final class SessionAgent {
         return switch (state) {
             case DISCOVERING -> discoveryDeadlineNs;
             case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
-            case FETCHING -> Math.min(nextBeaconNs, startAtNs);
-            case SENDING -> Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs));
+            case FETCHING -> Math.min(Math.min(nextBeaconNs, startAtNs), representativeRepairWakeNs(nowNs));
+            case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs)),
+                    representativeRepairWakeNs(nowNs));
             case COMPLETE -> role == Role.REPRESENTATIVE
                     ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
                         sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
@@ -585,6 +593,7 @@ public final class SessionAgent {
         }
         int known = role == Role.REPRESENTATIVE && members != null ? members.known() : membersKnown;
         int complete = role == Role.REPRESENTATIVE && members != null ? members.complete() : membersComplete;
+        // Bytes of a repair still running; a stopped repair's were added to the totals.
         long peerBytes = repair == null ? 0 : repair.bytesFromPeers();
         long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
@@ -608,11 +617,15 @@ public final class SessionAgent {
     }
 
     private void enterClaiming(long nowNs) {
+        enterClaiming(nowNs, "no session found");
+    }
+
+    private void enterClaiming(long nowNs, String reason) {
         claimSent = false;
         long jitterNs = config.claimJitter().toNanos();
         claimSendNs = nowNs + (jitterNs > 0 ? random.nextLong(jitterNs) : 0);
         claimDeadlineNs = nowNs + config.claimWindow().toNanos();
-        transition(AgentState.CLAIMING, nowNs, "no session found");
+        transition(AgentState.CLAIMING, nowNs, reason);
     }
 
     private void onClaimingWork(long nowNs) {
@@ -681,7 +694,7 @@ public final class SessionAgent {
         leaderNodeId = nodeId;
         leaderPriority = task.priority();
         dataGroup = config.dataGroupFor(sessionId);
-        startAtNs = nowNs + config.startDelay().toNanos();
+        startAtNs = nowNs + startDelayForNewTerm(nowNs);
         pacer = new Pacer(config.rateBitsPerSecond(), config.mtu());
         members = new MemberTable(config.maxMembers());
         sessionEnded = false;
@@ -704,15 +717,60 @@ public final class SessionAgent {
         }
     }
 
+    /**
+     * A first representative waits the configured start delay so that others can join. A successor
+     * (its members were already in a session) keeps what was left of the old session's delay, and
+     * at least one beacon interval, so that the members' advertisements of what they hold arrive
+     * before its pass decides what to send.
+     */
+    private long startDelayForNewTerm(long nowNs) {
+        if (!followedBefore) {
+            return config.startDelay().toNanos();
+        }
+        long elapsedNs = nowNs - lastBeaconNs;
+        long leftNs = Math.max(0, startDelayRemainingMs * MS - elapsedNs);
+        return Math.max(leftNs, config.beaconInterval().toNanos());
+    }
+
+    /**
+     * Fetches from the origin only what no peer holds when peers can fill the rest (a successor
+     * continues from the session's caches), everything otherwise.
+     */
     private void startFetchOrPublish() {
-        sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE);
+        sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE, this::passDecision);
         if (store.isComplete()) {
             fetching = false;
             requestPublish();
-        } else {
-            fetching = true;
-            port.fetchMissing(task, store);
+            return;
         }
+        boolean peersCanHelp = repairFactory != null && directory != null && !directory.peers().isEmpty();
+        fetching = true;
+        port.fetchMissing(task, store, peersCanHelp ? block -> !heldByPeer(block, port.nowNs()) : block -> true);
+        if (peersCanHelp && !repairStartedAsRepresentative) {
+            repairStartedAsRepresentative = true;
+            repair = repairFactory.create(new AgentRepairContext());
+            repair.start(port.nowNs());
+        }
+    }
+
+    private boolean heldByPeer(int block, long nowNs) {
+        return directory != null && !directory.holdersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
+    }
+
+    /**
+     * What the pass does at each block: a block this representative lacks but a peer holds is left
+     * to peer repair; a block every known member holds is skipped; anything else is sent (or waited
+     * for while it downloads).
+     */
+    private int passDecision(int block) {
+        long nowNs = port.nowNs();
+        if (!store.hasBlock(block)) {
+            return heldByPeer(block, nowNs) && repair != null ? BlockSender.PassPolicy.SKIP : BlockSender.PassPolicy.PAUSE;
+        }
+        if (directory != null && !directory.peers().isEmpty() && directory.lacking(block) == 0) {
+            return BlockSender.PassPolicy.SKIP;
+        }
+        return BlockSender.PassPolicy.SEND;
     }
 
     private void stepDown(long nowNs, String reason) {
@@ -777,6 +835,7 @@ public final class SessionAgent {
     }
 
     private void follow(Control message, Beacon beacon, long nowNs) {
+        followedBefore = true;
         boolean newSession = role != Role.MEMBER || beacon.getSessionId() != sessionId;
         role = Role.MEMBER;
         sessionId = beacon.getSessionId();
@@ -1017,6 +1076,12 @@ public final class SessionAgent {
         if (sender != null) {
             evaluateRetransmissionRound(nowNs);
         }
+        if (repair != null && !published) {
+            repair.doWork(nowNs);
+            if (store.isComplete()) {
+                requestPublish();
+            }
+        }
         if (nowNs - nextBeaconNs >= 0) {
             sendBeacon(nowNs);
             members.expire(nowNs, config.memberTimeout().toNanos());
@@ -1162,8 +1227,11 @@ public final class SessionAgent {
     private void onMemberWork(long nowNs) {
         // Peer repair needs no representative: a member repairing from peers stays with them.
         if (repair == null && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
+            String lost = Long.toHexString(leaderNodeId);
             leaveSession();
-            enterDiscovering(nowNs, "representative " + Long.toHexString(leaderNodeId) + " went silent");
+            // Everyone here knew the session: there is nothing to discover, elect a successor now.
+            role = Role.UNDECIDED;
+            enterClaiming(nowNs, "representative " + lost + " went silent");
             return;
         }
         if (nowNs - nextStatusNs >= 0) {
@@ -1391,6 +1459,10 @@ public final class SessionAgent {
     private void requestPublish() {
         if (!publishRequested) {
             publishRequested = true;
+            if (fetching) {
+                port.cancelFetch(); // peers completed what the download was still fetching
+                fetching = false;
+            }
             port.publish(task, store);
         }
     }
@@ -1409,6 +1481,9 @@ public final class SessionAgent {
     private void stopRepair() {
         if (repair != null) {
             repair.stop();
+            bytesFromRepair += repair.bytesFromPeers();
+            bytesFromOrigin += repair.bytesFromOrigin();
+            repair = null;
         }
     }
 

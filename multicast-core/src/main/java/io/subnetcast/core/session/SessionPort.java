@@ -6,6 +6,7 @@ import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.function.IntPredicate;
 
 /**
  * Everything a {@link SessionAgent} does to the world, and nothing else. The engine implements it
@@ -46,10 +47,11 @@ public interface SessionPort {
     void probeOrigin(TaskSpec task);
 
     /**
-     * Representative: downloads every block the store misses, committing each; reports each with
-     * {@link SessionAgent#onBlockFetched} and the end with {@link SessionAgent#onFetchFailed} if it fails.
+     * Representative: downloads the missing blocks that {@code wanted} accepts, committing each;
+     * reports each with {@link SessionAgent#onBlockFetched} and a failure with
+     * {@link SessionAgent#onFetchFailed}.
      */
-    void fetchMissing(TaskSpec task, BlockFile store);
+    void fetchMissing(TaskSpec task, BlockFile store, IntPredicate wanted);
 
     /** Stops a fetch started by {@link #fetchMissing} or {@link #probeOrigin}. */
     void cancelFetch();

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /** One simulated host: runs a {@link SessionAgent} per task over the {@link SimulatedLan}. */
 public final class SimNode {
@@ -171,9 +172,9 @@ public final class SimNode {
         }
 
         @Override
-        public void fetchMissing(TaskSpec task, BlockFile store) {
+        public void fetchMissing(TaskSpec task, BlockFile store, IntPredicate wanted) {
             lan.origin().advanceTo(lan.nowNs());
-            lan.origin().fetch(agent, store);
+            lan.origin().fetch(agent, store, wanted);
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * A simulated HTTP origin: serves a generated package at a fixed rate per download, in virtual
@@ -33,6 +34,7 @@ public final class SimOrigin {
         long dueNs;
         boolean probe;
         boolean cancelled;
+        IntPredicate wanted = block -> true;
 
         Job(SessionAgent agent, BlockFile store, long startedNs) {
             this.agent = agent;
@@ -116,12 +118,24 @@ public final class SimOrigin {
         jobs.add(job);
     }
 
-    void fetch(SessionAgent agent, BlockFile store) {
-        downloads++;
+    void fetch(SessionAgent agent, BlockFile store, IntPredicate wanted) {
         Job job = new Job(agent, store, nowNs);
-        job.nextBlock = store.nextMissingBlock(0);
+        job.wanted = wanted;
+        job.nextBlock = nextWanted(job, 0);
+        if (job.nextBlock < 0) {
+            return;
+        }
+        downloads++;
         job.dueNs = dueFor(job);
         jobs.add(job);
+    }
+
+    private static int nextWanted(Job job, int from) {
+        int block = job.store.nextMissingBlock(from);
+        while (block >= 0 && !job.wanted.test(block)) {
+            block = job.store.nextMissingBlock(block + 1);
+        }
+        return block;
     }
 
     void cancel(SessionAgent agent) {
@@ -168,13 +182,16 @@ public final class SimOrigin {
         byte[] bytes = new byte[blockLength];
         fill(job.store.layout().offsetOf(block), bytes, blockLength);
         try {
-            job.store.write(job.store.layout().offsetOf(block), ByteBuffer.wrap(bytes));
-            job.store.commitBlock(block);
+            // Like the real downloader: bytes for a block that arrived meanwhile are not written.
+            if (!job.store.hasBlock(block) && !job.store.isPublished()) {
+                job.store.write(job.store.layout().offsetOf(block), ByteBuffer.wrap(bytes));
+                job.store.commitBlock(block);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         bytesServed += blockLength;
-        job.nextBlock = job.store.nextMissingBlock(block + 1);
+        job.nextBlock = nextWanted(job, block + 1);
         if (job.nextBlock < 0) {
             job.cancelled = true;
         } else {
