@@ -1244,7 +1244,7 @@ public final class SessionAgent {
 
     /**
      * After the pass: with peer repair, one suppressed NAK round asks the representative to
-     * multicast the blocks this member never received any chunk of (what many members lack is
+     * multicast the blocks this member received at most half of (what many members lack is
      * cheaper by multicast), then peer repair completes the rest. Without peer repair, NAKs for
      * every missing chunk repeat until the representative has filled them.
      */
@@ -1255,8 +1255,10 @@ public final class SessionAgent {
         }
         if (pendingNak == null) {
             pendingNak = new BlockBitmap(store.layout().blockCount());
+            // Blocks missed mostly or wholly (a burst, a late join) are what several members tend to
+            // lack together: cheap by multicast. A chunk lost here and there is peer repair's.
             for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-                if (tracker == null || tracker.chunksHeld(block) == 0) {
+                if (tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block)) {
                     pendingNak.set(block);
                 }
             }
@@ -1321,6 +1323,8 @@ public final class SessionAgent {
             }
         }
         if (nak.getRangesCount() > 0) {
+            LOG.debug("task {}: NAK round for {} block ranges from block {}", task.taskId(), nak.getRangesCount(),
+                    nak.getRanges(0).getBlock());
             port.sendControl(control().setNak(nak).build());
         }
     }

@@ -47,6 +47,8 @@ public final class SimNode {
     private BlockCache cache;
     private GapRepairFactory repairFactory;
     private boolean corrupt;
+    private boolean suspended;
+    private long clockOffsetNs;
     private boolean stalling;
     private long repairBytesServed;
 
@@ -69,6 +71,7 @@ public final class SimNode {
         private long joinedAtNs = -1;
         private long dataDatagramsSent;
         private long retransmittedBytes;
+        private final Map<Integer, Integer> retransmittedChunks = new LinkedHashMap<>();
         private Path published;
         private String publishFailure;
 
@@ -107,6 +110,11 @@ public final class SimNode {
             return retransmittedBytes;
         }
 
+        /** @return per block, how many chunk datagrams were multicast again */
+        public Map<Integer, Integer> retransmittedChunks() {
+            return retransmittedChunks;
+        }
+
         /** @return where the package was published, or null */
         public Path published() {
             return published;
@@ -137,6 +145,7 @@ public final class SimNode {
             datagram.writerIndex(DataHeader.LENGTH + length);
             if ((flags & DataHeader.FLAG_RETRANSMISSION) != 0) {
                 retransmittedBytes += length;
+                retransmittedChunks.merge(block, 1, Integer::sum);
             }
             if (flags == 0) {
                 firstChunkSentNs.putIfAbsent(block, lan.nowNs());
@@ -188,10 +197,10 @@ public final class SimNode {
             try {
                 store.publish(target, task.sha256());
                 published = target;
-                agent.onPublished(target, lan.nowNs());
+                agent.onPublished(target, now());
             } catch (IOException e) {
                 publishFailure = e.getMessage();
-                agent.onPublishFailed(e.getMessage(), lan.nowNs());
+                agent.onPublishFailed(e.getMessage(), now());
             }
         }
 
@@ -216,7 +225,7 @@ public final class SimNode {
 
         @Override
         public long nowNs() {
-            return lan.nowNs();
+            return now();
         }
     }
 
@@ -227,6 +236,38 @@ public final class SimNode {
      */
     public void setRepairFactory(GapRepairFactory factory) {
         this.repairFactory = factory;
+    }
+
+    /**
+     * Freezes the node as a long GC pause or a suspended VM would: it neither runs nor hears
+     * anything, and keeps its state for {@link #wake()}.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** Ends {@link #suspend()}: the node continues with the state it had. */
+    public void wake() {
+        suspended = false;
+    }
+
+    /** @return whether the node is frozen */
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    /**
+     * Shifts this node's monotonic clock: its agents see the LAN's time plus this offset, as hosts
+     * whose clocks started at different moments do.
+     *
+     * @param offsetNs the shift
+     */
+    public void setClockOffset(long offsetNs) {
+        this.clockOffsetNs = offsetNs;
+    }
+
+    private long now() {
+        return lan.nowNs() + clockOffsetNs;
     }
 
     /** @return whether this node serves corrupted bytes to peers (a hostile peer) */
@@ -274,7 +315,7 @@ public final class SimNode {
         AgentPort port = new AgentPort();
         port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
         ports.put(task.taskId(), port);
-        port.agent.start(lan.nowNs());
+        port.agent.start(now());
         return port;
     }
 
@@ -347,7 +388,7 @@ public final class SimNode {
     }
 
     void receive(ByteBuf datagram, boolean data) {
-        long now = lan.nowNs();
+        long now = now();
         switch (Envelope.classify(datagram)) {
             case CONTROL -> {
                 Control message = ControlCodec.decode(datagram);
@@ -373,18 +414,22 @@ public final class SimNode {
     }
 
     void doWork() {
-        long now = lan.nowNs();
+        long now = now();
         for (AgentPort port : ports.values()) {
             port.agent.doWork(now);
         }
     }
 
-    long nextWakeNs(long now) {
+    long nextWakeNs(long lanNow) {
+        long now = lanNow + clockOffsetNs;
         long next = Long.MAX_VALUE;
         for (AgentPort port : ports.values()) {
             SessionAgent agent = port.agent;
             if (!agent.state().isTerminal() && !agent.isFinished(now)) {
-                next = Math.min(next, agent.nextWakeNs(now));
+                long wake = agent.nextWakeNs(now);
+                if (wake != Long.MAX_VALUE) {
+                    next = Math.min(next, lanNow + (wake - now)); // back to the LAN's time
+                }
             }
         }
         return next;

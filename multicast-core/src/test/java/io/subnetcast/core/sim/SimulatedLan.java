@@ -29,6 +29,8 @@ public final class SimulatedLan {
         public long delayNs = 100_000;
         /** Extra random delay up to this many nanoseconds, which reorders datagrams. */
         public long jitterNs;
+        /** Until this virtual time every data datagram is lost at every receiver: a burst. */
+        public long dataBlackoutUntilNs = Long.MIN_VALUE;
     }
 
     private record InFlight(long atNs, long order, SimNode to, ByteBuf datagram, boolean data)
@@ -159,10 +161,14 @@ public final class SimulatedLan {
     void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
         try {
             for (SimNode to : nodes) {
-                if (to == from || !to.isUp() || to.subnet() != from.subnet() || !to.listensTo(group)) {
+                if (to == from || !to.isUp() || to.isSuspended() || to.subnet() != from.subnet() || !to.listensTo(group)) {
                     continue;
                 }
                 if (!reachable.test(new SimNode[] {from, to})) {
+                    dropped++;
+                    continue;
+                }
+                if (data && nowNs() < faults.dataBlackoutUntilNs) { // virtual time never wraps
                     dropped++;
                     continue;
                 }
@@ -230,7 +236,7 @@ public final class SimulatedLan {
             next = Math.min(next, first.atNs);
         }
         for (SimNode node : nodes) {
-            if (node.isUp()) {
+            if (node.isUp() && !node.isSuspended()) {
                 next = Math.min(next, node.nextWakeNs(nowNs()));
             }
         }
@@ -240,7 +246,7 @@ public final class SimulatedLan {
     private String describeEager() {
         StringBuilder out = new StringBuilder();
         for (SimNode node : nodes) {
-            if (node.isUp() && node.nextWakeNs(nowNs()) <= nowNs()) {
+            if (node.isUp() && !node.isSuspended() && node.nextWakeNs(nowNs()) <= nowNs()) {
                 out.append(node.name()).append(' ').append(node.describe()).append("; ");
             }
         }
@@ -252,7 +258,7 @@ public final class SimulatedLan {
         while (!inFlight.isEmpty() && inFlight.peek().atNs <= now) {
             InFlight datagram = inFlight.poll();
             try {
-                if (datagram.to.isUp()) {
+                if (datagram.to.isUp() && !datagram.to.isSuspended()) {
                     delivered++;
                     datagram.to.receive(datagram.datagram, datagram.data);
                 }
@@ -266,7 +272,7 @@ public final class SimulatedLan {
         }
         for (int i = 0; i < nodes.size(); i++) {
             SimNode node = nodes.get(i);
-            if (node.isUp()) {
+            if (node.isUp() && !node.isSuspended()) {
                 node.doWork();
             }
         }
