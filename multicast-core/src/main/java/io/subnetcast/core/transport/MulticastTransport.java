@@ -228,6 +228,7 @@ public final class MulticastTransport implements AutoCloseable {
                 return;
             }
             DatagramChannel channel = (DatagramChannel) b.channel();
+            warnIfReceiveBufferCapped(channel.config().getReceiveBufferSize());
             channel.joinGroup(group, networkInterface.networkInterface()).addListener((ChannelFuture j) -> {
                 if (j.isSuccess()) {
                     LOG.debug("joined {} on {}", format(group), networkInterface.name());
@@ -238,6 +239,22 @@ public final class MulticastTransport implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static volatile boolean capWarned;
+
+    /**
+     * The kernel silently caps SO_RCVBUF at net.core.rmem_max (often 208 KiB): at hundreds of
+     * Mbit/s a receiver that is briefly descheduled then drops datagrams, which repair must fill.
+     */
+    private static void warnIfReceiveBufferCapped(int effectiveBytes) {
+        // Linux reports twice the granted size (it doubles the request for bookkeeping).
+        if (!capWarned && effectiveBytes < SOCKET_BUFFER_BYTES) {
+            capWarned = true;
+            LOG.warn("the kernel granted a UDP receive buffer of {} bytes instead of {}; above about 100 Mbit/s raise"
+                    + " net.core.rmem_max (e.g. sysctl -w net.core.rmem_max={}) to avoid receive drops",
+                    effectiveBytes, SOCKET_BUFFER_BYTES, SOCKET_BUFFER_BYTES);
+        }
     }
 
     private static Bootstrap bootstrap(EventLoop loop, int maxDatagramBytes) {
