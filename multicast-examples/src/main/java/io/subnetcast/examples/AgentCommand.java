@@ -74,6 +74,15 @@ final class AgentCommand implements Callable<Integer> {
             description = "SHA-256 of the package (64 hex digits); the placed file is checked against it.")
     private String sha256;
 
+    @Option(names = "--manifest-url", paramLabel = "URL", converter = Converters.UrlConverter.class,
+            description = "URL of the task's trusted manifest (written by 'subnetcast manifest'); with it every block is"
+                    + " checked against the manifest before it is cached or served. Needs --manifest-sha256.")
+    private URI manifestUrl;
+
+    @Option(names = "--manifest-sha256", paramLabel = "HEX", converter = Converters.Sha256Converter.class,
+            description = "SHA-256 of the trusted manifest (64 hex digits), as 'subnetcast manifest' printed it.")
+    private String manifestSha256;
+
     @Option(names = "--group", paramLabel = "ADDR:PORT", converter = Converters.GroupConverter.class,
             defaultValue = "239.255.0.1:41234",
             description = "Control group of the deployment; session data goes to port PORT+1. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +151,12 @@ final class AgentCommand implements Callable<Integer> {
         DistributionTask task = DistributionTask.of(taskId, url, file).withPriority(priority);
         if (expected != null) {
             task = task.withSha256(expected);
+        }
+        if ((manifestUrl == null) != (manifestSha256 == null)) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--manifest-url and --manifest-sha256 go together");
+        }
+        if (manifestUrl != null) {
+            task = task.withManifest(manifestUrl, BlockHashes.parseSha256(manifestSha256));
         }
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate).mtu(mtu)
                 .linger(linger).dataPort(group.getPort() + 1).build();

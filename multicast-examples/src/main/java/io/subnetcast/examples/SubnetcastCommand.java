@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * library is driven.
  */
 @Command(name = "subnetcast", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {DemoCommand.class, AgentCommand.class, OriginCommand.class, PrecacheCommand.class,
+        subcommands = {DemoCommand.class, AgentCommand.class, OriginCommand.class, PrecacheCommand.class, ManifestCommand.class,
             CommandLine.HelpCommand.class},
         description = "Distributes software packages to the machines of a subnet with the least traffic: the agents of a"
                 + " subnet elect one representative, which downloads the package once over HTTP, waits a start delay so"

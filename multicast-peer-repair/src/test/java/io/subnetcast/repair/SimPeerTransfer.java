@@ -62,9 +62,8 @@ final class SimPeerTransfer implements PeerTransfer {
                         throw new UncheckedIOException(e);
                     }
                     if (node.isCorrupt()) {
-                        for (int i = 0; i < bytes.length; i += 97) {
-                            bytes[i] ^= 0x5a;
-                        }
+                        int blockSize = peerStore.layout().blockSize();
+                        SimNode.corrupt(bytes, (int) (offset % blockSize));
                     }
                     node.countRepairServed(length);
                     outcome = Outcome.OK;

@@ -33,7 +33,17 @@ public record DistributionTask(TaskSpec spec, Path destination) {
      * @return this task, checked against that hash
      */
     public DistributionTask withSha256(byte[] sha256) {
-        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), sha256, spec.priority()), destination);
+        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), sha256, spec.priority(), spec.manifest(),
+                spec.manifestSha256()), destination);
+    }
+
+    /**
+     * @param url the trusted manifest (written by {@code subnetcast manifest})
+     * @param sha256 the manifest's SHA-256
+     * @return this task, each block checked against that manifest before it is cached or served
+     */
+    public DistributionTask withManifest(URI url, byte[] sha256) {
+        return new DistributionTask(spec.withManifest(url, sha256), destination);
     }
 
     /**
@@ -41,7 +51,8 @@ public record DistributionTask(TaskSpec spec, Path destination) {
      * @return this task with that priority
      */
     public DistributionTask withPriority(int priority) {
-        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), spec.sha256(), priority), destination);
+        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), spec.sha256(), priority, spec.manifest(),
+                spec.manifestSha256()), destination);
     }
 
     /** @return the task id */

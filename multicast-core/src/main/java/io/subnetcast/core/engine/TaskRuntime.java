@@ -3,6 +3,7 @@ package io.subnetcast.core.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.session.AgentState;
@@ -307,6 +308,36 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
                 });
             }
         });
+    }
+
+    @Override
+    public void fetchTrustedManifest(TaskSpec spec) {
+        byte[][] received = {new byte[4096]};
+        int[] size = {0};
+        engine.httpFetcher().fetch(io.subnetcast.core.fetch.FetchRequest.whole(spec.manifest()), (at, data) -> {
+            long end = at + data.readableBytes();
+            if (end > TrustedManifest.MAX_BYTES) {
+                throw new IOException("manifest at " + spec.manifest() + " is larger than " + TrustedManifest.MAX_BYTES + " bytes");
+            }
+            if (end > received[0].length) {
+                received[0] = java.util.Arrays.copyOf(received[0], (int) Math.min(TrustedManifest.MAX_BYTES,
+                        Math.max(end, 2L * received[0].length)));
+            }
+            data.getBytes(data.readerIndex(), received[0], (int) at, data.readableBytes());
+            size[0] = (int) Math.max(size[0], end);
+        }).whenComplete((result, failure) -> engine.post(() -> {
+            long now = engine.clock().nanoTime();
+            if (failure != null) {
+                agent.onFetchFailed("cannot fetch the trusted manifest: " + reason(failure), now);
+                return;
+            }
+            try {
+                agent.onTrustedManifest(TrustedManifest.parse(java.util.Arrays.copyOf(received[0], size[0]),
+                        spec.manifestSha256()), now);
+            } catch (IOException | IllegalArgumentException e) {
+                agent.onFetchFailed("trusted manifest " + spec.manifest() + " refused: " + e.getMessage(), now);
+            }
+        }));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.peers.PeerDirectory;
@@ -142,6 +143,8 @@ public final class SessionAgent {
     private GapRepair repair;
     private boolean repairStartedAsRepresentative;
     private boolean followedBefore;
+    private boolean awaitingManifest;
+    private TrustedManifest trusted;
     private BlockBitmap roundCandidates;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
@@ -192,7 +195,29 @@ public final class SessionAgent {
      */
     public void start(long nowNs) {
         stateSinceNs = nowNs;
+        if (task.manifest() != null) {
+            // Nothing is received, fetched or served before every block's hash is trusted.
+            awaitingManifest = true;
+            transition(AgentState.DISCOVERING, nowNs, "fetching the trusted manifest");
+            port.fetchTrustedManifest(task);
+            return;
+        }
         enterDiscovering(nowNs, "task started");
+    }
+
+    /**
+     * The task's trusted manifest arrived and matched the task's hash for it.
+     *
+     * @param manifest the manifest
+     * @param nowNs current time
+     */
+    public void onTrustedManifest(TrustedManifest manifest, long nowNs) {
+        if (!awaitingManifest || state.isTerminal()) {
+            return;
+        }
+        awaitingManifest = false;
+        trusted = manifest;
+        enterDiscovering(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
     }
 
     /**
@@ -202,8 +227,8 @@ public final class SessionAgent {
      * @param nowNs current time
      */
     public void onControl(Control message, long nowNs) {
-        if (message.getNodeId() == nodeId || state.isTerminal()) {
-            return; // our own datagram looped back, or we are done
+        if (message.getNodeId() == nodeId || state.isTerminal() || awaitingManifest) {
+            return; // our own datagram looped back, we are done, or we cannot check blocks yet
         }
         highestEpochSeen = Math.max(highestEpochSeen, message.getEpoch());
         switch (message.getBodyCase()) {
@@ -289,7 +314,16 @@ public final class SessionAgent {
         if (identity == null) {
             identity = "origin:" + length + ":" + validator;
         }
-        if (!openStore(length, config.blockSize(), identity, nowNs)) {
+        int blockSize = config.blockSize();
+        if (trusted != null) {
+            if (trusted.layout().length() != length) {
+                fail(nowNs, "the origin " + task.origin() + " serves " + length + " bytes but the trusted manifest"
+                        + " describes " + trusted.layout().length());
+                return;
+            }
+            blockSize = trusted.layout().blockSize();
+        }
+        if (!openStore(length, blockSize, identity, nowNs)) {
             return;
         }
         chunkSize = config.chunkSize();
@@ -436,6 +470,9 @@ public final class SessionAgent {
      * @param nowNs current time
      */
     public void doWork(long nowNs) {
+        if (awaitingManifest) {
+            return;
+        }
         if (!state.isTerminal() && sessionId != 0 && store != null && nowNs - nextHaveNs >= 0) {
             sendHave(nowNs);
         }
@@ -457,6 +494,9 @@ public final class SessionAgent {
      * @return when {@link #doWork} next has something to do; callers may call it earlier
      */
     public long nextWakeNs(long nowNs) {
+        if (awaitingManifest) {
+            return Long.MAX_VALUE;
+        }
         long protocolWake = protocolWakeNs(nowNs);
         if (!state.isTerminal() && sessionId != 0 && store != null) {
             return Math.min(protocolWake, nextHaveNs);
@@ -829,6 +869,10 @@ public final class SessionAgent {
                 return false;
             }
         }
+        if (trusted != null && beacon.getBlockSize() != 0 && (beacon.getBlockSize() != trusted.layout().blockSize()
+                || beacon.getPackageLength() != trusted.layout().length())) {
+            return false; // a session of other content, or a representative that lies about it
+        }
         String mine = task.contentIdentityOrNull();
         // A task that names its SHA-256 joins only sessions of that content.
         return mine == null || beacon.getContentIdentity().isEmpty() || mine.equals(beacon.getContentIdentity());
@@ -937,7 +981,7 @@ public final class SessionAgent {
     }
 
     private void onManifest(Manifest manifest) {
-        if (role != Role.MEMBER || store == null || published || manifest.getSessionId() != sessionId) {
+        if (role != Role.MEMBER || store == null || published || trusted != null || manifest.getSessionId() != sessionId) {
             return;
         }
         ByteString hashes = manifest.getBlockSha256();
@@ -1452,6 +1496,9 @@ public final class SessionAgent {
             }
             store = port.openStore(task.taskId(), length, blockSize, identity);
             directory = new PeerDirectory(store.layout().blockCount(), config.maxMembers());
+            if (trusted != null) {
+                trusted.applyTo(store); // cached blocks that disagree are dropped here
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             store = null;

@@ -53,6 +53,12 @@ public interface SessionPort {
      */
     void fetchMissing(TaskSpec task, BlockFile store, IntPredicate wanted);
 
+    /**
+     * Fetches the task's trusted manifest and checks it against the task; answers with
+     * {@link SessionAgent#onTrustedManifest} or {@link SessionAgent#onFetchFailed}.
+     */
+    void fetchTrustedManifest(TaskSpec task);
+
     /** Stops a fetch started by {@link #fetchMissing} or {@link #probeOrigin}. */
     void cancelFetch();
 

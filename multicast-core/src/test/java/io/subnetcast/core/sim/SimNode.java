@@ -127,7 +127,38 @@ public final class SimNode {
 
         @Override
         public void sendControl(Control message) {
+            if (corrupt && message.hasManifest()) {
+                message = forge(message);
+            }
             lan.multicast(SimNode.this, CONTROL_GROUP, ControlCodec.encode(Unpooled.buffer().alloc(), message), false);
+        }
+
+        /** A hostile representative vouches for its corrupted blocks with matching hashes. */
+        private Control forge(Control message) {
+            var manifest = message.getManifest();
+            BlockFile store = agent.store();
+            byte[] all = lan.origin().manifestOf(store.layout().blockSize(), true);
+            int first = manifest.getFirstBlock();
+            int count = manifest.getBlockSha256().size() / 32;
+            byte[] forged = java.util.Arrays.copyOfRange(all, 24 + first * 32, 24 + (first + count) * 32);
+            return message.toBuilder().setManifest(manifest.toBuilder()
+                    .setBlockSha256(com.google.protobuf.ByteString.copyFrom(forged))).build();
+        }
+
+        @Override
+        public void fetchTrustedManifest(TaskSpec task) {
+            lan.schedule(lan.nowNs() + 1_000_000, () -> {
+                if (!up) {
+                    return;
+                }
+                try {
+                    int blockSize = trustedBlockSize;
+                    agent.onTrustedManifest(io.subnetcast.core.cache.TrustedManifest.parse(
+                            lan.origin().manifestBytes(blockSize), task.manifestSha256()), now());
+                } catch (IOException | IllegalArgumentException e) {
+                    agent.onFetchFailed("trusted manifest refused: " + e.getMessage(), now());
+                }
+            });
         }
 
         @Override
@@ -143,6 +174,12 @@ public final class SimNode {
                 throw new UncheckedIOException(e);
             }
             datagram.writerIndex(DataHeader.LENGTH + length);
+            if (corrupt) {
+                byte[] damaged = new byte[length];
+                datagram.getBytes(DataHeader.LENGTH, damaged);
+                SimNode.corrupt(damaged, offsetInBlock);
+                datagram.setBytes(DataHeader.LENGTH, damaged);
+            }
             if ((flags & DataHeader.FLAG_RETRANSMISSION) != 0) {
                 retransmittedBytes += length;
                 retransmittedChunks.merge(block, 1, Integer::sum);
@@ -268,6 +305,28 @@ public final class SimNode {
 
     private long now() {
         return lan.nowNs() + clockOffsetNs;
+    }
+
+    private int trustedBlockSize = 16 * 1024;
+
+    /** @param blockSize block size of the trusted manifest the simulated management system publishes */
+    public void setTrustedManifestBlockSize(int blockSize) {
+        this.trustedBlockSize = blockSize;
+    }
+
+    /**
+     * How a corrupt node damages block bytes: the same bytes whether it multicasts a chunk or serves
+     * a span, so its forged hashes match what it sends.
+     *
+     * @param bytes bytes of one block starting at {@code offsetInBlock}
+     * @param offsetInBlock where they start in their block
+     */
+    public static void corrupt(byte[] bytes, int offsetInBlock) {
+        for (int i = 0; i < bytes.length; i++) {
+            if ((offsetInBlock + i) % 97 == 0) {
+                bytes[i] ^= 0x5a;
+            }
+        }
     }
 
     /** @return whether this node serves corrupted bytes to peers (a hostile peer) */

@@ -110,6 +110,34 @@ public final class SimOrigin {
         return bytes;
     }
 
+    /**
+     * @param blockSize block size of the manifest
+     * @return the trusted manifest of the package, as the management system would publish it
+     */
+    public byte[] manifestBytes(int blockSize) {
+        return manifestOf(blockSize, false);
+    }
+
+    /**
+     * The bytes of the package's manifest, or of a manifest that vouches for the blocks as a
+     * corrupt node would send them ({@link SimNode#corrupt}).
+     */
+    byte[] manifestOf(int blockSize, boolean corrupted) {
+        io.subnetcast.core.cache.BlockLayout layout = new io.subnetcast.core.cache.BlockLayout(length, blockSize);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(24 + layout.blockCount() * 32);
+        out.putInt(0x53434D46).putShort((short) 1).putShort((short) 0).putLong(length).putInt(blockSize)
+                .putInt(layout.blockCount());
+        for (int block = 0; block < layout.blockCount(); block++) {
+            byte[] bytes = new byte[layout.lengthOf(block)];
+            fill(layout.offsetOf(block), bytes, bytes.length);
+            if (corrupted) {
+                SimNode.corrupt(bytes, 0);
+            }
+            out.put(BlockHashes.newSha256().digest(bytes));
+        }
+        return out.array();
+    }
+
     void probe(SessionAgent agent) {
         probes++;
         Job job = new Job(agent, null, nowNs);

@@ -1,0 +1,70 @@
+package io.subnetcast.examples;
+
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.TrustedManifest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code subnetcast manifest}: writes the trusted manifest of a package (block size and the SHA-256
+ * of every block) and prints the manifest's own SHA-256, which the management system puts into the
+ * task next to the manifest's URL.
+ */
+@Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "Write the trusted block manifest of a package.",
+        description = "Computes the SHA-256 of every block of FILE and writes them, with the block size, to OUT. Prints"
+                + " the manifest's own SHA-256: give agents --manifest-url (where OUT is served) and --manifest-sha256 so"
+                + " that each checks every block against it before caching or serving it.",
+        footer = {"", "Exit status: 0 written; 1 failed; 2 bad input."})
+final class ManifestCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The package.")
+    private Path file;
+
+    @Option(names = "--out", paramLabel = "OUT", description = "Where to write the manifest. Default: FILE.manifest.")
+    private Path out;
+
+    @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Block size; must equal the agents' block size. Default: ${DEFAULT-VALUE}.")
+    private int blockSize;
+
+    @Mixin
+    private VerboseOption verbose;
+
+    ManifestCommand(CliEnvironment environment) {
+        // The command needs nothing from the environment; the constructor matches the factory's.
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--file " + file + " is not a readable file");
+        }
+        if (blockSize < BlockLayout.MIN_BLOCK_SIZE || blockSize > BlockLayout.MAX_BLOCK_SIZE) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--block-size must be between " + BlockLayout.MIN_BLOCK_SIZE
+                    + " and " + BlockLayout.MAX_BLOCK_SIZE + " bytes: " + blockSize);
+        }
+        Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".manifest");
+        byte[] bytes = TrustedManifest.of(file, blockSize).toBytes();
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(temporary, bytes);
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(BlockHashes.toHex(BlockHashes.newSha256().digest(bytes)) + "  " + target);
+        stdout.flush();
+        return ExitCodes.OK;
+    }
+}
