@@ -73,6 +73,24 @@ public final class PackageDownloader {
         return download;
     }
 
+    /** The local cache failed (disk full, I/O error): not the server's fault. */
+    static final class CacheWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CacheWriteException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private static CacheWriteException findCacheFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CacheWriteException local) {
+                return local;
+            }
+        }
+        return null;
+    }
+
     /** One download in progress; cancel it to stop. */
     public final class Download {
         private final URI uri;
@@ -142,7 +160,10 @@ public final class PackageDownloader {
             current = fetcher.fetch(request, this::write);
             current.whenComplete((result, failure) -> {
                 if (failure != null) {
-                    completion.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                    CacheWriteException local = findCacheFailure(failure);
+                    // A local disk failure is not the server's fault: report it as what it is.
+                    completion.completeExceptionally(local != null ? local
+                            : failure instanceof java.util.concurrent.CompletionException
                             && failure.getCause() != null ? failure.getCause() : failure);
                 } else if (result.validatorChanged()) {
                     completion.completeExceptionally(new IOException("the package at " + uri
@@ -170,19 +191,24 @@ public final class PackageDownloader {
             }
             streamEnd = offset + length;
             long position = offset;
-            while (position < end) {
-                int block = layout.indexOf(position);
-                long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
-                int take = (int) (Math.min(end, blockEnd) - position);
-                if (!store.hasBlock(block)) {
-                    store.write(position, data.slice(data.readerIndex() + (int) (position - offset), take));
-                    if (position + take == blockEnd && layout.offsetOf(block) >= streamStart) {
-                        if (store.commitBlock(block)) {
-                            onBlock.accept(block);
+            try {
+                while (position < end) {
+                    int block = layout.indexOf(position);
+                    long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
+                    int take = (int) (Math.min(end, blockEnd) - position);
+                    if (!store.hasBlock(block)) {
+                        store.write(position, data.slice(data.readerIndex() + (int) (position - offset), take));
+                        if (position + take == blockEnd && layout.offsetOf(block) >= streamStart) {
+                            if (store.commitBlock(block)) {
+                                onBlock.accept(block);
+                            }
                         }
                     }
+                    position += take;
                 }
-                position += take;
+            } catch (IOException e) {
+                throw new CacheWriteException("cannot write task '" + store.taskId() + "' to the cache in "
+                        + store.contentPath().getParent() + ": " + e.getMessage(), e);
             }
         }
     }
