@@ -366,8 +366,11 @@ public final class PeerRepairer implements GapRepair {
                 state(job.peerId).bytesServed += job.bytes;
             }
         } else {
-            LOG.warn("task {}: block {} from {} failed verification; {} is dropped for this session",
-                    context.task().taskId(), job.block, source(job), job.fromOrigin ? "the origin is not" : "the peer");
+            boolean alreadyDropped = !job.fromOrigin && state(job.peerId).banned;
+            if (!alreadyDropped) {
+                LOG.warn("task {}: block {} from {} failed verification; {} is dropped for this session",
+                        context.task().taskId(), job.block, source(job), job.fromOrigin ? "the origin is not" : "the peer");
+            }
             if (context.tracker() != null) {
                 context.tracker().forget(job.block); // every chunk is suspect now: fetch the whole block again
             }

@@ -98,21 +98,23 @@ class HostileRepresentativeSimulationTest {
     }
 
     @Test
-    void withoutOneTheWholeFileCheckStillPlacesNoWrongFile() throws Exception {
+    void withoutOneTheWholeFileCheckPlacesNoWrongFileAndMembersRecoverFromTheOrigin() throws Exception {
         SimOrigin origin = new SimOrigin(1024 * 1024, 10, 50_000_000);
         lan = new SimulatedLan(82, dir, origin);
         TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
         List<SimNode> nodes = start(origin, task);
         List<SimNode> members = nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).toList();
-        assertTrue(lan.runUntil(() -> members.stream().allMatch(n -> n.agent("pkg").state().isTerminal()
-                || n.agent("pkg").state() == AgentState.COMPLETE), 120 * SECOND));
+        assertTrue(lan.runUntil(() -> members.stream().allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE),
+                120 * SECOND));
+        int recovered = 0;
         for (SimNode member : members) {
-            Path published = member.port("pkg").published();
-            if (published != null) {
-                assertArrayEquals(origin.sha256(), BlockHashes.newSha256().digest(Files.readAllBytes(published)));
-            } else {
-                assertTrue(member.agent("pkg").failure().contains("SHA-256"), member.agent("pkg").failure());
+            assertArrayEquals(origin.sha256(), BlockHashes.newSha256().digest(Files.readAllBytes(member.port("pkg").published())));
+            if (member.port("pkg").publishFailure() != null) {
+                recovered++; // its first assembly was refused by the whole-file check
             }
         }
+        System.out.printf("hostile representative, no trusted manifest: %d members refused their assembled file and"
+                + " recovered from the origin%n", recovered);
+        assertTrue(recovered > 0, "the forged blocks were caught by the whole-file check");
     }
 }

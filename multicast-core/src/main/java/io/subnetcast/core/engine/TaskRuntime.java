@@ -356,6 +356,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
                 try {
                     store.publish(destination, spec.sha256());
                     engine.post(() -> agent.onPublished(destination, engine.clock().nanoTime()));
+                } catch (io.subnetcast.core.cache.IntegrityException e) {
+                    engine.post(() -> agent.onPublishMismatch(e.getMessage(), engine.clock().nanoTime()));
                 } catch (IOException | RuntimeException e) {
                     engine.post(() -> agent.onPublishFailed("cannot place " + destination + ": " + e.getMessage(),
                             engine.clock().nanoTime()));

@@ -144,6 +144,7 @@ public final class SessionAgent {
     private boolean repairStartedAsRepresentative;
     private boolean followedBefore;
     private boolean awaitingManifest;
+    private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
     private BlockBitmap roundCandidates;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
@@ -227,7 +228,7 @@ public final class SessionAgent {
      * @param nowNs current time
      */
     public void onControl(Control message, long nowNs) {
-        if (message.getNodeId() == nodeId || state.isTerminal() || awaitingManifest) {
+        if (message.getNodeId() == nodeId || state.isTerminal() || awaitingManifest || recoveringFromOrigin) {
             return; // our own datagram looped back, we are done, or we cannot check blocks yet
         }
         highestEpochSeen = Math.max(highestEpochSeen, message.getEpoch());
@@ -380,6 +381,29 @@ public final class SessionAgent {
     }
 
     /**
+     * The assembled package did not match the task's SHA-256 and was discarded: some source sent
+     * wrong bytes that the provisional per-block hashes could not catch. A member then leaves the
+     * session and fetches the package from the origin itself, once; a representative (whose bytes
+     * came from the origin) or a second mismatch fails the task.
+     *
+     * @param reason one-line reason
+     * @param nowNs current time
+     */
+    public void onPublishMismatch(String reason, long nowNs) {
+        if (role != Role.MEMBER || recoveringFromOrigin || store == null) {
+            fail(nowNs, reason);
+            return;
+        }
+        LOG.warn("task {}: {}; fetching the package from the origin instead", task.taskId(), reason);
+        recoveringFromOrigin = true;
+        publishRequested = false;
+        leaveSession();
+        transition(AgentState.REPAIRING, nowNs, "recovering from the origin after a SHA-256 mismatch");
+        fetching = true;
+        port.fetchMissing(task, store, block -> true);
+    }
+
+    /**
      * Publishing failed (the package's SHA-256 did not match, or the destination is unwritable).
      *
      * @param reason one-line reason
@@ -525,7 +549,7 @@ public final class SessionAgent {
                         sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
                     : Math.min(nextStatusNs, lingerWakeNs(nowNs));
             case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
-            case REPAIRING -> repairWakeNs(nowNs);
+            case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
                     : nowNs + config.beaconInterval().toNanos();
             case FAILED, CANCELLED -> Long.MAX_VALUE;
@@ -1269,6 +1293,9 @@ public final class SessionAgent {
     // ---------------------------------------------------------------- member work
 
     private void onMemberWork(long nowNs) {
+        if (recoveringFromOrigin) {
+            return; // the download from the origin reports through onBlockFetched
+        }
         // Peer repair needs no representative: a member repairing from peers stays with them.
         if (repair == null && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             String lost = Long.toHexString(leaderNodeId);

@@ -235,6 +235,9 @@ public final class SimNode {
                 store.publish(target, task.sha256());
                 published = target;
                 agent.onPublished(target, now());
+            } catch (io.subnetcast.core.cache.IntegrityException e) {
+                publishFailure = e.getMessage();
+                agent.onPublishMismatch(e.getMessage(), now());
             } catch (IOException e) {
                 publishFailure = e.getMessage();
                 agent.onPublishFailed(e.getMessage(), now());
