@@ -1,8 +1,7 @@
 package io.subnetcast.core.receive;
 
 import io.subnetcast.core.cache.BlockLayout;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Tracks the chunks received of blocks that are not yet whole. A block is cut into chunks of
@@ -10,6 +9,8 @@ import java.util.Map;
  * {@code long[]} bitmap per partially received block and forgets it once the block is complete.
  *
  * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
+ * Recording a chunk allocates nothing in the steady state: blocks are looked up without boxing and
+ * the bitmap of a block that became whole is cleared and reused for the next one.
  * Not thread-safe: owned by the engine thread.
  */
 public final class ChunkTracker {
@@ -17,10 +18,12 @@ public final class ChunkTracker {
     private final int chunkSize;
     private final int chunksPerBlock;
     private final int words;
-    private final Map<Integer, long[]> partial = new HashMap<>();
-    // Chunks arrive block after block: remembering the last block avoids a boxed map lookup per packet.
+    private final PartialBlocks partial = new PartialBlocks();
+    // Chunks arrive block after block: remembering the last block saves a table lookup per packet.
     private int lastBlock = -1;
     private long[] lastBits;
+    // The cleared bitmap of the last block forgotten, reused for the next new block.
+    private long[] spare;
 
     /**
      * @param layout the package's blocks
@@ -107,8 +110,13 @@ public final class ChunkTracker {
             if (!create) {
                 return null;
             }
-            bits = new long[words + 1];
-            partial.put(block, bits);
+            if (spare != null) {
+                bits = spare;
+                spare = null;
+            } else {
+                bits = new long[words + 1];
+            }
+            partial.putNew(block, bits);
         }
         lastBlock = block;
         lastBits = bits;
@@ -135,7 +143,11 @@ public final class ChunkTracker {
      * @param block block index
      */
     public void forget(int block) {
-        partial.remove(block);
+        long[] bits = partial.remove(block);
+        if (bits != null) {
+            Arrays.fill(bits, 0L);
+            spare = bits;
+        }
         if (block == lastBlock) {
             lastBlock = -1;
             lastBits = null;
