@@ -642,13 +642,15 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Positional write of buffer bytes. A buffer with one NIO view is written through its reusable
-     * internal view: {@code ByteBuf.getBytes(int, FileChannel, long, int)} would allocate a
-     * duplicate {@code ByteBuffer} per call, that is per received datagram.
+     * Positional write of buffer bytes. A root buffer (not a slice or other view) with one NIO view
+     * is written through its reusable internal view: {@code ByteBuf.getBytes(int, FileChannel, long,
+     * int)} would allocate a duplicate {@code ByteBuffer} per call, that is per received datagram.
+     * Derived buffers take the {@code getBytes} path: a slice's internal view is a fresh
+     * {@code nioBuffer}, which would cost two objects instead of one.
      */
     private static void writeFully(FileChannel channel, ByteBuf source, int index, int length, long position)
             throws IOException {
-        if (source.nioBufferCount() == 1) {
+        if (source.unwrap() == null && source.nioBufferCount() == 1) {
             BlockJournal.writeFully(channel, source.internalNioBuffer(index, length), position);
             return;
         }
