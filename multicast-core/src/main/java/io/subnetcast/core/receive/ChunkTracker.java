@@ -10,10 +10,12 @@ import java.util.Arrays;
  *
  * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
  * Recording a chunk allocates nothing in the steady state: blocks are looked up without boxing and
- * the bitmap of a block that became whole is cleared and reused for the next one.
+ * the bitmaps of blocks that became whole (up to eight) are cleared and reused for the next ones.
  * Not thread-safe: owned by the engine thread.
  */
 public final class ChunkTracker {
+    private static final int MAX_SPARES = 8;
+
     private final BlockLayout layout;
     private final int chunkSize;
     private final int chunksPerBlock;
@@ -22,8 +24,9 @@ public final class ChunkTracker {
     // Chunks arrive block after block: remembering the last block saves a table lookup per packet.
     private int lastBlock = -1;
     private long[] lastBits;
-    // The cleared bitmap of the last block forgotten, reused for the next new block.
-    private long[] spare;
+    // Cleared bitmaps of blocks forgotten, reused for new blocks; a few, for blocks that complete together.
+    private final long[][] spares = new long[MAX_SPARES][];
+    private int spareCount;
 
     /**
      * @param layout the package's blocks
@@ -110,9 +113,9 @@ public final class ChunkTracker {
             if (!create) {
                 return null;
             }
-            if (spare != null) {
-                bits = spare;
-                spare = null;
+            if (spareCount > 0) {
+                bits = spares[--spareCount];
+                spares[spareCount] = null;
             } else {
                 bits = new long[words + 1];
             }
@@ -144,9 +147,9 @@ public final class ChunkTracker {
      */
     public void forget(int block) {
         long[] bits = partial.remove(block);
-        if (bits != null) {
+        if (bits != null && spareCount < MAX_SPARES) {
             Arrays.fill(bits, 0L);
-            spare = bits;
+            spares[spareCount++] = bits;
         }
         if (block == lastBlock) {
             lastBlock = -1;
