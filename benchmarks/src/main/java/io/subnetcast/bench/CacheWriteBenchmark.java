@@ -30,9 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * directory, so this measures the page cache and the system call, not the disk.
  *
  * <ul>
- *   <li>{@code write}: {@link BlockFile#write(long, ByteBuf)} of a payload already cut out;</li>
+ *   <li>{@code write}: {@link BlockFile#write(long, ByteBuf)} of a payload already cut out (a slice
+ *       made once);</li>
+ *   <li>{@code writeRootBuffer}: the same with the payload in a pooled direct buffer of its own (not
+ *       a view of another buffer);</li>
  *   <li>{@code writeSlice}: the same, with the payload sliced off the datagram per packet as the
  *       session agent does ({@code datagram.slice(payloadIndex, length)});</li>
+ *   <li>{@code writeIndexed}: {@link BlockFile#write(long, ByteBuf, int, int)}, the payload named by
+ *       index inside the datagram, no slice;</li>
  *   <li>{@code writeToMissing}: {@link BlockFile#writeToMissing}, the checked write peers' bytes take;</li>
  *   <li>{@code commitBlock}: drop and re-commit a 1 MiB block: read it back, SHA-256, journal record.</li>
  * </ul>
@@ -52,6 +57,7 @@ public class CacheWriteBenchmark {
     private BlockLayout layout;
     private ByteBuf datagram;
     private ByteBuf payload;
+    private ByteBuf rootPayload;
     private long position;
     private int commitIndex;
 
@@ -72,6 +78,7 @@ public class CacheWriteBenchmark {
         new SplittableRandom(9).nextBytes(bytes);
         datagram.writeBytes(bytes);
         payload = datagram.slice(DataHeader.LENGTH, CHUNK);
+        rootPayload = PooledByteBufAllocator.DEFAULT.directBuffer(CHUNK).writeBytes(bytes);
         for (long at = 0; at < PACKAGE; at += CHUNK) {
             file.write(at, payload.slice(0, (int) Math.min(CHUNK, PACKAGE - at)));
         }
@@ -85,6 +92,7 @@ public class CacheWriteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         datagram.release();
+        rootPayload.release();
         file.close();
         BenchFiles.deleteTree(directory);
     }
@@ -110,8 +118,24 @@ public class CacheWriteBenchmark {
      * @throws IOException on a write failure
      */
     @Benchmark
+    public void writeRootBuffer() throws IOException {
+        file.write(nextPosition(), rootPayload);
+    }
+
+    /**
+     * @throws IOException on a write failure
+     */
+    @Benchmark
     public void writeSlice() throws IOException {
         file.write(nextPosition(), datagram.slice(DataHeader.payloadIndex(datagram), CHUNK));
+    }
+
+    /**
+     * @throws IOException on a write failure
+     */
+    @Benchmark
+    public void writeIndexed() throws IOException {
+        file.write(nextPosition(), datagram, DataHeader.payloadIndex(datagram), CHUNK);
     }
 
     /**
