@@ -49,6 +49,8 @@ public final class BlockFile implements AutoCloseable {
     private final BlockBitmap expectedKnown;
     private byte[] expectedHashes;
     private final MessageDigest digest = BlockHashes.newSha256();
+    // The digest of the block being committed; only used under the entry's lock.
+    private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
     private FileChannel content;
     private BlockJournal journal;
     private Path contentPath;
@@ -280,18 +282,31 @@ public final class BlockFile implements AutoCloseable {
      * releasing it.
      *
      * @param offset package offset of the first byte
-     * @param source the bytes
+     * @param source the bytes; no other thread may use it during the call
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuf source) throws IOException {
-        int length = source.readableBytes();
+        write(offset, source, source.readerIndex(), source.readableBytes());
+    }
+
+    /**
+     * Writes {@code length} bytes of a buffer, from an absolute index, at a package offset, without
+     * changing its indexes or releasing it: a receiver writes a datagram's payload this way without
+     * slicing the datagram first.
+     *
+     * @param offset package offset of the first byte
+     * @param source the bytes; no other thread may use it during the call
+     * @param index absolute index of the first byte in {@code source}
+     * @param length bytes to write
+     * @throws IOException on a write failure (disk full included)
+     */
+    public void write(long offset, ByteBuf source, int index, int length) throws IOException {
         checkSpan(offset, length);
-        FileChannel channel = channelForWrite();
-        int index = source.readerIndex();
-        int done = 0;
-        while (done < length) {
-            done += source.getBytes(index + done, channel, offset + done, length - done);
+        if (index < 0 || index > source.capacity() - length) {
+            throw new IndexOutOfBoundsException("bytes " + index + "+" + length + " outside a buffer of "
+                    + source.capacity());
         }
+        writeFully(channelForWrite(), source, index, length, offset);
     }
 
     /**
@@ -300,7 +315,7 @@ public final class BlockFile implements AutoCloseable {
      * source (a peer) can never overwrite a block that was verified meanwhile.
      *
      * @param offset package offset of the first byte
-     * @param source the bytes; indexes unchanged, not released
+     * @param source the bytes; indexes unchanged, not released; no other thread may use it during the call
      * @return bytes written; 0 once the package is published
      * @throws IOException on a write failure
      */
@@ -319,11 +334,7 @@ public final class BlockFile implements AutoCloseable {
             long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
             int take = (int) (Math.min(end, blockEnd) - position);
             if (!present.get(block)) {
-                int index = source.readerIndex() + (int) (position - offset);
-                int done = 0;
-                while (done < take) {
-                    done += source.getBytes(index + done, channel, position + done, take - done);
-                }
+                writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
                 written += take;
             }
             position += take;
@@ -420,7 +431,7 @@ public final class BlockFile implements AutoCloseable {
         if (present.get(index)) {
             return true;
         }
-        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+        byte[] sha = commitSha;
         hashBlock(index, sha);
         int at = index * BlockHashes.SHA256_LENGTH;
         if (expectedKnown.get(index) && !BlockHashes.equalsAt(sha, expectedHashes, at)) {
@@ -631,6 +642,25 @@ public final class BlockFile implements AutoCloseable {
                 new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
         content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Positional write of buffer bytes. A root buffer (not a slice or other view) with one NIO view
+     * is written through its reusable internal view: {@code ByteBuf.getBytes(int, FileChannel, long,
+     * int)} would allocate a duplicate {@code ByteBuffer} per call, that is per received datagram.
+     * Derived buffers take the {@code getBytes} path: a slice's internal view is a fresh
+     * {@code nioBuffer}, which would cost two objects instead of one.
+     */
+    private static void writeFully(FileChannel channel, ByteBuf source, int index, int length, long position)
+            throws IOException {
+        if (source.unwrap() == null && source.nioBufferCount() == 1) {
+            BlockJournal.writeFully(channel, source.internalNioBuffer(index, length), position);
+            return;
+        }
+        int done = 0;
+        while (done < length) {
+            done += source.getBytes(index + done, channel, position + done, length - done);
+        }
     }
 
     private void hashBlock(int index, byte[] into) throws IOException {

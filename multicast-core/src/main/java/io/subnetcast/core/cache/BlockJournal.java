@@ -23,6 +23,7 @@ final class BlockJournal implements AutoCloseable {
     static final short VERSION = 1;
     static final int MAX_IDENTITY_BYTES = 1024;
     static final int RECORD_SIZE = 1 + 4 + BlockHashes.SHA256_LENGTH + 4;
+    private static final byte[] NO_HASH = new byte[BlockHashes.SHA256_LENGTH];
 
     static final byte PRESENT = 1;
     static final byte EXPECTED = 2;
@@ -104,7 +105,7 @@ final class BlockJournal implements AutoCloseable {
         record.clear();
         record.put(type).putInt(index);
         if (sha256 == null) {
-            record.put(new byte[BlockHashes.SHA256_LENGTH]);
+            record.put(NO_HASH);
         } else {
             record.put(sha256, shaOffset, BlockHashes.SHA256_LENGTH);
         }

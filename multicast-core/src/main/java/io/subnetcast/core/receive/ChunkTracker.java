@@ -1,8 +1,7 @@
 package io.subnetcast.core.receive;
 
 import io.subnetcast.core.cache.BlockLayout;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Tracks the chunks received of blocks that are not yet whole. A block is cut into chunks of
@@ -10,17 +9,24 @@ import java.util.Map;
  * {@code long[]} bitmap per partially received block and forgets it once the block is complete.
  *
  * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
+ * Recording a chunk allocates nothing in the steady state: blocks are looked up without boxing and
+ * the bitmaps of blocks that became whole (up to eight) are cleared and reused for the next ones.
  * Not thread-safe: owned by the engine thread.
  */
 public final class ChunkTracker {
+    private static final int MAX_SPARES = 8;
+
     private final BlockLayout layout;
     private final int chunkSize;
     private final int chunksPerBlock;
     private final int words;
-    private final Map<Integer, long[]> partial = new HashMap<>();
-    // Chunks arrive block after block: remembering the last block avoids a boxed map lookup per packet.
+    private final PartialBlocks partial = new PartialBlocks();
+    // Chunks arrive block after block: remembering the last block saves a table lookup per packet.
     private int lastBlock = -1;
     private long[] lastBits;
+    // Cleared bitmaps of blocks forgotten, reused for new blocks; a few, for blocks that complete together.
+    private final long[][] spares = new long[MAX_SPARES][];
+    private int spareCount;
 
     /**
      * @param layout the package's blocks
@@ -107,8 +113,13 @@ public final class ChunkTracker {
             if (!create) {
                 return null;
             }
-            bits = new long[words + 1];
-            partial.put(block, bits);
+            if (spareCount > 0) {
+                bits = spares[--spareCount];
+                spares[spareCount] = null;
+            } else {
+                bits = new long[words + 1];
+            }
+            partial.putNew(block, bits);
         }
         lastBlock = block;
         lastBits = bits;
@@ -135,7 +146,11 @@ public final class ChunkTracker {
      * @param block block index
      */
     public void forget(int block) {
-        partial.remove(block);
+        long[] bits = partial.remove(block);
+        if (bits != null && spareCount < MAX_SPARES) {
+            Arrays.fill(bits, 0L);
+            spares[spareCount++] = bits;
+        }
         if (block == lastBlock) {
             lastBlock = -1;
             lastBits = null;

@@ -2,9 +2,6 @@ package io.subnetcast.core.send;
 
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
-import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Decides which chunk the representative sends next: queued retransmissions first, then the first
@@ -12,7 +9,8 @@ import java.util.Set;
  * the pass wait rather than skip, so members hear blocks in order and the pass ends once.
  *
  * <p>The retransmission queue is bounded; a request beyond it is refused, so that no member can make
- * the representative queue unbounded work.
+ * the representative queue unbounded work. Choosing, queuing and sending a chunk allocate nothing
+ * in the steady state.
  */
 public final class BlockSender {
     /** {@link #next} found a chunk: read it with {@link #block()}, {@link #offset()}, {@link #length()}. */
@@ -43,8 +41,7 @@ public final class BlockSender {
     private final int chunkSize;
     private final PassPolicy policy;
     private final int maxQueued;
-    private final ArrayDeque<long[]> queue = new ArrayDeque<>();
-    private final Set<Long> queued = new HashSet<>();
+    private final ChunkQueue queue = new ChunkQueue();
     private int passBlock;
     private int passOffset;
     private int block;
@@ -82,10 +79,10 @@ public final class BlockSender {
      * @return {@link #CHUNK}, {@link #WAIT} or {@link #DONE}
      */
     public int next(BlockFile store) {
-        long[] head = queue.peek();
-        if (head != null) {
-            block = (int) head[0];
-            offset = (int) head[1];
+        if (queue.size() > 0) {
+            long head = queue.peek();
+            block = (int) (head >>> 32);
+            offset = (int) head;
             length = Math.min(chunkSize, layout.lengthOf(block) - offset);
             retransmission = true;
             return CHUNK;
@@ -115,10 +112,7 @@ public final class BlockSender {
     /** Marks the chunk last returned by {@link #next} as sent. */
     public void advance() {
         if (retransmission) {
-            long[] head = queue.poll();
-            if (head != null) {
-                queued.remove(key((int) head[0], (int) head[1]));
-            }
+            queue.poll();
             return;
         }
         passOffset += length;
@@ -150,8 +144,7 @@ public final class BlockSender {
             if (queue.size() >= maxQueued) {
                 break;
             }
-            if (queued.add(key(requestBlock, chunk))) {
-                queue.add(new long[] {requestBlock, chunk});
+            if (queue.offer(key(requestBlock, chunk))) {
                 added++;
             }
         }
@@ -193,7 +186,7 @@ public final class BlockSender {
         return retransmission;
     }
 
-    private static Long key(int block, int offset) {
+    private static long key(int block, int offset) {
         return ((long) block << 32) | (offset & 0xffffffffL);
     }
 }

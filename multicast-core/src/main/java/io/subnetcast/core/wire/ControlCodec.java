@@ -1,6 +1,7 @@
 package io.subnetcast.core.wire;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -37,7 +38,21 @@ public final class ControlCodec {
         ByteBuf out = allocator.buffer(size, size);
         try {
             Envelope.write(out, Envelope.TYPE_CONTROL);
-            message.writeTo(new ByteBufOutputStream(out));
+            int bodyLength = size - Envelope.LENGTH;
+            CodedOutputStream coded;
+            if (out.hasArray()) {
+                coded = CodedOutputStream.newInstance(out.array(), out.arrayOffset() + out.writerIndex(), bodyLength);
+            } else if (out.nioBufferCount() == 1) {
+                coded = CodedOutputStream.newInstance(out.internalNioBuffer(out.writerIndex(), bodyLength));
+            } else {
+                message.writeTo(new ByteBufOutputStream(out));
+                return out;
+            }
+            // Straight into the datagram: no intermediate array sized to the message, no second copy.
+            message.writeTo(coded);
+            coded.flush();
+            coded.checkNoSpaceLeft();
+            out.writerIndex(out.writerIndex() + bodyLength);
             return out;
         } catch (IOException e) {
             out.release();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -243,6 +245,57 @@ class BlockFileTest {
                 buffer.release();
             }
             assertTrue(file.commitBlock(0));
+        }
+    }
+
+    @Test
+    void payloadsOfDirectDatagramsSlicesAndCompositesLandAtTheirOffsets() throws IOException {
+        BlockCache cache = BlockCache.open(dir);
+        byte[] content = pattern(0, 3 * BLOCK);
+        try (BlockFile file = cache.open("t", 3 * BLOCK, BLOCK, "")) {
+            // Block 0: payloads of 1000 bytes behind a 32-byte header in one pooled direct "datagram",
+            // written by absolute index; the datagram's indexes stay as they were.
+            ByteBuf datagram = PooledByteBufAllocator.DEFAULT.directBuffer(32 + 1000);
+            try {
+                for (int at = 0; at < BLOCK; at += 1000) {
+                    int length = Math.min(1000, BLOCK - at);
+                    datagram.clear().writerIndex(32).writeBytes(content, at, length);
+                    file.write(at, datagram, 32, length);
+                    assertEquals(0, datagram.readerIndex());
+                    assertEquals(32 + length, datagram.writerIndex());
+                }
+            } finally {
+                datagram.release();
+            }
+            // Block 1: slices of a direct buffer, through write(long, ByteBuf).
+            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(BLOCK).writeBytes(content, BLOCK, BLOCK);
+            try {
+                for (int at = 0; at < BLOCK; at += 1500) {
+                    file.write(BLOCK + at, direct.slice(at, Math.min(1500, BLOCK - at)));
+                }
+            } finally {
+                direct.release();
+            }
+            // Block 2: a composite of two heap parts (more than one NIO view), through writeToMissing.
+            CompositeByteBuf composite = Unpooled.compositeBuffer();
+            composite.addComponent(true, Unpooled.wrappedBuffer(content, 2 * BLOCK, 100));
+            composite.addComponent(true, Unpooled.wrappedBuffer(content, 2 * BLOCK + 100, BLOCK - 100));
+            try {
+                assertEquals(BLOCK, file.writeToMissing(2L * BLOCK, composite));
+            } finally {
+                composite.release();
+            }
+            for (int block = 0; block < 3; block++) {
+                assertTrue(file.expectBlockHash(block, sha256(pattern((long) block * BLOCK, BLOCK))));
+                assertTrue(file.commitBlock(block), "block " + block);
+            }
+            ByteBuf small = Unpooled.buffer(10).writeZero(10);
+            try {
+                assertThrows(IndexOutOfBoundsException.class, () -> file.write(0, small, 5, 6));
+                assertThrows(IndexOutOfBoundsException.class, () -> file.write(0, small, -1, 2));
+            } finally {
+                small.release();
+            }
         }
     }
 

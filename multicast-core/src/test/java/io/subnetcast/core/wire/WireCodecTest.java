@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Manifest;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,29 @@ class WireCodecTest {
             assertEquals(message, ControlCodec.decode(buf));
         } finally {
             buf.release();
+        }
+    }
+
+    @Test
+    void controlEncodesTheSameBytesIntoHeapAndDirectBuffers() {
+        byte[] hashes = new byte[32 * 32];
+        new SplittableRandom(3).nextBytes(hashes);
+        Control message = Control.newBuilder().setTaskId("task-1").setNodeId(42).setEpoch(3)
+                .setManifest(Manifest.newBuilder().setSessionId(9).setFirstBlock(64).setBlockSha256(ByteString.copyFrom(hashes)))
+                .build();
+        byte[] body = message.toByteArray();
+        for (ByteBufAllocator allocator : new ByteBufAllocator[] {new UnpooledByteBufAllocator(false),
+            new UnpooledByteBufAllocator(true), PooledByteBufAllocator.DEFAULT}) {
+            ByteBuf buf = ControlCodec.encode(allocator, message);
+            try {
+                assertEquals(Envelope.LENGTH + body.length, buf.readableBytes(), allocator.toString());
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), bytes);
+                assertTrue(Arrays.equals(body, Arrays.copyOfRange(bytes, Envelope.LENGTH, bytes.length)), allocator.toString());
+                assertEquals(message, ControlCodec.decode(buf));
+            } finally {
+                buf.release();
+            }
         }
     }
 

@@ -1,0 +1,67 @@
+package io.subnetcast.core.send;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.cache.BlockCache;
+import io.subnetcast.core.cache.BlockFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockSenderTest {
+    private static final int BLOCK = 4096;
+    private static final int CHUNK = 1000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void retransmissionsGoFirstInRequestOrderOnceEachAndWithinTheBound() throws IOException {
+        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
+            for (int block = 0; block < 3; block++) {
+                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
+                assertTrue(store.commitBlock(block));
+            }
+            BlockSender sender = new BlockSender(store.layout(), CHUNK, 4);
+            assertEquals(2, sender.requestRetransmission(2, 1500, 1000)); // chunks 1000 and 2000
+            assertEquals(0, sender.requestRetransmission(2, 1000, 10), "already queued");
+            assertEquals(2, sender.requestRetransmission(1, 0, 500_000), "two chunks, then the bound");
+            assertEquals(0, sender.requestRetransmission(0, 0, 1));
+            assertEquals(0, sender.requestRetransmission(3, 0, 1), "no such block");
+            assertEquals(4, sender.queuedRetransmissions());
+            int[][] expected = {{2, 1000, 1000}, {2, 2000, 1000}, {1, 0, 1000}};
+            for (int[] chunk : expected) {
+                assertEquals(BlockSender.CHUNK, sender.next(store));
+                assertTrue(sender.isRetransmission());
+                assertEquals(chunk[0], sender.block());
+                assertEquals(chunk[1], sender.offset());
+                assertEquals(chunk[2], sender.length());
+                sender.advance();
+            }
+            assertEquals(1, sender.queuedRetransmissions());
+            assertEquals(1, sender.requestRetransmission(2, 1000, 1), "sent chunks may be asked for again");
+            sender.next(store);
+            assertEquals(1000, sender.offset());
+            sender.advance();
+            sender.next(store);
+            assertEquals(2, sender.block());
+            sender.advance();
+            assertEquals(1, sender.requestRetransmission(0, 4000, 1));
+            sender.next(store);
+            assertEquals(96, sender.length(), "the short last chunk of a block");
+            sender.advance();
+            assertEquals(0, sender.queuedRetransmissions());
+            int firstPassChunks = 0;
+            while (sender.next(store) == BlockSender.CHUNK) {
+                assertTrue(!sender.isRetransmission());
+                firstPassChunks++;
+                sender.advance();
+            }
+            assertEquals(3 * 5, firstPassChunks);
+            assertTrue(sender.passDone());
+        }
+    }
+}
