@@ -236,7 +236,7 @@ public final class SessionAgent {
             case DISCOVER -> onDiscover(nowNs);
             case CLAIM -> onClaim(message, message.getClaim(), nowNs);
             case BEACON -> onBeacon(message, message.getBeacon(), nowNs);
-            case MANIFEST -> onManifest(message.getManifest());
+            case MANIFEST -> onManifest(message, message.getManifest());
             case STATUS -> onStatus(message, message.getStatus(), nowNs);
             case NAK -> {
                 nowNsOfLastEvent = nowNs;
@@ -1004,8 +1004,12 @@ public final class SessionAgent {
         }
     }
 
-    private void onManifest(Manifest manifest) {
+    private void onManifest(Control message, Manifest manifest) {
         if (role != Role.MEMBER || store == null || published || trusted != null || manifest.getSessionId() != sessionId) {
+            return;
+        }
+        if (message.getNodeId() != leaderNodeId || message.getEpoch() != epoch) {
+            invalidDatagrams++; // only the representative vouches for blocks, and only in its own term
             return;
         }
         ByteString hashes = manifest.getBlockSha256();
