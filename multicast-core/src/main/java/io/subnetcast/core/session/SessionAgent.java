@@ -277,6 +277,11 @@ public final class SessionAgent {
         if (store.hasBlock(block) || tracker.has(block, offset)) {
             return; // duplicate
         }
+        // Its data shows the representative is alive even when its beacons are late or lost (a
+        // starved receiver may drop control datagrams while the data stream flows).
+        if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) == 0) {
+            lastBeaconNs = nowNs;
+        }
         if (state == AgentState.WAITING) {
             transition(AgentState.RECEIVING, nowNs, "data arrives");
         }
