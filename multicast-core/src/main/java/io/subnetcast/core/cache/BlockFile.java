@@ -282,7 +282,7 @@ public final class BlockFile implements AutoCloseable {
      * releasing it.
      *
      * @param offset package offset of the first byte
-     * @param source the bytes; no other thread may use it during the call
+     * @param source the bytes; no other thread may use it (or a buffer sharing its memory) during the call
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuf source) throws IOException {
@@ -295,7 +295,7 @@ public final class BlockFile implements AutoCloseable {
      * slicing the datagram first.
      *
      * @param offset package offset of the first byte
-     * @param source the bytes; no other thread may use it during the call
+     * @param source the bytes; no other thread may use it (or a buffer sharing its memory) during the call
      * @param index absolute index of the first byte in {@code source}
      * @param length bytes to write
      * @throws IOException on a write failure (disk full included)
@@ -315,7 +315,8 @@ public final class BlockFile implements AutoCloseable {
      * source (a peer) can never overwrite a block that was verified meanwhile.
      *
      * @param offset package offset of the first byte
-     * @param source the bytes; indexes unchanged, not released; no other thread may use it during the call
+     * @param source the bytes; indexes unchanged, not released; no other thread may use it (or a buffer
+     *     sharing its memory) during the call
      * @return bytes written; 0 once the package is published
      * @throws IOException on a write failure
      */
@@ -645,22 +646,52 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Positional write of buffer bytes. A root buffer (not a slice or other view) with one NIO view
-     * is written through its reusable internal view: {@code ByteBuf.getBytes(int, FileChannel, long,
-     * int)} would allocate a duplicate {@code ByteBuffer} per call, that is per received datagram.
-     * Derived buffers take the {@code getBytes} path: a slice's internal view is a fresh
-     * {@code nioBuffer}, which would cost two objects instead of one.
+     * Positional write of buffer bytes, without allocating when the bytes lie in one NIO view:
+     * {@code ByteBuf.getBytes(int, FileChannel, long, int)} would allocate a duplicate
+     * {@code ByteBuffer} per call, that is per received datagram.
      */
     private static void writeFully(FileChannel channel, ByteBuf source, int index, int length, long position)
             throws IOException {
-        if (source.unwrap() == null && source.nioBufferCount() == 1) {
-            BlockJournal.writeFully(channel, source.internalNioBuffer(index, length), position);
+        ByteBuffer view = reusableView(source, index, length);
+        if (view != null) {
+            BlockJournal.writeFully(channel, view, position);
             return;
         }
         int done = 0;
         while (done < length) {
             done += source.getBytes(index + done, channel, position + done, length - done);
         }
+    }
+
+    /**
+     * The bytes as the reusable internal NIO view of the buffer that owns their memory: the buffer
+     * itself, or the root of a slice, duplicate or wrapper (received datagrams are slices of the
+     * buffer a batch was read into, and a slice's own internal view is a fresh {@code nioBuffer}).
+     * The root index comes from the memory address (direct) or array offset (heap), so it is right
+     * whatever the layers in between. Null where there is no single view (composites, foreign arrays).
+     */
+    private static ByteBuffer reusableView(ByteBuf source, int index, int length) {
+        ByteBuf root = source;
+        for (ByteBuf up = source.unwrap(); up != null; up = up.unwrap()) {
+            root = up;
+        }
+        if (root.nioBufferCount() != 1) {
+            return null;
+        }
+        long rootIndex;
+        if (root == source) {
+            rootIndex = index;
+        } else if (source.hasMemoryAddress() && root.hasMemoryAddress()) {
+            rootIndex = source.memoryAddress() + index - root.memoryAddress();
+        } else if (source.hasArray() && root.hasArray() && source.array() == root.array()) {
+            rootIndex = (long) source.arrayOffset() + index - root.arrayOffset();
+        } else {
+            return null;
+        }
+        if (rootIndex < 0 || rootIndex > root.capacity() - length) {
+            return null;
+        }
+        return root.internalNioBuffer((int) rootIndex, length);
     }
 
     private void hashBlock(int index, byte[] into) throws IOException {

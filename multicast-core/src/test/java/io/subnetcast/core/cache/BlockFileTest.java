@@ -17,6 +17,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -295,6 +297,57 @@ class BlockFileTest {
                 assertThrows(IndexOutOfBoundsException.class, () -> file.write(0, small, -1, 2));
             } finally {
                 small.release();
+            }
+        }
+    }
+
+    @Test
+    void slicesDuplicatesAndWrappersOfDirectAndHeapBuffersWriteTheirOwnBytes() throws IOException {
+        BlockCache cache = BlockCache.open(dir);
+        int views = 8;
+        int part = 1000;
+        byte[] content = new byte[4 * views * part];
+        new SplittableRandom(5).nextBytes(content);
+        for (boolean direct : new boolean[] {true, false}) {
+            // Each view shows `part` bytes at a different place of one root buffer; it is written at the
+            // package offset of those bytes, so the file must end up equal to the root's bytes.
+            ByteBuf root = direct ? PooledByteBufAllocator.DEFAULT.directBuffer(content.length)
+                    : PooledByteBufAllocator.DEFAULT.heapBuffer(content.length);
+            root.writeBytes(content);
+            try (BlockFile file = cache.open("t" + direct, content.length, BLOCK, "")) {
+                ByteBuf retained = root.retainedSlice(3 * part, 2 * part);
+                try {
+                    ByteBuf[] kinds = {
+                        root.slice(0, part),
+                        root.slice(part, 3 * part).slice(0, part),
+                        root.duplicate().readerIndex(2 * part).writerIndex(3 * part),
+                        retained.slice(0, part),
+                        retained.slice(part, part).asReadOnly(),
+                        root.slice(5 * part, 2 * part).duplicate().slice(0, part),
+                        root.asReadOnly().slice(6 * part, part),
+                        Unpooled.wrappedBuffer(content, 7 * part, part),
+                    };
+                    for (int i = 0; i < kinds.length; i++) {
+                        assertEquals(part, kinds[i].readableBytes(), "view " + i);
+                        file.write((long) i * part, kinds[i]); // view i shows bytes i * part onwards
+                        assertEquals(part, kinds[i].readableBytes(), "indexes unchanged");
+                    }
+                    // Indexed writes through the views, the second half of the content.
+                    ByteBuf high = root.slice(4 * views * part / 2, 4 * views * part / 2);
+                    for (int at = 0; at < high.capacity(); at += part) {
+                        file.write(4L * views * part / 2 + at, high, at, part);
+                    }
+                } finally {
+                    retained.release();
+                }
+                ByteBuffer back = ByteBuffer.allocate(views * part);
+                file.read(0, back);
+                assertArrayEquals(Arrays.copyOf(content, views * part), back.array(), "direct " + direct);
+                ByteBuffer tail = ByteBuffer.allocate(content.length / 2);
+                file.read(content.length / 2, tail);
+                assertArrayEquals(Arrays.copyOfRange(content, content.length / 2, content.length), tail.array());
+            } finally {
+                root.release();
             }
         }
     }
