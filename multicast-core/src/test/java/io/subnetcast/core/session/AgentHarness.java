@@ -76,6 +76,7 @@ final class AgentHarness implements AutoCloseable {
     private long nowNs = 1_000 * MS;
     private RepairContext repairContext;
     private InetSocketAddress joined;
+    private boolean removed;
 
     // What the agent did, for assertions.
     final List<Control> sent = new ArrayList<>();
@@ -159,9 +160,20 @@ final class AgentHarness implements AutoCloseable {
         return nowNs;
     }
 
+    /**
+     * @return whether the engine would have removed the agent: it is finished (failed, cancelled,
+     *     or complete and no longer needed), so that nothing reaches it any more
+     */
+    boolean removed() {
+        return removed;
+    }
+
     /** Moves the clock and lets the agent run its timers. */
     void advance(Duration by) {
         nowNs += by.toNanos();
+        if (removed) {
+            return;
+        }
         agent.doWork(nowNs);
         runEvents();
         agent.doWork(nowNs);
@@ -172,6 +184,9 @@ final class AgentHarness implements AutoCloseable {
     void deliver(Control message) {
         datagramsDelivered++;
         bytesDelivered += Envelope.LENGTH + message.getSerializedSize();
+        if (removed) {
+            return;
+        }
         agent.onControl(message, nowNs);
         runEvents();
     }
@@ -192,6 +207,9 @@ final class AgentHarness implements AutoCloseable {
     void deliverDatagram(ByteBuf datagram) {
         datagramsDelivered++;
         bytesDelivered += datagram.readableBytes();
+        if (removed) {
+            return;
+        }
         switch (Envelope.classify(datagram)) {
             case CONTROL -> {
                 Control message = ControlCodec.decode(datagram);
@@ -275,11 +293,13 @@ final class AgentHarness implements AutoCloseable {
         return joined;
     }
 
+    /** Runs queued events, then removes a finished agent as the engine does after every event. */
     private void runEvents() {
         for (int i = 0; i < 10_000 && !events.isEmpty(); i++) {
             events.poll().run();
         }
         assertTrue(events.isEmpty(), "events keep producing events");
+        removed |= agent.isFinished(nowNs);
     }
 
     // ---------------------------------------------------------------- invariants
