@@ -434,7 +434,12 @@ final class AgentHarness implements AutoCloseable {
                     for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
                         store.write(store.layout().offsetOf(block),
                                 ByteBuffer.wrap(content, (int) layout.offsetOf(block), layout.lengthOf(block)));
-                        assertTrue(store.commitBlock(block));
+                        if (!store.commitBlock(block)) {
+                            // As PackageDownloader: the origin's bytes disagree with the block's
+                            // expected hash (a manifest said otherwise), and the fetch fails.
+                            agent.onFetchFailed("block " + block + " did not verify after download", nowNs);
+                            return;
+                        }
                         agent.onBlockFetched(block, nowNs);
                     }
                 } catch (IOException e) {

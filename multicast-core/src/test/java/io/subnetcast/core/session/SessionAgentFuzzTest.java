@@ -28,7 +28,7 @@ import java.time.Duration;
  * control messages of every body type with extreme field values, raw protobuf, raw and structured
  * data datagrams, floods of node ids, honest chunks and manifests in between, and time passing.
  * After every event {@link AgentHarness#checkInvariants()} must hold. Input layout: see
- * {@link #step}; seeds are made by {@code SessionAgentSeeds}.
+ * {@link #step}; {@link #main} writes the seeds.
  */
 class SessionAgentFuzzTest {
     /** Steps per input at most, so that one input stays quick. */
