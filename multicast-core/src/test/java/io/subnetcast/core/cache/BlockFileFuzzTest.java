@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.subnetcast.core.fuzz.FuzzInput;
 import io.subnetcast.core.fuzz.Seed;
 import java.io.IOException;
@@ -59,7 +61,18 @@ class BlockFileFuzzTest {
                         }
                     }
                     case 1 -> {
-                        if (file.layout().isValidIndex(index)) {
+                        if (!file.layout().isValidIndex(index)) {
+                            break;
+                        }
+                        if (in.bool()) {
+                            // Untrusted bytes (a peer's) go through writeToMissing: held blocks stay as they are.
+                            long offset = Math.min(file.layout().offsetOf(index) + in.u16() % BLOCK, file.layout().length());
+                            byte[] bytes = in.bytes((int) Math.min(in.u16() % (3 * BLOCK), file.layout().length() - offset));
+                            ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
+                            file.writeToMissing(offset, buffer);
+                            buffer.release();
+                        } else if (!file.hasBlock(index)) {
+                            // Like every caller, plain writes only go to blocks not held.
                             entry.writeBlock(file, index, in.bool() ? null : in.bytes(in.u8()));
                         }
                     }
