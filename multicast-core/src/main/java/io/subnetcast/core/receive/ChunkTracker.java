@@ -1,7 +1,7 @@
 package io.subnetcast.core.receive;
 
 import io.subnetcast.core.cache.BlockLayout;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,15 +9,23 @@ import java.util.Map;
  * {@code chunkSize} bytes at fixed offsets (the last one may be short); the tracker remembers a
  * {@code long[]} bitmap per partially received block and forgets it once the block is complete.
  *
- * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
- * Not thread-safe: owned by the engine thread.
+ * <p>Memory is the number of partial blocks times {@code chunksPerBlock / 8} bytes, at most
+ * {@link #MAX_PARTIAL_BYTES}: beyond it the oldest partial block is forgotten, and its chunks are
+ * received again (retransmission or repair), as after a failed verification. Only layouts with
+ * tiny chunks reach the bound (a beacon may announce 64 MiB blocks of 1-byte chunks: 8 MiB of
+ * bitmap per partial block). Not thread-safe: owned by the engine thread.
  */
 public final class ChunkTracker {
+    /** Most bytes of chunk bitmaps kept for partial blocks. */
+    public static final long MAX_PARTIAL_BYTES = 64L << 20;
+
     private final BlockLayout layout;
     private final int chunkSize;
     private final int chunksPerBlock;
     private final int words;
-    private final Map<Integer, long[]> partial = new HashMap<>();
+    private final int maxPartial;
+    // In insertion order, so that the oldest partial block is the one forgotten at the bound.
+    private final Map<Integer, long[]> partial = new LinkedHashMap<>();
     // Chunks arrive block after block: remembering the last block avoids a boxed map lookup per packet.
     private int lastBlock = -1;
     private long[] lastBits;
@@ -35,6 +43,7 @@ public final class ChunkTracker {
         this.chunkSize = chunkSize;
         this.chunksPerBlock = (layout.blockSize() + chunkSize - 1) / chunkSize;
         this.words = (chunksPerBlock + 63) >>> 6;
+        this.maxPartial = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MAX_PARTIAL_BYTES / ((words + 1L) * Long.BYTES)));
     }
 
     /** @return payload bytes per chunk */
@@ -106,6 +115,9 @@ public final class ChunkTracker {
         if (bits == null) {
             if (!create) {
                 return null;
+            }
+            if (partial.size() >= maxPartial) {
+                forget(partial.keySet().iterator().next());
             }
             bits = new long[words + 1];
             partial.put(block, bits);
