@@ -52,12 +52,18 @@ public final class BlockCache {
      * @param identity an opaque name of the content version, at most 1024 UTF-8 bytes: the task's
      *     SHA-256, or the origin's ETag; empty if unknown
      * @return the open entry; close it when done
-     * @throws IOException if it cannot be opened, or another process holds it
+     * @throws IOException if it cannot be opened, another process holds it, or the package needs
+     *     more than {@link BlockFile#MAX_BLOCKS} blocks
      */
     public BlockFile open(String taskId, long length, int blockSize, String identity) throws IOException {
         CacheNames.requireTaskId(taskId);
         Objects.requireNonNull(identity, "identity");
         BlockLayout layout = new BlockLayout(length, blockSize);
+        if (layout.blockCount() > BlockFile.MAX_BLOCKS) {
+            // The layout may come from the network (a beacon): refuse it before any memory is spent.
+            throw new IOException("task '" + taskId + "': a package of " + length + " bytes in blocks of " + blockSize
+                    + " bytes needs " + layout.blockCount() + " blocks, more than the cache's " + BlockFile.MAX_BLOCKS);
+        }
         return BlockFile.open(taskId, taskDirectory(taskId), layout, identity);
     }
 

@@ -37,6 +37,12 @@ public final class BlockFile implements AutoCloseable {
     static final String JOURNAL = "journal";
     static final String LOCK = "lock";
     static final String MANIFEST = "manifest";
+    /**
+     * Most blocks an entry may have: 2 TiB in blocks of the default 1 MiB. Per block an entry keeps
+     * two SHA-256 values and two bits in memory (up to 128 MiB at this bound); beyond 2^26 blocks
+     * the hash arrays' sizes would overflow an int.
+     */
+    public static final int MAX_BLOCKS = 1 << 21;
 
     private final String taskId;
     private final Path directory;

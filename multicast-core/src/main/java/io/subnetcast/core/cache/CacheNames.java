@@ -1,5 +1,6 @@
 package io.subnetcast.core.cache;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,13 @@ public final class CacheNames {
      */
     public static Path resolveInside(Path directory, String name) {
         Path base = directory.toAbsolutePath().normalize();
-        Path resolved = base.resolve(name).normalize();
+        Path resolved;
+        try {
+            resolved = base.resolve(name).normalize();
+        } catch (InvalidPathException e) {
+            // Its message quotes the name as is (NUL included): say it again, printably.
+            throw new IllegalArgumentException("'" + printable(name) + "' is not a valid path element", e);
+        }
         if (!resolved.startsWith(base) || resolved.equals(base) || !resolved.getParent().equals(base)) {
             throw new IllegalArgumentException("'" + printable(name) + "' would leave " + base);
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The peers of one session and the blocks they hold. Bounded: beyond {@code maxPeers} new peers are
- * ignored, so that forged advertisements cannot grow memory. Not thread-safe: owned by the engine
+ * The peers of one session and the blocks they hold. Bounded: beyond {@link #maxPeers()} new peers
+ * are ignored, so that forged advertisements cannot grow memory. Not thread-safe: owned by the engine
  * thread, read by peer repair on the same thread.
  */
 public final class PeerDirectory {
@@ -72,17 +72,30 @@ public final class PeerDirectory {
         }
     }
 
+    /**
+     * Most bytes of block bitmaps a directory holds. Each peer costs a bitmap of the whole package,
+     * so a count bound alone lets a flood of forged advertisements from fresh node ids take
+     * {@code maxPeers * blockCount / 8} bytes (gigabytes for a package of many blocks).
+     */
+    public static final long MAX_BITMAP_BYTES = 64L << 20;
+
     private final int blockCount;
     private final int maxPeers;
     private final Map<Long, Peer> peers = new LinkedHashMap<>();
 
     /**
      * @param blockCount blocks of the session's package
-     * @param maxPeers most peers tracked
+     * @param maxPeers most peers tracked; fewer when their bitmaps would exceed {@link #MAX_BITMAP_BYTES}
      */
     public PeerDirectory(int blockCount, int maxPeers) {
         this.blockCount = blockCount;
-        this.maxPeers = maxPeers;
+        long bitmapBytes = ((blockCount + 63L) >>> 6) * Long.BYTES;
+        this.maxPeers = (int) Math.max(1, Math.min(maxPeers, MAX_BITMAP_BYTES / Math.max(1, bitmapBytes)));
+    }
+
+    /** @return the most peers this directory tracks */
+    public int maxPeers() {
+        return maxPeers;
     }
 
     /** @return blocks of the package */

@@ -8,19 +8,30 @@ import java.util.Arrays;
  * {@code chunkSize} bytes at fixed offsets (the last one may be short); the tracker remembers a
  * {@code long[]} bitmap per partially received block and forgets it once the block is complete.
  *
- * <p>Memory is bounded by the number of partial blocks times {@code chunksPerBlock / 8} bytes.
- * Recording a chunk allocates nothing in the steady state: blocks are looked up without boxing and
- * the bitmaps of blocks that became whole (up to eight) are cleared and reused for the next ones.
- * Not thread-safe: owned by the engine thread.
+ * <p>Memory is the number of partial blocks times {@code chunksPerBlock / 8} bytes, at most
+ * {@link #MAX_PARTIAL_BYTES}: beyond it the oldest partial block is forgotten, and its chunks are
+ * received again (retransmission or repair), as after a failed verification. Only layouts with
+ * tiny chunks reach the bound (a beacon may announce 64 MiB blocks of 1-byte chunks: 8 MiB of
+ * bitmap per partial block). Recording a chunk allocates nothing in the steady state: blocks are
+ * looked up without boxing and the bitmaps of blocks that became whole (up to eight) are cleared
+ * and reused for the next ones. Not thread-safe: owned by the engine thread.
  */
 public final class ChunkTracker {
+    /** Most bytes of chunk bitmaps kept for partial blocks. */
+    public static final long MAX_PARTIAL_BYTES = 64L << 20;
     private static final int MAX_SPARES = 8;
 
     private final BlockLayout layout;
     private final int chunkSize;
     private final int chunksPerBlock;
     private final int words;
+    private final int maxPartial;
     private final PartialBlocks partial = new PartialBlocks();
+    // Blocks in the order they became partial, so that the oldest is the one forgotten at the bound;
+    // entries of blocks completed since are skipped when met.
+    private int[] order = new int[16];
+    private int orderHead;
+    private int orderTail;
     // Chunks arrive block after block: remembering the last block saves a table lookup per packet.
     private int lastBlock = -1;
     private long[] lastBits;
@@ -41,6 +52,7 @@ public final class ChunkTracker {
         this.chunkSize = chunkSize;
         this.chunksPerBlock = (layout.blockSize() + chunkSize - 1) / chunkSize;
         this.words = (chunksPerBlock + 63) >>> 6;
+        this.maxPartial = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MAX_PARTIAL_BYTES / ((words + 1L) * Long.BYTES)));
     }
 
     /** @return payload bytes per chunk */
@@ -113,6 +125,9 @@ public final class ChunkTracker {
             if (!create) {
                 return null;
             }
+            if (partial.size() >= maxPartial) {
+                forgetOldest();
+            }
             if (spareCount > 0) {
                 bits = spares[--spareCount];
                 spares[spareCount] = null;
@@ -120,6 +135,7 @@ public final class ChunkTracker {
                 bits = new long[words + 1];
             }
             partial.putNew(block, bits);
+            remember(block);
         }
         lastBlock = block;
         lastBits = bits;
@@ -138,6 +154,29 @@ public final class ChunkTracker {
         }
         int chunk = offset / chunkSize;
         return (bits[chunk >>> 6] & (1L << chunk)) != 0;
+    }
+
+    private void remember(int block) {
+        if (orderTail == order.length) {
+            if (orderHead > order.length / 2) {
+                System.arraycopy(order, orderHead, order, 0, orderTail - orderHead);
+                orderTail -= orderHead;
+                orderHead = 0;
+            } else {
+                order = Arrays.copyOf(order, order.length * 2);
+            }
+        }
+        order[orderTail++] = block;
+    }
+
+    private void forgetOldest() {
+        while (orderHead < orderTail) {
+            int block = order[orderHead++];
+            if (partial.get(block) != null) {
+                forget(block);
+                return;
+            }
+        }
     }
 
     /**

@@ -53,4 +53,13 @@ class CacheNamesTest {
         assertThrows(IllegalArgumentException.class, () -> CacheNames.resolveInside(base, "a/../../b"));
         assertThrows(IllegalArgumentException.class, () -> CacheNames.resolveInside(base, "a/b"));
     }
+
+    @Test
+    void resolveInsideRefusesNulWithoutEchoingIt() {
+        // Found by CacheNamesFuzzTest: the file system's InvalidPathException quoted the NUL.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CacheNames.resolveInside(Path.of("/tmp/cache"), "task\u0000\n.txt"));
+        assertTrue(e.getMessage().chars().noneMatch(c -> c < 0x20), e.getMessage());
+        assertTrue(e.getMessage().contains("task??.txt"), e.getMessage());
+    }
 }

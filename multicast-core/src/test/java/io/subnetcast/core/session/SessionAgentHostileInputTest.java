@@ -1,0 +1,409 @@
+package io.subnetcast.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.send.BlockSender;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.Envelope;
+import io.subnetcast.core.wire.proto.Beacon;
+import io.subnetcast.core.wire.proto.ChunkRange;
+import io.subnetcast.core.wire.proto.Control;
+import io.subnetcast.core.wire.proto.Have;
+import io.subnetcast.core.wire.proto.Manifest;
+import io.subnetcast.core.wire.proto.Nak;
+import io.subnetcast.core.wire.proto.SessionPhase;
+import io.subnetcast.core.wire.proto.Status;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One {@link SessionAgent} against what a stranger on the LAN can send: lengths, indexes and
+ * offsets out of range or near 2^31, truncated and padded datagrams, other versions, malformed
+ * protobuf, floods of node ids, NAK floods. After each, {@link AgentHarness#checkInvariants()}
+ * holds and the agent still completes the honest transfer.
+ */
+class SessionAgentHostileInputTest {
+    private static final int LENGTH = 5 * AgentHarness.BLOCK_SIZE - 120; // the last block holds 904 bytes
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataOutOfRangeOrOfTheWrongLengthIsCountedAndDropped() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            int chunk = AgentHarness.CHUNK;
+            int[][] hostile = {
+                {-1, 0, chunk}, {Integer.MIN_VALUE, 0, chunk}, {Integer.MAX_VALUE, 0, chunk}, {5, 0, chunk},
+                {0, -chunk, chunk}, {0, Integer.MIN_VALUE, chunk}, {0, Integer.MAX_VALUE - chunk + 1, chunk},
+                {0, 1, chunk}, {0, 2 * chunk, chunk}, {0, chunk, chunk}, {0, 0, chunk - 1}, {0, 0, chunk + 1},
+                {4, chunk, chunk}, {4, chunk, 904 - chunk - 1}, {0, 0, 0},
+            };
+            long invalidBefore = h.agent.invalidDatagrams();
+            for (int[] c : hostile) {
+                h.deliverData(0, AgentHarness.SESSION, AgentHarness.LEADER_EPOCH, c[0], c[1], new byte[c[2]]);
+                h.checkInvariants();
+            }
+            assertEquals(hostile.length, h.agent.invalidDatagrams() - invalidBefore);
+            assertEquals(0, h.agent.store().bytesHeld());
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void truncatedPaddedAndLyingDatagramsAreDropped() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            byte[] good = AgentHarness.dataDatagram(0, AgentHarness.CHUNK, AgentHarness.SESSION, 1, 0, 0,
+                    new byte[AgentHarness.CHUNK]);
+            h.deliverDatagram(Arrays.copyOf(good, good.length - 1)); // truncated payload
+            h.deliverDatagram(Arrays.copyOf(good, good.length + 1)); // padded
+            h.deliverDatagram(Arrays.copyOf(good, 31)); // truncated header
+            h.deliverDatagram(Arrays.copyOf(good, 3)); // not even an envelope
+            h.deliverDatagram(new byte[0]);
+            h.deliverDatagram(AgentHarness.dataDatagram(0, 0xffff, AgentHarness.SESSION, 1, 0, 0, new byte[AgentHarness.CHUNK]));
+            h.deliverDatagram(AgentHarness.dataDatagram(0, 0, AgentHarness.SESSION, 1, 0, 0, new byte[AgentHarness.CHUNK]));
+            assertEquals(0, h.agent.store().bytesHeld());
+            h.checkInvariants();
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void otherVersionsAndTypesAreNotOurs() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            byte[] control = ControlCodecBytes.of(h.beacon(SessionPhase.PHASE_ENDED).build());
+            for (int version : new int[] {0, 2, 255}) {
+                byte[] other = control.clone();
+                other[2] = (byte) version;
+                h.deliverDatagram(other);
+            }
+            for (int type : new int[] {0, 3, 255}) {
+                byte[] other = control.clone();
+                other[3] = (byte) type;
+                h.deliverDatagram(other);
+            }
+            byte[] foreign = control.clone();
+            foreign[0] = 0x12;
+            h.deliverDatagram(foreign);
+            assertEquals(AgentState.RECEIVING, h.agent.state(), "an ENDED beacon of another version was obeyed");
+            h.checkInvariants();
+        }
+    }
+
+    @Test
+    void malformedProtobufIsDroppedWithoutThrowing() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            byte[][] bodies = {
+                {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a'}, // task id of length 2^31 - 1
+                {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                    (byte) 0xff, (byte) 0xff, 0x01}, // negative length
+                {0x0a, (byte) 0x80}, // truncated varint
+                {0x7a, 0x05, 0x0a, 0x03}, // Have whose body ends early
+                {0x0b}, // a start-group tag never closed
+                {0x13, 0x13, 0x13, 0x13, 0x13, 0x13, 0x13, 0x13, 0x13, 0x13, 0x13}, // groups nested deeper than the limit
+                {0x10, 0x01}, // node id with the wrong wire type
+            };
+            for (byte[] body : bodies) {
+                byte[] datagram = new byte[Envelope.LENGTH + body.length];
+                datagram[0] = 0x53;
+                datagram[1] = 0x43;
+                datagram[2] = Envelope.VERSION;
+                datagram[3] = Envelope.TYPE_CONTROL;
+                System.arraycopy(body, 0, datagram, Envelope.LENGTH, body.length);
+                assertNull(ControlCodec.decode(Unpooled.wrappedBuffer(datagram)));
+                h.deliverDatagram(datagram);
+            }
+            h.checkInvariants();
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void taskIdsThatCouldLeaveTheCacheNeverReachAnAgent() {
+        for (String taskId : new String[] {"..", "../x", "/etc/passwd", "%2e%2e", "a/b", "a\\b", "x\u0000", ".hidden",
+            "\uff0e\uff0e", "a".repeat(129), ""}) {
+            byte[] datagram = ControlCodecBytes.of(Control.newBuilder().setTaskId(taskId).setNodeId(3).build());
+            assertNull(ControlCodec.decode(Unpooled.wrappedBuffer(datagram)), taskId);
+            assertThrows(IllegalArgumentException.class,
+                    () -> new TaskSpec(taskId, URI.create("http://origin.invalid/p"), null, 0), taskId);
+        }
+    }
+
+    @Test
+    void beaconFieldsNear2To31And2To63AreRefused() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            BlockLayout before = h.agent.store().layout();
+            Beacon honest = h.beacon(SessionPhase.PHASE_SENDING).getBeacon();
+            Beacon[] hostile = {
+                honest.toBuilder().setPackageLength(Long.MIN_VALUE).build(), // 2^63 as uint64
+                honest.toBuilder().setPackageLength(-1).build(),
+                honest.toBuilder().setBlockSize(-1).build(), // 2^32 - 1 as uint32
+                honest.toBuilder().setBlockSize(Integer.MIN_VALUE).build(),
+                honest.toBuilder().setChunkSize(Integer.MAX_VALUE).build(),
+                honest.toBuilder().setChunkSize(-1).build(),
+                honest.toBuilder().setDataPort(-1).build(),
+                honest.toBuilder().setDataPort(65_536).build(),
+                honest.toBuilder().setDataGroup(ByteString.copyFrom(new byte[16])).build(),
+                honest.toBuilder().setContentIdentity("x".repeat(5000)).build(),
+                honest.toBuilder().setRepairUrl("http://" + "a".repeat(5000)).build(),
+            };
+            long invalidBefore = h.agent.invalidDatagrams();
+            for (Beacon beacon : hostile) {
+                h.deliver(AgentHarness.control(AgentHarness.LEADER, AgentHarness.LEADER_EPOCH).setBeacon(beacon).build());
+                h.checkInvariants();
+            }
+            assertEquals(hostile.length, h.agent.invalidDatagrams() - invalidBefore);
+            assertEquals(before.length(), h.agent.store().layout().length());
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void aStrangersBeaconForAHugePackageCostsNoMemoryAndThrowsNothing() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            // 2^27 blocks of 1 KiB: the cache's hash arrays used to overflow to 0 bytes.
+            h.deliver(AgentHarness.control(99, AgentHarness.LEADER_EPOCH + 1).setBeacon(Beacon.newBuilder()
+                    .setSessionId(77).setPhase(SessionPhase.PHASE_SENDING).setPackageLength((1L << 27) * 1024)
+                    .setBlockSize(1024).setChunkSize(516).setDataGroup(ByteString.copyFrom(AgentHarness.GROUP))
+                    .setDataPort(AgentHarness.DATA_PORT)).build());
+            h.deliverData(0, 77, AgentHarness.LEADER_EPOCH + 1, 0, 0, new byte[516]);
+            h.checkInvariants();
+            BlockFile store = h.agent.store();
+            assertTrue(h.agent.state() == AgentState.FAILED || store.layout().blockCount() <= BlockFile.MAX_BLOCKS,
+                    h.agent.state() + " " + store);
+        }
+    }
+
+    @Test
+    void manifestsOutOfRangeOrRaggedAreRefused() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            byte[] hash = h.trueHash(0);
+            Manifest[] hostile = {
+                manifest(-1, hash), // 2^32 - 1 as uint32
+                manifest(Integer.MIN_VALUE, hash),
+                manifest(Integer.MAX_VALUE, hash),
+                manifest(5, hash),
+                manifest(4, concat(hash, hash)),
+                manifest(0, Arrays.copyOf(hash, 33)),
+                manifest(0, Arrays.copyOf(hash, 31)),
+            };
+            for (Manifest manifest : hostile) {
+                h.deliver(AgentHarness.control(AgentHarness.LEADER, AgentHarness.LEADER_EPOCH).setManifest(manifest).build());
+            }
+            for (int block = 0; block < 5; block++) {
+                assertNull(h.agent.store().expectedBlockHash(block), "block " + block + " got an expected hash");
+            }
+            h.checkInvariants();
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void floodsOfNodeIdsStayWithinTheMemberAndPeerBounds() throws IOException {
+        try (AgentHarness rep = AgentHarness.representative(dir.resolve("rep"), LENGTH)) {
+            for (long node = 10; node < 10_010; node++) {
+                rep.deliver(AgentHarness.control(node, 0).setStatus(Status.newBuilder().setSessionId(rep.agent.sessionId())
+                        .setBytesHeld(Long.MAX_VALUE).setComplete(node % 2 == 0).setLossFraction(-1)).build());
+            }
+            rep.advance(Duration.ofMillis(600));
+            assertTrue(rep.agent.progress(rep.nowNs()).membersKnown() <= AgentHarness.MAX_MEMBERS);
+            rep.checkInvariants();
+        }
+        try (AgentHarness member = AgentHarness.member(dir.resolve("member"), LENGTH)) {
+            member.deliver(member.beacon(SessionPhase.PHASE_ENDED).build());
+            member.advance(Duration.ofMillis(1500)); // peer repair starts
+            for (long node = 10; node < 10_010; node++) {
+                member.deliver(AgentHarness.control(node, 0).setHave(Have.newBuilder().setSessionId(AgentHarness.SESSION)
+                        .setRepairUrl("http://198.18.0.3:1/t/x").setFirstBlock(0).setHeld(ByteString.copyFrom(new byte[1])))
+                        .build());
+            }
+            assertTrue(member.repairContext() != null, "repair started");
+            assertEquals(AgentHarness.MAX_MEMBERS, member.repairContext().peers().peers().size());
+            member.checkInvariants();
+        }
+    }
+
+    @Test
+    void haveAdvertisementsOutOfRangeAreRefused() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            Have[] hostile = {
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setFirstBlock(-1).setHeld(ByteString.copyFrom(new byte[1])).build(),
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setFirstBlock(Integer.MIN_VALUE).build(),
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setFirstBlock(6).build(),
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setHeld(ByteString.copyFrom(new byte[2])).build(),
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setHeld(ByteString.copyFrom(new byte[8193])).build(),
+                Have.newBuilder().setSessionId(AgentHarness.SESSION).setBlockCount(-1).setFirstBlock(4)
+                        .setHeld(ByteString.copyFrom(new byte[] {(byte) 0xff})).build(),
+            };
+            for (Have have : hostile) {
+                h.deliver(AgentHarness.control(33, 0).setHave(have).build());
+                h.checkInvariants();
+            }
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    /**
+     * The retransmission queue is bounded: a flood of NAKs for every chunk of a large package from
+     * many sources never queues more than the bound, and ranges out of range queue nothing.
+     */
+    @Test
+    void aNakFloodCannotGrowTheRetransmissionQueuePastItsBound() {
+        BlockLayout layout = new BlockLayout(256L << 20, 1 << 20); // 256 MiB
+        int chunk = 1440;
+        int bound = 65_536;
+        BlockSender sender = new BlockSender(layout, chunk, bound);
+        for (int source = 0; source < 10; source++) {
+            for (int block = 0; block < layout.blockCount(); block++) {
+                sender.requestRetransmission(block, 0, Integer.MAX_VALUE);
+            }
+        }
+        assertEquals(bound, sender.queuedRetransmissions());
+        BlockSender empty = new BlockSender(layout, chunk, bound);
+        int[][] hostile = {{-1, 0, 10}, {256, 0, 10}, {Integer.MIN_VALUE, 0, 1}, {0, -1, 10}, {0, 1 << 20, 10},
+            {0, Integer.MAX_VALUE, Integer.MAX_VALUE}, {0, 0, 0}, {0, 0, -5}, {0, 0, Integer.MIN_VALUE}};
+        for (int[] range : hostile) {
+            assertEquals(0, empty.requestRetransmission(range[0], range[1], range[2]), Arrays.toString(range));
+        }
+        assertEquals(0, empty.queuedRetransmissions());
+    }
+
+    /**
+     * Known gap, measured rather than fixed here (retransmission bandwidth is not capped per
+     * source): one NAK datagram from one source makes the representative multicast far more bytes
+     * than the NAK carried. With this test's 1 KiB blocks a NAK of {@code S} bytes for the five
+     * blocks yields their 5,000 bytes; with the default 1 MiB blocks one NAK of 64 whole-block ranges
+     * (about 500 bytes) queues 64 MiB, capped only by the 65,536-chunk queue (about 94 MB).
+     */
+    @Test
+    void oneNakMakesTheRepresentativeSendMoreThanItReceived() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            h.advance(Duration.ofSeconds(2)); // the first pass is over
+            long before = h.retransmittedBytesSent;
+            Nak.Builder nak = Nak.newBuilder().setSessionId(h.agent.sessionId());
+            for (int block = 0; block < 5; block++) {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setLength(AgentHarness.BLOCK_SIZE));
+            }
+            Control message = AgentHarness.control(44, 0).setNak(nak).build();
+            int requestBytes = Envelope.LENGTH + message.getSerializedSize();
+            h.deliver(message);
+            for (int i = 0; i < 20; i++) {
+                h.advance(Duration.ofMillis(50));
+            }
+            long sent = h.retransmittedBytesSent - before;
+            assertEquals(LENGTH, sent, "every byte of the package again");
+            assertTrue(sent > 10 * requestBytes, sent + " bytes for a NAK of " + requestBytes);
+
+            BlockLayout real = new BlockLayout(1L << 30, BlockLayout.DEFAULT_BLOCK_SIZE);
+            BlockSender sender = new BlockSender(real, 1440, 65_536);
+            Nak.Builder big = Nak.newBuilder().setSessionId(-1);
+            for (int block = 0; block < 64; block++) {
+                big.addRanges(ChunkRange.newBuilder().setBlock(block).setLength(BlockLayout.DEFAULT_BLOCK_SIZE));
+                sender.requestRetransmission(block, 0, BlockLayout.DEFAULT_BLOCK_SIZE);
+            }
+            long queuedBytes = (long) sender.queuedRetransmissions() * 1440;
+            int bigRequest = Envelope.LENGTH + AgentHarness.control(44, 0).setNak(big).build().getSerializedSize();
+            System.out.printf("NAK amplification: %d bytes -> %d bytes here; %d bytes -> %d bytes (%.0f:1) at 1 MiB blocks%n",
+                    requestBytes, sent, bigRequest, queuedBytes, (double) queuedBytes / bigRequest);
+            assertTrue(queuedBytes > 60L << 20);
+        }
+    }
+
+    /**
+     * Reported gap (found by SessionAgentFuzzTest): a member takes a manifest from any node that
+     * names its session id (which every beacon carries), not only from its representative, and the
+     * cache journals the hashes: wrong ones make honest chunks, the origin's bytes and peers' blocks
+     * fail verification for the rest of the task, across restarts. Part of issue 7's trusted
+     * manifest; enable once manifests are taken from the representative only (or are trusted).
+     */
+    @Test
+    @Disabled("SessionAgent gap, reported: a manifest from any node is accepted and poisons the cache entry")
+    void aStrangersManifestCannotStopTheHonestTransfer() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            byte[] wrong = new byte[5 * 32];
+            h.deliver(AgentHarness.control(66, AgentHarness.LEADER_EPOCH).setManifest(manifest(0, wrong)).build());
+            for (int block = 0; block < 5; block++) {
+                h.deliverTrueChunk(block, 0);
+                h.deliverTrueChunk(block, 1);
+            }
+            assertTrue(h.published != null, "not published: " + h.agent.state() + " " + h.publishFailure);
+        }
+    }
+
+    /** Reported bug 1 (see SessionAgentFuzzTest): enable once {@code SessionAgent.onNak} checks the index. */
+    @Test
+    @Disabled("SessionAgent bug, reported: a round NAK naming a block outside the package throws from onNak")
+    void aRoundNakForABlockOutOfRangeIsIgnoredInRepair() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            h.deliver(h.beacon(SessionPhase.PHASE_ENDED).build());
+            assertEquals(AgentState.REPAIRING, h.agent.state());
+            for (int block : new int[] {5, 64, 1 << 20, -1, Integer.MIN_VALUE}) {
+                h.deliver(AgentHarness.control(5, 1).setNak(Nak.newBuilder().setSessionId(AgentHarness.SESSION).setRound(true)
+                        .addRanges(ChunkRange.newBuilder().setBlock(block))).build());
+            }
+            h.checkInvariants();
+        }
+    }
+
+    /** Reported bug 2 (see SessionAgentFuzzTest): enable once a refused beacon cannot depose the representative. */
+    @Test
+    @Disabled("SessionAgent bug, reported: a refused beacon of a higher epoch leaves the representative FETCHING/SENDING"
+            + " as a member; its next doWork throws NullPointerException")
+    void aRefusedBeaconOfAHigherEpochLeavesTheRepresentativeWorking() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            h.deliver(AgentHarness.control(9, 2).setBeacon(Beacon.newBuilder().setSessionId(77)
+                    .setDataGroup(ByteString.copyFrom(new byte[3])).setDataPort(1)).build());
+            h.advance(Duration.ofSeconds(1));
+            h.checkInvariants();
+        }
+    }
+
+    private static Manifest manifest(int first, byte[] hashes) {
+        return Manifest.newBuilder().setSessionId(AgentHarness.SESSION).setFirstBlock(first)
+                .setBlockSha256(ByteString.copyFrom(hashes)).build();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** After whatever came before, the honest leader's manifest and chunks still complete the package. */
+    private static void assertHonestTransferCompletes(AgentHarness h) throws IOException {
+        h.deliver(h.trueManifest(0, 5));
+        for (int block = 0; block < 5; block++) {
+            h.deliverTrueChunk(block, 0);
+            h.deliverTrueChunk(block, 1);
+        }
+        h.checkInvariants();
+        assertTrue(h.published != null, "not published: " + h.agent.state() + " " + h.publishFailure);
+    }
+
+    /** Encodes a control message into datagram bytes. */
+    private static final class ControlCodecBytes {
+        static byte[] of(Control message) {
+            ByteBuf buffer = ControlCodec.encode(Unpooled.buffer().alloc(), message);
+            try {
+                byte[] bytes = new byte[buffer.readableBytes()];
+                buffer.readBytes(bytes);
+                return bytes;
+            } finally {
+                buffer.release();
+            }
+        }
+    }
+}
