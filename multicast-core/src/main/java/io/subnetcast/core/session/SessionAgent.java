@@ -865,6 +865,10 @@ public final class SessionAgent {
                 sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
                 return;
             }
+            if (!isAcceptableBeacon(beacon)) {
+                invalidDatagrams++; // a beacon we could not follow is no reason to stop leading
+                return;
+            }
             stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
         } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
             boolean leaderAlive = nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
@@ -1072,7 +1076,10 @@ public final class SessionAgent {
             // Suppression: a block another member already asked for is not asked for again.
             if (pendingNak != null && nak.getRound()) {
                 for (int i = 0; i < ranges; i++) {
-                    pendingNak.clear(nak.getRanges(i).getBlock());
+                    int block = nak.getRanges(i).getBlock();
+                    if (block >= 0 && block < pendingNak.size()) { // hostile ranges are ignored
+                        pendingNak.clear(block);
+                    }
                 }
             }
             return;

@@ -26,7 +26,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -330,7 +329,6 @@ class SessionAgentHostileInputTest {
      * manifest; enable once manifests are taken from the representative only (or are trusted).
      */
     @Test
-    @Disabled("SessionAgent gap, reported: a manifest from any node is accepted and poisons the cache entry")
     void aStrangersManifestCannotStopTheHonestTransfer() throws IOException {
         try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
             byte[] wrong = new byte[5 * 32];
@@ -345,7 +343,6 @@ class SessionAgentHostileInputTest {
 
     /** Reported bug 1 (see SessionAgentFuzzTest): enable once {@code SessionAgent.onNak} checks the index. */
     @Test
-    @Disabled("SessionAgent bug, reported: a round NAK naming a block outside the package throws from onNak")
     void aRoundNakForABlockOutOfRangeIsIgnoredInRepair() throws IOException {
         try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
             h.deliver(h.beacon(SessionPhase.PHASE_ENDED).build());
@@ -360,8 +357,6 @@ class SessionAgentHostileInputTest {
 
     /** Reported bug 2 (see SessionAgentFuzzTest): enable once a refused beacon cannot depose the representative. */
     @Test
-    @Disabled("SessionAgent bug, reported: a refused beacon of a higher epoch leaves the representative FETCHING/SENDING"
-            + " as a member; its next doWork throws NullPointerException")
     void aRefusedBeaconOfAHigherEpochLeavesTheRepresentativeWorking() throws IOException {
         try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
             h.deliver(AgentHarness.control(9, 2).setBeacon(Beacon.newBuilder().setSessionId(77)
