@@ -428,8 +428,9 @@ public final class BlockFile implements AutoCloseable {
      * with the expected hash when one is known, and journals it.
      *
      * @param index block index
-     * @return true if the block is now present; false if it did not match its expected hash (its
-     *     bytes must be written again)
+     * @return true if the block is now present; false if it did not match its expected hash, or
+     *     its bytes reach past the end of the content file (they were never all written): its
+     *     bytes must be written again
      * @throws IOException on a read or journal failure
      */
     public synchronized boolean commitBlock(int index) throws IOException {
@@ -439,7 +440,10 @@ public final class BlockFile implements AutoCloseable {
             return true;
         }
         byte[] sha = commitSha;
-        hashBlock(index, sha);
+        if (!hashBlock(index, sha)) {
+            LOG.debug("task {}: block {} was not written to its end", taskId, index);
+            return false;
+        }
         int at = index * BlockHashes.SHA256_LENGTH;
         if (expectedKnown.get(index) && !BlockHashes.equalsAt(sha, expectedHashes, at)) {
             LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
@@ -700,7 +704,8 @@ public final class BlockFile implements AutoCloseable {
         return root.internalNioBuffer((int) rootIndex, length);
     }
 
-    private void hashBlock(int index, byte[] into) throws IOException {
+    /** @return false if the block reaches past the end of the content file (never all written) */
+    private boolean hashBlock(int index, byte[] into) throws IOException {
         int length = layout.lengthOf(index);
         ByteBuffer buffer = scratch();
         buffer.clear().limit(length);
@@ -718,6 +723,7 @@ public final class BlockFile implements AutoCloseable {
         } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
         }
+        return read == length;
     }
 
     private byte[] hashWhole(FileChannel channel) throws IOException {

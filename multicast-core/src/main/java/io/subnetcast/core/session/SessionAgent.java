@@ -287,7 +287,7 @@ public final class SessionAgent {
         }
         long packageOffset = store.layout().offsetOf(block) + offset;
         try {
-            store.write(packageOffset, datagram.slice(DataHeader.payloadIndex(datagram), length));
+            store.write(packageOffset, datagram, DataHeader.payloadIndex(datagram), length); // no slice per datagram
             if ((DataHeader.flags(datagram) & DataHeader.FLAG_RETRANSMISSION) != 0) {
                 bytesFromRepair += length;
             } else {

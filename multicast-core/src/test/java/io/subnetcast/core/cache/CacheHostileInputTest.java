@@ -107,4 +107,24 @@ class CacheHostileInputTest {
         digest.update(bytes, offset, length);
         return digest.digest();
     }
+
+    /**
+     * Found by BlockFileFuzzTest: committing a block whose bytes reach past the end of the content
+     * file (never all written) made it present, with the hash of what was there plus a marker.
+     */
+    @Test
+    void aBlockNeverWrittenToItsEndIsNotCommitted() throws IOException {
+        BlockCache cache = BlockCache.open(dir.resolve("cache"));
+        try (BlockFile file = cache.open("t", 3 * BLOCK, BLOCK, "id")) {
+            file.write(0, ByteBuffer.wrap(new byte[BLOCK + 10]));
+            assertTrue(file.commitBlock(0));
+            assertFalse(file.commitBlock(1), "block 1 holds 10 of its 1,024 bytes");
+            assertFalse(file.commitBlock(2), "block 2 was never written");
+            assertFalse(file.hasBlock(1) || file.hasBlock(2));
+            assertEquals(BLOCK, file.bytesHeld());
+            file.write(BLOCK, ByteBuffer.wrap(new byte[2 * BLOCK]));
+            assertTrue(file.commitBlock(1));
+            assertTrue(file.commitBlock(2));
+        }
+    }
 }

@@ -435,13 +435,19 @@ final class AgentHarness implements AutoCloseable {
         @Override
         public void fetchMissing(TaskSpec spec, BlockFile store, java.util.function.IntPredicate wanted) {
             events.add(() -> {
+                BlockLayout storeLayout = store.layout();
+                if (storeLayout.length() != content.length) {
+                    // A layout from a forged beacon: the origin's ranges do not fit it.
+                    agent.onFetchFailed("the origin's package is " + content.length + " bytes, not " + storeLayout.length(), nowNs);
+                    return;
+                }
                 try {
                     for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
                         if (!wanted.test(block)) {
                             continue;
                         }
-                        store.write(store.layout().offsetOf(block),
-                                ByteBuffer.wrap(content, (int) layout.offsetOf(block), layout.lengthOf(block)));
+                        store.write(storeLayout.offsetOf(block),
+                                ByteBuffer.wrap(content, (int) storeLayout.offsetOf(block), storeLayout.lengthOf(block)));
                         if (!store.commitBlock(block)) {
                             // As PackageDownloader: the origin's bytes disagree with the block's
                             // expected hash (a manifest said otherwise), and the fetch fails.
