@@ -297,7 +297,7 @@ public final class SubnetcastEngine implements AutoCloseable {
                 Control message = ControlCodec.decode(datagram);
                 TaskRuntime runtime = message == null ? null : tasks.get(message.getTaskId());
                 if (runtime != null) {
-                    runtime.agent().onControl(message, now);
+                    guarded(runtime, now, () -> runtime.agent().onControl(message, now));
                 }
             }
             case DATA -> {
@@ -305,7 +305,7 @@ public final class SubnetcastEngine implements AutoCloseable {
                     long sessionId = DataHeader.sessionId(datagram);
                     for (TaskRuntime runtime : tasks.values()) {
                         if (runtime.agent().sessionId() == sessionId) {
-                            runtime.agent().onData(datagram, now);
+                            guarded(runtime, now, () -> runtime.agent().onData(datagram, now));
                         }
                     }
                 }
@@ -326,7 +326,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             long now = clock.nanoTime();
             List<TaskRuntime> done = null;
             for (TaskRuntime runtime : tasks.values()) {
-                runtime.agent().doWork(now);
+                guarded(runtime, now, () -> runtime.agent().doWork(now));
                 runtime.settle(now);
                 if (runtime.isFinished(now)) {
                     done = done == null ? new ArrayList<>() : done;
@@ -349,6 +349,19 @@ public final class SubnetcastEngine implements AutoCloseable {
             schedule(now);
         } finally {
             ticking = false;
+        }
+    }
+
+    /**
+     * Runs one agent's event so that a fault in it fails its own task with the reason instead of
+     * escaping the event loop, where it would stop every task of the engine.
+     */
+    private static void guarded(TaskRuntime runtime, long now, Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOG.error("task {}: internal error, the task fails", runtime.task().taskId(), e);
+            runtime.agent().onTransportFailure("internal error: " + e, now);
         }
     }
 
