@@ -29,6 +29,10 @@ def main():
     out = sys.argv[1]
     with open(os.path.join(out, "results.tsv")) as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
+    hosts = []
+    if os.path.exists(os.path.join(out, "hosts.tsv")):
+        with open(os.path.join(out, "hosts.tsv")) as f:
+            hosts = list(csv.DictReader(f, delimiter="\t"))
     scenarios = OrderedDict()
     for r in rows:
         scenarios.setdefault(r["scenario"], []).append(r)
@@ -67,6 +71,22 @@ def main():
                       f"| {r['origin_x']} | {r['rx_mib_mean']} | {r['tx_mib_max']} | {r['peak_cpu_pct_max']} "
                       f"| {r['cpu_s_mean']} ({r['cpu_s_max']}) | {r['hwm_mib_max']} |")
         md.append("")
+        sc = best[name].get("subnetcast")
+        if sc is not None and hosts:
+            md.append(f"Per agent, subnetcast {sc['setting']} run {sc['run']}:")
+            md.append("")
+            md.append("| host | role | verified at (s) | from origin MiB | multicast MiB | repair MiB | rx MiB | tx MiB "
+                      "| peak CPU % | CPU s | peak RSS MiB |")
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for h in hosts:
+                if (h["scenario"], h["tool"], h["setting"], h["run"]) != (name, "subnetcast", sc["setting"], sc["run"]):
+                    continue
+                d = dict(kv.split("=", 1) for kv in h["detail"].split() if "=" in kv)
+                mib = lambda v: f"{int(v) / 1048576:.1f}" if v and v.isdigit() else "-"
+                md.append(f"| {h['host']} | {h['role']} | {h['done_s']} | {mib(d.get('origin'))} | {mib(d.get('mcast'))} "
+                          f"| {mib(d.get('repair'))} | {mib(h['rx_bytes'])} | {mib(h['tx_bytes'])} | {h['peak_cpu_pct']} "
+                          f"| {h['cpu_s']} | {int(h['hwm_kib']) / 1024:.0f} |")
+            md.append("")
         md.append("Notes:")
         md.append("")
         for r in rs:

@@ -45,9 +45,9 @@ WAN_MODE=${WAN_MODE:-per-subnet}          # per-subnet | shared
 QUEUE_MS=${QUEUE_MS:-50}
 TOOLS=${TOOLS:-"single curl uftp udpcast subnetcast"}
 REPEAT=${REPEAT:-1}                       # runs of each multicast tool (and of each subnetcast rate)
-UFTP_RATE=${UFTP_RATE:-500000}            # uftp -R, Kbit/s
+UFTP_RATES=${UFTP_RATES:-500000}          # uftp -R values (Kbit/s), each a run of its own
 UFTP_OPTS=${UFTP_OPTS:-}
-UDPCAST_BITRATE=${UDPCAST_BITRATE:-}      # udp-sender --max-bitrate, empty = no limit
+UDPCAST_BITRATES=${UDPCAST_BITRATES:-none} # udp-sender --max-bitrate values, none = no limit
 UDPCAST_OPTS=${UDPCAST_OPTS:-}
 SC_RATES=${SC_RATES:-"300m 500m"}         # subnetcast --rate values to run
 SC_UNSHAPED_RATES=${SC_UNSHAPED_RATES:-$SC_RATES}
@@ -391,8 +391,8 @@ run_curl() {
 hex_ip() { local IFS=.; set -- $1; printf '0x%02X%02X%02X%02X' "$1" "$2" "$3" "$4"; }
 
 run_uftp() {
-    local runno=$1 s host sender ids pids=() rpids=() senders=()
-    begin_measure uftp "R$UFTP_RATE" "$runno"
+    local rate=$1 runno=$2 s host sender ids pids=() rpids=() senders=()
+    begin_measure uftp "R$rate" "$runno"
     for s in $(seq 1 "$NSUB"); do
         sender="$P-h$s-1"
         ids=""
@@ -408,7 +408,7 @@ run_uftp() {
         # shellcheck disable=SC2086 # UFTP_OPTS holds several options
         host_run "$sender" "$sender" "$TOOL_TIMEOUT" env F="$WORK/$sender/pkg.bin" URL="$URL" T="$TOOL_TIMEOUT" \
             bash -c "$CURL && $VERIFY && echo \"fetched_ns \$(date +%s%N)\" && cd \"$WORK/$sender\" && \
-                uftp -I lan0 -M $GROUP_PREFIX.1 -P $GROUP_PREFIX.2 -t 1 -R $UFTP_RATE -H $ids -x 1 $UFTP_OPTS pkg.bin \
+                uftp -I lan0 -M $GROUP_PREFIX.1 -P $GROUP_PREFIX.2 -t 1 -R $rate -H $ids -x 1 $UFTP_OPTS pkg.bin \
                 && echo \"sent_ns \$(date +%s%N)\""
         pids+=("$LAST_PID")
         senders+=("$sender")
@@ -437,12 +437,13 @@ run_uftp() {
         DETAIL[$sender]=$f
         fetch="$fetch${fetch:+; }${sender#"$P"-}: $f"
     done
-    end_measure "uftp -R $UFTP_RATE ${UFTP_OPTS}; $fetch"
+    end_measure "uftp -R $rate${UFTP_OPTS:+ $UFTP_OPTS}; $fetch"
 }
 
 run_udpcast() {
-    local runno=$1 s host sender pids=() senders=() setting=${UDPCAST_BITRATE:-nolimit}
-    begin_measure udpcast "$setting" "$runno"
+    local setting=$1 runno=$2 s host sender pids=() senders=() bitrate=""
+    [ "$setting" = none ] || bitrate=$setting
+    begin_measure udpcast "max-bitrate-$setting" "$runno"
     for s in $(seq 1 "$NSUB"); do
         sender="$P-h$s-1"
         for host in "${HOSTS[@]}"; do
@@ -459,7 +460,7 @@ run_udpcast() {
             bash -c "$CURL && $VERIFY && echo \"fetched_ns \$(date +%s%N)\" && \
                 udp-sender --interface lan0 --min-receivers $((NHOST - 1)) --mcast-data-address $GROUP_PREFIX.3 \
                 --mcast-rdv-address $GROUP_PREFIX.4 --ttl 1 --nopointopoint --nokbd --no-progress \
-                ${UDPCAST_BITRATE:+--max-bitrate $UDPCAST_BITRATE} $UDPCAST_OPTS --file \"\$F\" \
+                ${bitrate:+--max-bitrate $bitrate} $UDPCAST_OPTS --file \"\$F\" \
                 && echo \"sent_ns \$(date +%s%N)\""
         pids+=("$LAST_PID")
         senders+=("$sender")
@@ -473,7 +474,7 @@ run_udpcast() {
         DETAIL[$sender]=$f
         fetch="$fetch${fetch:+; }${sender#"$P"-}: $f"
     done
-    end_measure "udp-sender ${UDPCAST_BITRATE:+--max-bitrate $UDPCAST_BITRATE }$UDPCAST_OPTS; $fetch"
+    end_measure "udp-sender --max-bitrate $setting${UDPCAST_OPTS:+ $UDPCAST_OPTS}; $fetch"
 }
 
 json_field() { # file name
@@ -553,7 +554,7 @@ declare -A RX0 TX0
 {
     echo "date: $(date -Is)"
     echo "command: $0 $*"
-    for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATE UFTP_OPTS UDPCAST_BITRATE \
+    for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATES UFTP_OPTS UDPCAST_BITRATES \
         UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN_JAVA_OPTS; do
         echo "$v=${!v}"
     done
@@ -598,8 +599,8 @@ for scen in $SCENARIOS; do
         case "$t" in
             single) run_single ;;
             curl) run_curl ;;
-            uftp) for r in $(seq 1 "$REPEAT"); do run_uftp "$r"; done ;;
-            udpcast) for r in $(seq 1 "$REPEAT"); do run_udpcast "$r"; done ;;
+            uftp) for rate in $UFTP_RATES; do for r in $(seq 1 "$REPEAT"); do run_uftp "$rate" "$r"; done; done ;;
+            udpcast) for b in $UDPCAST_BITRATES; do for r in $(seq 1 "$REPEAT"); do run_udpcast "$b" "$r"; done; done ;;
             subnetcast) for rate in $rates; do for r in $(seq 1 "$REPEAT"); do run_subnetcast "$rate" "$r"; done; done ;;
         esac
     done
