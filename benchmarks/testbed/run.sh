@@ -49,10 +49,10 @@ UFTP_RATES=${UFTP_RATES:-500000}          # uftp -R values (Kbit/s), each a run 
 UFTP_OPTS=${UFTP_OPTS:-}
 UDPCAST_BITRATES=${UDPCAST_BITRATES:-none} # udp-sender --max-bitrate values, none = no limit
 UDPCAST_OPTS=${UDPCAST_OPTS:-}
-SC_RATES=${SC_RATES:-"300m 500m"}         # subnetcast --rate values to run
-SC_UNSHAPED_RATES=${SC_UNSHAPED_RATES:-$SC_RATES}
+SC_RATES=${SC_RATES:-"500m 900m"}         # subnetcast --rate values to run
+SC_UNSHAPED_RATES=${SC_UNSHAPED_RATES:-"900m 2g"}
 SC_START_DELAY=${SC_START_DELAY:-2s}
-SC_LINGER=${SC_LINGER:-30s}
+SC_LINGER=${SC_LINGER:-15s}
 SC_JAVA_OPTS=${SC_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 SC_AGENT_OPTS=${SC_AGENT_OPTS:-}
 ORIGIN_JAVA_OPTS=${ORIGIN_JAVA_OPTS:--Xmx256m}
