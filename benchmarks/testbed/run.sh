@@ -52,9 +52,10 @@ UDPCAST_OPTS=${UDPCAST_OPTS:-}
 SC_RATES=${SC_RATES:-"500m 900m"}         # subnetcast --rate values to run
 SC_UNSHAPED_RATES=${SC_UNSHAPED_RATES:-"900m 2g"}
 SC_START_DELAY=${SC_START_DELAY:-2s}
-SC_LINGER=${SC_LINGER:-15s}
+SC_LINGER=${SC_LINGER:-30s}
 SC_JAVA_OPTS=${SC_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 SC_AGENT_OPTS=${SC_AGENT_OPTS:-}
+ORIGIN=${ORIGIN:-nginx}                   # nginx | subnetcast (the HTTP origin every tool uses)
 ORIGIN_JAVA_OPTS=${ORIGIN_JAVA_OPTS:--Xmx256m}
 JAR=${JAR:-$REPO_DIR/multicast-examples/target/subnetcast.jar}
 WORK_BASE=${WORK_BASE:-/dev/shm}
@@ -84,6 +85,11 @@ for t in $TOOLS; do
     esac
 done
 case "$WAN_MODE" in per-subnet|shared) ;; *) die "WAN_MODE must be per-subnet or shared" ;; esac
+case "$ORIGIN" in
+    nginx) command -v nginx >/dev/null || die "nginx missing: apt-get install -y nginx-light, then systemctl disable --now nginx (or ORIGIN=subnetcast)" ;;
+    subnetcast) ;;
+    *) die "ORIGIN must be nginx or subnetcast" ;;
+esac
 
 # tc rate (100mbit, 1gbit, 500kbit) -> bit/s
 bits() {
@@ -234,6 +240,69 @@ build_lan() {
     done
 }
 
+# ------------------------------------------------------------------ the origin
+
+# start_origin LOGDIR: the HTTP origin in the origin namespace; sets ORIGIN_PID and ORIGIN_LOG.
+start_origin() {
+    local dir=$1 ok=0
+    if [ "$ORIGIN" = nginx ]; then
+        # Debian's nginx with a configuration of its own: static file, Content-Length, ranges,
+        # keep-alive, never chunked; one access-log line per response with its body bytes.
+        local nx="$WORK/nginx"
+        rm -rf "$nx"; mkdir -p "$nx/tmp"
+        chmod 755 "$WORK" "$WORK/www"   # nginx's workers run as www-data
+        ORIGIN_LOG="$dir/origin-access.log"
+        : >"$ORIGIN_LOG"
+        cat >"$nx/nginx.conf" <<EOF_NGINX
+worker_processes 1;
+daemon off;
+pid $nx/nginx.pid;
+error_log $dir/origin-error.log warn;
+events { worker_connections 512; }
+http {
+    log_format numeric '\$msec \$remote_addr \$status \$bytes_sent \$body_bytes_sent \$connection '
+                       '\$connection_requests \$request_time "\$request" "\$http_range"';
+    access_log $ORIGIN_LOG numeric;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    types { application/octet-stream bin; }
+    default_type application/octet-stream;
+    client_body_temp_path $nx/tmp/body;
+    proxy_temp_path $nx/tmp/proxy;
+    fastcgi_temp_path $nx/tmp/fastcgi;
+    uwsgi_temp_path $nx/tmp/uwsgi;
+    scgi_temp_path $nx/tmp/scgi;
+    server {
+        listen $ORIGIN_IP:$ORIGIN_PORT;
+        root $WORK/www;
+        location / { }
+    }
+}
+EOF_NGINX
+        ip netns exec "$P-origin" timeout -k 5 7200 nginx -p "$nx" -e stderr -c "$nx/nginx.conf" \
+            >"$dir/origin.out" 2>"$dir/origin.err" &
+    else
+        ORIGIN_LOG="$dir/origin.log"
+        # shellcheck disable=SC2086 # ORIGIN_JAVA_OPTS holds several options
+        ip netns exec "$P-origin" timeout -k 5 7200 "$JAVA" $ORIGIN_JAVA_OPTS -jar "$JAR" origin --dir "$WORK/www" \
+            --bind "$ORIGIN_IP" --port "$ORIGIN_PORT" >"$ORIGIN_LOG" 2>"$dir/origin.err" &
+    fi
+    ORIGIN_PID=$!
+    PIDS+=("$ORIGIN_PID")
+    # The origin must answer before anything is timed.
+    for _ in $(seq 1 300); do
+        kill -0 "$ORIGIN_PID" 2>/dev/null || die "the origin exited: $(cat "$dir/origin.err")"
+        if ip netns exec "${HOSTS[0]}" curl -sS --fail --max-time 5 -I "$URL" >/dev/null 2>&1; then ok=1; break; fi
+        sleep 0.1
+    done
+    [ "$ok" = 1 ] || die "the origin ($ORIGIN) does not answer"
+}
+# origin_body_bytes: the body bytes of each origin log line read on stdin, one a line
+origin_body_bytes() {
+    if [ "$ORIGIN" = nginx ]; then awk '{ print $5 }'; else sed -n 's/.* body_bytes=\([0-9]*\) .*/\1/p'; fi
+}
+
 # ------------------------------------------------------------------ measuring
 
 RESULTS="$OUT_DIR/results.tsv"
@@ -273,7 +342,7 @@ begin_measure() { # TOOL SETTING RUN
         DETAIL[$host]=""
     done
     ORIGIN_TX0=$(counter "$P-origin" up0 tx)
-    ORIGIN_LINES0=$(wc -l <"$OUT_DIR/logs/$SCEN_NAME/origin.log")
+    ORIGIN_LINES0=$(wc -l <"$ORIGIN_LOG")
     rm -f "$RUN/sampler.stop"
     "$PYTHON" "$SCRIPT_DIR/sample.py" "$RUN/sampler.tsv" "$SAMPLE_INTERVAL" "$((TOOL_TIMEOUT + 60))" \
         "$RUN/sampler.stop" "${HOSTS[@]}" "$P-origin" &
@@ -298,8 +367,8 @@ end_measure() { # NOTE
     touch "$RUN/sampler.stop"
     wait "$SAMPLER_PID" 2>/dev/null || true
     origin_bytes=0
-    while read -r b; do origin_bytes=$((origin_bytes + b)); done < <(tail -n +"$((ORIGIN_LINES0 + 1))" \
-        "$OUT_DIR/logs/$SCEN_NAME/origin.log" | sed -n 's/.* body_bytes=\([0-9]*\) .*/\1/p')
+    while read -r b; do origin_bytes=$((origin_bytes + b)); done < <(tail -n +"$((ORIGIN_LINES0 + 1))" "$ORIGIN_LOG" \
+        | origin_body_bytes)
     local origin_wire=$(( $(counter "$P-origin" up0 tx) - ORIGIN_TX0 ))
     origin_x=$(awk -v a="$origin_bytes" -v b="$SIZE" 'BEGIN { printf "%.2f", a / b }')
     local rx_sum=0 tx_max=0 peak_max=0 cpu_sum=0 cpu_max=0 hwm_max=0
@@ -555,7 +624,7 @@ declare -A RX0 TX0
     echo "date: $(date -Is)"
     echo "command: $0 $*"
     for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATES UFTP_OPTS UDPCAST_BITRATES \
-        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN_JAVA_OPTS; do
+        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS; do
         echo "$v=${!v}"
     done
     echo "nproc: $(nproc)"; echo "kernel: $(uname -r)"; free -g; echo "loadavg: $(cat /proc/loadavg)"
@@ -583,18 +652,7 @@ for scen in $SCENARIOS; do
     mkdir -p "$OUT_DIR/logs/$SCEN_NAME"
     log "scenario $SCEN_NAME: $NSUB subnet(s) x $NHOST hosts, links: $LINKS, package $SIZE_MIB MiB, tool timeout $TOOL_TIMEOUT s"
     build_lan "$NSUB" "$NHOST" "$SHAPED"
-    ip netns exec "$P-origin" timeout -k 5 7200 "$JAVA" $ORIGIN_JAVA_OPTS -jar "$JAR" origin --dir "$WORK/www" \
-        --bind "$ORIGIN_IP" --port "$ORIGIN_PORT" >"$OUT_DIR/logs/$SCEN_NAME/origin.log" \
-        2>"$OUT_DIR/logs/$SCEN_NAME/origin.err" &
-    ORIGIN_PID=$!
-    PIDS+=("$ORIGIN_PID")
-    for _ in $(seq 1 300); do
-        grep -q '^serving ' "$OUT_DIR/logs/$SCEN_NAME/origin.log" 2>/dev/null && break
-        kill -0 "$ORIGIN_PID" 2>/dev/null || die "the origin exited: $(cat "$OUT_DIR/logs/$SCEN_NAME/origin.err")"
-        sleep 0.1
-    done
-    # The origin must answer before anything is timed.
-    ip netns exec "${HOSTS[0]}" curl -sS --fail --max-time 30 -I "$URL" >/dev/null || die "the origin does not answer"
+    start_origin "$OUT_DIR/logs/$SCEN_NAME"
     for t in $TOOLS; do
         case "$t" in
             single) run_single ;;
