@@ -108,6 +108,7 @@ SUFFIX=$(printf '%04x' $RANDOM)
 P="sctb$SUFFIX"
 WORK=$(mktemp -d "$WORK_BASE/subnetcast-testbed.XXXXXX")
 mkdir -p "$OUT_DIR"
+OUT_DIR=$(cd "$OUT_DIR" && pwd)
 NAMESPACES=()
 PIDS=()
 ETC_NETNS_MADE=0
