@@ -14,6 +14,7 @@
 # multicast to the router port. Addresses 198.18.0.0/15, groups 239.255.0.0/16. Every process runs
 # under `timeout`, is tracked by PID and ended by PID; the namespaces are deleted on exit.
 set -euo pipefail
+export LC_ALL=C
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -316,12 +317,20 @@ counter() { # ns dev rx|tx
 }
 now_ns() { date +%s%N; }
 
+stamp_lines() { local l; while IFS= read -r l; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$l"; done; }
+
 # host_run HOST TAG TIMEOUT_S CMD...: runs CMD in HOST's namespace, bounded, under /usr/bin/time.
+# With STAMP_ERR=1 every stderr line is prefixed with the wall clock it arrived at (microseconds).
 host_run() {
     local host=$1 tag=$2 t=$3
     shift 3
-    ip netns exec "$host" timeout -k 5 "$t" /usr/bin/time -f '%e %U %S %M' -o "$RUN/$tag.time" "$@" \
-        >"$RUN/$tag.out" 2>"$RUN/$tag.err" </dev/null &
+    if [ "${STAMP_ERR:-0}" = 1 ]; then
+        ip netns exec "$host" timeout -k 5 "$t" /usr/bin/time -f '%e %U %S %M' -o "$RUN/$tag.time" "$@" \
+            >"$RUN/$tag.out" 2> >(stamp_lines >"$RUN/$tag.err") </dev/null &
+    else
+        ip netns exec "$host" timeout -k 5 "$t" /usr/bin/time -f '%e %U %S %M' -o "$RUN/$tag.time" "$@" \
+            >"$RUN/$tag.out" 2>"$RUN/$tag.err" </dev/null &
+    fi
     PIDS+=("$!")
     LAST_PID=$!
 }
@@ -550,9 +559,9 @@ run_udpcast() {
 json_field() { # file name
     tail -n1 "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p"
 }
-# state_at ERRFILE STATE: seconds (agent clock) of the first line naming STATE
+# state_at ERRFILE STATE: wall clock (microseconds) of the first line naming STATE
 state_at() {
-    sed -n "s/^\[ *\([0-9.]*\)s\] [^:]*: $2 as .*/\1/p" "$1" | head -n1
+    sed -n "s/^\([0-9]*\) \[ *[0-9.]*s\] [^:]*: $2 as .*/\1/p" "$1" | head -n1
 }
 
 run_subnetcast() {
@@ -565,7 +574,7 @@ run_subnetcast() {
     for host in "${HOSTS[@]}"; do
         start_ns[$host]=$(now_ns)
         # shellcheck disable=SC2086
-        host_run "$host" "$host" "$TOOL_TIMEOUT" "$JAVA" $SC_JAVA_OPTS -jar "$JAR" agent --task "$task" --url "$URL" \
+        STAMP_ERR=1 host_run "$host" "$host" "$TOOL_TIMEOUT" "$JAVA" $SC_JAVA_OPTS -jar "$JAR" agent --task "$task" --url "$URL" \
             --out "$WORK/$host/pkg.bin" --interface lan0 --sha256 "$SHA" --group "$GROUP_PREFIX.5:$port" \
             --start-delay "$SC_START_DELAY" --rate "$rate" --linger "$SC_LINGER" --timeout "$((TOOL_TIMEOUT - 10))s" \
             --cache-dir "$WORK/$host/cache" --json $SC_AGENT_OPTS
@@ -574,31 +583,33 @@ run_subnetcast() {
     wait_pids "${pids[@]}"
     local exited_ns
     exited_ns=$(now_ns)
+    sleep 0.3 # the stderr time-stampers write their last lines
     local out err secs role reps=0 repair=0 rep_note="" st x t
     for host in "${HOSTS[@]}"; do
         out="$RUN/$host.out"; err="$RUN/$host.err"
         secs=$(json_field "$out" seconds)
         role=$(json_field "$out" role)
         ROLE[$host]=${role:-failed}
+        # The copy is in place when the agent renames it there: the file's ctime. (The JSON
+        # "seconds" count from the agent's own start, after the JVM started and the options were
+        # parsed; "prestart" below is that difference.)
         if [ -n "$secs" ] && [ "$(json_field "$out" sha256)" = "$SHA" ] \
             && [ "$(sha256sum "$WORK/$host/pkg.bin" | cut -d' ' -f1)" = "$SHA" ]; then
             VERIFIED[$host]=1
-            DONE_NS[$host]=$(awk -v s="${start_ns[$host]}" -v d="$secs" 'BEGIN { printf "%.0f", s + d * 1e9 }')
+            DONE_NS[$host]=$("$PYTHON" -c 'import os, sys; print(os.stat(sys.argv[1]).st_ctime_ns)' "$WORK/$host/pkg.bin")
         fi
         x=$(json_field "$out" bytes_repair)
         repair=$((repair + ${x:-0}))
         st="origin=$(json_field "$out" bytes_origin) mcast=$(json_field "$out" bytes_multicast) repair=$(json_field "$out" bytes_repair) seconds=$secs"
-        # The progress lines are stamped from when the agent's printer started, which is after
-        # the JVM started; the "placed ... after X s" line ties both clocks. States are given in
-        # seconds since this tool run's start (T0), like the wall time.
-        local off
-        off=$(awk -v s="${start_ns[$host]}" -v t0="$T0" -v secs="${secs:-0}" '
-            /placed .* after [0-9.]+ s/ { p = $2; sub(/s\]/, "", p); match($0, /after [0-9.]+ s/); a = substr($0, RSTART + 6, RLENGTH - 8) }
-            END { if (p != "") printf "%.2f", (s - t0) / 1e9 + a - p; else printf "%.2f", (s - t0) / 1e9 }' "$err")
-        st="$st started@$(awk -v o="$off" -v s="$(sed -n '1s/^\[ *\([0-9.]*\)s\].*/\1/p' "$err")" 'BEGIN { printf "%.1f", o + s }')"
+        [ -n "${DONE_NS[$host]}" ] && st="$st prestart=$(awk -v d="${DONE_NS[$host]}" -v s="${start_ns[$host]}" \
+            -v secs="$secs" 'BEGIN { printf "%.1f", (d - s) / 1e9 - secs }')"
+        # Every stderr line carries the wall clock (microseconds) it arrived at; states are given
+        # in seconds since this tool run's start (T0), like the wall time. "started" is the
+        # agent's first progress line (JVM up, engine open).
+        st="$st started@$(head -n1 "$err" | awk -v t0="$T0" '{ printf "%.1f", ($1 * 1000 - t0) / 1e9 }')"
         for x in CLAIMING FETCHING WAITING SENDING RECEIVING REPAIRING COMPLETE; do
             t=$(state_at "$err" "$x")
-            [ -n "$t" ] && st="$st $x@$(awk -v o="$off" -v t="$t" 'BEGIN { printf "%.1f", o + t }')"
+            [ -n "$t" ] && st="$st $x@$(awk -v t0="$T0" -v t="$t" 'BEGIN { printf "%.1f", (t * 1000 - t0) / 1e9 }')"
         done
         DETAIL[$host]=$st
         if [ "$role" = representative ]; then
