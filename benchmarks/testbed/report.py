@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Turns a testbed run's results.tsv into results.md (tables) and two PNG charts.
+
+Usage: report.py OUT_DIR      (reads OUT_DIR/results.tsv and OUT_DIR/machine.txt)
+  testbed-hosts.png      time until every host is verified, and origin bytes / package size,
+                         against the number of hosts (shaped scenarios; best run of each tool)
+  testbed-scenarios.png  time until every host is verified, per scenario and tool (best run)
+"""
+import csv
+import os
+import sys
+from collections import OrderedDict, defaultdict
+
+TOOLS = ["single", "curl", "uftp", "udpcast", "subnetcast"]
+LABEL = {"single": "one host alone (curl)", "curl": "unicast: all hosts curl at once",
+         "uftp": "uftp", "udpcast": "udpcast", "subnetcast": "subnetcast"}
+COLOR = {"single": "#999999", "curl": "#d62728", "uftp": "#1f77b4", "udpcast": "#ff7f0e",
+         "subnetcast": "#2ca02c"}
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def main():
+    out = sys.argv[1]
+    with open(os.path.join(out, "results.tsv")) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    hosts = []
+    if os.path.exists(os.path.join(out, "hosts.tsv")):
+        with open(os.path.join(out, "hosts.tsv")) as f:
+            hosts = list(csv.DictReader(f, delimiter="\t"))
+    scenarios = OrderedDict()
+    for r in rows:
+        scenarios.setdefault(r["scenario"], []).append(r)
+
+    # best (fastest verified) run of each tool per scenario
+    best = defaultdict(dict)
+    for name, rs in scenarios.items():
+        for r in rs:
+            w = num(r["wall_s"])
+            ok = r["verified"].split("/")[0] == r["verified"].split("/")[1]
+            if w is None or not ok:
+                continue
+            cur = best[name].get(r["tool"])
+            if cur is None or w < num(cur["wall_s"]):
+                best[name][r["tool"]] = r
+
+    md = []
+    machine = os.path.join(out, "machine.txt")
+    if os.path.exists(machine):
+        md += ["```", open(machine).read().rstrip(), "```", ""]
+    for name, rs in scenarios.items():
+        r0 = rs[0]
+        single = best[name].get("single")
+        base = num(single["wall_s"]) if single else None
+        md.append(f"### {name}: {r0['subnets']} subnet(s), {r0['hosts']} hosts, {r0['links']}")
+        md.append("")
+        md.append("| tool | setting | run | all verified (s) | x one host | verified | origin bytes / size "
+                  "| rx MiB/host | max tx MiB | peak CPU % | CPU s/host (max) | peak RSS MiB |")
+        md.append("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+        for r in rs:
+            w = num(r["wall_s"])
+            rel = f"{w / base:.2f}" if (w is not None and base) else "-"
+            mark = " **(best)**" if best[name].get(r["tool"]) is r and r["tool"] == "subnetcast" and \
+                sum(1 for x in rs if x["tool"] == "subnetcast") > 1 else ""
+            md.append(f"| {r['tool']}{mark} | {r['setting']} | {r['run']} | {r['wall_s']} | {rel} | {r['verified']} "
+                      f"| {r['origin_x']} | {r['rx_mib_mean']} | {r['tx_mib_max']} | {r['peak_cpu_pct_max']} "
+                      f"| {r['cpu_s_mean']} ({r['cpu_s_max']}) | {r['hwm_mib_max']} |")
+        md.append("")
+        sc = best[name].get("subnetcast")
+        if sc is not None and hosts:
+            md.append(f"Per agent, subnetcast {sc['setting']} run {sc['run']}:")
+            md.append("")
+            md.append("| host | role | verified at (s) | from origin MiB | multicast MiB | repair MiB | rx MiB | tx MiB "
+                      "| peak CPU % | CPU s | peak RSS MiB |")
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for h in hosts:
+                if (h["scenario"], h["tool"], h["setting"], h["run"]) != (name, "subnetcast", sc["setting"], sc["run"]):
+                    continue
+                d = dict(kv.split("=", 1) for kv in h["detail"].split() if "=" in kv)
+                mib = lambda v: f"{int(v) / 1048576:.1f}" if v and v.isdigit() else "-"
+                md.append(f"| {h['host']} | {h['role']} | {h['done_s']} | {mib(d.get('origin'))} | {mib(d.get('mcast'))} "
+                          f"| {mib(d.get('repair'))} | {mib(h['rx_bytes'])} | {mib(h['tx_bytes'])} | {h['peak_cpu_pct']} "
+                          f"| {h['cpu_s']} | {int(h['hwm_kib']) / 1024:.0f} |")
+            md.append("")
+        md.append("Notes:")
+        md.append("")
+        for r in rs:
+            md.append(f"- {r['tool']} {r['setting']} run {r['run']}: {r['note']}")
+        md.append("")
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("report.py: no matplotlib (apt-get install -y python3-matplotlib); tables only", file=sys.stderr)
+        return
+
+    # 1. against the number of hosts, shaped scenarios only
+    shaped = [n for n, rs in scenarios.items() if rs[0]["links"] != "unshaped"]
+    if shaped:
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8))
+        for tool in TOOLS:
+            for nsub, marker, style in (("1", "o", "-"), ("2", "s", "--"), ("3", "^", ":")):
+                pts = sorted((int(scenarios[n][0]["hosts"]), best[n][tool]) for n in shaped
+                             if scenarios[n][0]["subnets"] == nsub and tool in best[n])
+                if not pts:
+                    continue
+                # tools that land on the same point (origin bytes) stay visible side by side
+                xs = [p[0] + (TOOLS.index(tool) - 2) * 0.06 * max(1, p[0] / 4) for p in pts]
+                label = f"{LABEL[tool]}, {nsub} subnet{'s' if nsub != '1' else ''}"
+                if tool == "single":
+                    continue
+                ax1.plot(xs, [num(p[1]["wall_s"]) for p in pts], style, marker=marker, color=COLOR[tool], label=label)
+                ax2.plot(xs, [num(p[1]["origin_x"]) for p in pts], style, marker=marker, color=COLOR[tool],
+                         label=label)
+        singles = [num(best[n]["single"]["wall_s"]) for n in shaped if "single" in best[n]]
+        if singles:
+            s = sum(singles) / len(singles)
+            ax1.axhline(s, color="#999999", lw=1, label=f"one host alone: {s:.1f} s")
+            ax1.axhline(1.15 * s, color="#2ca02c", lw=1, ls=":", label=f"target 1.15x one host: {1.15 * s:.1f} s")
+        ax1.set_xlabel("hosts")
+        ax1.set_ylabel("seconds until every host holds a verified copy")
+        ax1.set_ylim(bottom=0)
+        ax1.set_title("time to all hosts")
+        ax1.grid(True, which="both", alpha=0.3)
+        ax1.legend(fontsize=7)
+        ax2.set_ylim(bottom=0)
+        ax2.set_xlabel("hosts")
+        ax2.set_ylabel("origin bytes served / package size")
+        ax2.set_title("origin bytes")
+        ax2.grid(True, alpha=0.3)
+        ax2.legend(fontsize=7)
+        r0 = scenarios[shaped[0]][0]
+        size = open(machine).read().split("SIZE_MIB=")[1].split()[0] if os.path.exists(machine) else "?"
+        fig.suptitle(f"subnetcast LAN testbed: {size} MiB package, {r0['links']}")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "testbed-hosts.png"), dpi=110)
+        plt.close(fig)
+
+    # 2. every scenario, best run of each tool
+    names = list(scenarios)
+    fig, ax = plt.subplots(figsize=(max(6, 2.2 * len(names)), 4.5))
+    width = 0.8 / len(TOOLS)
+    for i, tool in enumerate(TOOLS):
+        xs, ys = [], []
+        for j, n in enumerate(names):
+            if tool in best[n]:
+                xs.append(j + (i - (len(TOOLS) - 1) / 2) * width)
+                ys.append(num(best[n][tool]["wall_s"]))
+        bars = ax.bar(xs, ys, width, color=COLOR[tool], label=LABEL[tool])
+        for x, y in zip(xs, ys):
+            ax.text(x, y, f"{y:.0f}", ha="center", va="bottom", fontsize=6)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([f"{n}\n{scenarios[n][0]['links']}" for n in names], fontsize=7)
+    ax.set_ylabel("seconds until every host holds a verified copy")
+    ax.set_title("time to all hosts, per scenario (best run of each tool)")
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "testbed-scenarios.png"), dpi=110)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    main()
