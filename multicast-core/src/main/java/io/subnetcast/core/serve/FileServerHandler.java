@@ -69,6 +69,10 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
     private boolean refusingInput;
     private boolean closeWhenDrained;
     private boolean responding;
+    // The body being written and how far it had got at the last idle event: a long download to a
+    // slow client is not idle, a client that stopped reading is.
+    private Object currentTransfer;
+    private long progressAtLastIdle = -1;
 
     FileServerHandler(ResponsePlanner planner, RequestListener listener, Clock clock, long connectionId) {
         this.planner = planner;
@@ -220,6 +224,8 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
         ChannelFuture done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         Reply written = reply;
         Object transfer = body;
+        currentTransfer = transfer;
+        progressAtLastIdle = -1;
         done.addListener(future -> finished(ctx, request, written, transfer, future.isSuccess()));
     }
 
@@ -254,6 +260,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
     private void finished(ChannelHandlerContext ctx, PendingRequest request, Reply reply, Object transfer,
             boolean success) {
         responding = false;
+        currentTransfer = null;
         long sent = success ? reply.bodyBytes() : bytesHandedOver(transfer);
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress
                 ? (InetSocketAddress) ctx.channel().remoteAddress() : null;
@@ -322,6 +329,14 @@ final class FileServerHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
+            // Netty fires the first idle event of a sequence even while output progresses.
+            if (responding && currentTransfer != null) {
+                long progress = bytesHandedOver(currentTransfer);
+                if (progress != progressAtLastIdle) {
+                    progressAtLastIdle = progress;
+                    return;
+                }
+            }
             LOG.debug("connection {}: idle for too long, closing", connectionId);
             ctx.close();
             return;
