@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,24 @@ public final class PeerDirectory {
             }
         }
         return true;
+    }
+
+    /**
+     * Forgets peers not heard from since a time: agents that left, and node ids a stranger made up
+     * once, so they neither hold places in the bounded directory nor count as lacking blocks.
+     *
+     * @param sinceNs peers last heard before this time are removed
+     * @return how many were removed
+     */
+    public int expire(long sinceNs) {
+        int removed = 0;
+        for (Iterator<Peer> it = peers.values().iterator(); it.hasNext(); ) {
+            if (it.next().lastHeardNs - sinceNs < 0) {
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /**

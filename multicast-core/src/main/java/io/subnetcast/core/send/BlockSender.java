@@ -9,8 +9,9 @@ import io.subnetcast.core.cache.BlockLayout;
  * the pass wait rather than skip, so members hear blocks in order and the pass ends once.
  *
  * <p>The retransmission queue is bounded; a request beyond it is refused, so that no member can make
- * the representative queue unbounded work. Choosing, queuing and sending a chunk allocate nothing
- * in the steady state.
+ * the representative queue unbounded work. While the first pass has chunks ready, retransmissions
+ * and pass chunks alternate: a stream of NAKs, forged or not, can at most halve the pass, never stop
+ * it. Choosing, queuing and sending a chunk allocate nothing in the steady state.
  */
 public final class BlockSender {
     /** {@link #next} found a chunk: read it with {@link #block()}, {@link #offset()}, {@link #length()}. */
@@ -37,6 +38,9 @@ public final class BlockSender {
         int decide(int block);
     }
 
+    /** Retransmitted chunks in a row before a ready pass chunk goes out. */
+    static final int MAX_RETRANSMIT_STREAK = 1;
+
     private final BlockLayout layout;
     private final int chunkSize;
     private final PassPolicy policy;
@@ -48,6 +52,8 @@ public final class BlockSender {
     private int offset;
     private int length;
     private boolean retransmission;
+    // Retransmitted chunks sent since the last pass chunk.
+    private int retransmitStreak;
 
     /**
      * @param layout the package's blocks
@@ -79,14 +85,26 @@ public final class BlockSender {
      * @return {@link #CHUNK}, {@link #WAIT} or {@link #DONE}
      */
     public int next(BlockFile store) {
-        if (queue.size() > 0) {
-            long head = queue.peek();
-            block = (int) (head >>> 32);
-            offset = (int) head;
-            length = Math.min(chunkSize, layout.lengthOf(block) - offset);
-            retransmission = true;
-            return CHUNK;
+        if (queue.size() > 0 && retransmitStreak < MAX_RETRANSMIT_STREAK) {
+            return nextRetransmission();
         }
+        int pass = nextPassChunk(store);
+        if (pass != CHUNK && queue.size() > 0) {
+            return nextRetransmission();
+        }
+        return pass;
+    }
+
+    private int nextRetransmission() {
+        long head = queue.peek();
+        block = (int) (head >>> 32);
+        offset = (int) head;
+        length = Math.min(chunkSize, layout.lengthOf(block) - offset);
+        retransmission = true;
+        return CHUNK;
+    }
+
+    private int nextPassChunk(BlockFile store) {
         // A block is judged when the pass reaches it; once started it is sent whole.
         while (passOffset == 0 && passBlock < layout.blockCount()) {
             int decision = policy == null ? (store.hasBlock(passBlock) ? PassPolicy.SEND : PassPolicy.PAUSE)
@@ -113,8 +131,10 @@ public final class BlockSender {
     public void advance() {
         if (retransmission) {
             queue.poll();
+            retransmitStreak++;
             return;
         }
+        retransmitStreak = 0;
         passOffset += length;
         if (passOffset >= layout.lengthOf(passBlock)) {
             passBlock++;

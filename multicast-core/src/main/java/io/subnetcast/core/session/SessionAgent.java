@@ -13,6 +13,7 @@ import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.send.Pacer;
+import io.subnetcast.core.send.RetransmissionBudget;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Beacon;
@@ -119,6 +120,7 @@ public final class SessionAgent {
     private long lastBeaconSentNs;
     private Pacer pacer;
     private BlockSender sender;
+    private RetransmissionBudget retransmitBudget;
     private int sequence;
     private int manifestSentUpTo;
     private int endsSent;
@@ -155,6 +157,7 @@ public final class SessionAgent {
     private long bytesFromMulticast;
     private long bytesFromRepair;
     private long invalidDatagrams;
+    private long retransmitRequestsRefused;
     private long staleDatagrams;
 
     /**
@@ -240,7 +243,7 @@ public final class SessionAgent {
             case STATUS -> onStatus(message, message.getStatus(), nowNs);
             case NAK -> {
                 nowNsOfLastEvent = nowNs;
-                onNak(message.getNak());
+                onNak(message.getNodeId(), message.getNak());
             }
             case END -> onEnd(message, message.getEnd(), nowNs);
             case HAVE -> onHave(message, message.getHave(), nowNs);
@@ -618,6 +621,11 @@ public final class SessionAgent {
         return publishedPath;
     }
 
+    /** @return NAKs (or the rest of one) refused because their sender used up its retransmission budget */
+    public long retransmitRequestsRefused() {
+        return retransmitRequestsRefused;
+    }
+
     /** @return datagrams dropped as malformed or out of range */
     public long invalidDatagrams() {
         return invalidDatagrams;
@@ -807,6 +815,10 @@ public final class SessionAgent {
      */
     private void startFetchOrPublish() {
         sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE, this::passDecision);
+        // Each member may have at most half the send rate repeated for its own gaps.
+        long perSourceBytesPerSecond = Math.max(1, config.rateBitsPerSecond() / 16);
+        retransmitBudget = new RetransmissionBudget(perSourceBytesPerSecond, Math.max(chunkSize,
+                perSourceBytesPerSecond * config.nakInterval().toMillis() / 1000), config.maxMembers());
         if (store.isComplete()) {
             fetching = false;
             requestPublish();
@@ -849,6 +861,7 @@ public final class SessionAgent {
             fetching = false;
         }
         sender = null;
+        retransmitBudget = null;
         pacer = null;
         members = null;
         role = Role.MEMBER;
@@ -1067,7 +1080,7 @@ public final class SessionAgent {
         roundEvaluateAtNs = Long.MAX_VALUE;
     }
 
-    private void onNak(Nak nak) {
+    private void onNak(long source, Nak nak) {
         if (nak.getSessionId() != sessionId) {
             return;
         }
@@ -1101,7 +1114,14 @@ public final class SessionAgent {
                 }
                 roundCandidates.set(block);
             } else {
-                sender.requestRetransmission(block, range.getOffset(), range.getLength());
+                long credit = retransmitBudget.available(source, nowNsOfLastEvent);
+                if (credit <= 0) {
+                    retransmitRequestsRefused++;
+                    return;
+                }
+                int queued = sender.requestRetransmission(block, range.getOffset(),
+                        (int) Math.min(Math.max(0, range.getLength()), credit));
+                retransmitBudget.charge(source, (long) queued * chunkSize);
             }
         }
     }
@@ -1119,6 +1139,10 @@ public final class SessionAgent {
 
     private void sendHave(long nowNs) {
         nextHaveNs = nowNs + config.haveInterval().toNanos();
+        if (directory != null) {
+            // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
+            directory.expire(nowNs - config.memberTimeout().toNanos());
+        }
         int blockCount = store.layout().blockCount();
         Have.Builder have = Have.newBuilder().setSessionId(sessionId).setRepairUrl(blockServerUrl())
                 .setBlockCount(blockCount);

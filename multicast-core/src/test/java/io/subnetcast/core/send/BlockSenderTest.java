@@ -19,7 +19,46 @@ class BlockSenderTest {
     Path dir;
 
     @Test
-    void retransmissionsGoFirstInRequestOrderOnceEachAndWithinTheBound() throws IOException {
+    void aFloodOfRetransmissionRequestsAtMostHalvesThePass() throws IOException {
+        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
+            for (int block = 0; block < 3; block++) {
+                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
+                assertTrue(store.commitBlock(block));
+            }
+            BlockSender sender = new BlockSender(store.layout(), CHUNK, 1000);
+            int pass = 0;
+            int retransmitted = 0;
+            for (int sent = 0; sent < 1000 && !sender.passDone(); sent++) {
+                sender.requestRetransmission(sent % 3, 0, BLOCK); // a NAK flood refills the queue
+                assertEquals(BlockSender.CHUNK, sender.next(store));
+                if (sender.isRetransmission()) {
+                    retransmitted++;
+                } else {
+                    pass++;
+                }
+                sender.advance();
+            }
+            assertTrue(sender.passDone(), "the pass ends under a flood");
+            assertEquals(15, pass);
+            assertTrue(retransmitted <= pass, retransmitted + " retransmissions for " + pass + " pass chunks");
+        }
+    }
+
+    /** Sends pass chunks until a retransmission is next; leaves it current. */
+    private static int passChunksBeforeRetransmission(BlockSender sender, BlockFile store) {
+        int pass = 0;
+        while (true) {
+            assertEquals(BlockSender.CHUNK, sender.next(store));
+            if (sender.isRetransmission()) {
+                return pass;
+            }
+            pass++;
+            sender.advance();
+        }
+    }
+
+    @Test
+    void retransmissionsGoInRequestOrderOnceEachAndWithinTheBound() throws IOException {
         try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
             for (int block = 0; block < 3; block++) {
                 store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
@@ -33,9 +72,9 @@ class BlockSenderTest {
             assertEquals(0, sender.requestRetransmission(3, 0, 1), "no such block");
             assertEquals(4, sender.queuedRetransmissions());
             int[][] expected = {{2, 1000, 1000}, {2, 2000, 1000}, {1, 0, 1000}};
+            int passChunks = 0;
             for (int[] chunk : expected) {
-                assertEquals(BlockSender.CHUNK, sender.next(store));
-                assertTrue(sender.isRetransmission());
+                passChunks += passChunksBeforeRetransmission(sender, store);
                 assertEquals(chunk[0], sender.block());
                 assertEquals(chunk[1], sender.offset());
                 assertEquals(chunk[2], sender.length());
@@ -43,18 +82,19 @@ class BlockSenderTest {
             }
             assertEquals(1, sender.queuedRetransmissions());
             assertEquals(1, sender.requestRetransmission(2, 1000, 1), "sent chunks may be asked for again");
-            sender.next(store);
+            passChunks += passChunksBeforeRetransmission(sender, store);
             assertEquals(1000, sender.offset());
             sender.advance();
-            sender.next(store);
+            passChunks += passChunksBeforeRetransmission(sender, store);
             assertEquals(2, sender.block());
             sender.advance();
             assertEquals(1, sender.requestRetransmission(0, 4000, 1));
-            sender.next(store);
+            passChunks += passChunksBeforeRetransmission(sender, store);
             assertEquals(96, sender.length(), "the short last chunk of a block");
             sender.advance();
             assertEquals(0, sender.queuedRetransmissions());
-            int firstPassChunks = 0;
+            assertTrue(passChunks <= 6, "retransmissions alternate with the pass, they do not wait for it: " + passChunks);
+            int firstPassChunks = passChunks;
             while (sender.next(store) == BlockSender.CHUNK) {
                 assertTrue(!sender.isRetransmission());
                 firstPassChunks++;

@@ -83,6 +83,8 @@ final class AgentHarness implements AutoCloseable {
     long controlBytesSent;
     long chunkBytesSent;
     long retransmittedBytesSent;
+    /** Blocks of which at least one chunk was retransmitted. */
+    final java.util.BitSet retransmittedBlocks = new java.util.BitSet();
     long datagramsDelivered;
     long bytesDelivered;
     Path published;
@@ -403,6 +405,7 @@ final class AgentHarness implements AutoCloseable {
             chunkBytesSent += length;
             if ((flags & DataHeader.FLAG_RETRANSMISSION) != 0) {
                 retransmittedBytesSent += length;
+                retransmittedBlocks.set(block);
             }
             return true;
         }
