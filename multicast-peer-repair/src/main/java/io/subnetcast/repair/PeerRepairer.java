@@ -70,6 +70,8 @@ public final class PeerRepairer implements GapRepair {
         final long peerId;
         final boolean fromOrigin;
         final long deadlineNs;
+        // Whether this job fetches every byte of the block, so that a failed check is its source's fault.
+        boolean whole;
         final List<PeerTransfer.Cancel> cancels = new ArrayList<>();
         int pendingRuns;
         long bytes;
@@ -146,6 +148,11 @@ public final class PeerRepairer implements GapRepair {
     }
 
     @Override
+    public boolean isFetching(int block) {
+        return !jobs.isEmpty() && jobs.containsKey(block);
+    }
+
+    @Override
     public long bytesFromPeers() {
         return bytesFromPeers;
     }
@@ -215,6 +222,7 @@ public final class PeerRepairer implements GapRepair {
         jobs.put(block, job);
         List<int[]> runs = missingRuns(block);
         job.pendingRuns = runs.size();
+        job.whole = runs.size() == 1 && runs.get(0)[1] == context.store().layout().lengthOf(block);
         BlockLayout layout = context.store().layout();
         long blockOffset = layout.offsetOf(block);
         for (int[] run : runs) {
@@ -365,11 +373,21 @@ public final class PeerRepairer implements GapRepair {
                 bytesFromPeers += job.bytes;
                 state(job.peerId).bytesServed += job.bytes;
             }
+        } else if (!job.whole) {
+            // Its other chunks came from the multicast, and any of them may be the bad one: a strike
+            // like a stall rather than a ban, and the block is fetched whole, from one source that
+            // then answers for every byte.
+            LOG.debug("task {}: block {} failed verification with chunks from {} and the multicast; fetching it whole",
+                    context.task().taskId(), job.block, source(job));
+            if (context.tracker() != null) {
+                context.tracker().forget(job.block);
+            }
+            strike(job, false);
         } else {
             boolean alreadyDropped = !job.fromOrigin && state(job.peerId).banned;
             if (!alreadyDropped) {
-                LOG.warn("task {}: block {} from {} failed verification; {} is dropped for this session",
-                        context.task().taskId(), job.block, source(job), job.fromOrigin ? "the origin is not" : "the peer");
+                LOG.warn("task {}: block {} from {} failed verification{}", context.task().taskId(), job.block,
+                        source(job), job.fromOrigin ? "" : "; the peer is dropped for this session");
             }
             if (context.tracker() != null) {
                 context.tracker().forget(job.block); // every chunk is suspect now: fetch the whole block again

@@ -4,9 +4,9 @@ package io.subnetcast.core.fetch;
  * Makes text from a server safe to put into a log line or an exception message: bounded in length,
  * control and non-ASCII characters escaped, so that a hostile header cannot forge log lines.
  */
-final class Printable {
+public final class Printable {
     /** Longest excerpt kept. */
-    static final int MAX_LENGTH = 120;
+    public static final int MAX_LENGTH = 120;
 
     private Printable() {
     }
@@ -15,7 +15,7 @@ final class Printable {
      * @param text any text, may be null
      * @return a bounded, printable-ASCII rendering
      */
-    static String of(CharSequence text) {
+    public static String of(CharSequence text) {
         if (text == null) {
             return "null";
         }

@@ -30,6 +30,18 @@ public interface GapRepair {
     /** Stops every request; the repair is not used again. */
     void stop();
 
+    /**
+     * Whether a request for this block is under way. The multicast leaves such a block alone, so
+     * that its bytes never mix two sources: a block that then fails verification is the fault of
+     * the one source that supplied it.
+     *
+     * @param block a block index
+     * @return true while the repair fetches the block
+     */
+    default boolean isFetching(int block) {
+        return false;
+    }
+
     /** @return verified package bytes obtained from peers */
     long bytesFromPeers();
 

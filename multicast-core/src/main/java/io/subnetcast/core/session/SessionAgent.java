@@ -9,6 +9,7 @@ import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.fetch.HttpFetcher;
+import io.subnetcast.core.fetch.Printable;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.BlockSender;
@@ -280,6 +281,9 @@ public final class SessionAgent {
         if (store.hasBlock(block) || tracker.has(block, offset)) {
             return; // duplicate
         }
+        if (repair != null && repair.isFetching(block)) {
+            return; // a peer or the origin supplies this block whole; see GapRepair.isFetching
+        }
         // Its data shows the representative is alive even when its beacons are late or lost (a
         // starved receiver may drop control datagrams while the data stream flows).
         if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) == 0) {
@@ -398,6 +402,14 @@ public final class SessionAgent {
      * @param nowNs current time
      */
     public void onPublishMismatch(String reason, long nowNs) {
+        if (role == Role.REPRESENTATIVE && sessionId != 0) {
+            // Whatever went out of this package is wrong: tell the members, so that they do not each
+            // fetch it from the origin again, only to find the same.
+            String failure = "the package downloaded from the origin does not match the task's SHA-256";
+            for (int i = 0; i < END_REPEATS; i++) {
+                port.sendControl(control().setEnd(End.newBuilder().setSessionId(sessionId).setFailure(failure)).build());
+            }
+        }
         if (role != Role.MEMBER || recoveringFromOrigin || store == null) {
             fail(nowNs, reason);
             return;
@@ -1005,6 +1017,16 @@ public final class SessionAgent {
 
     private void onEnd(Control message, End end, long nowNs) {
         if (role == Role.MEMBER && end.getSessionId() == sessionId && message.getNodeId() == leaderNodeId) {
+            if (!end.getFailure().isEmpty() && !published) {
+                // Believed like every message of the representative: in an authenticated session only
+                // a key holder can send it. Without it each member would fetch the whole package from
+                // the origin, only to find the same.
+                fail(nowNs, "the representative gave up: " + Printable.of(end.getFailure()));
+                return;
+            }
+            if (store == null) {
+                return; // no layout yet, nothing to repair: the next beacons tell what happens
+            }
             enterRepairingIfNeeded(nowNs);
         }
     }
