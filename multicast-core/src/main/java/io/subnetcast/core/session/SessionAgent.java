@@ -146,6 +146,8 @@ public final class SessionAgent {
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
+    private final DataSilenceDetector silence;
+    private String fallback;
     private BlockBitmap roundCandidates;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
@@ -185,6 +187,7 @@ public final class SessionAgent {
         this.port = port;
         this.random = random;
         this.repairFactory = repairFactory;
+        this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
     }
 
     // ---------------------------------------------------------------- events
@@ -274,6 +277,7 @@ public final class SessionAgent {
             invalidDatagrams++;
             return;
         }
+        silence.onData(); // even a duplicate shows the data group delivers here
         if (store.hasBlock(block) || tracker.has(block, offset)) {
             return; // duplicate
         }
@@ -446,6 +450,7 @@ public final class SessionAgent {
         if (role == Role.MEMBER) {
             port.leaveDataGroup();
             joinedData = false;
+            silence.reset();
         }
         transition(AgentState.PAUSED, nowNs, "paused locally");
         if (role == Role.REPRESENTATIVE) {
@@ -553,7 +558,8 @@ public final class SessionAgent {
                     ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
                         sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
                     : Math.min(nextStatusNs, lingerWakeNs(nowNs));
-            case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
+            case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
+                    silence.wakeNs());
             case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
                     : nowNs + config.beaconInterval().toNanos();
@@ -667,7 +673,7 @@ public final class SessionAgent {
         long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
-                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes);
+                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback);
     }
 
     // ---------------------------------------------------------------- election
@@ -926,6 +932,7 @@ public final class SessionAgent {
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
             sessionEnded = false;
+            silence.reset();
             if (joinedData) {
                 port.leaveDataGroup(); // the old session's group; the new one is joined below
                 joinedData = false;
@@ -961,7 +968,8 @@ public final class SessionAgent {
         if (state == AgentState.PAUSED && stateBeforePause != null) {
             return; // paused locally: keep following, do not move
         }
-        applyPhase(beacon.getPhase(), nowNs);
+        applyPhase(beacon.getPhase(), nowNs); // before the detector forgets a silence the pass's end reveals
+        silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !published, beacon.getNextBlock(), store, nowNs);
     }
 
     private void applyPhase(SessionPhase phase, long nowNs) {
@@ -1007,6 +1015,10 @@ public final class SessionAgent {
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
             if (store != null && sessionId != 0) {
                 sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
+            }
+            if (state == AgentState.RECEIVING && silence.passMovedWithoutData()) {
+                fallBackToUnicast(nowNs); // a pass shorter than the silence limit, and none of it arrived
+                return;
             }
             planRepair(nowNs);
             transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
@@ -1324,9 +1336,38 @@ public final class SessionAgent {
         if (nowNs - nextStatusNs >= 0) {
             sendStatus(nowNs);
         }
+        if (state == AgentState.RECEIVING && silence.isSilent(nowNs)) {
+            fallBackToUnicast(nowNs);
+        }
         if (state == AgentState.REPAIRING) {
             onRepairingWork(nowNs);
         }
+    }
+
+    /**
+     * The session multicasts but its data never reaches this member: stop waiting for the pass and
+     * complete now over unicast, from the representative's block server and peers (the origin only
+     * for blocks none of them will hold). No NAK round: a retransmission would not arrive either.
+     * Without peer repair the only unicast source is the origin.
+     */
+    private void fallBackToUnicast(long nowNs) {
+        fallback = "no multicast data for " + silence.silentForNs(nowNs) / MS + " ms while the representative's"
+                + " pass moved on";
+        silence.reset();
+        LOG.info("task {}: {}: the data group {} is blocked here; completing over unicast", task.taskId(), fallback,
+                dataGroup);
+        if (repairFactory == null) {
+            recoveringFromOrigin = true;
+            leaveSession();
+            transition(AgentState.REPAIRING, nowNs, "fell back to the origin: " + fallback);
+            fetching = true;
+            port.fetchMissing(task, store, block -> true);
+            return;
+        }
+        planRepair(nowNs);
+        nakRoundDone = true;
+        repairStartNs = nowNs;
+        transition(AgentState.REPAIRING, nowNs, "fell back to unicast: " + fallback);
     }
 
     /**
@@ -1461,6 +1502,14 @@ public final class SessionAgent {
         public HttpFetcher httpFetcher() {
             return port.httpFetcher();
         }
+
+        @Override
+        public boolean originAllowed() {
+            // The representative still multicasts and downloads: what it lacks now it will soon serve.
+            boolean representativeActive = role == Role.MEMBER && !sessionEnded
+                    && port.nowNs() - lastBeaconNs < config.representativeTimeout().toNanos();
+            return fallback == null || !representativeActive;
+        }
     }
 
     private void onPausedWork(long nowNs) {
@@ -1564,6 +1613,7 @@ public final class SessionAgent {
     private void leaveSession() {
         stopRepair();
         pendingNak = null;
+        silence.reset();
         if (joinedData) {
             port.leaveDataGroup();
             joinedData = false;
