@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * runs and beacons the session; after the delay it multicasts ({@link AgentState#SENDING}) the
  * blocks it holds, waiting for the download where it is behind, with a manifest of per-block
  * SHA-256 values ahead of the blocks. Members write what they hear into the block cache; after the
- * pass, a member with gaps asks for retransmission ({@link AgentState#REPAIRING}). A second
+ * pass, a member with gaps asks for retransmission ({@link AgentState#REPAIRING}); a member whose
+ * data group delivers nothing while the pass moves on ({@link DataSilenceDetector}) goes there
+ * early and completes over unicast, reporting it in {@link SessionProgress#fallback()}. A second
  * representative (two claims in the same instant, a healed partition) steps down when it hears a
  * beacon of a higher (epoch, priority, node id); members follow the better one.
  *
