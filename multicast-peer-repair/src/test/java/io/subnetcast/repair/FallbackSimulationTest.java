@@ -12,15 +12,12 @@ import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
-import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.sim.SimNode;
 import io.subnetcast.core.sim.SimOrigin;
 import io.subnetcast.core.sim.SimulatedLan;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +36,7 @@ class FallbackSimulationTest {
     private static final int BLOCK = 64 * 1024;
     /** 16 MiB at 20 Mbit/s: a pass of about 7 s, longer than the 3 s silence limit. */
     private static final long PACKAGE = 16L * 1024 * 1024;
-    private static final String TASK = "pkg";
+    private static final String TASK = SimAgents.TASK;
 
     @TempDir
     Path dir;
@@ -67,15 +64,7 @@ class FallbackSimulationTest {
         SimPeerTransfer transfer = new SimPeerTransfer(lan, 50_000_000, 1_000_000, true);
         SplittableRandom seeds = new SplittableRandom(seed);
         GapRepairFactory repair = context -> new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
-        TaskSpec task = new TaskSpec(TASK, URI.create("http://origin.test/pkg"), origin.sha256(), 0);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            node.distribute(task, config());
-            nodes.add(node);
-        }
-        return nodes;
+        return SimAgents.start(lan, origin, 10, config(), repair);
     }
 
     private SimNode electedRepresentative(List<SimNode> nodes) {

@@ -12,7 +12,6 @@ import io.subnetcast.core.engine.DistributionTask;
 import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.loss.LossGenerator;
-import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,19 +40,16 @@ class LoopbackFallbackTest {
 
     @Test
     void anEngineWhoseDataGroupIsBlockedFallsBackAndCompletes() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] sha = TestNetwork.writePackage(www.resolve("pkg.bin"), LENGTH, 9);
-        AtomicLong originBytes = new AtomicLong();
         InetSocketAddress control = TestNetwork.controlGroup();
         // A 1 s silence limit: the 16 MiB pass at 50 Mbit/s takes about 2.7 s.
         SessionConfig session = SessionConfig.builder().startDelay(Duration.ofSeconds(2)).blockSize(64 * 1024)
                 .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(30)).dataPort(control.getPort() + 1)
                 .dataSilenceLimit(Duration.ofSeconds(1)).build();
         List<SubnetcastEngine> engines = new ArrayList<>();
-        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .rootDirectory(www).requestListener(r -> originBytes.addAndGet(r.bodyBytes())).build();
+        try (LoopbackOrigin origin = LoopbackOrigin.start(dir, LENGTH, 9);
              HttpFetcher fetcher = HttpFetcher.builder().build()) {
-            URI uri = URI.create("http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin");
+            URI uri = origin.uri();
+            byte[] sha = origin.sha256();
             List<DistributionHandle> handles = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 LossGenerator loss = i == 0 ? LossGenerator.dataGroupBlocked() : LossGenerator.NONE;
@@ -81,9 +76,9 @@ class LoopbackFallbackTest {
             for (int i = 1; i < 3; i++) {
                 assertNull(handles.get(i).progress().fallback(), "engine " + i + " receives multicast");
             }
-            assertEquals(LENGTH, originBytes.get(), "the origin served the package once, to the representative");
+            assertEquals(LENGTH, origin.bytesServed(), "the origin served the package once, to the representative");
             System.out.printf("loopback, data group blocked on one engine: %s; repair %d bytes, origin %d bytes%n",
-                    blocked.fallback(), blocked.bytesFromRepair(), originBytes.get());
+                    blocked.fallback(), blocked.bytesFromRepair(), origin.bytesServed());
         } finally {
             engines.forEach(SubnetcastEngine::close);
         }
