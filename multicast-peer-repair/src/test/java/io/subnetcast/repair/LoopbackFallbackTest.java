@@ -1,5 +1,6 @@
 package io.subnetcast.repair;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -57,11 +58,12 @@ class LoopbackFallbackTest {
                         .cacheDirectory(dir.resolve("cache" + i)).receiveLoss(loss).httpFetcher(fetcher)
                         .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults())).build());
             }
-            // The blocked engine must be a member: it runs with the lowest priority.
-            for (int i = 0; i < 3; i++) {
-                handles.add(engines.get(i).distribute(DistributionTask.of("pkg", uri, dir.resolve("out" + i))
-                        .withSha256(sha).withPriority(i == 0 ? 0 : 10 + i)));
+            // The blocked engine must be a member: it joins once the others have elected a representative.
+            for (int i = 1; i < 3; i++) {
+                handles.add(engines.get(i).distribute(DistributionTask.of("pkg", uri, dir.resolve("out" + i)).withSha256(sha)));
             }
+            await().atMost(30, TimeUnit.SECONDS).until(() -> handles.stream().anyMatch(h -> h.progress().role() == Role.REPRESENTATIVE));
+            handles.add(0, engines.get(0).distribute(DistributionTask.of("pkg", uri, dir.resolve("out0")).withSha256(sha)));
             for (DistributionHandle handle : handles) {
                 handle.completion().get(90, TimeUnit.SECONDS);
             }

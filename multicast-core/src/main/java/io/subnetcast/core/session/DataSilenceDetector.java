@@ -16,8 +16,9 @@ import io.subnetcast.core.cache.BlockFile;
  *
  * <p>Detection therefore comes at most the silence limit plus one beacon interval after the first
  * SENDING beacon (or the last data datagram), provided the pass advances over a lacking block in
- * that time; a pass that ends sooner is judged at its end ({@link #passMovedWithoutData()}). No
- * I/O and no clock: the caller passes the time.
+ * that time; a pass that stands still for a whole limit restarts the window when it moves again.
+ * A pass that ends sooner is judged at its end ({@link #passMovedWithoutData()}). No I/O and no
+ * clock: the caller passes the time.
  */
 final class DataSilenceDetector {
     private static final int NOT_WATCHING = -1;
@@ -61,6 +62,12 @@ final class DataSilenceDetector {
             int missing = store.nextMissingBlock(baselineBlock);
             passAdvanced = missing >= 0 && missing < nextBlock;
         }
+        if (!passAdvanced && nowNs - silentSinceNs - limitNs >= 0) {
+            // A whole limit without progress (the representative waits for its download) proves
+            // nothing: the window slides, so the limit is always one of a moving pass.
+            baselineBlock = nextBlock;
+            silentSinceNs = nowNs;
+        }
     }
 
     /** Forgets the session: a new one, a local pause or leaving. */
@@ -84,9 +91,12 @@ final class DataSilenceDetector {
         return baselineBlock != NOT_WATCHING && passAdvanced;
     }
 
-    /** @return when {@link #isSilent} may next turn true, {@link Long#MAX_VALUE} if not watching */
+    /**
+     * @return when {@link #isSilent} turns true, {@link Long#MAX_VALUE} until the pass has moved (a
+     *     beacon, which is an event of its own, must show that first)
+     */
     long wakeNs() {
-        return baselineBlock == NOT_WATCHING ? Long.MAX_VALUE : silentSinceNs + limitNs;
+        return passMovedWithoutData() ? silentSinceNs + limitNs : Long.MAX_VALUE;
     }
 
     /** @return how long the data group had been silent at {@code nowNs}, 0 if not watching */

@@ -561,7 +561,7 @@ public final class SessionAgent {
                         sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
                     : Math.min(nextStatusNs, lingerWakeNs(nowNs));
             case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
-                    silence.wakeNs());
+                    state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
             case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
                     : nowNs + config.beaconInterval().toNanos();

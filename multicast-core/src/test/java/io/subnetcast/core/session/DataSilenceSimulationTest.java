@@ -40,15 +40,18 @@ class DataSilenceSimulationTest {
             silence.onBeacon(true, 0, store, 0);
             silence.onBeacon(true, 0, store, 4 * SECOND); // the representative waits for its download
             assertFalse(silence.isSilent(4 * SECOND), "a pass that does not move is no evidence");
+            assertEquals(Long.MAX_VALUE, silence.wakeNs(), "nothing to wake for before the pass moves");
             silence.onBeacon(true, 5, store, 4500 * MS);
-            assertTrue(silence.isSilent(4500 * MS));
+            assertFalse(silence.isSilent(4500 * MS), "the window restarted with the stalled pass");
+            assertEquals(7 * SECOND, silence.wakeNs());
+            assertTrue(silence.isSilent(7 * SECOND));
             silence.onData();
-            assertFalse(silence.isSilent(4500 * MS), "one datagram ends the silence");
-            silence.onBeacon(true, 5, store, 5 * SECOND);
-            silence.onBeacon(true, 9, store, 6 * SECOND);
-            assertFalse(silence.isSilent(7 * SECOND));
-            assertTrue(silence.isSilent(8 * SECOND));
-            silence.onBeacon(false, 9, store, 8 * SECOND); // paused or ended: nothing is due
+            assertFalse(silence.isSilent(7 * SECOND), "one datagram ends the silence");
+            silence.onBeacon(true, 5, store, 8 * SECOND);
+            silence.onBeacon(true, 9, store, 9 * SECOND);
+            assertFalse(silence.isSilent(10 * SECOND));
+            assertTrue(silence.isSilent(11 * SECOND));
+            silence.onBeacon(false, 9, store, 11 * SECOND); // paused or ended: nothing is due
             assertFalse(silence.isSilent(20 * SECOND));
             assertEquals(Long.MAX_VALUE, silence.wakeNs());
         }
