@@ -256,6 +256,8 @@ final class AgentCommand implements Callable<Integer> {
                     .put("bytes_repair", progress.bytesFromRepair()).put("seconds", seconds, 3).put("sha256", sha256Hex)
                     .put("sha256_checked", checkedAgainstTask).put("bytes", progress.packageLength())
                     .put("file", file.toString()).put("interface", networkInterface).put("epoch", progress.epoch())
+                    .put("fallback", progress.fellBackToUnicast() ? "unicast" : "none")
+                    .put("fallback_reason", progress.fallback())
                     .toString();
         }
 
@@ -265,7 +267,8 @@ final class AgentCommand implements Callable<Integer> {
                     taskId, file, Sizes.format(progress.packageLength()), sha256Hex,
                     checkedAgainstTask ? ", as the task expects" : "", seconds, Progress.role(progress.role()),
                     Sizes.format(progress.bytesFromOrigin()), Sizes.format(progress.bytesFromMulticast()),
-                    Sizes.format(progress.bytesFromRepair()));
+                    Sizes.format(progress.bytesFromRepair()))
+                    + (progress.fellBackToUnicast() ? "; fell back to unicast (" + progress.fallback() + ")" : "");
         }
     }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * representative's manifest is fetched first): a peer whose bytes fail is dropped for the session at
  * once, a peer that stalls or fails gets a strike and is dropped after
  * {@link PeerRepairConfig#maxStrikes()}, and the block is asked from someone else. Only a block
- * that no reachable peer holds is fetched from the origin.
+ * that no reachable peer holds is fetched from the origin, and only when the session allows it
+ * ({@link RepairContext#originAllowed()}).
  *
  * <p>All methods run on the agent's thread; transfer results are posted back to it.
  */
@@ -212,7 +213,7 @@ public final class PeerRepairer implements GapRepair {
             source = holder.repairUrl();
             job = new Job(block, holder.nodeId(), false, nowNs + config.requestTimeout().toNanos());
             state(holder.nodeId()).inFlight++;
-        } else if (!waiting && config.useOrigin() && noReachableHolder(block, nowNs)) {
+        } else if (!waiting && config.useOrigin() && context.originAllowed() && noReachableHolder(block, nowNs)) {
             source = context.task().origin();
             job = new Job(block, 0, true, nowNs + config.requestTimeout().toNanos());
             LOG.debug("task {}: no reachable peer holds block {}; asking the origin", context.task().taskId(), block);

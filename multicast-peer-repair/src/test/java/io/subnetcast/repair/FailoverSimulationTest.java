@@ -9,11 +9,9 @@ import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
-import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.sim.SimNode;
 import io.subnetcast.core.sim.SimOrigin;
 import io.subnetcast.core.sim.SimulatedLan;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,15 +46,7 @@ class FailoverSimulationTest {
     private List<SimNode> start(SimOrigin origin, int count, SessionConfig config) {
         SimPeerTransfer transfer = new SimPeerTransfer(lan, 50_000_000, 1_000_000);
         GapRepairFactory repair = PeerRepair.using(transfer, PeerRepairConfig.defaults(), 7);
-        TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            node.distribute(task, config);
-            nodes.add(node);
-        }
-        return nodes;
+        return new ArrayList<>(SimAgents.start(lan, origin, count, config, repair));
     }
 
     private static SimNode leader(List<SimNode> nodes) {

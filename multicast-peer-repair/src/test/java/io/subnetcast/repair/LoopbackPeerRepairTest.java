@@ -10,7 +10,6 @@ import io.subnetcast.core.engine.DistributionTask;
 import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.loss.LossGenerator;
-import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,17 +37,14 @@ class LoopbackPeerRepairTest {
 
     @Test
     void fiveEnginesWithFivePercentReceiveLossComplete() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] sha = TestNetwork.writePackage(www.resolve("pkg.bin"), LENGTH, 4);
-        AtomicLong originBytes = new AtomicLong();
         InetSocketAddress control = TestNetwork.controlGroup();
         SessionConfig session = SessionConfig.builder().startDelay(Duration.ofSeconds(1)).blockSize(64 * 1024)
                 .rateBitsPerSecond(100_000_000L).linger(Duration.ofSeconds(30)).dataPort(control.getPort() + 1).build();
         List<SubnetcastEngine> engines = new ArrayList<>();
-        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .rootDirectory(www).requestListener(r -> originBytes.addAndGet(r.bodyBytes())).build();
+        try (LoopbackOrigin origin = LoopbackOrigin.start(dir, LENGTH, 4);
              HttpFetcher fetcher = HttpFetcher.builder().build()) {
-            URI uri = URI.create("http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin");
+            URI uri = origin.uri();
+            byte[] sha = origin.sha256();
             List<DistributionHandle> handles = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 engines.add(SubnetcastEngine.builder().networkInterface("lo").controlGroup(control).session(session)
@@ -73,9 +68,9 @@ class LoopbackPeerRepairTest {
             }
             assertEquals(1, handles.stream().filter(h -> h.progress().role() == Role.REPRESENTATIVE).count());
             assertTrue(peerBytes > 0, "5% loss must have left gaps that repair filled");
-            assertEquals(LENGTH, originBytes.get(), "the representative held every block: the origin served the package once");
+            assertEquals(LENGTH, origin.bytesServed(), "the representative held every block: the origin served the package once");
             System.out.printf("5 engines on lo with 5%% receive loss: origin served %d bytes, members repaired %d bytes%n",
-                    originBytes.get(), peerBytes);
+                    origin.bytesServed(), peerBytes);
         } finally {
             engines.forEach(SubnetcastEngine::close);
         }

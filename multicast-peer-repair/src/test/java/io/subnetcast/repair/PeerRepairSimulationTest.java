@@ -68,13 +68,7 @@ class PeerRepairSimulationTest {
         lan.faults().controlLoss = 0.05;
         GapRepairFactory repair = repair(lan);
         TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 27; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            node.distribute(task, config());
-            nodes.add(node);
-        }
+        List<SimNode> nodes = new ArrayList<>(SimAgents.start(lan, origin, 27, config(), repair));
         int blocks = (int) (origin.length() / BLOCK);
         assertTrue(lan.runUntil(() -> nodes.stream().anyMatch(n -> n.agent("pkg").role() == Role.REPRESENTATIVE), 10 * SECOND));
         SimNode leader = nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
@@ -127,15 +121,7 @@ class PeerRepairSimulationTest {
         SimOrigin origin = new SimOrigin(2L * 1024 * 1024, 5, 20_000_000);
         lan = new SimulatedLan(77, dir, origin);
         lan.faults().dataLoss = 0.05;
-        GapRepairFactory repair = repair(lan);
-        TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            node.distribute(task, config());
-            nodes.add(node);
-        }
+        List<SimNode> nodes = SimAgents.start(lan, origin, 10, config(), repair(lan));
         assertTrue(lan.runUntil(() -> nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).count() == 9,
                 10 * SECOND));
         SimNode hostile = nodes.stream().filter(n -> n.agent("pkg").role() == Role.MEMBER).findFirst().orElseThrow();
@@ -152,16 +138,7 @@ class PeerRepairSimulationTest {
     }
 
     private List<SimNode> startNodes(SimOrigin origin, int count, SessionConfig settings) {
-        GapRepairFactory repair = repair(lan);
-        TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            node.distribute(task, settings);
-            nodes.add(node);
-        }
-        return nodes;
+        return new ArrayList<>(SimAgents.start(lan, origin, count, settings, repair(lan)));
     }
 
     private static boolean allComplete(List<SimNode> nodes) {

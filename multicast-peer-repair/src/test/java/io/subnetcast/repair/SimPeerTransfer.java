@@ -9,27 +9,50 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Peer transfers on the simulated LAN: a request to {@code sim://node/t/task} is answered from that
  * node's cache entry after a latency and at a rate, in virtual time; {@code http://} goes to the
- * simulated origin. A node marked corrupt serves flipped bytes.
+ * simulated origin. A node marked corrupt serves flipped bytes. With a shared uplink, the transfers
+ * one source serves run one after another at the rate, as through one network link; otherwise each
+ * transfer gets the whole rate.
  */
 final class SimPeerTransfer implements PeerTransfer {
     private final SimulatedLan lan;
     private final long bytesPerSecond;
     private final long latencyNs;
+    private final Map<String, Long> uplinkBusyUntilNs;
 
     SimPeerTransfer(SimulatedLan lan, long bytesPerSecond, long latencyNs) {
+        this(lan, bytesPerSecond, latencyNs, false);
+    }
+
+    SimPeerTransfer(SimulatedLan lan, long bytesPerSecond, long latencyNs, boolean sharedUplink) {
         this.lan = lan;
         this.bytesPerSecond = bytesPerSecond;
         this.latencyNs = latencyNs;
+        this.uplinkBusyUntilNs = sharedUplink ? new HashMap<>() : null;
+    }
+
+    /** When a transfer asked for now ends: after the source's earlier transfers when the uplink is shared. */
+    private long doneAtNs(URI source, int length) {
+        long startNs = lan.nowNs();
+        if (uplinkBusyUntilNs != null) {
+            startNs = Math.max(startNs, uplinkBusyUntilNs.getOrDefault(source.getHost(), startNs));
+        }
+        long endNs = startNs + length * 1_000_000_000L / bytesPerSecond;
+        if (uplinkBusyUntilNs != null) {
+            uplinkBusyUntilNs.put(source.getHost(), endNs);
+        }
+        return endNs + latencyNs;
     }
 
     @Override
     public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
         boolean[] cancelled = {false};
-        long doneAt = lan.nowNs() + latencyNs + length * 1_000_000_000L / bytesPerSecond;
+        long doneAt = doneAtNs(source, length);
         lan.schedule(doneAt, () -> {
             if (cancelled[0]) {
                 return;

@@ -38,4 +38,15 @@ public interface RepairContext {
 
     /** @return the engine's HTTP client, or null where there is none (simulations) */
     HttpFetcher httpFetcher();
+
+    /**
+     * A member that fell back to unicast while its representative still multicasts (and may still
+     * be downloading) waits for the representative or a peer to hold a block rather than fetch it
+     * from the origin: otherwise every member of a subnet without multicast would hit the origin.
+     *
+     * @return whether a block that no reachable peer holds may be fetched from the origin now
+     */
+    default boolean originAllowed() {
+        return true;
+    }
 }

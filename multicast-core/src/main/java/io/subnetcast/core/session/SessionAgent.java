@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * runs and beacons the session; after the delay it multicasts ({@link AgentState#SENDING}) the
  * blocks it holds, waiting for the download where it is behind, with a manifest of per-block
  * SHA-256 values ahead of the blocks. Members write what they hear into the block cache; after the
- * pass, a member with gaps asks for retransmission ({@link AgentState#REPAIRING}). A second
+ * pass, a member with gaps asks for retransmission ({@link AgentState#REPAIRING}); a member whose
+ * data group delivers nothing while the pass moves on ({@link DataSilenceDetector}) goes there
+ * early and completes over unicast, reporting it in {@link SessionProgress#fallback()}. A second
  * representative (two claims in the same instant, a healed partition) steps down when it hears a
  * beacon of a higher (epoch, priority, node id); members follow the better one.
  *
@@ -149,6 +151,8 @@ public final class SessionAgent {
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
+    private final DataSilenceDetector silence;
+    private String fallback;
     private BlockBitmap roundCandidates;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
@@ -189,6 +193,7 @@ public final class SessionAgent {
         this.port = port;
         this.random = random;
         this.repairFactory = repairFactory;
+        this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
     }
 
     // ---------------------------------------------------------------- events
@@ -278,6 +283,7 @@ public final class SessionAgent {
             invalidDatagrams++;
             return;
         }
+        silence.onData(); // even a duplicate shows the data group delivers here
         if (store.hasBlock(block) || tracker.has(block, offset)) {
             return; // duplicate
         }
@@ -461,6 +467,7 @@ public final class SessionAgent {
         if (role == Role.MEMBER) {
             port.leaveDataGroup();
             joinedData = false;
+            silence.reset();
         }
         transition(AgentState.PAUSED, nowNs, "paused locally");
         if (role == Role.REPRESENTATIVE) {
@@ -568,7 +575,8 @@ public final class SessionAgent {
                     ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
                         sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
                     : Math.min(nextStatusNs, lingerWakeNs(nowNs));
-            case WAITING, RECEIVING -> Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos());
+            case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
+                    state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
             case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
             case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
                     : nowNs + config.beaconInterval().toNanos();
@@ -687,7 +695,7 @@ public final class SessionAgent {
         long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
-                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes);
+                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback);
     }
 
     // ---------------------------------------------------------------- election
@@ -951,6 +959,7 @@ public final class SessionAgent {
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
             sessionEnded = false;
+            silence.reset();
             if (joinedData) {
                 port.leaveDataGroup(); // the old session's group; the new one is joined below
                 joinedData = false;
@@ -986,7 +995,8 @@ public final class SessionAgent {
         if (state == AgentState.PAUSED && stateBeforePause != null) {
             return; // paused locally: keep following, do not move
         }
-        applyPhase(beacon.getPhase(), nowNs);
+        applyPhase(beacon.getPhase(), nowNs); // before the detector forgets a silence the pass's end reveals
+        silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !published, beacon.getNextBlock(), store, nowNs);
     }
 
     private void applyPhase(SessionPhase phase, long nowNs) {
@@ -1042,6 +1052,10 @@ public final class SessionAgent {
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
             if (store != null && sessionId != 0) {
                 sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
+            }
+            if (state == AgentState.RECEIVING && silence.passMovedWithoutData()) {
+                fallBackToUnicast(nowNs); // a pass shorter than the silence limit, and none of it arrived
+                return;
             }
             planRepair(nowNs);
             transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
@@ -1370,9 +1384,38 @@ public final class SessionAgent {
         if (nowNs - nextStatusNs >= 0) {
             sendStatus(nowNs);
         }
+        if (state == AgentState.RECEIVING && silence.isSilent(nowNs)) {
+            fallBackToUnicast(nowNs);
+        }
         if (state == AgentState.REPAIRING) {
             onRepairingWork(nowNs);
         }
+    }
+
+    /**
+     * The session multicasts but its data never reaches this member: stop waiting for the pass and
+     * complete now over unicast, from the representative's block server and peers (the origin only
+     * for blocks none of them will hold). No NAK round: a retransmission would not arrive either.
+     * Without peer repair the only unicast source is the origin.
+     */
+    private void fallBackToUnicast(long nowNs) {
+        fallback = "no multicast data for " + silence.silentForNs(nowNs) / MS + " ms while the representative's"
+                + " pass moved on";
+        silence.reset();
+        LOG.info("task {}: {}: the data group {} is blocked here; completing over unicast", task.taskId(), fallback,
+                dataGroup);
+        if (repairFactory == null) {
+            recoveringFromOrigin = true;
+            leaveSession();
+            transition(AgentState.REPAIRING, nowNs, "fell back to the origin: " + fallback);
+            fetching = true;
+            port.fetchMissing(task, store, block -> true);
+            return;
+        }
+        planRepair(nowNs);
+        nakRoundDone = true;
+        repairStartNs = nowNs;
+        transition(AgentState.REPAIRING, nowNs, "fell back to unicast: " + fallback);
     }
 
     /**
@@ -1507,6 +1550,14 @@ public final class SessionAgent {
         public HttpFetcher httpFetcher() {
             return port.httpFetcher();
         }
+
+        @Override
+        public boolean originAllowed() {
+            // The representative still multicasts and downloads: what it lacks now it will soon serve.
+            boolean representativeActive = role == Role.MEMBER && !sessionEnded
+                    && port.nowNs() - lastBeaconNs < config.representativeTimeout().toNanos();
+            return fallback == null || !representativeActive;
+        }
     }
 
     private void onPausedWork(long nowNs) {
@@ -1610,6 +1661,7 @@ public final class SessionAgent {
     private void leaveSession() {
         stopRepair();
         pendingNak = null;
+        silence.reset();
         if (joinedData) {
             port.leaveDataGroup();
             joinedData = false;

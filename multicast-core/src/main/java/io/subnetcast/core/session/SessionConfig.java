@@ -43,6 +43,7 @@ public final class SessionConfig {
     private final Duration haveInterval;
     private final int nakThreshold;
     private final Duration repairDelay;
+    private final Duration dataSilenceLimit;
 
     private SessionConfig(Builder b) {
         this.startDelay = b.startDelay;
@@ -65,6 +66,7 @@ public final class SessionConfig {
         this.haveInterval = b.haveInterval;
         this.nakThreshold = b.nakThreshold;
         this.repairDelay = b.repairDelay;
+        this.dataSilenceLimit = b.dataSilenceLimit;
     }
 
     /** @return a builder holding the defaults */
@@ -95,6 +97,7 @@ public final class SessionConfig {
         b.haveInterval = haveInterval;
         b.nakThreshold = nakThreshold;
         b.repairDelay = repairDelay;
+        b.dataSilenceLimit = dataSilenceLimit;
         return b;
     }
 
@@ -191,6 +194,14 @@ public final class SessionConfig {
         return repairDelay;
     }
 
+    /**
+     * @return how long a member of a multicasting session may hear no data while the pass moves
+     *     past blocks it lacks before it judges the data group blocked and completes over unicast
+     */
+    public Duration dataSilenceLimit() {
+        return dataSilenceLimit;
+    }
+
     /** @return the UDP port session data is sent to */
     public int dataPort() {
         return dataPort;
@@ -243,6 +254,7 @@ public final class SessionConfig {
         private Duration haveInterval = Duration.ofSeconds(1);
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
+        private Duration dataSilenceLimit = Duration.ofSeconds(3);
 
         private Builder() {
         }
@@ -250,6 +262,17 @@ public final class SessionConfig {
         /** @param value advertisement interval (default 1 s) @return this */
         public Builder haveInterval(Duration value) {
             this.haveInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value how long a member hears beacons of a multicasting session, whose pass moves
+         *     past blocks it lacks, without a single data datagram before it judges the data group
+         *     blocked and completes over unicast (default 3 s, six beacon intervals)
+         * @return this
+         */
+        public Builder dataSilenceLimit(Duration value) {
+            this.dataSilenceLimit = value;
             return this;
         }
 
@@ -392,6 +415,7 @@ public final class SessionConfig {
             requireNonNegative("claim jitter", claimJitter);
             requirePositive("have interval", haveInterval);
             requireNonNegative("repair delay", repairDelay);
+            requirePositive("data silence limit", dataSilenceLimit);
             if (nakThreshold < 1) {
                 throw new IllegalArgumentException("NAK threshold must be at least 1: " + nakThreshold);
             }

@@ -15,8 +15,15 @@ package io.subnetcast.core.session;
  * @param bytesFromOrigin package bytes this agent fetched from the origin
  * @param bytesFromMulticast package bytes this agent took from the multicast
  * @param bytesFromRepair package bytes this agent took from repair (retransmission or peers)
+ * @param fallback why this member stopped waiting for multicast data and completes over unicast
+ *     (its session's data group delivers nothing here), or null while it has not
  */
 public record SessionProgress(String taskId, AgentState state, Role role, long bytesHeld, long packageLength,
                               int membersKnown, int membersComplete, long startDelayRemainingMs, int epoch,
-                              long bytesFromOrigin, long bytesFromMulticast, long bytesFromRepair) {
+                              long bytesFromOrigin, long bytesFromMulticast, long bytesFromRepair,
+                              String fallback) {
+    /** @return whether this member fell back to unicast because multicast data never arrived */
+    public boolean fellBackToUnicast() {
+        return fallback != null;
+    }
 }

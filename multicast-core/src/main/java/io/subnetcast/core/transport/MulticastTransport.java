@@ -285,7 +285,7 @@ public final class MulticastTransport implements AutoCloseable {
                 truncated++;
                 return;
             }
-            if (loss.shouldDrop()) {
+            if (loss.shouldDrop(content)) {
                 injectedDrops++;
                 return;
             }

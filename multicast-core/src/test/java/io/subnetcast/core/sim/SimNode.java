@@ -342,6 +342,23 @@ public final class SimNode {
         this.corrupt = value;
     }
 
+    private boolean dataBlocked;
+
+    /** @return whether no data datagram reaches this node (its switch port prunes the data group) */
+    public boolean isDataBlocked() {
+        return dataBlocked;
+    }
+
+    /**
+     * Blocks every data datagram to this node while control datagrams still arrive, as a switch
+     * whose IGMP snooping prunes the data group or a Wi-Fi network that drops multicast data does.
+     *
+     * @param value whether data datagrams are dropped
+     */
+    public void setDataBlocked(boolean value) {
+        this.dataBlocked = value;
+    }
+
     /** @return whether this node accepts repair requests and never answers them */
     public boolean isStalling() {
         return stalling;

@@ -168,6 +168,10 @@ public final class SimulatedLan {
                     dropped++;
                     continue;
                 }
+                if (data && to.isDataBlocked()) {
+                    dropped++;
+                    continue;
+                }
                 if (data && nowNs() < faults.dataBlackoutUntilNs) { // virtual time never wraps
                     dropped++;
                     continue;
