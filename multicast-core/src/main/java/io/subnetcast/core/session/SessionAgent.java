@@ -310,7 +310,8 @@ public final class SessionAgent {
                 LOG.debug("task {}: block {} failed verification; it will be repaired", task.taskId(), block);
             }
         } catch (IOException e) {
-            fail(nowNs, "cannot write to the cache: " + e.getMessage());
+            fail(nowNs, "cannot write task '" + task.taskId() + "' to the cache in " + store.contentPath().getParent()
+                    + ": " + e.getMessage());
             return;
         }
         if (store.isComplete()) {

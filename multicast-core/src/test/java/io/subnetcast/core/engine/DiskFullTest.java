@@ -45,8 +45,8 @@ class DiskFullTest {
         }
     }
 
-    @Test
-    void aFullDiskFailsTheTaskCleanlyAndItRecoversOnceSpaceIsFree() throws Exception {
+    /** Mounts a 3 MiB tmpfs with 1 MiB left free; skips the test without root. */
+    private Path mountAlmostFullTmpfs() throws Exception {
         mount = Files.createDirectories(dir.resolve("small"));
         boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount.toString()) == 0;
         if (!mounted) {
@@ -54,7 +54,51 @@ class DiskFullTest {
         }
         assumeTrue(mounted, "cannot mount a tmpfs here (needs root): skipping the disk-full test");
         Path filler = mount.resolve("filler");
-        Files.write(filler, new byte[2 << 20]); // 1 MiB left on a 3 MiB file system
+        Files.write(filler, new byte[2 << 20]);
+        return filler;
+    }
+
+    @Test
+    void aFullDiskOnAMemberFailsItCleanlyWhileTheSessionGoesOnAndItRecoversOnceSpaceIsFree() throws Exception {
+        Path filler = mountAlmostFullTmpfs();
+        Path www = Files.createDirectories(dir.resolve("www"));
+        byte[] sha = TestNetwork.writePackage(www.resolve("pkg"), 2L << 20, 5);
+        InetSocketAddress control = TestNetwork.controlGroup();
+        SessionConfig session = SessionConfig.builder().startDelay(Duration.ofMillis(500)).blockSize(64 * 1024)
+                .linger(Duration.ofSeconds(20)).dataPort(control.getPort() + 1).build();
+        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
+                .rootDirectory(www).build();
+             SubnetcastEngine representative = SubnetcastEngine.builder().networkInterface("lo").controlGroup(control)
+                     .session(session).cacheDirectory(dir.resolve("rep-cache")).build()) {
+            URI uri = URI.create("http://127.0.0.1:" + origin.start().getPort() + "/pkg");
+            DistributionHandle leader = representative.distribute(DistributionTask.of("pkg", uri, dir.resolve("rep.bin"))
+                    .withSha256(sha));
+            Path destination = dir.resolve("member.bin");
+            try (SubnetcastEngine member = SubnetcastEngine.builder().networkInterface("lo").controlGroup(control)
+                    .session(session).cacheDirectory(mount.resolve("cache")).build()) {
+                DistributionHandle handle = member.distribute(DistributionTask.of("pkg", uri, destination).withSha256(sha));
+                ExecutionException e = assertThrows(ExecutionException.class, () -> handle.completion().get(60, TimeUnit.SECONDS));
+                String reason = e.getCause().getMessage();
+                System.out.println("disk full on a member: " + reason);
+                assertTrue(reason.contains("No space left on device"), reason);
+                assertTrue(reason.contains("cache"), "the reason says it is the cache: " + reason);
+                assertTrue(handle.progress().state() == AgentState.FAILED);
+            }
+            leader.completion().get(60, TimeUnit.SECONDS);
+            assertFalse(Files.exists(destination), "nothing is placed");
+            Files.delete(filler);
+            try (SubnetcastEngine member = SubnetcastEngine.builder().networkInterface("lo").controlGroup(control)
+                    .session(session).cacheDirectory(mount.resolve("cache")).build()) {
+                member.distribute(DistributionTask.of("pkg", uri, destination).withSha256(sha)).completion()
+                        .get(60, TimeUnit.SECONDS);
+            }
+            assertArrayEquals(sha, BlockHashes.newSha256().digest(Files.readAllBytes(destination)));
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheTaskCleanlyAndItRecoversOnceSpaceIsFree() throws Exception {
+        Path filler = mountAlmostFullTmpfs(); // 1 MiB left on a 3 MiB file system
         Path www = Files.createDirectories(dir.resolve("www"));
         byte[] sha = TestNetwork.writePackage(www.resolve("pkg"), 2L << 20, 3);
         Path destination = dir.resolve("out.bin");
