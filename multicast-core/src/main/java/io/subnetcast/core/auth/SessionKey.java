@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  *       of a sealed datagram without trying every key it holds; not secret;</li>
  *   <li>{@link #senderKey(long)}: the AES key one sender seals with (see the package documentation
  *       for why every sender has its own);</li>
- *   <li>{@link #peerToken(String)}: what a peer shows a block server to be served a task's blocks.</li>
+ *   <li>{@link #peerAuthorization(String)}: what a peer shows a block server to be served a task's blocks.</li>
  * </ul>
  * Immutable and thread-safe. {@link #toString()} never shows the material; {@link #equals} compares
  * it in constant time.
@@ -109,14 +109,19 @@ public final class SessionKey {
     }
 
     /**
+     * The {@code Authorization} value a block server expects from peers for a task:
+     * {@code Subnetcast <64 hex digits>}, the digits being HKDF-Expand(PRK, "peer repair " | task id).
+     * It is a bearer token: it proves that the asker holds the key (or has seen the token on the wire;
+     * peer-repair HTTP is not encrypted), and it is good for that one task only.
+     *
      * @param taskId the task whose blocks are asked for
-     * @return the token a block server expects from peers for that task, as 64 hex digits
+     * @return the value
      */
-    public String peerToken(String taskId) {
+    public String peerAuthorization(String taskId) {
         byte[] task = taskId.getBytes(StandardCharsets.UTF_8);
         byte[] info = Arrays.copyOf(PEER_INFO, PEER_INFO.length + task.length);
         System.arraycopy(task, 0, info, PEER_INFO.length, task.length);
-        return HexFormat.of().formatHex(expand(info));
+        return "Subnetcast " + HexFormat.of().formatHex(expand(info));
     }
 
     /** HKDF-Expand for one block of output (RFC 5869 section 2.3, L = 32): HMAC(PRK, info | 0x01). */

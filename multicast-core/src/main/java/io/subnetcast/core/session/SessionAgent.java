@@ -332,7 +332,7 @@ public final class SessionAgent {
         if (!openStore(length, blockSize, identity, nowNs)) {
             return;
         }
-        chunkSize = config.chunkSize();
+        chunkSize = config.chunkSize() - port.datagramOverhead();
         startFetchOrPublish();
     }
 
@@ -781,7 +781,7 @@ public final class SessionAgent {
             fetching = true;
             port.probeOrigin(task);
         } else {
-            chunkSize = config.chunkSize();
+            chunkSize = config.chunkSize() - port.datagramOverhead();
             startFetchOrPublish();
         }
     }
@@ -1455,6 +1455,11 @@ public final class SessionAgent {
         @Override
         public long nowNs() {
             return port.nowNs();
+        }
+
+        @Override
+        public String peerAuthorization() {
+            return port.peerAuthorization();
         }
 
         @Override

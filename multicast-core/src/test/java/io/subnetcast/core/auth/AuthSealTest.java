@@ -216,9 +216,9 @@ class AuthSealTest {
         assertThrows(IllegalArgumentException.class, () -> SessionKey.decode("abc".getBytes(StandardCharsets.US_ASCII)));
         assertFalse(KEY.toString().contains(ByteBufUtil.hexDump(bytes(32, 1)).substring(0, 8)));
         assertNotEquals(KEY.keyId(), OTHER.keyId());
-        assertNotEquals(KEY.peerToken("a"), KEY.peerToken("b"));
-        assertNotEquals(KEY.peerToken("a"), OTHER.peerToken("a"));
-        assertEquals(64, KEY.peerToken("a").length());
+        assertNotEquals(KEY.peerAuthorization("a"), KEY.peerAuthorization("b"));
+        assertNotEquals(KEY.peerAuthorization("a"), OTHER.peerAuthorization("a"));
+        assertTrue(KEY.peerAuthorization("a").matches("Subnetcast [0-9a-f]{64}"));
         DatagramGuard guard = new DatagramGuard();
         guard.addKey(KEY);
         guard.addKey(KEY);
