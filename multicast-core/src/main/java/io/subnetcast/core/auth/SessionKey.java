@@ -58,8 +58,10 @@ public final class SessionKey {
     }
 
     /**
-     * Reads a key as a key file holds it: 16 or 32 raw bytes, or 32 or 64 hexadecimal digits
-     * (surrounding white space ignored).
+     * Reads a key as a key file holds it: 32 or 64 hexadecimal digits (surrounding white space
+     * ignored), or else 16 or 32 raw bytes. Content made only of hex digits and white space is
+     * always read as hex, so that a mistyped hex key is refused rather than taken as raw bytes
+     * (a random raw key looks like that with a chance below 2^-50).
      *
      * @param content the file's bytes
      * @return the key
@@ -67,8 +69,12 @@ public final class SessionKey {
      */
     public static SessionKey decode(byte[] content) {
         String text = new String(content, StandardCharsets.ISO_8859_1).strip();
-        if ((text.length() == 2 * AES_128 || text.length() == 2 * AES_256) && text.chars().allMatch(SessionKey::isHex)) {
-            return of(HexFormat.of().parseHex(text));
+        if (!text.isEmpty() && text.chars().allMatch(c -> isHex(c) || Character.isWhitespace(c))) {
+            if ((text.length() == 2 * AES_128 || text.length() == 2 * AES_256) && text.chars().allMatch(SessionKey::isHex)) {
+                return of(HexFormat.of().parseHex(text));
+            }
+            throw new IllegalArgumentException("a hex key must be 32 or 64 hex digits on one line, got " + text.length()
+                    + " characters");
         }
         if (content.length == AES_128 || content.length == AES_256) {
             return of(content);

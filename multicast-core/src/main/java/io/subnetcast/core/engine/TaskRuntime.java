@@ -45,7 +45,13 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     private final SubnetcastEngine engine;
     private final DistributionTask task;
     private final SessionAgent agent;
-    /** Seals every datagram of a task with a key; null for a task without one. */
+    /**
+     * Seal the datagrams of a task with a key; null for a task without one. Control and data have a
+     * sealer (a sender id and sequence) each: they arrive on different sockets, so a receiver may
+     * take a burst of data before a control datagram sent earlier, and one sequence across both
+     * would push that control datagram out of the replay window.
+     */
+    private final DatagramSealer controlSealer;
     private final DatagramSealer sealer;
     private final CompletableFuture<Path> completion = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -65,6 +71,7 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     TaskRuntime(SubnetcastEngine engine, DistributionTask task, RandomGenerator random) {
         this.engine = engine;
         this.task = task;
+        this.controlSealer = task.key() == null ? null : new DatagramSealer(task.key(), task.encryptData());
         this.sealer = task.key() == null ? null : new DatagramSealer(task.key(), task.encryptData());
         this.agent = new SessionAgent(task.spec(), engine.config(), engine.engineNodeId(), this, random,
                 engine.repairFactory());
@@ -194,8 +201,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     @Override
     public void sendControl(Control message) {
         ByteBuf datagram = ControlCodec.encode(PooledByteBufAllocator.DEFAULT, message);
-        if (sealer != null) {
-            datagram = sealer.seal(PooledByteBufAllocator.DEFAULT, datagram);
+        if (controlSealer != null) {
+            datagram = controlSealer.seal(PooledByteBufAllocator.DEFAULT, datagram);
         }
         engine.transport().write(datagram, engine.controlGroup());
     }

@@ -214,6 +214,9 @@ class AuthSealTest {
         assertEquals(SessionKey.of(raw), SessionKey.decode(raw));
         assertEquals(SessionKey.of(raw), SessionKey.decode((" " + hex.toUpperCase() + "\n").getBytes(StandardCharsets.US_ASCII)));
         assertThrows(IllegalArgumentException.class, () -> SessionKey.decode("abc".getBytes(StandardCharsets.US_ASCII)));
+        // 31 digits and a line end are 32 bytes: a mistyped hex key, not a raw one.
+        assertThrows(IllegalArgumentException.class, () -> SessionKey.decode(
+                (hex.substring(1) + "\n").getBytes(StandardCharsets.US_ASCII)));
         assertFalse(KEY.toString().contains(ByteBufUtil.hexDump(bytes(32, 1)).substring(0, 8)));
         assertNotEquals(KEY.keyId(), OTHER.keyId());
         assertNotEquals(KEY.peerAuthorization("a"), KEY.peerAuthorization("b"));

@@ -71,6 +71,7 @@ public final class SimNode {
     public final class AgentPort implements SessionPort {
         private SessionAgent agent;
         private SessionKey key;
+        private DatagramSealer controlSealer;
         private DatagramSealer sealer;
         private InetSocketAddress joined;
         private final List<String> transitions = new ArrayList<>();
@@ -138,12 +139,12 @@ public final class SimNode {
             if (corrupt && message.hasManifest()) {
                 message = forge(message);
             }
-            lan.multicast(SimNode.this, CONTROL_GROUP, sealed(ControlCodec.encode(Unpooled.buffer().alloc(), message)),
+            lan.multicast(SimNode.this, CONTROL_GROUP, sealed(controlSealer, ControlCodec.encode(Unpooled.buffer().alloc(), message)),
                     false);
         }
 
-        /** The datagram as this task sends it: sealed when the task has a key. */
-        private ByteBuf sealed(ByteBuf plain) {
+        /** The datagram as this task sends it: sealed when the task has a key (as the engine, control and data apart). */
+        private ByteBuf sealed(DatagramSealer sealer, ByteBuf plain) {
             return sealer == null ? plain : sealer.seal(Unpooled.buffer().alloc(), plain);
         }
 
@@ -208,7 +209,7 @@ public final class SimNode {
                 lastChunkSentNs.put(block, lan.nowNs());
             }
             dataDatagramsSent++;
-            lan.multicast(SimNode.this, agent.dataGroup(), sealed(datagram), true);
+            lan.multicast(SimNode.this, agent.dataGroup(), sealed(sealer, datagram), true);
             return true;
         }
 
@@ -410,6 +411,7 @@ public final class SimNode {
         if (key != null) {
             guard.addKey(key);
             port.key = key;
+            port.controlSealer = new DatagramSealer(key, encrypt);
             port.sealer = new DatagramSealer(key, encrypt);
         }
         port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
