@@ -2,7 +2,6 @@ package io.subnetcast.core.auth;
 
 import io.netty.buffer.ByteBuf;
 import io.subnetcast.core.wire.Envelope;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +51,6 @@ public final class DatagramOpener {
     private final SessionKey key;
     private final Map<Long, Sender> senders;
     private final Gcm gcm = new Gcm();
-    private final ByteBuffer noOutput = ByteBuffer.allocate(0);
     // Most datagrams come from the representative: remembering the last sender spares a map lookup
     // (and the boxing of its id) per datagram.
     private long lastSenderId;
@@ -87,8 +85,7 @@ public final class DatagramOpener {
      * frame the inner (plain) datagram; otherwise its indexes are as they were and its bytes may
      * have been overwritten.
      *
-     * @param datagram a datagram classified as {@link Envelope.Kind#SEALED}; it must be one
-     *     contiguous, writable memory region (as a socket delivers it), else it is refused
+     * @param datagram a datagram classified as {@link Envelope.Kind#SEALED}; a read-only one is refused
      * @return what became of it
      */
     public Outcome open(ByteBuf datagram) {
@@ -96,8 +93,7 @@ public final class DatagramOpener {
         int innerStart = start + SealedHeader.LENGTH;
         int innerLength = datagram.readableBytes() - SealedHeader.OVERHEAD;
         if (innerLength < Envelope.LENGTH || SealedHeader.keyId(datagram) != key.keyId()
-                || (SealedHeader.flagsWord(datagram) & ~FLAGS_MASK) != 0
-                || datagram.nioBufferCount() != 1 || datagram.isReadOnly()) {
+                || (SealedHeader.flagsWord(datagram) & ~FLAGS_MASK) != 0 || datagram.isReadOnly()) {
             return Outcome.FORGED;
         }
         long senderId = SealedHeader.senderId(datagram);
@@ -111,16 +107,19 @@ public final class DatagramOpener {
         }
         SecretKeySpec senderKey = sender != null ? sender.key : key.senderKey(senderId);
         boolean encrypted = (SealedHeader.flagsWord(datagram) & FLAGS_MASK) != 0;
+        int length = datagram.readableBytes();
+        byte[] bytes = gcm.scratch(length);
+        datagram.getBytes(start, bytes, 0, length);
         try {
             Cipher cipher = gcm.init(Cipher.DECRYPT_MODE, senderKey, sequence);
             if (encrypted) {
-                cipher.updateAAD(datagram.internalNioBuffer(start, SealedHeader.LENGTH));
-                cipher.doFinal(datagram.internalNioBuffer(innerStart, innerLength + SealedHeader.TAG_LENGTH),
-                        datagram.nioBuffer(innerStart, innerLength));
+                cipher.updateAAD(bytes, 0, SealedHeader.LENGTH);
+                // In place in the scratch array; the plaintext is copied back only once the tag verified.
+                cipher.doFinal(bytes, SealedHeader.LENGTH, innerLength + SealedHeader.TAG_LENGTH, bytes, SealedHeader.LENGTH);
+                datagram.setBytes(innerStart, bytes, SealedHeader.LENGTH, innerLength);
             } else {
-                cipher.updateAAD(datagram.internalNioBuffer(start, SealedHeader.LENGTH + innerLength));
-                noOutput.clear();
-                cipher.doFinal(datagram.internalNioBuffer(innerStart + innerLength, SealedHeader.TAG_LENGTH), noOutput);
+                cipher.updateAAD(bytes, 0, SealedHeader.LENGTH + innerLength);
+                cipher.doFinal(bytes, length - SealedHeader.TAG_LENGTH, SealedHeader.TAG_LENGTH, bytes, 0);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             // AEADBadTagException for a forgery; anything else the JDK says about junk is the same.

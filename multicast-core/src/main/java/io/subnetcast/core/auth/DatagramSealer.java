@@ -33,7 +33,6 @@ public final class DatagramSealer {
     private final long senderId;
     private final boolean encrypt;
     private final Gcm gcm = new Gcm();
-    private final byte[] tag = new byte[SealedHeader.TAG_LENGTH];
     private long sequence;
 
     /**
@@ -88,23 +87,22 @@ public final class DatagramSealer {
      * @throws IllegalStateException if the JDK's AES-GCM fails, which it does not for valid input
      */
     public void finish(ByteBuf out, int start) {
-        int innerStart = start + SealedHeader.LENGTH;
-        int innerLength = out.writerIndex() - innerStart;
-        out.ensureWritable(SealedHeader.TAG_LENGTH);
+        int length = out.writerIndex() - start;
+        int innerLength = length - SealedHeader.LENGTH;
+        byte[] bytes = gcm.scratch(length + SealedHeader.TAG_LENGTH);
+        out.getBytes(start, bytes, 0, length);
         try {
             Cipher cipher = gcm.init(Cipher.ENCRYPT_MODE, senderKey, out.getLong(start + SealedHeader.SEQUENCE_OFFSET));
             if (encrypt) {
-                cipher.updateAAD(out.internalNioBuffer(start, SealedHeader.LENGTH));
-                // Input and output are two views of the same memory: the JDK's GCM copes with the
-                // overlap (it is "copy-safe"), so the datagram is encrypted where it lies.
-                int written = cipher.doFinal(out.internalNioBuffer(innerStart, innerLength),
-                        out.nioBuffer(innerStart, innerLength + SealedHeader.TAG_LENGTH));
-                out.writerIndex(innerStart + written);
+                cipher.updateAAD(bytes, 0, SealedHeader.LENGTH);
+                // In place in the scratch array: the cipher is copy-safe for the same array.
+                cipher.doFinal(bytes, SealedHeader.LENGTH, innerLength, bytes, SealedHeader.LENGTH);
+                out.setBytes(start + SealedHeader.LENGTH, bytes, SealedHeader.LENGTH, innerLength);
             } else {
-                cipher.updateAAD(out.internalNioBuffer(start, SealedHeader.LENGTH + innerLength));
-                cipher.doFinal(tag, 0);
-                out.writeBytes(tag);
+                cipher.updateAAD(bytes, 0, length);
+                cipher.doFinal(bytes, length);
             }
+            out.writeBytes(bytes, length, SealedHeader.TAG_LENGTH);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal a datagram", e);
         }
