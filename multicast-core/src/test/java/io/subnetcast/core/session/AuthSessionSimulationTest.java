@@ -67,13 +67,9 @@ class AuthSessionSimulationTest {
     @ValueSource(booleans = {false, true})
     void forgedAndReplayedDatagramsAreDroppedAndCountedAndThePackageArrivesIntact(boolean encrypt) throws IOException {
         SimOrigin origin = new SimOrigin(512 * 1024 + 333, 11, 20_000_000);
-        lan = new SimulatedLan(11, dir, origin);
         TaskSpec task = SessionSimulationTest.task("pkg", origin);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            nodes.add(lan.addNode("n" + i, 0));
-        }
-        SimNode mallory = lan.addNode("mallory", 0);
+        List<SimNode> nodes = sixAgentsAndMallory(origin);
+        SimNode mallory = nodes.remove(nodes.size() - 1);
         lan.tap((group, datagram) -> {
             if (Envelope.classify(datagram) == Envelope.Kind.SEALED && captured.size() < 5_000) {
                 captured.add(ByteBufUtil.getBytes(datagram));
@@ -107,13 +103,9 @@ class AuthSessionSimulationTest {
     @Test
     void withoutAKeyTheSameForgeriesReachTheAgents() {
         SimOrigin origin = new SimOrigin(512 * 1024 + 333, 11, 20_000_000);
-        lan = new SimulatedLan(11, dir, origin);
         TaskSpec task = SessionSimulationTest.task("pkg", origin);
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            nodes.add(lan.addNode("n" + i, 0));
-        }
-        SimNode mallory = lan.addNode("mallory", 0);
+        List<SimNode> nodes = sixAgentsAndMallory(origin);
+        SimNode mallory = nodes.remove(nodes.size() - 1);
         nodes.forEach(n -> n.distribute(task, SessionSimulationTest.config().build()));
         attack(mallory, nodes, 25 * SECOND);
         boolean allComplete = lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE),
@@ -123,6 +115,17 @@ class AuthSessionSimulationTest {
                 allComplete, invalid, origin.downloads());
         assertFalse(allComplete && invalid == 0 && origin.downloads() == 1, "the forgeries had no effect at all");
         assertEquals(0, sum(nodes, AuthCounter.UNAUTHENTICATED), "keyless tasks take plain datagrams as before");
+    }
+
+    /** A LAN with six hosts for the task and, last in the list, the attacker's host. */
+    private List<SimNode> sixAgentsAndMallory(SimOrigin origin) {
+        lan = new SimulatedLan(11, dir, origin);
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(lan.addNode("n" + i, 0));
+        }
+        nodes.add(lan.addNode("mallory", 0));
+        return nodes;
     }
 
     private static long sum(List<SimNode> nodes, AuthCounter counter) {
