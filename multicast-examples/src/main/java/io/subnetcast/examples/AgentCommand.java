@@ -1,5 +1,7 @@
 package io.subnetcast.examples;
 
+import io.subnetcast.core.auth.AuthCounter;
+import io.subnetcast.core.auth.AuthCounters;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.engine.DistributionException;
 import io.subnetcast.core.engine.DistributionHandle;
@@ -125,6 +127,9 @@ final class AgentCommand implements Callable<Integer> {
             description = "MTU of the link; datagrams are sized to it. Default: ${DEFAULT-VALUE}.")
     private int mtu;
 
+    @Mixin
+    private KeyOptions keyOptions;
+
     @Option(names = "--json", description = "Print the result as one JSON object, the last line on stdout.")
     private boolean json;
 
@@ -145,8 +150,6 @@ final class AgentCommand implements Callable<Integer> {
         Path file = Locations.requireWritableFile(out, "--out");
         // Checked here as well as by the engine, so that a misspelt name fails before anything is created.
         MulticastInterface.resolve(networkInterface);
-        Path cache = Locations.requireWritableDirectory(cacheDir != null ? cacheDir : Locations.defaultCacheDirectory(),
-                "--cache-dir");
         byte[] expected = sha256 == null ? null : BlockHashes.parseSha256(sha256);
         DistributionTask task = DistributionTask.of(taskId, url, file).withPriority(priority);
         if (expected != null) {
@@ -158,6 +161,9 @@ final class AgentCommand implements Callable<Integer> {
         if (manifestUrl != null) {
             task = task.withManifest(manifestUrl, BlockHashes.parseSha256(manifestSha256));
         }
+        task = keyOptions.apply(task);
+        Path cache = Locations.requireWritableDirectory(cacheDir != null ? cacheDir : Locations.defaultCacheDirectory(),
+                "--cache-dir");
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate).mtu(mtu)
                 .linger(linger).dataPort(group.getPort() + 1).build();
         SubnetcastEngine engine = openEngine(cache, config);
@@ -170,7 +176,7 @@ final class AgentCommand implements Callable<Integer> {
             DistributionHandle handle = engine.distribute(task);
             AgentResult result;
             try (AgentProgress progress = new AgentProgress(err, environment.terminal(), taskId, handle, LOG_INTERVAL_MS)) {
-                result = await(handle, startNs, deadline, progress);
+                result = await(handle, startNs, deadline, progress, engine.authCounters());
             }
             print(result);
             return ExitCodes.OK;
@@ -192,8 +198,8 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private AgentResult await(DistributionHandle handle, long startNs, Deadline deadline, AgentProgress progress)
-            throws IOException {
+    private AgentResult await(DistributionHandle handle, long startNs, Deadline deadline, AgentProgress progress,
+            AuthCounters dropped) throws IOException {
         Path placed;
         try {
             placed = handle.completion().get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
@@ -224,7 +230,8 @@ final class AgentCommand implements Callable<Integer> {
         progress.note(String.format(Locale.ROOT, "placed %s (SHA-256 %s) after %.2f s; serving the session for up to %s",
                 placed, BlockHashes.toHex(actual), seconds, Durations.format(linger)));
         waitUntilFinished(handle, deadline, progress);
-        return new AgentResult(taskId, placed, handle.progress(), seconds, BlockHashes.toHex(actual), sha256 != null);
+        return new AgentResult(taskId, placed, handle.progress(), seconds, BlockHashes.toHex(actual), sha256 != null,
+                dropped);
     }
 
     /** Members may still need this agent; it stays until they are served or its linger passed. */
@@ -249,7 +256,7 @@ final class AgentCommand implements Callable<Integer> {
 
     /** What one agent achieved, as printed at its end. */
     record AgentResult(String taskId, Path file, SessionProgress progress, double seconds, String sha256Hex,
-                       boolean checkedAgainstTask) {
+                       boolean checkedAgainstTask, AuthCounters dropped) {
         String toJson(String networkInterface) {
             return new Json().put("task", taskId).put("role", Progress.role(progress.role()))
                     .put("bytes_origin", progress.bytesFromOrigin()).put("bytes_multicast", progress.bytesFromMulticast())
@@ -258,6 +265,9 @@ final class AgentCommand implements Callable<Integer> {
                     .put("file", file.toString()).put("interface", networkInterface).put("epoch", progress.epoch())
                     .put("fallback", progress.fellBackToUnicast() ? "unicast" : "none")
                     .put("fallback_reason", progress.fallback())
+                    .put("dropped_forged", dropped.get(AuthCounter.FORGED))
+                    .put("dropped_replayed", dropped.get(AuthCounter.REPLAYED))
+                    .put("dropped_unauthenticated", dropped.get(AuthCounter.UNAUTHENTICATED))
                     .toString();
         }
 

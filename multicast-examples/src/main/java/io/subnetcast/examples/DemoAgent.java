@@ -66,7 +66,7 @@ final class DemoAgent implements AutoCloseable {
      */
     void start(DistributionTask task) {
         startNs = System.nanoTime();
-        handle = engine.distribute(new DistributionTask(task.spec(), out));
+        handle = engine.distribute(new DistributionTask(task.spec(), out, task.key(), task.encryptData()));
         handle.completion().whenComplete((path, error) -> {
             completedNs = System.nanoTime();
             if (error != null) {

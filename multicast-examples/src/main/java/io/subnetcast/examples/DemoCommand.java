@@ -86,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
     private Duration timeout;
 
     @Mixin
+    private KeyOptions keyOptions;
+
+    @Mixin
     private VerboseOption verbose;
 
     private final CliEnvironment environment;
@@ -103,6 +106,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, "--size must be 1 byte to " + Sizes.format(MAX_SIZE) + ", got "
                     + Sizes.format(size));
         }
+        // The key file is checked before anything starts; the task it goes into is made later.
+        keyOptions.apply(DistributionTask.of(TASK_ID, URI.create("http://127.0.0.1/"), Path.of("unused")));
         Path dir = Files.createTempDirectory("subnetcast-demo-");
         try {
             return run(dir);
@@ -134,7 +139,8 @@ final class DemoCommand implements Callable<Integer> {
                         config));
             }
             describePlan(out, url, control, pkg);
-            DistributionTask task = DistributionTask.of(TASK_ID, url, dir.resolve("unused")).withSha256(pkg.sha256());
+            DistributionTask task = keyOptions.apply(DistributionTask.of(TASK_ID, url, dir.resolve("unused"))
+                    .withSha256(pkg.sha256()));
             boolean timedOut;
             try (DemoProgress progress = new DemoProgress(spec.commandLine().getErr(), environment.terminal(), demoAgents,
                     LOG_INTERVAL_MS)) {

@@ -1,14 +1,19 @@
 package io.subnetcast.examples;
 
 import io.netty.util.NetUtil;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.CacheNames;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -16,6 +21,9 @@ import java.util.Locale;
  * a name into an address, so a typo cannot send anything to a host found through DNS.
  */
 final class Inputs {
+    /** A key file holds at most 64 hex digits and a line end; anything much larger is something else. */
+    private static final int MAX_KEY_FILE_BYTES = 1024;
+
     private Inputs() {
     }
 
@@ -105,6 +113,32 @@ final class Inputs {
      */
     static byte[] sha256(String text) {
         return BlockHashes.parseSha256(text == null ? null : text.trim());
+    }
+
+    /**
+     * Reads a task key file: 16 or 32 raw bytes, or 32 or 64 hexadecimal digits.
+     *
+     * @param file the key file
+     * @return the key
+     * @throws IllegalArgumentException saying why it cannot be used (unreadable, too large, wrong length)
+     */
+    static SessionKey sessionKey(Path file) {
+        byte[] content;
+        try {
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw new IllegalArgumentException(file + " is not a key file: larger than " + MAX_KEY_FILE_BYTES + " bytes");
+            }
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the key file " + file + ": " + Errors.describe(e), e);
+        }
+        try {
+            return SessionKey.decode(content);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
     }
 
     /**

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two {@code agent} commands in this JVM on interface {@code lo}, against the project's origin on
@@ -34,9 +35,10 @@ class AgentCommandTest {
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest(name = "key and encryption: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(60)
-    void twoAgentsOnLoopbackPlaceVerifiedCopiesAndReportJson() throws Exception {
+    void twoAgentsOnLoopbackPlaceVerifiedCopiesAndReportJson(boolean keyed) throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         byte[] content = new byte[LENGTH];
         new SplittableRandom(3).nextBytes(content);
@@ -50,12 +52,16 @@ class AgentCommandTest {
                 .rootDirectory(www).requestListener(r -> served.addAndGet(r.bodyBytes())).build()) {
             String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
             List<CompletableFuture<Cli.Result>> runs = new ArrayList<>();
+            Path keyFile = Files.writeString(dir.resolve("task.key"), "00112233445566778899aabbccddeeff\n");
             for (int i = 0; i < 2; i++) {
-                String[] args = {"agent", "--task", "agent-test", "--url", url, "--out", dir.resolve("out" + i).toString(),
+                List<String> args = new ArrayList<>(List.of("agent", "--task", "agent-test", "--url", url, "--out", dir.resolve("out" + i).toString(),
                     "--interface", "lo", "--sha256", BlockHashes.toHex(sha), "--group", group, "--start-delay", "500ms",
                     "--rate", "200m", "--linger", "2s", "--timeout", "45s", "--cache-dir", dir.resolve("cache" + i).toString(),
-                    "--json"};
-                runs.add(CompletableFuture.supplyAsync(() -> Cli.run(args)));
+                    "--json"));
+                if (keyed) {
+                    args.addAll(List.of("--key-file", keyFile.toString(), "--encrypt"));
+                }
+                runs.add(CompletableFuture.supplyAsync(() -> Cli.run(args.toArray(String[]::new))));
             }
             int representatives = 0;
             for (int i = 0; i < 2; i++) {
@@ -68,6 +74,8 @@ class AgentCommandTest {
                 assertTrue(json.endsWith(",\"fallback\":\"none\",\"fallback_reason\":null}"), json); // multicast arrived
                 assertTrue(json.matches(".*\"bytes_origin\":\\d+,\"bytes_multicast\":\\d+,\"bytes_repair\":\\d+,"
                         + "\"seconds\":\\d+\\.\\d{3},.*"), json);
+                assertTrue(json.matches(".*\"dropped_forged\":0,\"dropped_replayed\":0,\"dropped_unauthenticated\":0}"),
+                        json);
                 Matcher role = ROLE.matcher(json);
                 assertTrue(role.find(), json);
                 if (role.group(1).equals("representative")) {

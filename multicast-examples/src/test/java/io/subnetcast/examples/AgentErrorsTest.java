@@ -37,6 +37,24 @@ class AgentErrorsTest {
     }
 
     @Test
+    void badKeyFile() throws Exception {
+        Path shortKey = Files.write(dir.resolve("short.key"), new byte[] {1, 2, 3, 4, 5});
+        Cli.Result result = Cli.run(agent("--key-file", shortKey.toString()))
+                .assertOneLineError("--key-file: " + shortKey + ": a key must be 16 or 32 raw bytes or 32 or 64 hex digits");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        Path oddHex = Files.writeString(dir.resolve("odd.key"), "00112233445566778899aabbccddeef\n"); // 32 bytes, 31 digits
+        assertEquals(ExitCodes.BAD_INPUT, Cli.run(agent("--key-file", oddHex.toString()))
+                .assertOneLineError("--key-file").exitCode());
+        assertEquals(ExitCodes.BAD_INPUT, Cli.run(agent("--key-file", dir.resolve("absent.key").toString()))
+                .assertOneLineError("cannot read the key file").exitCode());
+        List<String> encryptOnly = new ArrayList<>(List.of(agent()));
+        encryptOnly.add("--encrypt");
+        assertEquals(ExitCodes.BAD_INPUT, Cli.run(encryptOnly.toArray(String[]::new))
+                .assertOneLineError("--encrypt needs --key-file").exitCode());
+        assertTrue(!Files.exists(dir.resolve("cache")), "fails before creating the cache directory");
+    }
+
+    @Test
     void unknownInterface() {
         Cli.Result result = Cli.run(agent("--interface", "nosuch0")).assertOneLineError("unknown network interface 'nosuch0'");
         assertEquals(ExitCodes.BAD_INPUT, result.exitCode());

@@ -13,25 +13,45 @@ import java.util.concurrent.CompletionException;
 /**
  * Moves repair bytes over HTTP/1.1 range requests with the project's fetcher: to peers' block
  * servers and, for blocks no peer holds, to the origin. Received bytes go straight into the cache
- * entry with positional writes, never over a block that is already verified.
+ * entry with positional writes, never over a block that is already verified. For a task with a
+ * key, requests to peers carry the task's peer token in {@code Authorization} (never requests to
+ * the origin); the bytes that come back are trusted only after their block's SHA-256 verifies.
  */
 public final class HttpPeerTransfer implements PeerTransfer {
     /** Largest manifest accepted: 32 bytes for each of 2^21 blocks. */
     static final int MAX_MANIFEST_BYTES = 64 << 20;
 
     private final HttpFetcher fetcher;
+    private final String peerAuthorization;
+    private final URI origin;
 
     /**
      * @param fetcher the HTTP client; its retry and timeout settings apply to every request
      */
     public HttpPeerTransfer(HttpFetcher fetcher) {
+        this(fetcher, null, null);
+    }
+
+    /**
+     * @param fetcher the HTTP client; its retry and timeout settings apply to every request
+     * @param peerAuthorization the {@code Authorization} value peers expect, or null for none
+     * @param origin the task's origin URL, which is never sent the peers' token; null if unknown
+     */
+    public HttpPeerTransfer(HttpFetcher fetcher, String peerAuthorization, URI origin) {
         this.fetcher = fetcher;
+        this.peerAuthorization = peerAuthorization;
+        this.origin = origin;
+    }
+
+    /** The request, with the peer token unless it goes to the origin. */
+    private FetchRequest authorized(FetchRequest request, URI source) {
+        return source.equals(origin) ? request : request.withAuthorization(peerAuthorization);
     }
 
     @Override
     public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
         long end = offset + length;
-        var future = fetcher.fetch(FetchRequest.span(source, offset, end), (at, data) -> write(store, offset, end, at, data));
+        var future = fetcher.fetch(authorized(FetchRequest.span(source, offset, end), source), (at, data) -> write(store, offset, end, at, data));
         future.whenComplete((result, failure) -> {
             if (failure == null) {
                 completion.done(Outcome.OK, "");
@@ -61,7 +81,7 @@ public final class HttpPeerTransfer implements PeerTransfer {
         }
         byte[] hashes = new byte[(int) expected];
         URI manifest = URI.create(source.toString() + "/manifest");
-        var future = fetcher.fetch(FetchRequest.whole(manifest), (at, data) -> {
+        var future = fetcher.fetch(authorized(FetchRequest.whole(manifest), source), (at, data) -> {
             if (at < 0 || at + data.readableBytes() > hashes.length) {
                 throw new IOException("manifest from " + manifest + " is longer than " + hashes.length + " bytes");
             }

@@ -3,6 +3,7 @@ package io.subnetcast.repair;
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
@@ -53,6 +54,8 @@ final class HostileTraffic implements AutoCloseable {
     private DatagramChannel data;
     private InetSocketAddress dataGroup;
     private long sessionId;
+    private long leaderNode;
+    private int leaderEpoch;
     private final List<byte[]> heardControl = new ArrayList<>();
     private final List<byte[]> heardData = new ArrayList<>();
     private final ByteBuffer receive = ByteBuffer.allocate(65_536);
@@ -107,6 +110,8 @@ final class HostileTraffic implements AutoCloseable {
                         && message.getBeacon().getDataGroup().size() == 4) {
                     Beacon beacon = message.getBeacon();
                     sessionId = beacon.getSessionId();
+                    leaderNode = message.getNodeId();
+                    leaderEpoch = message.getEpoch();
                     dataGroup = new InetSocketAddress(InetAddress.getByAddress(beacon.getDataGroup().toByteArray()),
                             beacon.getDataPort());
                     data = openJoined(dataGroup);
@@ -222,8 +227,10 @@ final class HostileTraffic implements AutoCloseable {
     }
 
     private Control forgedControl() {
-        Control.Builder message = Control.newBuilder().setTaskId(taskId).setNodeId(random.nextLong())
-                .setEpoch(random.nextInt(4));
+        // Half of them in the name of the representative, in its own term.
+        boolean asLeader = random.nextBoolean();
+        Control.Builder message = Control.newBuilder().setTaskId(taskId)
+                .setNodeId(asLeader ? leaderNode : random.nextLong()).setEpoch(asLeader ? leaderEpoch : random.nextInt(4));
         switch (random.nextInt(8)) {
             case 0 -> message.setClaim(Claim.newBuilder().setPriority(random.nextInt()).setBytesHeld(random.nextLong()));
             case 1 -> message.setBeacon(Beacon.newBuilder().setSessionId(random.nextBoolean() ? sessionId : random.nextLong())
@@ -279,9 +286,17 @@ final class HostileTraffic implements AutoCloseable {
         return samples.get(random.nextInt(samples.size()));
     }
 
+    /**
+     * Decodes a control datagram; an authenticated (not encrypted) sealed one is read inside, as an
+     * eavesdropper can: it learns the session, it cannot forge a tag.
+     */
     private static Control decode(byte[] datagram) {
         ByteBuf buffer = Unpooled.wrappedBuffer(datagram);
         try {
+            if (Envelope.classify(buffer) == Envelope.Kind.SEALED && buffer.readableBytes() > SealedHeader.OVERHEAD
+                    && (buffer.getUnsignedByte(8) & SealedHeader.FLAG_ENCRYPTED) == 0) {
+                buffer.setIndex(SealedHeader.LENGTH, buffer.writerIndex() - SealedHeader.TAG_LENGTH);
+            }
             return Envelope.classify(buffer) == Envelope.Kind.CONTROL ? ControlCodec.decode(buffer) : null;
         } finally {
             buffer.release();

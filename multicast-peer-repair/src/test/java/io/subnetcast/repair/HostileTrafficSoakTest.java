@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.ResourceLeakDetector;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.engine.DistributionHandle;
@@ -48,6 +49,23 @@ class HostileTrafficSoakTest {
 
     @Test
     void aMillionHostileDatagramsChangeNothingInTheResult() throws Exception {
+        soak(null);
+    }
+
+    /**
+     * With a session key (authenticate only, so the attacker reads every message and knows the
+     * session, the representative's node id and its epoch) every forgery is in: claims, beacons,
+     * ends, NAKs, haves, statuses and manifests in the representative's name, replays and flips of
+     * sealed datagrams. None of it reaches an agent.
+     */
+    @Test
+    void withASessionKeyEvenWellFormedForgeriesChangeNothing() throws Exception {
+        byte[] material = new byte[SessionKey.AES_128];
+        new java.security.SecureRandom().nextBytes(material);
+        soak(SessionKey.of(material));
+    }
+
+    private void soak(SessionKey key) throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         byte[] sha = TestNetwork.writePackage(www.resolve("pkg.bin"), LENGTH, 21);
         byte[] manifest = TrustedManifest.of(www.resolve("pkg.bin"), BLOCK).toBytes();
@@ -66,10 +84,13 @@ class HostileTrafficSoakTest {
         try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0))
                 .rootDirectory(www).requestListener(r -> originBytes.addAndGet(r.bodyBytes())).build();
              HttpFetcher fetcher = HttpFetcher.builder().build();
-             HostileTraffic attacker = new HostileTraffic(control, "pkg", false, 7)) {
+             HostileTraffic attacker = new HostileTraffic(control, "pkg", key != null, 7)) {
             String base = "http://127.0.0.1:" + origin.start().getPort();
             DistributionTask task = DistributionTask.of("pkg", URI.create(base + "/pkg.bin"), dir.resolve("unused"))
                     .withSha256(sha).withManifest(URI.create(base + "/pkg.manifest"), BlockHashes.newSha256().digest(manifest));
+            if (key != null) {
+                task = task.withKey(key, false);
+            }
             long heapBefore = usedHeapAfterGc();
             List<DistributionHandle> handles = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -77,7 +98,8 @@ class HostileTrafficSoakTest {
                         .cacheDirectory(dir.resolve("cache" + i)).httpFetcher(fetcher)
                         .receiveLoss(() -> received.incrementAndGet() < 0) // counts, never drops
                         .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults())).build());
-                handles.add(engines.get(i).distribute(new DistributionTask(task.spec(), dir.resolve("out" + i))));
+                handles.add(engines.get(i).distribute(new DistributionTask(task.spec(), dir.resolve("out" + i), task.key(),
+                        task.encryptData())));
             }
             Attack attack = Attack.run(attacker, handles);
             for (DistributionHandle handle : handles) {
@@ -86,11 +108,18 @@ class HostileTrafficSoakTest {
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(sha, BlockHashes.newSha256().digest(Files.readAllBytes(dir.resolve("out" + i))), "copy " + i);
             }
+            StringBuilder dropped = new StringBuilder();
+            for (SubnetcastEngine engine : engines) {
+                dropped.append(' ').append(engine.authCounters());
+            }
             closeAll(engines); // before the fetcher they share
             long heapAfter = usedHeapAfterGc();
-            System.out.printf("soak: %s; engines received %d datagrams; origin served %d bytes for a %d-byte package;"
-                    + " heap after GC %d -> %d KiB%n", attack, received.get(), originBytes.get(), LENGTH,
-                    heapBefore >> 10, heapAfter >> 10);
+            System.out.printf("soak%s: %s; engines received %d datagrams; origin served %d bytes for a %d-byte package;"
+                    + " heap after GC %d -> %d KiB; dropped as unauthentic per engine:%s%n", key == null ? "" : " (keyed)",
+                    attack, received.get(), originBytes.get(), LENGTH, heapBefore >> 10, heapAfter >> 10, dropped);
+            if (key != null) {
+                assertTrue(originBytes.get() <= LENGTH, "forgeries cost origin traffic: " + originBytes.get());
+            }
             assertTrue(attacker.sent >= DATAGRAMS, "the attack was cut short: " + attacker.sent);
             assertTrue(attacker.knowsSession(), "the attacker never heard the session's data");
             assertTrue(attack.sentWhileLive >= DATAGRAMS / 4, "too little of the attack hit the live transfer: " + attack);

@@ -8,7 +8,9 @@ import io.subnetcast.core.serve.Resource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The engine's HTTP server for its peers: {@code /t/<task>} serves the verified blocks of a task's
  * cache entry (range requests; a span with a missing block is answered 404), and
  * {@code /t/<task>/manifest} the SHA-256 of every block once the entry is complete. Bound to the
- * engine's interface address only.
+ * engine's interface address only. A task with a key is served only to requests whose
+ * {@code Authorization} is the task's {@link io.subnetcast.core.auth.SessionKey#peerAuthorization
+ * peer token}; others get 403, so that a host without the key cannot read the package from peers.
  */
 final class BlockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockServer.class);
@@ -28,12 +32,14 @@ final class BlockServer implements AutoCloseable {
     private static final String MANIFEST = "/manifest";
 
     private final Map<String, BlockFile> entries = new ConcurrentHashMap<>();
+    /** Expected Authorization per task with a key; tasks without one are absent. */
+    private final Map<String, byte[]> tokens = new ConcurrentHashMap<>();
     private final Instant started = Instant.now();
     private final FileServer server;
     private final URI base;
 
     BlockServer(InetSocketAddress bind) throws IOException {
-        this.server = FileServer.builder().bindAddress(bind).resolver(this::resolve).build();
+        this.server = FileServer.builder().bindAddress(bind).resolver(this::resolve).authorizer(this::permits).build();
         InetSocketAddress bound = server.start();
         this.base = URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort());
     }
@@ -42,12 +48,37 @@ final class BlockServer implements AutoCloseable {
         return base.resolve(PREFIX + taskId);
     }
 
-    void register(BlockFile store) {
+    /**
+     * @param store a task's cache entry, to serve
+     * @param authorization the Authorization value peers must send for it, or null to serve anyone
+     */
+    void register(BlockFile store, String authorization) {
+        if (authorization != null) {
+            tokens.put(store.taskId(), authorization.getBytes(StandardCharsets.US_ASCII));
+        } else {
+            tokens.remove(store.taskId());
+        }
         entries.put(store.taskId(), store);
     }
 
     void unregister(BlockFile store) {
-        entries.remove(store.taskId(), store);
+        if (entries.remove(store.taskId(), store)) {
+            tokens.remove(store.taskId());
+        }
+    }
+
+    private boolean permits(String path, String authorization) {
+        byte[] expected = path.startsWith(PREFIX) ? tokens.get(taskIdOf(path.substring(PREFIX.length()))) : null;
+        if (expected == null) {
+            return true; // no key: served as before; an unknown task is answered 404 by resolve
+        }
+        // Constant time, so that response timing does not reveal how much of a guess was right.
+        return authorization != null
+                && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String taskIdOf(String rest) {
+        return rest.endsWith(MANIFEST) ? rest.substring(0, rest.length() - MANIFEST.length()) : rest;
     }
 
     private Optional<Resource> resolve(String path) {
@@ -56,7 +87,7 @@ final class BlockServer implements AutoCloseable {
         }
         String rest = path.substring(PREFIX.length());
         boolean manifest = rest.endsWith(MANIFEST);
-        String taskId = manifest ? rest.substring(0, rest.length() - MANIFEST.length()) : rest;
+        String taskId = taskIdOf(rest);
         BlockFile store = entries.get(taskId); // an exact key: a hostile path simply finds nothing
         if (store == null) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package io.subnetcast.core.engine;
 
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.session.TaskSpec;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,12 +11,29 @@ import java.util.Objects;
  *
  * @param spec the task as every agent of the subnet sees it: id, origin URL, SHA-256, priority
  * @param destination where this agent places the verified package
+ * @param key the task's secret key from the management system, or null; with a key every datagram
+ *     of the task is authenticated with AES-GCM, plain or forged ones are dropped, and the block
+ *     server serves the task only to peers that show a token derived from the key
+ * @param encryptData with a key: whether datagram bodies are encrypted too (else only authenticated)
  */
-public record DistributionTask(TaskSpec spec, Path destination) {
-    /** Checks both parts. */
+public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, boolean encryptData) {
+    /** Checks the parts. */
     public DistributionTask {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(destination, "destination");
+        if (encryptData && key == null) {
+            throw new IllegalArgumentException("encrypting the data needs a key");
+        }
+    }
+
+    /**
+     * A task without a key.
+     *
+     * @param spec the task
+     * @param destination where to place the package
+     */
+    public DistributionTask(TaskSpec spec, Path destination) {
+        this(spec, destination, null, false);
     }
 
     /**
@@ -33,8 +51,8 @@ public record DistributionTask(TaskSpec spec, Path destination) {
      * @return this task, checked against that hash
      */
     public DistributionTask withSha256(byte[] sha256) {
-        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), sha256, spec.priority(), spec.manifest(),
-                spec.manifestSha256()), destination);
+        return withSpec(new TaskSpec(spec.taskId(), spec.origin(), sha256, spec.priority(), spec.manifest(),
+                spec.manifestSha256()));
     }
 
     /**
@@ -43,7 +61,7 @@ public record DistributionTask(TaskSpec spec, Path destination) {
      * @return this task, each block checked against that manifest before it is cached or served
      */
     public DistributionTask withManifest(URI url, byte[] sha256) {
-        return new DistributionTask(spec.withManifest(url, sha256), destination);
+        return withSpec(spec.withManifest(url, sha256));
     }
 
     /**
@@ -51,8 +69,24 @@ public record DistributionTask(TaskSpec spec, Path destination) {
      * @return this task with that priority
      */
     public DistributionTask withPriority(int priority) {
-        return new DistributionTask(new TaskSpec(spec.taskId(), spec.origin(), spec.sha256(), priority, spec.manifest(),
-                spec.manifestSha256()), destination);
+        return withSpec(new TaskSpec(spec.taskId(), spec.origin(), spec.sha256(), priority, spec.manifest(),
+                spec.manifestSha256()));
+    }
+
+    /**
+     * Authenticates every datagram of the task, and with {@code encrypt} encrypts them too. Every
+     * agent of the task must be given the same key and the same choice.
+     *
+     * @param sessionKey the key the management system issued with the task
+     * @param encrypt whether to encrypt datagram bodies (control and data), not only authenticate them
+     * @return this task with that key
+     */
+    public DistributionTask withKey(SessionKey sessionKey, boolean encrypt) {
+        return new DistributionTask(spec, destination, Objects.requireNonNull(sessionKey, "sessionKey"), encrypt);
+    }
+
+    private DistributionTask withSpec(TaskSpec changed) {
+        return new DistributionTask(changed, destination, key, encryptData);
     }
 
     /** @return the task id */

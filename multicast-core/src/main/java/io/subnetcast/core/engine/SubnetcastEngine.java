@@ -8,6 +8,9 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.subnetcast.core.auth.AuthCounters;
+import io.subnetcast.core.auth.DatagramGuard;
+import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.clock.NanoClock;
 import io.subnetcast.core.fetch.HttpFetcher;
@@ -85,6 +88,8 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final BlockServer blockServer;
     private final GapRepairFactory repairFactory;
     private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
+    // Opens sealed datagrams with the keys of the running tasks; owned by the engine thread.
+    private final DatagramGuard guard = new DatagramGuard();
     private ScheduledFuture<?> wakeup;
     private long wakeupAtNs = Long.MAX_VALUE;
     private long nextProgressNs;
@@ -105,7 +110,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
         this.downloader = new PackageDownloader(fetcher);
         this.repairFactory = builder.repairFactory;
-        int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES);
+        int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES + SealedHeader.OVERHEAD);
         BlockServer server = null;
         try {
             server = builder.blockServer
@@ -133,6 +138,14 @@ public final class SubnetcastEngine implements AutoCloseable {
     /** @return this engine's node id, random per start */
     public long nodeId() {
         return nodeId;
+    }
+
+    /**
+     * @return counts of datagrams dropped for lack of authenticity: forged, replayed, plain ones
+     *     addressed to a task with a key, sealed with a key no task here holds
+     */
+    public AuthCounters authCounters() {
+        return guard.counters();
     }
 
     /** @return the interface multicast runs on */
@@ -172,6 +185,9 @@ public final class SubnetcastEngine implements AutoCloseable {
                 if (tasks.containsKey(task.taskId())) {
                     throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
                 }
+                if (task.key() != null) {
+                    guard.addKey(task.key());
+                }
                 tasks.put(task.taskId(), runtime);
                 runtime.start(clock.nanoTime());
                 afterEvent();
@@ -202,7 +218,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             loop.submit(() -> {
                 long now = clock.nanoTime();
                 for (TaskRuntime runtime : new ArrayList<>(tasks.values())) {
-                    runtime.shutdown(now);
+                    retire(runtime, now);
                 }
                 tasks.clear();
                 if (wakeup != null) {
@@ -290,13 +306,30 @@ public final class SubnetcastEngine implements AutoCloseable {
         });
     }
 
+    private void retire(TaskRuntime runtime, long now) {
+        runtime.shutdown(now);
+        if (runtime.task().key() != null) {
+            guard.removeKey(runtime.task().key());
+        }
+    }
+
     private void onDatagram(ByteBuf datagram) {
         long now = clock.nanoTime();
+        // A sealed datagram is opened in place first; from then on it reads as the plain datagram
+        // inside, and each task takes it only if it came under that task's key (or, for a task
+        // without a key, came plain).
+        if (guard.open(datagram) != DatagramGuard.Verdict.DROPPED) {
+            dispatch(datagram, now);
+        }
+        afterEvent();
+    }
+
+    private void dispatch(ByteBuf datagram, long now) {
         switch (Envelope.classify(datagram)) {
             case CONTROL -> {
                 Control message = ControlCodec.decode(datagram);
                 TaskRuntime runtime = message == null ? null : tasks.get(message.getTaskId());
-                if (runtime != null) {
+                if (runtime != null && guard.admits(runtime.task().key())) {
                     guarded(runtime, now, () -> runtime.agent().onControl(message, now));
                 }
             }
@@ -304,7 +337,7 @@ public final class SubnetcastEngine implements AutoCloseable {
                 if (datagram.readableBytes() >= DataHeader.LENGTH) {
                     long sessionId = DataHeader.sessionId(datagram);
                     for (TaskRuntime runtime : tasks.values()) {
-                        if (runtime.agent().sessionId() == sessionId) {
+                        if (runtime.agent().sessionId() == sessionId && guard.admits(runtime.task().key())) {
                             guarded(runtime, now, () -> runtime.agent().onData(datagram, now));
                         }
                     }
@@ -313,7 +346,6 @@ public final class SubnetcastEngine implements AutoCloseable {
             default -> {
             }
         }
-        afterEvent();
     }
 
     /** Runs every agent's timers and send loop, flushes, reports progress and schedules the next wake-up. */
@@ -343,7 +375,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             if (done != null) {
                 for (TaskRuntime runtime : done) {
                     tasks.remove(runtime.task().taskId());
-                    runtime.shutdown(now);
+                    retire(runtime, now);
                 }
             }
             schedule(now);

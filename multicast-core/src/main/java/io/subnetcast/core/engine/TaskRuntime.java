@@ -2,6 +2,8 @@ package io.subnetcast.core.engine;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.subnetcast.core.auth.DatagramSealer;
+import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.HttpFetcher;
@@ -43,6 +45,14 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     private final SubnetcastEngine engine;
     private final DistributionTask task;
     private final SessionAgent agent;
+    /**
+     * Seal the datagrams of a task with a key; null for a task without one. Control and data have a
+     * sealer (a sender id and sequence) each: they arrive on different sockets, so a receiver may
+     * take a burst of data before a control datagram sent earlier, and one sequence across both
+     * would push that control datagram out of the replay window.
+     */
+    private final DatagramSealer controlSealer;
+    private final DatagramSealer sealer;
     private final CompletableFuture<Path> completion = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -61,6 +71,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     TaskRuntime(SubnetcastEngine engine, DistributionTask task, RandomGenerator random) {
         this.engine = engine;
         this.task = task;
+        this.controlSealer = task.key() == null ? null : new DatagramSealer(task.key(), task.encryptData());
+        this.sealer = task.key() == null ? null : new DatagramSealer(task.key(), task.encryptData());
         this.agent = new SessionAgent(task.spec(), engine.config(), engine.engineNodeId(), this, random,
                 engine.repairFactory());
         this.progress = agent.progress(engine.clock().nanoTime());
@@ -188,7 +200,21 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
 
     @Override
     public void sendControl(Control message) {
-        engine.transport().write(ControlCodec.encode(PooledByteBufAllocator.DEFAULT, message), engine.controlGroup());
+        ByteBuf datagram = ControlCodec.encode(PooledByteBufAllocator.DEFAULT, message);
+        if (controlSealer != null) {
+            datagram = controlSealer.seal(PooledByteBufAllocator.DEFAULT, datagram);
+        }
+        engine.transport().write(datagram, engine.controlGroup());
+    }
+
+    @Override
+    public int datagramOverhead() {
+        return sealer == null ? 0 : SealedHeader.OVERHEAD;
+    }
+
+    @Override
+    public String peerAuthorization() {
+        return task.key() == null ? null : task.key().peerAuthorization(task.taskId());
     }
 
     @Override
@@ -206,9 +232,18 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
                     engine.clock().nanoTime());
             return false;
         }
-        ByteBuf datagram = PooledByteBufAllocator.DEFAULT.directBuffer(DataHeader.LENGTH + length);
-        DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
-        datagram.writeBytes(blockBytes.duplicate().position(offsetInBlock).limit(offsetInBlock + length));
+        ByteBuf datagram = PooledByteBufAllocator.DEFAULT.directBuffer(datagramOverhead() + DataHeader.LENGTH + length);
+        try {
+            int sealedStart = sealer == null ? -1 : sealer.begin(datagram);
+            DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
+            datagram.writeBytes(blockBytes.duplicate().position(offsetInBlock).limit(offsetInBlock + length));
+            if (sealer != null) {
+                sealer.finish(datagram, sealedStart); // in place: no second buffer, no copy
+            }
+        } catch (RuntimeException e) {
+            datagram.release();
+            throw e;
+        }
         engine.transport().write(datagram, agent.dataGroup());
         return true;
     }
@@ -256,7 +291,7 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         }
         BlockFile store = engine.cache().open(taskId, length, blockSize, identity);
         if (engine.blockServer() != null) {
-            engine.blockServer().register(store);
+            engine.blockServer().register(store, peerAuthorization());
         }
         return store;
     }

@@ -18,13 +18,20 @@ public final class FetchRequest {
     private final long endExclusive;
     private final String ifRange;
     private final boolean wholeBodyUseful;
+    private final String authorization;
 
     private FetchRequest(URI uri, long start, long endExclusive, String ifRange, boolean wholeBodyUseful) {
+        this(uri, start, endExclusive, ifRange, wholeBodyUseful, null);
+    }
+
+    private FetchRequest(URI uri, long start, long endExclusive, String ifRange, boolean wholeBodyUseful,
+            String authorization) {
         this.uri = uri;
         this.start = start;
         this.endExclusive = endExclusive;
         this.ifRange = ifRange;
         this.wholeBodyUseful = wholeBodyUseful;
+        this.authorization = authorization;
     }
 
     /**
@@ -92,7 +99,7 @@ public final class FetchRequest {
         if (Validators.isEtag(validator) && !Validators.isStrongEtag(validator)) {
             throw new IllegalArgumentException("If-Range needs a strong ETag, not " + Printable.of(validator));
         }
-        return new FetchRequest(uri, start, endExclusive, validator, wholeBodyUseful);
+        return new FetchRequest(uri, start, endExclusive, validator, wholeBodyUseful, authorization);
     }
 
     /**
@@ -104,7 +111,31 @@ public final class FetchRequest {
      * @return the copy
      */
     public FetchRequest withWholeBodyUseful(boolean useful) {
-        return new FetchRequest(uri, start, endExclusive, ifRange, useful);
+        return new FetchRequest(uri, start, endExclusive, ifRange, useful, authorization);
+    }
+
+    /**
+     * Returns a copy that sends {@code Authorization} with this value, to the request's own origin
+     * only: a redirect to another scheme, host or port does not carry it.
+     *
+     * @param value the field value, e.g. a peer's token; null for none
+     * @return the copy
+     * @throws IllegalArgumentException for a value that is empty, too long or holds control characters
+     */
+    public FetchRequest withAuthorization(String value) {
+        if (value != null && !Validators.isSafeHeaderValue(value)) {
+            throw new IllegalArgumentException("Authorization must be 1 to " + Validators.MAX_LENGTH
+                    + " visible ASCII characters");
+        }
+        return new FetchRequest(uri, start, endExclusive, ifRange, wholeBodyUseful, value);
+    }
+
+    /**
+     * @param target where the request goes now, after any redirects
+     * @return the Authorization value to send there, or null
+     */
+    String authorizationFor(URI target) {
+        return authorization != null && Origin.of(target).equals(Origin.of(uri)) ? authorization : null;
     }
 
     /** @return the URL */

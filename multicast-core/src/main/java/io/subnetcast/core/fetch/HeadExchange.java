@@ -25,7 +25,7 @@ final class HeadExchange extends Exchange<ResourceInfo> {
      */
     @Override
     HttpRequest request(String userAgent) {
-        return Requests.build(HttpMethod.HEAD, uri, userAgent, null, null);
+        return Requests.build(HttpMethod.HEAD, uri, userAgent, null, null, null);
     }
 
     @Override

@@ -49,7 +49,8 @@ final class RangeExchange extends Exchange<FetchResult> {
      */
     @Override
     HttpRequest request(String userAgent) {
-        return Requests.build(HttpMethod.GET, uri, userAgent, sentRange, sentValidator);
+        return Requests.build(HttpMethod.GET, uri, userAgent, sentRange, sentValidator,
+                progress.request().authorizationFor(uri));
     }
 
     @Override

@@ -21,9 +21,11 @@ final class Requests {
      * @param userAgent the User-Agent value
      * @param range the Range value, or null for none
      * @param ifRange the If-Range value, or null for none; only sent with a Range
+     * @param authorization the Authorization value, or null for none
      * @return the request, keep-alive (the HTTP/1.1 default)
      */
-    static HttpRequest build(HttpMethod method, URI uri, String userAgent, String range, String ifRange) {
+    static HttpRequest build(HttpMethod method, URI uri, String userAgent, String range, String ifRange,
+            String authorization) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
@@ -34,6 +36,9 @@ final class Requests {
         headers.set(HttpHeaderNames.ACCEPT, "*/*");
         // Offsets refer to the stored bytes; a compressed body would make them meaningless.
         headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        if (authorization != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
         if (range != null) {
             headers.set(HttpHeaderNames.RANGE, range);
             if (ifRange != null) {

@@ -53,6 +53,7 @@ public final class FileServer implements Closeable {
 
     private final InetSocketAddress bindAddress;
     private final ResourceResolver resolver;
+    private final RequestAuthorizer authorizer;
     private final EventLoopGroup group;
     private final boolean ownGroup;
     private final SslContext sslContext;
@@ -67,6 +68,7 @@ public final class FileServer implements Closeable {
     private FileServer(Builder builder) {
         this.bindAddress = builder.bindAddress;
         this.resolver = builder.resolver;
+        this.authorizer = builder.authorizer;
         this.sslContext = builder.sslContext;
         this.idleTimeout = builder.idleTimeout;
         this.listener = builder.listener;
@@ -112,7 +114,7 @@ public final class FileServer implements Closeable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FileServerInitializer(sslContext, idleTimeout.toMillis(),
-                        new ResponsePlanner(resolver), listener, Clock.systemUTC(), channels));
+                        new ResponsePlanner(resolver, authorizer), listener, Clock.systemUTC(), channels));
         ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             close();
@@ -154,6 +156,7 @@ public final class FileServer implements Closeable {
     public static final class Builder {
         private InetSocketAddress bindAddress;
         private ResourceResolver resolver;
+        private RequestAuthorizer authorizer = RequestAuthorizer.ANYONE;
         private EventLoopGroup group;
         private SslContext sslContext;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -186,6 +189,17 @@ public final class FileServer implements Closeable {
          */
         public Builder resolver(ResourceResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Who may be served (default: anyone); others get 403.
+         *
+         * @param authorizer decides from the path and the {@code Authorization} field
+         * @return this builder
+         */
+        public Builder authorizer(RequestAuthorizer authorizer) {
+            this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
             return this;
         }
 

@@ -24,13 +24,15 @@ final class PendingRequest {
     final String range;
     /** The If-Range field lines joined by ", " (then never matching), or {@code null}. */
     final String ifRange;
+    /** The one Authorization value, or {@code null} when there is none or more than one. */
+    final String authorization;
     /** Whether the connection may stay open after the response. */
     final boolean keepAlive;
     /** A status decided while reading (bad message, body too large), or {@code null}. */
     final HttpResponseStatus earlyStatus;
 
     private PendingRequest(long number, HttpMethod method, String target, boolean http10, int hostFields,
-            String range, String ifRange, boolean keepAlive, HttpResponseStatus earlyStatus) {
+            String range, String ifRange, String authorization, boolean keepAlive, HttpResponseStatus earlyStatus) {
         this.number = number;
         this.method = method;
         this.target = target;
@@ -38,6 +40,7 @@ final class PendingRequest {
         this.hostFields = hostFields;
         this.range = range;
         this.ifRange = ifRange;
+        this.authorization = authorization;
         this.keepAlive = keepAlive;
         this.earlyStatus = earlyStatus;
     }
@@ -49,12 +52,14 @@ final class PendingRequest {
                 headers.getAll(HttpHeaderNames.HOST).size(),
                 joined(headers.getAll(HttpHeaderNames.RANGE)),
                 joined(headers.getAll(HttpHeaderNames.IF_RANGE)),
+                single(headers.getAll(HttpHeaderNames.AUTHORIZATION)),
                 HttpUtil.isKeepAlive(request), null);
     }
 
     /** The same request, to be refused with {@code status} and the connection closed after. */
     PendingRequest refusedWith(HttpResponseStatus status) {
-        return new PendingRequest(number, method, target, http10, hostFields, range, ifRange, false, status);
+        return new PendingRequest(number, method, target, http10, hostFields, range, ifRange, authorization, false,
+                status);
     }
 
     boolean isHead() {
@@ -63,6 +68,10 @@ final class PendingRequest {
 
     boolean isGetOrHead() {
         return HttpMethod.GET.equals(method) || isHead();
+    }
+
+    private static String single(List<String> values) {
+        return values.size() == 1 ? values.get(0) : null;
     }
 
     private static String joined(List<String> values) {

@@ -42,9 +42,15 @@ final class ResponsePlanner {
     private static final String ALLOW = "Allow";
 
     private final ResourceResolver resolver;
+    private final RequestAuthorizer authorizer;
 
     ResponsePlanner(ResourceResolver resolver) {
+        this(resolver, RequestAuthorizer.ANYONE);
+    }
+
+    ResponsePlanner(ResourceResolver resolver, RequestAuthorizer authorizer) {
         this.resolver = resolver;
+        this.authorizer = authorizer;
     }
 
     Reply plan(PendingRequest request, Instant now) {
@@ -64,6 +70,9 @@ final class ResponsePlanner {
                     ? "path refused" : "malformed request target");
         }
         try {
+            if (!authorizer.permits(target.path(), request.authorization)) {
+                return error(request, now, HttpResponseStatus.FORBIDDEN, "not authorized");
+            }
             Optional<Resource> found = resolver.resolve(target.path());
             if (found.isEmpty()) {
                 return error(request, now, HttpResponseStatus.NOT_FOUND, "not found");

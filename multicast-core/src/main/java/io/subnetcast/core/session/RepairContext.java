@@ -36,6 +36,14 @@ public interface RepairContext {
     /** @return the current time on the agent's clock */
     long nowNs();
 
+    /**
+     * @return what to send in {@code Authorization} to peers' block servers, or null when the task
+     *     has no key
+     */
+    default String peerAuthorization() {
+        return null;
+    }
+
     /** @return the engine's HTTP client, or null where there is none (simulations) */
     HttpFetcher httpFetcher();
 

@@ -346,7 +346,7 @@ public final class SessionAgent {
         if (!openStore(length, blockSize, identity, nowNs)) {
             return;
         }
-        chunkSize = config.chunkSize();
+        chunkSize = config.chunkSize() - port.datagramOverhead();
         startFetchOrPublish();
     }
 
@@ -810,7 +810,7 @@ public final class SessionAgent {
             fetching = true;
             port.probeOrigin(task);
         } else {
-            chunkSize = config.chunkSize();
+            chunkSize = config.chunkSize() - port.datagramOverhead();
             startFetchOrPublish();
         }
     }
@@ -1545,6 +1545,11 @@ public final class SessionAgent {
         @Override
         public long nowNs() {
             return port.nowNs();
+        }
+
+        @Override
+        public String peerAuthorization() {
+            return port.peerAuthorization();
         }
 
         @Override

@@ -88,6 +88,22 @@ public interface SessionPort {
     /** @return the current time of the agent's clock */
     long nowNs();
 
+    /**
+     * @return bytes the port adds to every datagram (a sealed datagram's header and tag), which the
+     *     representative takes off the chunk size so that datagrams still fit the MTU
+     */
+    default int datagramOverhead() {
+        return 0;
+    }
+
+    /**
+     * @return the value peers' block servers expect in {@code Authorization} for this task, or null
+     *     when the task has no key
+     */
+    default String peerAuthorization() {
+        return null;
+    }
+
     /** @return the engine's HTTP client, for repair from peers; null where there is none (simulations) */
     default HttpFetcher httpFetcher() {
         return null;

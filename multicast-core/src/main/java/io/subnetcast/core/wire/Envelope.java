@@ -18,6 +18,11 @@ public final class Envelope {
     public static final int TYPE_CONTROL = 1;
     /** Type of a data datagram (fixed header and payload follow). */
     public static final int TYPE_DATA = 2;
+    /**
+     * Type of a sealed datagram: authenticated (and maybe encrypted) with a task's key, wrapping a
+     * control or data datagram (see {@code io.subnetcast.core.auth.SealedHeader}).
+     */
+    public static final int TYPE_SEALED = 3;
 
     /** Outcome of looking at an envelope. */
     public enum Kind {
@@ -25,6 +30,8 @@ public final class Envelope {
         CONTROL,
         /** A data datagram. */
         DATA,
+        /** A sealed datagram, to be opened with a task's key before anything else looks at it. */
+        SEALED,
         /** Too short, foreign magic, other version or unknown type. */
         INVALID
     }
@@ -49,6 +56,7 @@ public final class Envelope {
         return switch (datagram.getUnsignedByte(at + 3)) {
             case TYPE_CONTROL -> Kind.CONTROL;
             case TYPE_DATA -> Kind.DATA;
+            case TYPE_SEALED -> Kind.SEALED;
             default -> Kind.INVALID;
         };
     }
@@ -57,7 +65,7 @@ public final class Envelope {
      * Writes an envelope at the writer index.
      *
      * @param out the buffer
-     * @param type {@link #TYPE_CONTROL} or {@link #TYPE_DATA}
+     * @param type {@link #TYPE_CONTROL}, {@link #TYPE_DATA} or {@link #TYPE_SEALED}
      */
     public static void write(ByteBuf out, int type) {
         out.writeShort(MAGIC).writeByte(VERSION).writeByte(type);

@@ -220,7 +220,8 @@ final class AgentHarness implements AutoCloseable {
                 }
             }
             case DATA -> agent.onData(datagram, nowNs);
-            case INVALID -> {
+            case INVALID, SEALED -> {
+                // Not ours, or sealed with a key this keyless agent does not have: the engine drops both.
             }
             default -> throw new IllegalStateException();
         }

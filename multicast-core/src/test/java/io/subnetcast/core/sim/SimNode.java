@@ -2,6 +2,11 @@ package io.subnetcast.core.sim;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.subnetcast.core.auth.AuthCounters;
+import io.subnetcast.core.auth.DatagramGuard;
+import io.subnetcast.core.auth.DatagramSealer;
+import io.subnetcast.core.auth.SealedHeader;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.session.AgentState;
@@ -43,6 +48,7 @@ public final class SimNode {
     private final SplittableRandom random;
     private final Path directory;
     private final Map<String, AgentPort> ports = new LinkedHashMap<>();
+    private final DatagramGuard guard = new DatagramGuard();
     private boolean up = true;
     private BlockCache cache;
     private GapRepairFactory repairFactory;
@@ -64,6 +70,9 @@ public final class SimNode {
     /** What happened to one agent, for assertions. */
     public final class AgentPort implements SessionPort {
         private SessionAgent agent;
+        private SessionKey key;
+        private DatagramSealer controlSealer;
+        private DatagramSealer sealer;
         private InetSocketAddress joined;
         private final List<String> transitions = new ArrayList<>();
         private final Map<Integer, Long> firstChunkSentNs = new LinkedHashMap<>();
@@ -130,7 +139,18 @@ public final class SimNode {
             if (corrupt && message.hasManifest()) {
                 message = forge(message);
             }
-            lan.multicast(SimNode.this, CONTROL_GROUP, ControlCodec.encode(Unpooled.buffer().alloc(), message), false);
+            lan.multicast(SimNode.this, CONTROL_GROUP, sealed(controlSealer, ControlCodec.encode(Unpooled.buffer().alloc(), message)),
+                    false);
+        }
+
+        /** The datagram as this task sends it: sealed when the task has a key (as the engine, control and data apart). */
+        private ByteBuf sealed(DatagramSealer sealer, ByteBuf plain) {
+            return sealer == null ? plain : sealer.seal(Unpooled.buffer().alloc(), plain);
+        }
+
+        @Override
+        public int datagramOverhead() {
+            return sealer == null ? 0 : SealedHeader.OVERHEAD;
         }
 
         /** A hostile representative vouches for its corrupted blocks with matching hashes. */
@@ -189,7 +209,7 @@ public final class SimNode {
                 lastChunkSentNs.put(block, lan.nowNs());
             }
             dataDatagramsSent++;
-            lan.multicast(SimNode.this, agent.dataGroup(), datagram, true);
+            lan.multicast(SimNode.this, agent.dataGroup(), sealed(sealer, datagram), true);
             return true;
         }
 
@@ -391,7 +411,26 @@ public final class SimNode {
      * @return the agent's port, for assertions
      */
     public AgentPort distribute(TaskSpec task, SessionConfig config) {
+        return distribute(task, config, null, false);
+    }
+
+    /**
+     * Starts an agent for a task with a key on this node, as the engine runs a keyed task.
+     *
+     * @param task the task
+     * @param config protocol settings
+     * @param key the task's key, or null for none
+     * @param encrypt whether datagrams are encrypted (with a key)
+     * @return the agent's port, for assertions
+     */
+    public AgentPort distribute(TaskSpec task, SessionConfig config, SessionKey key, boolean encrypt) {
         AgentPort port = new AgentPort();
+        if (key != null) {
+            guard.addKey(key);
+            port.key = key;
+            port.controlSealer = new DatagramSealer(key, encrypt);
+            port.sealer = new DatagramSealer(key, encrypt);
+        }
         port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
         ports.put(task.taskId(), port);
         port.agent.start(now());
@@ -466,13 +505,33 @@ public final class SimNode {
         return false;
     }
 
+    /** @return what this node's receive path dropped for lack of authenticity */
+    public AuthCounters authCounters() {
+        return guard.counters();
+    }
+
     void receive(ByteBuf datagram, boolean data) {
+        // Every receiver's view shares the sender's bytes, and opening decrypts in place: open a copy.
+        boolean sealed = Envelope.classify(datagram) == Envelope.Kind.SEALED;
+        ByteBuf own = sealed ? datagram.copy() : datagram;
+        try {
+            if (guard.open(own) != DatagramGuard.Verdict.DROPPED) {
+                dispatch(own);
+            }
+        } finally {
+            if (sealed) {
+                own.release();
+            }
+        }
+    }
+
+    private void dispatch(ByteBuf datagram) {
         long now = now();
         switch (Envelope.classify(datagram)) {
             case CONTROL -> {
                 Control message = ControlCodec.decode(datagram);
                 AgentPort port = message == null ? null : ports.get(message.getTaskId());
-                if (port != null) {
+                if (port != null && guard.admits(port.key)) {
                     port.agent.onControl(message, now);
                 }
             }
@@ -482,7 +541,7 @@ public final class SimNode {
                 }
                 long sessionId = DataHeader.sessionId(datagram);
                 for (AgentPort port : ports.values()) {
-                    if (port.agent.sessionId() == sessionId && port.joined != null) {
+                    if (port.agent.sessionId() == sessionId && port.joined != null && guard.admits(port.key)) {
                         port.agent.onData(datagram, now);
                     }
                 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -59,6 +60,7 @@ public final class SimulatedLan {
     private final Path workDirectory;
     private final SimOrigin origin;
     private Predicate<SimNode[]> reachable = pair -> true;
+    private BiConsumer<InetSocketAddress, ByteBuf> tap = (group, datagram) -> { };
     private long order;
     private int stalledSteps;
     private long delivered;
@@ -158,8 +160,31 @@ public final class SimulatedLan {
     }
 
     /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
+    /**
+     * Sees every datagram sent on the LAN, as a host in promiscuous mode would (an eavesdropper).
+     *
+     * @param listener given the group and a view of the datagram, valid during the call only
+     */
+    public void tap(BiConsumer<InetSocketAddress, ByteBuf> listener) {
+        this.tap = listener;
+    }
+
+    /**
+     * Sends raw bytes from a node, as a hostile host does: they reach every node of its subnet that
+     * listens to the group, with the LAN's faults.
+     *
+     * @param from the sending node (need not run any task)
+     * @param group the destination group
+     * @param datagram the bytes; released by this call
+     * @param data whether to treat it as data (data loss and blackouts apply) or control
+     */
+    public void inject(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
+        multicast(from, group, datagram, data);
+    }
+
     void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
         try {
+            tap.accept(group, datagram.duplicate());
             for (SimNode to : nodes) {
                 if (to == from || !to.isUp() || to.isSuspended() || to.subnet() != from.subnet() || !to.listensTo(group)) {
                     continue;

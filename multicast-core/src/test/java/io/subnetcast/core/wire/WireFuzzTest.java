@@ -125,6 +125,7 @@ class WireFuzzTest {
         return switch (bytes[3] & 0xff) {
             case Envelope.TYPE_CONTROL -> Envelope.Kind.CONTROL;
             case Envelope.TYPE_DATA -> Envelope.Kind.DATA;
+            case Envelope.TYPE_SEALED -> Envelope.Kind.SEALED;
             default -> Envelope.Kind.INVALID;
         };
     }
