@@ -71,7 +71,7 @@ class AgentCommandTest {
                 String json = result.outLines().get(result.outLines().size() - 1);
                 assertTrue(json.startsWith("{\"task\":\"agent-test\",\"role\":\""), json);
                 assertTrue(json.contains("\"sha256\":\"" + BlockHashes.toHex(sha) + "\""), json);
-                assertTrue(json.endsWith(",\"fallback\":\"none\",\"fallback_reason\":null}"), json); // multicast arrived
+                assertTrue(json.contains(",\"fallback\":\"none\",\"fallback_reason\":null,"), json); // multicast arrived
                 assertTrue(json.matches(".*\"bytes_origin\":\\d+,\"bytes_multicast\":\\d+,\"bytes_repair\":\\d+,"
                         + "\"seconds\":\\d+\\.\\d{3},.*"), json);
                 assertTrue(json.matches(".*\"dropped_forged\":0,\"dropped_replayed\":0,\"dropped_unauthenticated\":0}"),

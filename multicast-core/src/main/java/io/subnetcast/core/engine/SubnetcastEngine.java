@@ -18,6 +18,7 @@ import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.transport.DatagramReceiver;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
 import io.subnetcast.core.wire.ControlCodec;
@@ -70,6 +71,9 @@ import org.slf4j.LoggerFactory;
 public final class SubnetcastEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
     /** Default control group: in the organisation-local scope 239.255.0.0/16. */
+    /** Most datagrams handled before timers and the send loop run, within one burst from the socket. */
+    private static final int MAX_DATAGRAMS_BETWEEN_WORK = 32;
+
     public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
     private static final long PROGRESS_INTERVAL_NS = 250_000_000L;
 
@@ -94,6 +98,7 @@ public final class SubnetcastEngine implements AutoCloseable {
     private long wakeupAtNs = Long.MAX_VALUE;
     private long nextProgressNs;
     private boolean ticking;
+    private int datagramsSinceWork;
     private volatile boolean closed;
 
     private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
@@ -116,7 +121,17 @@ public final class SubnetcastEngine implements AutoCloseable {
             server = builder.blockServer
                     ? new BlockServer(new InetSocketAddress(networkInterface.address(), builder.blockServerPort)) : null;
             this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss,
-                    this::onDatagram);
+                    new DatagramReceiver() {
+                        @Override
+                        public void onDatagram(ByteBuf datagram) {
+                            SubnetcastEngine.this.onDatagram(datagram);
+                        }
+
+                        @Override
+                        public void onReadComplete() {
+                            SubnetcastEngine.this.onReadComplete();
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -321,7 +336,17 @@ public final class SubnetcastEngine implements AutoCloseable {
         if (guard.open(datagram) != DatagramGuard.Verdict.DROPPED) {
             dispatch(datagram, now);
         }
-        afterEvent();
+        // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
+        // not once per datagram; the bound keeps a long burst from starving the sender.
+        if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
+            afterEvent();
+        }
+    }
+
+    private void onReadComplete() {
+        if (datagramsSinceWork > 0) {
+            afterEvent();
+        }
     }
 
     private void dispatch(ByteBuf datagram, long now) {
@@ -354,6 +379,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             return;
         }
         ticking = true;
+        datagramsSinceWork = 0;
         try {
             long now = clock.nanoTime();
             List<TaskRuntime> done = null;

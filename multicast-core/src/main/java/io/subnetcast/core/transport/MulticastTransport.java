@@ -294,6 +294,12 @@ public final class MulticastTransport implements AutoCloseable {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            receiver.onReadComplete();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.warn("multicast receive on {} failed: {}", networkInterface.name(), cause.toString());
         }
