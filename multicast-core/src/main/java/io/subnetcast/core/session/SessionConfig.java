@@ -43,6 +43,7 @@ public final class SessionConfig {
     private final Duration haveInterval;
     private final int nakThreshold;
     private final Duration repairDelay;
+    private final boolean adaptiveRate;
 
     private SessionConfig(Builder b) {
         this.startDelay = b.startDelay;
@@ -65,6 +66,7 @@ public final class SessionConfig {
         this.haveInterval = b.haveInterval;
         this.nakThreshold = b.nakThreshold;
         this.repairDelay = b.repairDelay;
+        this.adaptiveRate = b.adaptiveRate;
     }
 
     /** @return a builder holding the defaults */
@@ -95,6 +97,7 @@ public final class SessionConfig {
         b.haveInterval = haveInterval;
         b.nakThreshold = nakThreshold;
         b.repairDelay = repairDelay;
+        b.adaptiveRate = adaptiveRate;
         return b;
     }
 
@@ -191,6 +194,14 @@ public final class SessionConfig {
         return repairDelay;
     }
 
+    /**
+     * @return whether the representative adapts its send rate to its members' loss reports
+     *     ({@link io.subnetcast.core.congestion.RateController}); the configured rate stays the ceiling
+     */
+    public boolean adaptiveRate() {
+        return adaptiveRate;
+    }
+
     /** @return the UDP port session data is sent to */
     public int dataPort() {
         return dataPort;
@@ -243,8 +254,19 @@ public final class SessionConfig {
         private Duration haveInterval = Duration.ofSeconds(1);
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
+        private boolean adaptiveRate = true;
 
         private Builder() {
+        }
+
+        /**
+         * @param value adapt the send rate to loss reports (default true); false sends at the
+         *     configured rate whatever the members lose
+         * @return this
+         */
+        public Builder adaptiveRate(boolean value) {
+            this.adaptiveRate = value;
+            return this;
         }
 
         /** @param value advertisement interval (default 1 s) @return this */

@@ -1,0 +1,331 @@
+package io.subnetcast.core.congestion;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The representative's send rate, adapted to its members' loss reports; single-rate, driven by the
+ * slowest receiver that counts, never above the configured rate (the ceiling) nor below
+ * {@link #floorBitsPerSecond()}.
+ *
+ * <p>The scheme borrows TFMCC's structure (RFC 4654: one rate for the group, set by the "current
+ * limiting receiver", an immediate decrease and a bounded increase) and TFRC's use of the
+ * receiver's measured arrival rate {@code X_recv} (RFC 5348 section 4.3), but not the TCP throughput
+ * equation: on a LAN the round-trip time is tiny and mostly queueing, so an equation driven by it
+ * says little, and the aim here is to fill a rate-limited link, not TCP fairness on the Internet.
+ * Every report interval ({@link LossMeter#reportIntervalNs(int)}):
+ * <ol>
+ * <li>A receiver is <em>congested</em> when it lost at least {@value #CONGESTED_PERCENT}% of the
+ *     window. Its arrival rate is what its path carries, so the rate is cut at once to
+ *     {@value #TARGET_PERCENT}% of the lowest arrival rate among congested receivers that count
+ *     (multiplicative decrease to a measured target, rather than halving blindly).</li>
+ * <li>Without congestion for 1.25 report intervals the rate grows by {@value #INCREASE_PERCENT}%
+ *     per interval back towards the ceiling (about 1.4 s to double at the base interval), so a
+ *     bottleneck is probed gently: the overshoot costs a few percent loss for one interval.</li>
+ * </ol>
+ * Who counts, so that one receiver, real or forged, cannot hold the session back:
+ * <ul>
+ * <li><b>Slow receivers</b>: a receiver whose sustainable rate (its arrival rate when congested,
+ *     else at least the current rate) is below 1/{@value #SLOW_DIVISOR} of the median of the
+ *     others' is left out of the decision. It keeps what it hears and completes from peers after
+ *     the pass (peer repair), as Ivanti's and Nomad's multicast leave slow clients to catch up.</li>
+ * <li><b>Unresponsive receivers</b>: when a cut made for a receiver did not halve its loss within
+ *     1.25 to 3 report intervals, its loss is not caused by the send rate (random loss, a busy host,
+ *     a forged report): it is ignored for the rest of the session and the cut is undone.</li>
+ * <li>Only members the representative already knows are heard (the caller checks its member
+ *     table), and the rate never falls below the floor, the ceiling divided by
+ *     {@value #FLOOR_DIVISOR}.</li>
+ * </ul>
+ * Not handled: the sender does not detect that it is application-limited (waiting for its
+ * download), and many forged member ids (until sessions are authenticated) can still pull the
+ * median down, to the floor at worst.
+ *
+ * <p>Sans-IO and single-threaded: the caller passes the time and applies {@link #rateBitsPerSecond()}
+ * to its pacer when {@link #tick} says the rate changed.
+ */
+public final class RateController {
+    /** The floor is the ceiling divided by this. */
+    public static final int FLOOR_DIVISOR = 16;
+    /** A receiver is slow when its rate is below the others' median divided by this. */
+    public static final int SLOW_DIVISOR = 4;
+    static final int CONGESTED_PERCENT = 1;
+    static final int TARGET_PERCENT = 90;
+    static final int INCREASE_PERCENT = 5;
+    private static final int CONGESTED_LOSS = 65_536 * CONGESTED_PERCENT / 100;
+    private static final long MIN_FLOOR_BPS = 8_000;
+    private static final int MAX_TRACKED = 4096;
+    private static final long FORGET_NS = 30_000_000_000L;
+    /** Decisions are taken this often, so that a burst of loss is answered within a fraction of a window. */
+    private static final long TICK_NS = LossMeter.REPORT_INTERVAL_NS / 4;
+    /** Above the last limiting arrival rate the rate grows by this much per interval only. */
+    private static final int PROBE_PERCENT = 1;
+    /** Quiet intervals after which the last limit is forgotten and growth is fast again. */
+    private static final int LIMIT_MEMORY_INTERVALS = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(RateController.class);
+
+    /** What one receiver said last, and the cut its congestion caused. */
+    private static final class Receiver {
+        int lossFraction;
+        long arrivalBps;
+        long heardNs;
+        boolean pending;
+        boolean unresponsive;
+        boolean inEpisode;
+        long episodeStartNs;
+        int episodeLoss;
+        long rateBeforeCut;
+    }
+
+    private final long ceilingBps;
+    private final long floorBps;
+    private final Map<Long, Receiver> receivers = new HashMap<>();
+    private long[] census = new long[64];
+    private long rateBps;
+    private long lowestRateBps;
+    private long nextTickNs;
+    private boolean ticking;
+    private boolean congestionSeen;
+    private long lastCongestionNs;
+    private long lastIncreaseNs;
+    private long lastLimitBps;
+    private int cuts;
+    private int slowReports;
+    private int unresponsive;
+
+    /**
+     * @param ceilingBps the configured rate: the start and the most ever sent
+     */
+    public RateController(long ceilingBps) {
+        if (ceilingBps <= 0) {
+            throw new IllegalArgumentException("rate must be positive: " + ceilingBps);
+        }
+        this.ceilingBps = ceilingBps;
+        this.floorBps = Math.min(ceilingBps, Math.max(MIN_FLOOR_BPS, ceilingBps / FLOOR_DIVISOR));
+        this.rateBps = ceilingBps;
+        this.lowestRateBps = ceilingBps;
+    }
+
+    /**
+     * Takes a member's loss report. The caller passes only reports of members it already knew
+     * before this message, so that a stranger's first datagram counts for nothing.
+     *
+     * @param nodeId the member
+     * @param lossFraction loss in 1/65536, 0 to 65536; other values are ignored
+     * @param arrivalBps its measured arrival rate in wire bits per second
+     * @param nowNs current time
+     */
+    public void onReport(long nodeId, int lossFraction, long arrivalBps, long nowNs) {
+        if (lossFraction < 0 || lossFraction > 65_536 || arrivalBps < 0) {
+            return;
+        }
+        Receiver receiver = receivers.get(nodeId);
+        if (receiver == null) {
+            if (receivers.size() >= MAX_TRACKED) {
+                return;
+            }
+            receiver = new Receiver();
+            receivers.put(nodeId, receiver);
+        }
+        receiver.lossFraction = lossFraction;
+        receiver.arrivalBps = arrivalBps;
+        receiver.heardNs = nowNs;
+        receiver.pending = true;
+    }
+
+    /**
+     * Decides the rate from the reports heard since the last decision; runs at most every quarter
+     * of the base report interval, however often it is called.
+     *
+     * @param nowNs current time
+     * @param membersKnown members in the session, for the report interval they use
+     * @return true if the rate changed: apply {@link #rateBitsPerSecond()}
+     */
+    public boolean tick(long nowNs, int membersKnown) {
+        if (ticking && nowNs - nextTickNs < 0) {
+            return false;
+        }
+        if (!ticking) {
+            ticking = true;
+            lastIncreaseNs = nowNs;
+        }
+        nextTickNs = nowNs + TICK_NS;
+        long intervalNs = LossMeter.reportIntervalNs(membersKnown);
+        int counted = takeCensus(nowNs, 2 * intervalNs);
+        if (counted < membersKnown / 2) {
+            return false; // too few of the members have spoken to tell one slow receiver from a slow link
+        }
+        long limitBps = Long.MAX_VALUE;
+        long undoTo = 0;
+        for (Receiver receiver : receivers.values()) {
+            if (!receiver.pending) {
+                continue;
+            }
+            receiver.pending = false;
+            if (receiver.unresponsive || receiver.lossFraction < CONGESTED_LOSS || nowNs - receiver.heardNs > 2 * intervalNs) {
+                continue;
+            }
+            long sinceCutNs = nowNs - receiver.episodeStartNs;
+            boolean recentCut = receiver.inEpisode && sinceCutNs <= 4 * intervalNs;
+            if (recentCut && sinceCutNs < intervalNs * 3 / 2) {
+                continue; // its window still covers packets sent before the cut made for it
+            }
+            if (isSlow(sustainable(receiver), counted) || recentCut && becameUnresponsive(receiver)) {
+                if (recentCut) {
+                    undoTo = Math.max(undoTo, receiver.rateBeforeCut); // the cut was for a receiver that does not count
+                    receiver.inEpisode = false;
+                }
+                continue;
+            }
+            receiver.inEpisode = true;
+            receiver.episodeStartNs = nowNs;
+            receiver.episodeLoss = receiver.lossFraction;
+            receiver.rateBeforeCut = rateBps;
+            limitBps = Math.min(limitBps, receiver.arrivalBps);
+        }
+        if (limitBps != Long.MAX_VALUE) {
+            congestionSeen = true;
+            lastCongestionNs = nowNs;
+            lastLimitBps = limitBps;
+            long target = Math.max(floorBps, limitBps / 100 * TARGET_PERCENT);
+            return target < rateBps && setRate(target, "cut to the limiting receiver's arrival rate");
+        }
+        if (undoTo > rateBps) {
+            return setRate(Math.min(ceilingBps, undoTo), "a cut made for a receiver that does not count is undone");
+        }
+        return increase(nowNs, intervalNs);
+    }
+
+    /**
+     * Grows the rate after a quiet interval: quickly up to the arrival rate that last limited it,
+     * then by {@value #PROBE_PERCENT}% per interval, so that probing a link overfills its queue
+     * only slightly; fast again once congestion has not been seen for a while.
+     */
+    private boolean increase(long nowNs, long intervalNs) {
+        long quietNs = nowNs - lastCongestionNs;
+        if (congestionSeen && quietNs < intervalNs * 5 / 4 || rateBps >= ceilingBps
+                || nowNs - lastIncreaseNs < intervalNs) {
+            return false;
+        }
+        lastIncreaseNs = nowNs;
+        boolean nearLimit = congestionSeen && rateBps >= lastLimitBps && quietNs < LIMIT_MEMORY_INTERVALS * intervalNs;
+        int percent = nearLimit ? PROBE_PERCENT : INCREASE_PERCENT;
+        return setRate(Math.min(ceilingBps, Math.max(rateBps + 1, rateBps / 100 * (100 + percent))), "no congestion");
+    }
+
+    /** Fills {@link #census} with the sustainable rates of receivers that count; forgets old ones. */
+    private int takeCensus(long nowNs, long freshNs) {
+        int count = 0;
+        for (Iterator<Receiver> it = receivers.values().iterator(); it.hasNext(); ) {
+            Receiver receiver = it.next();
+            long ageNs = nowNs - receiver.heardNs;
+            if (ageNs > FORGET_NS) {
+                unresponsive -= receiver.unresponsive ? 1 : 0;
+                it.remove();
+            } else if (ageNs <= freshNs && !receiver.unresponsive) {
+                if (count == census.length) {
+                    census = Arrays.copyOf(census, count * 2);
+                }
+                census[count++] = sustainable(receiver);
+            }
+        }
+        Arrays.sort(census, 0, count);
+        return count;
+    }
+
+    /** A congested receiver takes what arrived; one without loss takes at least the current rate. */
+    private long sustainable(Receiver receiver) {
+        return receiver.lossFraction >= CONGESTED_LOSS ? receiver.arrivalBps : Math.max(rateBps, receiver.arrivalBps);
+    }
+
+    /**
+     * Whether a sustainable rate is below 1/{@value #SLOW_DIVISOR} of the median of the other
+     * counted receivers' (the census holds this receiver's own value once).
+     */
+    private boolean isSlow(long ownBps, int counted) {
+        int others = counted - 1;
+        if (others < 1) {
+            return false;
+        }
+        int own = Arrays.binarySearch(census, 0, counted, ownBps);
+        if (own < 0) {
+            return false; // not in the census: not fresh
+        }
+        int middle = others / 2;
+        long medianBps = census[middle < own ? middle : middle + 1];
+        boolean slow = ownBps < medianBps / SLOW_DIVISOR;
+        if (slow) {
+            slowReports++;
+        }
+        return slow;
+    }
+
+    /**
+     * Whether a receiver's loss went on after a cut made for it: when a window that began after
+     * the cut still shows three quarters of the loss that caused it, the loss does not come from
+     * the send rate (a bottleneck's loss falls with the rate while its arrival rate holds; random
+     * loss, a busy host or a forged report do not). Such a receiver is ignored for the rest of the
+     * session.
+     */
+    private boolean becameUnresponsive(Receiver receiver) {
+        if (4L * receiver.lossFraction < 3L * receiver.episodeLoss) {
+            return false; // the cut helped, if not enough: cut again
+        }
+        receiver.unresponsive = true;
+        unresponsive++;
+        LOG.info("a receiver's loss ({}%) went on after the rate was cut to {} bit/s: it no longer limits the rate",
+                receiver.lossFraction * 100 / 65_536, rateBps);
+        return true;
+    }
+
+    private boolean setRate(long newBps, String reason) {
+        if (newBps == rateBps) {
+            return false;
+        }
+        if (newBps < rateBps) {
+            cuts++;
+        }
+        LOG.debug("send rate {} -> {} bit/s: {}", rateBps, newBps, reason);
+        rateBps = newBps;
+        lowestRateBps = Math.min(lowestRateBps, newBps);
+        return true;
+    }
+
+    /** @return the rate to send at, in bits per second */
+    public long rateBitsPerSecond() {
+        return rateBps;
+    }
+
+    /** @return the lowest rate chosen so far */
+    public long lowestRateBitsPerSecond() {
+        return lowestRateBps;
+    }
+
+    /** @return the configured rate, the most ever sent */
+    public long ceilingBitsPerSecond() {
+        return ceilingBps;
+    }
+
+    /** @return the least the rate is ever cut to, whatever the reports say */
+    public long floorBitsPerSecond() {
+        return floorBps;
+    }
+
+    /** @return how many times the rate was cut */
+    public int cuts() {
+        return cuts;
+    }
+
+    /** @return congestion reports left out because their receiver was slow, since the start */
+    public int slowReports() {
+        return slowReports;
+    }
+
+    /** @return receivers ignored because a cut did not reduce their loss */
+    public int unresponsiveReceivers() {
+        return unresponsive;
+    }
+}
