@@ -103,6 +103,11 @@ final class AgentCommand implements Callable<Integer> {
             description = "Multicast send rate in bit/s (500k, 100m, 1g). Default: ${DEFAULT-VALUE}.")
     private long rate;
 
+    @Option(names = "--fixed-rate",
+            description = "As representative, send at --rate whatever the members lose (by default the rate adapts"
+                    + " down to their loss reports, --rate being the most).")
+    private boolean fixedRate;
+
     @Option(names = "--loss", paramLabel = "FRACTION", converter = Converters.LossConverter.class, defaultValue = "0",
             description = "Drop this fraction of received datagrams, e.g. 0.05 or 5%% (a testing aid). Default: ${DEFAULT-VALUE}.")
     private double loss;
@@ -159,7 +164,7 @@ final class AgentCommand implements Callable<Integer> {
             task = task.withManifest(manifestUrl, BlockHashes.parseSha256(manifestSha256));
         }
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate).mtu(mtu)
-                .linger(linger).dataPort(group.getPort() + 1).build();
+                .adaptiveRate(!fixedRate).linger(linger).dataPort(group.getPort() + 1).build();
         SubnetcastEngine engine = openEngine(cache, config);
         Thread hook = environment.handleSignals() ? Signals.onShutdown(() -> {
             stoppedBySignal = true;

@@ -63,8 +63,12 @@ public final class RateController {
     private static final long TICK_NS = LossMeter.REPORT_INTERVAL_NS / 4;
     /** Above the last limiting arrival rate the rate grows by this much per interval only. */
     private static final int PROBE_PERCENT = 1;
+    /** The rate grows only while the sender achieved at least this share of it. */
+    private static final int USED_PERCENT = 75;
+    /** Quiet steps below the last limit double the growth, up to this much per interval. */
+    private static final int MAX_INCREASE_PERCENT = 20;
     /** Quiet intervals after which the last limit is forgotten and growth is fast again. */
-    private static final int LIMIT_MEMORY_INTERVALS = 20;
+    private static final int LIMIT_MEMORY_INTERVALS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(RateController.class);
 
     /** What one receiver said last, and the cut its congestion caused. */
@@ -72,6 +76,8 @@ public final class RateController {
         int lossFraction;
         long arrivalBps;
         long heardNs;
+        long previousCongestedBps;
+        long previousCongestedNs;
         boolean pending;
         boolean unresponsive;
         boolean inEpisode;
@@ -92,6 +98,10 @@ public final class RateController {
     private long lastCongestionNs;
     private long lastIncreaseNs;
     private long lastLimitBps;
+    private int growthPercent = INCREASE_PERCENT;
+    private long sentBytes;
+    private long sentSinceNs;
+    private long actualBps;
     private int cuts;
     private int slowReports;
     private int unresponsive;
@@ -130,10 +140,24 @@ public final class RateController {
             receiver = new Receiver();
             receivers.put(nodeId, receiver);
         }
+        if (receiver.lossFraction >= CONGESTED_LOSS) {
+            receiver.previousCongestedBps = receiver.arrivalBps;
+            receiver.previousCongestedNs = receiver.heardNs;
+        }
         receiver.lossFraction = lossFraction;
         receiver.arrivalBps = arrivalBps;
         receiver.heardNs = nowNs;
         receiver.pending = true;
+    }
+
+    /**
+     * Counts a datagram sent, for the rate actually achieved (a pacer woken late by a busy host
+     * sends less than it is set to).
+     *
+     * @param wireBytes its size with IP and UDP headers
+     */
+    public void onSent(int wireBytes) {
+        sentBytes += wireBytes;
     }
 
     /**
@@ -151,8 +175,11 @@ public final class RateController {
         if (!ticking) {
             ticking = true;
             lastIncreaseNs = nowNs;
+            sentSinceNs = nowNs;
+            sentBytes = 0;
         }
         nextTickNs = nowNs + TICK_NS;
+        measureSent(nowNs);
         long intervalNs = LossMeter.reportIntervalNs(membersKnown);
         int counted = takeCensus(nowNs, 2 * intervalNs);
         if (counted < membersKnown / 2) {
@@ -173,7 +200,7 @@ public final class RateController {
             if (recentCut && sinceCutNs < intervalNs * 3 / 2) {
                 continue; // its window still covers packets sent before the cut made for it
             }
-            if (isSlow(sustainable(receiver), counted) || recentCut && becameUnresponsive(receiver)) {
+            if (isSlow(sustainable(receiver, intervalNs), counted) || recentCut && becameUnresponsive(receiver, rateBps)) {
                 if (recentCut) {
                     undoTo = Math.max(undoTo, receiver.rateBeforeCut); // the cut was for a receiver that does not count
                     receiver.inEpisode = false;
@@ -184,10 +211,11 @@ public final class RateController {
             receiver.episodeStartNs = nowNs;
             receiver.episodeLoss = receiver.lossFraction;
             receiver.rateBeforeCut = rateBps;
-            limitBps = Math.min(limitBps, receiver.arrivalBps);
+            limitBps = Math.min(limitBps, limitOf(receiver, intervalNs));
         }
         if (limitBps != Long.MAX_VALUE) {
             congestionSeen = true;
+            growthPercent = INCREASE_PERCENT;
             lastCongestionNs = nowNs;
             lastLimitBps = limitBps;
             long target = Math.max(floorBps, limitBps / 100 * TARGET_PERCENT);
@@ -200,19 +228,26 @@ public final class RateController {
     }
 
     /**
-     * Grows the rate after a quiet interval: quickly up to the arrival rate that last limited it,
-     * then by {@value #PROBE_PERCENT}% per interval, so that probing a link overfills its queue
-     * only slightly; fast again once congestion has not been seen for a while.
+     * Grows the rate after a quiet interval: by {@value #INCREASE_PERCENT}%, doubling per quiet
+     * interval up to {@value #MAX_INCREASE_PERCENT}%, while below the arrival rate that last
+     * limited it; by {@value #PROBE_PERCENT}% per interval above it, so that probing a link overfills
+     * its queue only slightly; fast again once congestion has not been seen for a while. Only while the
+     * sender achieves its rate: a sender waiting for its download, or a pacer that a busy host
+     * wakes late, learns nothing about the path by raising a rate it does not use (the idea of
+     * RFC 7661's congestion window validation).
      */
     private boolean increase(long nowNs, long intervalNs) {
         long quietNs = nowNs - lastCongestionNs;
         if (congestionSeen && quietNs < intervalNs * 5 / 4 || rateBps >= ceilingBps
-                || nowNs - lastIncreaseNs < intervalNs) {
+                || nowNs - lastIncreaseNs < intervalNs || actualBps < rateBps / 100 * USED_PERCENT) {
             return false;
         }
         lastIncreaseNs = nowNs;
         boolean nearLimit = congestionSeen && rateBps >= lastLimitBps && quietNs < LIMIT_MEMORY_INTERVALS * intervalNs;
-        int percent = nearLimit ? PROBE_PERCENT : INCREASE_PERCENT;
+        int percent = nearLimit ? PROBE_PERCENT : growthPercent;
+        if (!nearLimit) {
+            growthPercent = Math.min(MAX_INCREASE_PERCENT, 2 * growthPercent);
+        }
         return setRate(Math.min(ceilingBps, Math.max(rateBps + 1, rateBps / 100 * (100 + percent))), "no congestion");
     }
 
@@ -229,16 +264,44 @@ public final class RateController {
                 if (count == census.length) {
                     census = Arrays.copyOf(census, count * 2);
                 }
-                census[count++] = sustainable(receiver);
+                census[count++] = sustainable(receiver, freshNs / 2);
             }
         }
         Arrays.sort(census, 0, count);
         return count;
     }
 
+    /**
+     * What a congested receiver's path carries: the largest of its last two congested arrival
+     * rates within two intervals (TFRC keeps a set of recent receive rates for the same reason,
+     * RFC 5348 section 4.3) and, while the sender was busy, the rate it achieved less the
+     * receiver's loss. A receiver that stalls for a moment reads one window short; the sender's
+     * own count does not.
+     */
+    private long limitOf(Receiver receiver, long intervalNs) {
+        long limit = receiver.arrivalBps;
+        if (receiver.heardNs - receiver.previousCongestedNs <= 2 * intervalNs) {
+            limit = Math.max(limit, receiver.previousCongestedBps);
+        }
+        if (actualBps >= rateBps / 2) {
+            limit = Math.max(limit, (long) (actualBps * (1 - receiver.lossFraction / 65_536.0)));
+        }
+        return limit;
+    }
+
+    /** The rate achieved over the last base interval, once one has passed. */
+    private void measureSent(long nowNs) {
+        long spanNs = nowNs - sentSinceNs;
+        if (spanNs >= LossMeter.REPORT_INTERVAL_NS) {
+            actualBps = (long) (sentBytes * 8.0 * 1e9 / spanNs);
+            sentBytes = 0;
+            sentSinceNs = nowNs;
+        }
+    }
+
     /** A congested receiver takes what arrived; one without loss takes at least the current rate. */
-    private long sustainable(Receiver receiver) {
-        return receiver.lossFraction >= CONGESTED_LOSS ? receiver.arrivalBps : Math.max(rateBps, receiver.arrivalBps);
+    private long sustainable(Receiver receiver, long intervalNs) {
+        return receiver.lossFraction >= CONGESTED_LOSS ? limitOf(receiver, intervalNs) : Math.max(rateBps, receiver.arrivalBps);
     }
 
     /**
@@ -270,9 +333,9 @@ public final class RateController {
      * loss, a busy host or a forged report do not). Such a receiver is ignored for the rest of the
      * session.
      */
-    private boolean becameUnresponsive(Receiver receiver) {
-        if (4L * receiver.lossFraction < 3L * receiver.episodeLoss) {
-            return false; // the cut helped, if not enough: cut again
+    private boolean becameUnresponsive(Receiver receiver, long nowBps) {
+        if (4L * receiver.lossFraction < 3L * receiver.episodeLoss || nowBps > receiver.rateBeforeCut / 100 * TARGET_PERCENT) {
+            return false; // the cut helped, if not enough, or it was too small to tell: cut again
         }
         receiver.unresponsive = true;
         unresponsive++;

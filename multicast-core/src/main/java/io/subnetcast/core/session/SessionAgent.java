@@ -1235,6 +1235,9 @@ public final class SessionAgent {
             }
             sequence++;
             sender.advance();
+            if (rateController != null) {
+                rateController.onSent(wireBytes);
+            }
         }
     }
 

@@ -20,6 +20,7 @@ class RateControllerTest {
     private void interval(int members, long[][] reports) {
         control.tick(nowNs, members);
         nowNs += INTERVAL;
+        control.onSent((int) (control.rateBitsPerSecond() * INTERVAL / 8_000_000_000L)); // a busy sender
         for (long[] report : reports) {
             control.onReport(report[0], (int) report[1], report[2] * MBIT, nowNs);
         }
@@ -33,7 +34,7 @@ class RateControllerTest {
     @Test
     void aCongestedLinkCutsTheRateToNinetyPercentOfWhatArrivesThenProbesBackUp() {
         interval(2, new long[][] {{1, percent(80), 20}, {2, percent(80), 20}});
-        assertEquals(18 * MBIT, control.rateBitsPerSecond());
+        assertEquals(18 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT);
         for (int i = 0; i < 3; i++) {
             interval(2, new long[][] {{1, NO_LOSS, 18}, {2, NO_LOSS, 18}});
         }
@@ -72,7 +73,7 @@ class RateControllerTest {
     void aReceiverAQuarterAsFastAsTheOthersStillCounts() {
         long[][] reports = {{1, percent(70), 30}, {2, NO_LOSS, 100}, {3, NO_LOSS, 100}};
         interval(3, reports);
-        assertEquals(27 * MBIT, control.rateBitsPerSecond(), "30 Mbit/s is not below a quarter of 100");
+        assertEquals(27 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT, "30 Mbit/s is not below a quarter of 100");
     }
 
     @Test
@@ -107,6 +108,26 @@ class RateControllerTest {
         interval(6, new long[][] {{1, ALL_LOST, 0}, {2, NO_LOSS, 100}, {3, NO_LOSS, 100}});
         assertEquals(100 * MBIT, control.rateBitsPerSecond(), "and then it is seen to be slow");
         assertTrue(control.slowReports() > 0);
+    }
+
+    @Test
+    void theRateDoesNotGrowWhileTheSenderDoesNotUseIt() {
+        interval(1, new long[][] {{1, percent(80), 20}});
+        long cut = control.rateBitsPerSecond();
+        assertEquals(18 * MBIT, cut, 0.01 * MBIT);
+        for (int i = 0; i < 20; i++) {
+            control.tick(nowNs, 1);
+            nowNs += INTERVAL; // nothing sent: waiting for the download
+        }
+        assertEquals(cut, control.rateBitsPerSecond());
+    }
+
+    @Test
+    void aReceiverThatStallsForOneWindowDoesNotCutTheRateToItsShortWindow() {
+        interval(2, new long[][] {{1, NO_LOSS, 50}, {2, NO_LOSS, 50}});
+        // A 5% loss while 100 Mbit/s went out, but the stalled receiver counted only 10 Mbit/s.
+        interval(2, new long[][] {{1, percent(5), 10}, {2, NO_LOSS, 100}});
+        assertEquals(0.9 * 95 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT);
     }
 
     @Test
