@@ -32,55 +32,13 @@ JAVA_OPTS=${E2E_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 NET=198.18.200
 ORIGIN_PORT=8080
 
-START_EPOCH=$(date +%s)
-log() { printf '[congestion-e2e %3ss] %s\n' "$(( $(date +%s) - START_EPOCH ))" "$*"; }
-fail() {
-    echo "congestion-e2e: FAIL: $*" >&2
-    exit 1
-}
-
-[ -f "$JAR" ] || fail "no jar at $JAR (build it with 'mvn -B package' first)"
-for c in ip bridge tc "$JAVA"; do
-    command -v "$c" >/dev/null || fail "'$c' is missing"
-done
+E2E_TAG=congestion-e2e
+# shellcheck source=e2e-lib.sh
+. "$SCRIPT_DIR/e2e-lib.sh"
+e2e_begin tc
 
 SUFFIX=$(printf '%04x%04x' $RANDOM $RANDOM)
 P="scc-$SUFFIX"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/subnetcast-congestion.XXXXXX")
-NAMESPACES=()
-PIDS=()
-
-cleanup() {
-    local status=$?
-    set +e
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    sleep 0.5
-    for ns in "${NAMESPACES[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill -9 "$pid" 2>/dev/null
-        done
-        ip netns del "$ns" 2>/dev/null
-    done
-    if [ "$status" != 0 ]; then
-        for f in "$WORK"/*.err "$WORK"/*.out; do
-            [ -f "$f" ] && { echo "----- $(basename "$f") (last 10 lines)" >&2; tail -n 10 "$f" >&2; }
-        done
-    fi
-    [ "${E2E_KEEP:-0}" = 1 ] && echo "congestion-e2e: work directory kept: $WORK" >&2 || rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-add_ns() {
-    local out
-    out=$(ip netns add "$1" 2>&1) || fail "cannot create network namespace $1: $out (needs root)"
-    NAMESPACES+=("$1")
-    ip netns exec "$1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 >/dev/null
-    ip -n "$1" link set lo up
-}
 
 log "building the subnet (namespaces $P-*), receivers' ports shaped to $LINK"
 add_ns "$P-sw"
@@ -108,17 +66,8 @@ mkdir -p "$WORK/www"
 head -c "$SIZE" /dev/urandom >"$WORK/www/pkg.bin"
 SHA=$(sha256sum "$WORK/www/pkg.bin" | cut -d' ' -f1)
 URL="http://$NET.10:$ORIGIN_PORT/pkg.bin"
-# shellcheck disable=SC2086
-ip netns exec "$P-origin" "$JAVA" $JAVA_OPTS -jar "$JAR" origin --dir "$WORK/www" --bind "$NET.10" \
-    --port "$ORIGIN_PORT" >"$WORK/origin.out" 2>"$WORK/origin.err" &
-PIDS+=("$!")
-for _ in $(seq 1 300); do
-    grep -q '^serving ' "$WORK/origin.out" 2>/dev/null && break
-    sleep 0.1
-done
-grep -q '^serving ' "$WORK/origin.out" || fail "the origin did not start within 30 s"
+start_origin "$P-origin" "$NET.10" "$ORIGIN_PORT"
 
-field() { tail -n1 "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p"; }
 tbf_counts() { # port -> "sent_packets dropped"
     ip netns exec "$P-sw" tc -s qdisc show dev "$1" | sed -n 's/.*Sent [0-9]* bytes \([0-9]*\) pkt (dropped \([0-9]*\),.*/\1 \2/p'
 }

@@ -14,38 +14,49 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The scheme borrows TFMCC's structure (RFC 4654: one rate for the group, set by the "current
  * limiting receiver", an immediate decrease and a bounded increase) and TFRC's use of the
- * receiver's measured arrival rate {@code X_recv} (RFC 5348 section 4.3), but not the TCP throughput
+ * receiver's measured receive rate {@code X_recv} (RFC 5348 section 4.3), but not the TCP throughput
  * equation: on a LAN the round-trip time is tiny and mostly queueing, so an equation driven by it
  * says little, and the aim here is to fill a rate-limited link, not TCP fairness on the Internet.
- * Every report interval ({@link LossMeter#reportIntervalNs(int)}):
+ * Members report every {@link LossMeter#reportIntervalNs(int)} (100 ms, longer in large sessions);
+ * decisions are taken every 25 ms on the reports heard since the last one:
  * <ol>
- * <li>A receiver is <em>congested</em> when it lost at least {@value #CONGESTED_PERCENT}% of the
- *     window. Its arrival rate is what its path carries, so the rate is cut at once to
- *     {@value #TARGET_PERCENT}% of the lowest arrival rate among congested receivers that count
- *     (multiplicative decrease to a measured target, rather than halving blindly).</li>
- * <li>Without congestion for 1.25 report intervals the rate grows by {@value #INCREASE_PERCENT}%
- *     per interval back towards the ceiling (about 1.4 s to double at the base interval), so a
- *     bottleneck is probed gently: the overshoot costs a few percent loss for one interval.</li>
+ * <li>A receiver is <em>congested</em> when it lost at least {@value #CONGESTED_PERCENT}% of its
+ *     window. What its path carries is estimated as the largest of its arrival rate, its previous
+ *     congested arrival rate and the rate the sender achieved less its loss (a receiver that stalls
+ *     for a moment reads one window short). The rate is cut at once to {@value #TARGET_PERCENT}% of
+ *     the lowest such estimate among congested receivers that count: a multiplicative decrease to a
+ *     measured target rather than a blind halving. Reports of the interval and a half after a cut
+ *     made for a receiver are not acted on: they still cover packets sent before it.</li>
+ * <li>Without congestion for 1.25 report intervals the rate grows, once per interval and only while
+ *     the sender achieves at least 3/4 of it (a sender waiting for its download, or a pacer a busy
+ *     host wakes late, learns nothing by raising a rate it does not use: the idea of RFC 7661): by
+ *     {@value #INCREASE_PERCENT}%, doubling per quiet interval up to {@value #MAX_INCREASE_PERCENT}%,
+ *     below the estimate that last limited it; by {@value #PROBE_PERCENT}% above it, so that
+ *     probing a link overfills its small queue only slightly; fast again after 30 quiet intervals.</li>
  * </ol>
  * Who counts, so that one receiver, real or forged, cannot hold the session back:
  * <ul>
- * <li><b>Slow receivers</b>: a receiver whose sustainable rate (its arrival rate when congested,
- *     else at least the current rate) is below 1/{@value #SLOW_DIVISOR} of the median of the
- *     others' is left out of the decision. It keeps what it hears and completes from peers after
- *     the pass (peer repair), as Ivanti's and Nomad's multicast leave slow clients to catch up.</li>
- * <li><b>Unresponsive receivers</b>: when a cut made for a receiver did not halve its loss within
- *     1.25 to 3 report intervals, its loss is not caused by the send rate (random loss, a busy host,
- *     a forged report): it is ignored for the rest of the session and the cut is undone.</li>
- * <li>Only members the representative already knows are heard (the caller checks its member
- *     table), and the rate never falls below the floor, the ceiling divided by
+ * <li><b>Slow receivers</b>: a congested receiver whose estimate is below 1/{@value #SLOW_DIVISOR}
+ *     of the median of the other fresh reporters' (a receiver without loss counts as able to take
+ *     at least the current rate) is left out. It keeps what it hears and completes from peers after
+ *     the pass (peer repair), as the multicast products this follows leave slow clients to catch up.
+ *     Decisions wait until at least half the known members have reported, so that the first report
+ *     of a session cannot pass for the only one.</li>
+ * <li><b>Unresponsive receivers</b>: when a cut of at least 10% made for a receiver leaves it, in a
+ *     window that began after the cut, with 3/4 of the loss that caused the cut, its loss does not
+ *     come from the send rate (random loss, a busy host, a forged report): it is ignored for the rest
+ *     of the session and the cut is undone. A cut made for a receiver later found slow is undone too.</li>
+ * <li>Only members the representative already knew before the report are heard (the caller checks
+ *     its member table), and the rate never falls below the floor, the ceiling divided by
  *     {@value #FLOOR_DIVISOR}.</li>
  * </ul>
- * Not handled: the sender does not detect that it is application-limited (waiting for its
- * download), and many forged member ids (until sessions are authenticated) can still pull the
- * median down, to the floor at worst.
+ * Not handled: TFMCC's feedback suppression (the report interval grows with the session instead,
+ * as RTCP's does, RFC 3550 section 6.2), and many forged member ids (until sessions are
+ * authenticated) can still pull the median down, to the floor at worst.
  *
- * <p>Sans-IO and single-threaded: the caller passes the time and applies {@link #rateBitsPerSecond()}
- * to its pacer when {@link #tick} says the rate changed.
+ * <p>Sans-IO and single-threaded: the caller passes the time, counts what it sends with
+ * {@link #onSent} and applies {@link #rateBitsPerSecond()} to its pacer when {@link #tick} says the
+ * rate changed.
  */
 public final class RateController {
     /** The floor is the ceiling divided by this. */
@@ -62,11 +73,11 @@ public final class RateController {
     /** Decisions are taken this often, so that a burst of loss is answered within a fraction of a window. */
     private static final long TICK_NS = LossMeter.REPORT_INTERVAL_NS / 4;
     /** Above the last limiting arrival rate the rate grows by this much per interval only. */
-    private static final int PROBE_PERCENT = 1;
+    static final int PROBE_PERCENT = 1;
     /** The rate grows only while the sender achieved at least this share of it. */
     private static final int USED_PERCENT = 75;
     /** Quiet steps below the last limit double the growth, up to this much per interval. */
-    private static final int MAX_INCREASE_PERCENT = 20;
+    static final int MAX_INCREASE_PERCENT = 20;
     /** Quiet intervals after which the last limit is forgotten and growth is fast again. */
     private static final int LIMIT_MEMORY_INTERVALS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(RateController.class);
