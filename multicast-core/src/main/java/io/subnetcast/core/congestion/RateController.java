@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *     come from the send rate (random loss, a busy host, a forged report): it is ignored for the rest
  *     of the session and the cut is undone. A cut made for a receiver later found slow is undone too.</li>
  * <li>Only members the representative already knew before the report are heard (the caller checks
- *     its member table), and the rate never falls below the floor, the ceiling divided by
- *     {@value #FLOOR_DIVISOR}.</li>
+ *     its member table: a stranger's first status counts for nothing, though until sessions are
+ *     authenticated its second does), and the rate never falls below the floor, the ceiling divided
+ *     by {@value #FLOOR_DIVISOR}.</li>
  * </ul>
  * Not handled: TFMCC's feedback suppression (the report interval grows with the session instead,
  * as RTCP's does, RFC 3550 section 6.2), and many forged member ids (until sessions are

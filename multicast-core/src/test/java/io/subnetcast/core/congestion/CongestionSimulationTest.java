@@ -133,18 +133,11 @@ class CongestionSimulationTest {
         assertEquals(CONFIGURED_BPS, leader.agent("pkg").sendRateBitsPerSecond());
     }
 
-    @Test
-    void forgedReportsOfTotalLossNeitherThrottleNorHoldBackTheSession() {
-        List<SimNode> nodes = session(11, config().build(), 1_000_000_000L);
-        SimNode leader = nodes.get(0);
-        SimNode victim = nodes.get(1);
-        assertTrue(lan.runUntil(() -> !leader.port("pkg").firstChunkSentNs().isEmpty(), 20 * SECOND));
-        SessionAgent agent = leader.agent("pkg");
-        long startNs = lan.nowNs();
-        // Every 50 ms, two forged reports of 100% loss: one from a stranger, one in a real member's name.
+    /** Every 50 ms until all are done, a forged report of 100% loss from each of the given node ids. */
+    private void forgeReports(List<SimNode> nodes, SessionAgent agent, long... forgers) {
         Runnable[] forge = new Runnable[1];
         forge[0] = () -> {
-            for (long node : new long[] {0x5eedL, victim.nodeId()}) {
+            for (long node : forgers) {
                 agent.onControl(Control.newBuilder().setTaskId("pkg").setNodeId(node).setEpoch(agent.epoch())
                         .setStatus(Status.newBuilder().setSessionId(agent.sessionId()).setLossFraction(65_536)
                                 .setReceiveRateKbps(1)).build(), lan.nowNs());
@@ -154,6 +147,37 @@ class CongestionSimulationTest {
             }
         };
         lan.schedule(lan.nowNs(), forge[0]);
+    }
+
+    /**
+     * A stranger's first status only enters it in the member table (sessions are not authenticated
+     * yet, so a status is all it takes to be a member); its reports of total loss are then weighed
+     * against the real members' and left out as slow: the rate is never cut.
+     */
+    @Test
+    void aStrangersReportsOfTotalLossNeverCutTheRate() {
+        List<SimNode> nodes = session(13, config().build(), 1_000_000_000L);
+        SimNode leader = nodes.get(0);
+        assertTrue(lan.runUntil(() -> !leader.port("pkg").firstChunkSentNs().isEmpty(), 20 * SECOND));
+        SessionAgent agent = leader.agent("pkg");
+        forgeReports(nodes, agent, 0x5eedL);
+        assertTrue(lan.runUntil(() -> allComplete(nodes), 60 * SECOND), () -> states(nodes));
+        RateController control = agent.rateController();
+        assertEquals(0, control.cuts());
+        assertEquals(CONFIGURED_BPS, control.lowestRateBitsPerSecond());
+        assertTrue(control.slowReports() > 0, "the stranger's reports were weighed and left out");
+    }
+
+    @Test
+    void forgedReportsOfTotalLossNeitherThrottleNorHoldBackTheSession() {
+        List<SimNode> nodes = session(11, config().build(), 1_000_000_000L);
+        SimNode leader = nodes.get(0);
+        SimNode victim = nodes.get(1);
+        assertTrue(lan.runUntil(() -> !leader.port("pkg").firstChunkSentNs().isEmpty(), 20 * SECOND));
+        SessionAgent agent = leader.agent("pkg");
+        long startNs = lan.nowNs();
+        // From a stranger and in a real member's name.
+        forgeReports(nodes, agent, 0x5eedL, victim.nodeId());
         long[] lowest = {Long.MAX_VALUE};
         assertTrue(lan.runUntil(() -> {
             lowest[0] = Math.min(lowest[0], agent.sendRateBitsPerSecond());
