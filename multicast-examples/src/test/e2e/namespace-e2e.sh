@@ -37,85 +37,15 @@ LATE_HOST=23          # subnet 2, host 3 joins after its subnet's multicast bega
 ORIGIN_IP=198.18.0.10
 ORIGIN_PORT=8080
 
-START_EPOCH=$(date +%s)
-log() { printf '[e2e %3ss] %s\n' "$(( $(date +%s) - START_EPOCH ))" "$*"; }
-fail() {
-    echo "namespace-e2e: FAIL: $*" >&2
-    exit 1
-}
-
-[ -f "$JAR" ] || fail "no jar at $JAR (build it with 'mvn -B package' first)"
-command -v ip >/dev/null || fail "the 'ip' command (iproute2) is missing"
-command -v bridge >/dev/null || fail "the 'bridge' command (iproute2) is missing"
-command -v "$JAVA" >/dev/null || fail "no java on PATH"
+E2E_TAG=e2e
+# shellcheck source=e2e-lib.sh
+. "$SCRIPT_DIR/e2e-lib.sh"
+e2e_begin
 
 SUFFIX=$(printf '%04x%04x' $RANDOM $RANDOM)
 P="sce2e-$SUFFIX"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/subnetcast-e2e.XXXXXX")
-NAMESPACES=()
-PIDS=()
-ETC_NETNS_MADE=0
-[ -d /etc/netns ] || ETC_NETNS_MADE=1
-
-cleanup() {
-    local status=$?
-    set +e
-    # Processes this script started, by PID: a gentle stop first.
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for _ in $(seq 1 50); do
-        local alive=0
-        for pid in "${PIDS[@]}"; do
-            kill -0 "$pid" 2>/dev/null && alive=1
-        done
-        [ "$alive" = 0 ] && break
-        sleep 0.1
-    done
-    # Anything still inside the namespaces made here was started here too.
-    for ns in "${NAMESPACES[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill -9 "$pid" 2>/dev/null
-        done
-    done
-    for ns in "${NAMESPACES[@]}"; do
-        ip netns del "$ns" 2>/dev/null
-        rm -rf "/etc/netns/$ns"
-    done
-    [ "$ETC_NETNS_MADE" = 1 ] && rmdir /etc/netns 2>/dev/null
-    if [ "$status" != 0 ]; then
-        echo "namespace-e2e: logs of the failed run:" >&2
-        for f in "$WORK"/*.log "$WORK"/*.out "$WORK"/*.err; do
-            [ -f "$f" ] || continue
-            echo "----- $(basename "$f") (last 15 lines)" >&2
-            tail -n 15 "$f" >&2
-        done
-    fi
-    if [ "${E2E_KEEP:-0}" = 1 ]; then
-        echo "namespace-e2e: work directory kept: $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ the LAN
-
-add_ns() {
-    local ns=$1 out
-    if ! out=$(ip netns add "$ns" 2>&1); then
-        fail "cannot create network namespace $ns: $out (this test needs root or CAP_SYS_ADMIN and a kernel with network namespaces)"
-    fi
-    NAMESPACES+=("$ns")
-    # `ip netns exec` mounts these over /etc: no tool in the namespace tries real DNS.
-    mkdir -p "/etc/netns/$ns"
-    printf '127.0.0.1 localhost %s\n' "$(hostname)" >"/etc/netns/$ns/hosts"
-    echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
-    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-    ip -n "$ns" link set lo up
-}
 
 log "building the LAN (namespaces $P-*)"
 add_ns "$P-origin"
@@ -162,17 +92,7 @@ TASK="e2e-$SUFFIX"
 URL="http://$ORIGIN_IP:$ORIGIN_PORT/pkg.bin"
 GROUP="239.255.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)):$((20000 + 2 * (RANDOM % 10000)))"
 
-# shellcheck disable=SC2086 # JAVA_OPTS holds several options
-ip netns exec "$P-origin" "$JAVA" $JAVA_OPTS -jar "$JAR" origin --dir "$WORK/www" --bind "$ORIGIN_IP" \
-    --port "$ORIGIN_PORT" >"$WORK/origin.log" 2>"$WORK/origin.err" &
-ORIGIN_PID=$!
-PIDS+=("$ORIGIN_PID")
-for _ in $(seq 1 300); do
-    grep -q '^serving ' "$WORK/origin.log" 2>/dev/null && break
-    kill -0 "$ORIGIN_PID" 2>/dev/null || fail "the origin exited: $(cat "$WORK/origin.err")"
-    sleep 0.1
-done
-grep -q '^serving ' "$WORK/origin.log" || fail "the origin did not start within 30 s"
+start_origin "$P-origin" "$ORIGIN_IP" "$ORIGIN_PORT"
 log "origin: $(head -n1 "$WORK/origin.log"); package $SIZE_MIB MiB, SHA-256 $SHA"
 
 # ------------------------------------------------------------------ bad input fails in one line
@@ -242,10 +162,6 @@ done
 log "every agent exited 0"
 
 # ------------------------------------------------------------------ assertions
-
-field() { # file name -> value of a "name":value field of the file's last line
-    tail -n1 "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p"
-}
 
 printf '%-5s %-15s %12s %12s %12s %8s %s\n' host role bytes_origin multicast repair seconds copy
 first_start=""

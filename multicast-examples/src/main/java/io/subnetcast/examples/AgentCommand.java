@@ -105,6 +105,11 @@ final class AgentCommand implements Callable<Integer> {
             description = "Multicast send rate in bit/s (500k, 100m, 1g). Default: ${DEFAULT-VALUE}.")
     private long rate;
 
+    @Option(names = "--fixed-rate",
+            description = "As representative, send at --rate whatever the members lose (by default the rate adapts"
+                    + " down to their loss reports, --rate being the most).")
+    private boolean fixedRate;
+
     @Option(names = "--loss", paramLabel = "FRACTION", converter = Converters.LossConverter.class, defaultValue = "0",
             description = "Drop this fraction of received datagrams, e.g. 0.05 or 5%% (a testing aid). Default: ${DEFAULT-VALUE}.")
     private double loss;
@@ -165,7 +170,7 @@ final class AgentCommand implements Callable<Integer> {
         Path cache = Locations.requireWritableDirectory(cacheDir != null ? cacheDir : Locations.defaultCacheDirectory(),
                 "--cache-dir");
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate).mtu(mtu)
-                .linger(linger).dataPort(group.getPort() + 1).build();
+                .adaptiveRate(!fixedRate).linger(linger).dataPort(group.getPort() + 1).build();
         SubnetcastEngine engine = openEngine(cache, config);
         Thread hook = environment.handleSignals() ? Signals.onShutdown(() -> {
             stoppedBySignal = true;

@@ -53,6 +53,10 @@ final class MemberTable {
         }
     }
 
+    boolean contains(long nodeId) {
+        return members.containsKey(nodeId);
+    }
+
     int known() {
         return members.size();
     }

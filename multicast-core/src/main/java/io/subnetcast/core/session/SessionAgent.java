@@ -7,6 +7,8 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.TrustedManifest;
+import io.subnetcast.core.congestion.LossMeter;
+import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.fetch.Printable;
@@ -130,12 +132,14 @@ public final class SessionAgent {
     private long nextEndNs;
     private MemberTable members;
     private boolean fetching;
+    private RateController rateController;
 
     // Member.
     private long nextStatusNs;
     private long nextNakNs;
     private boolean joinedData;
     private URI representativeUrl;
+    private final LossMeter lossMeter = new LossMeter();
 
     // What peers hold, and completing from them.
     private PeerDirectory directory;
@@ -275,6 +279,10 @@ public final class SessionAgent {
         if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) < 0) {
             staleDatagrams++; // a deposed representative's packets
             return;
+        }
+        if (lossMeter.onDatagram(DataHeader.sequence(datagram), datagram.readableBytes() + SessionConfig.IP_UDP_OVERHEAD,
+                nowNs, membersKnown)) {
+            sendStatus(nowNs, true); // the representative adapts its rate to it
         }
         int block = DataHeader.block(datagram);
         int offset = DataHeader.offsetInBlock(datagram);
@@ -647,6 +655,19 @@ public final class SessionAgent {
         return retransmitRequestsRefused;
     }
 
+    /**
+     * @return the representative's rate adaptation, for observation (read it on the agent's
+     *     thread); null on a member or when the rate is fixed
+     */
+    public RateController rateController() {
+        return rateController;
+    }
+
+    /** @return the representative's current send rate in bit/s, 0 when it is not a representative */
+    public long sendRateBitsPerSecond() {
+        return pacer == null ? 0 : pacer.rateBitsPerSecond();
+    }
+
     /** @return datagrams dropped as malformed or out of range */
     public long invalidDatagrams() {
         return invalidDatagrams;
@@ -794,6 +815,7 @@ public final class SessionAgent {
         dataGroup = config.dataGroupFor(sessionId);
         startAtNs = nowNs + startDelayForNewTerm(nowNs);
         pacer = new Pacer(config.rateBitsPerSecond(), config.mtu());
+        rateController = config.adaptiveRate() ? new RateController(config.rateBitsPerSecond()) : null;
         members = new MemberTable(config.maxMembers());
         sessionEnded = false;
         endsSent = 0;
@@ -884,6 +906,7 @@ public final class SessionAgent {
         sender = null;
         retransmitBudget = null;
         pacer = null;
+        rateController = null;
         members = null;
         role = Role.MEMBER;
     }
@@ -961,6 +984,7 @@ public final class SessionAgent {
         if (newSession) {
             sessionEnded = false;
             silence.reset();
+            lossMeter.reset();
             if (joinedData) {
                 port.leaveDataGroup(); // the old session's group; the new one is joined below
                 joinedData = false;
@@ -1092,7 +1116,12 @@ public final class SessionAgent {
     private void onStatus(Control message, Status status, long nowNs) {
         if (role == Role.REPRESENTATIVE && status.getSessionId() == sessionId && members != null) {
             int completeBefore = members.complete();
+            boolean known = members.contains(message.getNodeId()); // a stranger's report counts for nothing
             members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs);
+            if (known && rateController != null && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
+                rateController.onReport(message.getNodeId(), status.getLossFraction(),
+                        Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000, nowNs);
+            }
             if (members.complete() > completeBefore && members.allComplete()) {
                 // Tell everyone at once, so that members may finish instead of lingering.
                 sendUnsolicitedBeacon(nowNs);
@@ -1236,6 +1265,9 @@ public final class SessionAgent {
             sendBeacon(nowNs);
         }
         if (state == AgentState.SENDING || (state == AgentState.COMPLETE && sender != null)) {
+            if (rateController != null && rateController.tick(nowNs, members.known())) {
+                pacer.setRate(rateController.rateBitsPerSecond());
+            }
             pump(nowNs);
         }
     }
@@ -1264,6 +1296,9 @@ public final class SessionAgent {
             }
             sequence++;
             sender.advance();
+            if (rateController != null) {
+                rateController.onSent(wireBytes);
+            }
         }
     }
 
@@ -1587,12 +1622,21 @@ public final class SessionAgent {
     }
 
     private void sendStatus(long nowNs) {
+        sendStatus(nowNs, false);
+    }
+
+    private void sendStatus(long nowNs, boolean withLossReport) {
         nextStatusNs = nowNs + config.statusInterval().toNanos();
         if (sessionId == 0) {
             return;
         }
-        port.sendControl(control().setStatus(Status.newBuilder().setSessionId(sessionId)
-                .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(published)).build());
+        Status.Builder status = Status.newBuilder().setSessionId(sessionId)
+                .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(published);
+        if (withLossReport) {
+            long kbps = lossMeter.receiveRateBitsPerSecond() / 1000;
+            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)));
+        }
+        port.sendControl(control().setStatus(status).build());
     }
 
     /** Asks for the missing chunks of the first blocks that lack some, bounded per request. */

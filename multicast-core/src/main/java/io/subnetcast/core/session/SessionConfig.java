@@ -44,6 +44,7 @@ public final class SessionConfig {
     private final int nakThreshold;
     private final Duration repairDelay;
     private final Duration dataSilenceLimit;
+    private final boolean adaptiveRate;
 
     private SessionConfig(Builder b) {
         this.startDelay = b.startDelay;
@@ -67,6 +68,7 @@ public final class SessionConfig {
         this.nakThreshold = b.nakThreshold;
         this.repairDelay = b.repairDelay;
         this.dataSilenceLimit = b.dataSilenceLimit;
+        this.adaptiveRate = b.adaptiveRate;
     }
 
     /** @return a builder holding the defaults */
@@ -98,6 +100,7 @@ public final class SessionConfig {
         b.nakThreshold = nakThreshold;
         b.repairDelay = repairDelay;
         b.dataSilenceLimit = dataSilenceLimit;
+        b.adaptiveRate = adaptiveRate;
         return b;
     }
 
@@ -202,6 +205,14 @@ public final class SessionConfig {
         return dataSilenceLimit;
     }
 
+    /**
+     * @return whether the representative adapts its send rate to its members' loss reports
+     *     ({@link io.subnetcast.core.congestion.RateController}); the configured rate stays the ceiling
+     */
+    public boolean adaptiveRate() {
+        return adaptiveRate;
+    }
+
     /** @return the UDP port session data is sent to */
     public int dataPort() {
         return dataPort;
@@ -255,8 +266,19 @@ public final class SessionConfig {
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
         private Duration dataSilenceLimit = Duration.ofSeconds(3);
+        private boolean adaptiveRate = true;
 
         private Builder() {
+        }
+
+        /**
+         * @param value adapt the send rate to loss reports (default true); false sends at the
+         *     configured rate whatever the members lose
+         * @return this
+         */
+        public Builder adaptiveRate(boolean value) {
+            this.adaptiveRate = value;
+            return this;
         }
 
         /** @param value advertisement interval (default 1 s) @return this */

@@ -57,6 +57,7 @@ public final class SimNode {
     private long clockOffsetNs;
     private boolean stalling;
     private long repairBytesServed;
+    private SimLink link;
 
     SimNode(SimulatedLan lan, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
         this.lan = lan;
@@ -387,6 +388,20 @@ public final class SimNode {
     /** @param value make this node stall every repair request (a slowloris peer) */
     public void setStalling(boolean value) {
         this.stalling = value;
+    }
+
+    /**
+     * Shapes the link into this node: every datagram sent to it passes a rate-limited queue.
+     *
+     * @param value the link, or null for an unlimited one
+     */
+    public void setLink(SimLink value) {
+        this.link = value;
+    }
+
+    /** @return the shaped link into this node, or null */
+    public SimLink link() {
+        return link;
     }
 
     /** @return package bytes this node served to peers for repair */

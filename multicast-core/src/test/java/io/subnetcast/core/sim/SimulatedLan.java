@@ -51,6 +51,8 @@ public final class SimulatedLan {
         }
     }
 
+    private static final int IP_UDP_OVERHEAD = 28;
+
     private final ManualClock clock = new ManualClock();
     private final PriorityQueue<Timed> timed = new PriorityQueue<>();
     private final SplittableRandom random;
@@ -107,7 +109,7 @@ public final class SimulatedLan {
         return delivered;
     }
 
-    /** @return datagrams lost to injected loss or partitions */
+    /** @return datagrams lost to injected loss, partitions or full link queues */
     public long dropped() {
         return dropped;
     }
@@ -208,8 +210,16 @@ public final class SimulatedLan {
                 }
                 int copies = faults.duplication > 0 && random.nextDouble() < faults.duplication ? 2 : 1;
                 for (int copy = 0; copy < copies; copy++) {
+                    long sentNs = nowNs();
+                    if (to.link() != null) {
+                        sentNs = to.link().admit(sentNs, datagram.readableBytes() + IP_UDP_OVERHEAD);
+                        if (sentNs < 0) {
+                            dropped++;
+                            continue;
+                        }
+                    }
                     long jitter = faults.jitterNs > 0 ? random.nextLong(faults.jitterNs) : 0;
-                    inFlight.add(new InFlight(nowNs() + faults.delayNs + jitter, order++, to,
+                    inFlight.add(new InFlight(sentNs + faults.delayNs + jitter, order++, to,
                             datagram.retainedDuplicate(), data));
                 }
             }
