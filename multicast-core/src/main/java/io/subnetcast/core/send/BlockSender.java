@@ -4,9 +4,9 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
 
 /**
- * Decides which chunk the representative sends next: queued retransmissions first, then the first
- * pass in block order. A block the representative does not hold yet (its download is behind) makes
- * the pass wait rather than skip, so members hear blocks in order and the pass ends once.
+ * Decides which chunk the representative sends next: queued retransmissions, and the first pass in
+ * block order. A block the representative does not hold yet (its download is behind) makes the pass
+ * wait rather than skip, so members hear blocks in order and the pass ends once.
  *
  * <p>The retransmission queue is bounded; a request beyond it is refused, so that no member can make
  * the representative queue unbounded work. While the first pass has chunks ready, retransmissions
