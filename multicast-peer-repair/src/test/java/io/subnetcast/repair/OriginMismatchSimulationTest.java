@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
-import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.sim.SimNode;
 import io.subnetcast.core.sim.SimOrigin;
 import io.subnetcast.core.sim.SimulatedLan;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,18 +44,11 @@ class OriginMismatchSimulationTest {
         lan = new SimulatedLan(31, dir, origin);
         byte[] wrong = origin.sha256().clone();
         wrong[0] ^= 1;
-        TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), wrong, 0);
         GapRepairFactory repair = PeerRepair.using(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 3);
         SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(1))
                 .rateBitsPerSecond(16_000_000L).linger(Duration.ofSeconds(30)).build();
-        List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            SimNode node = lan.addNode("n" + i, 0);
-            node.setRepairFactory(repair);
-            nodes.add(node);
-        }
-        nodes.forEach(n -> n.distribute(task, config));
+        List<SimNode> nodes = SimAgents.start(lan, wrong, 8, config, repair);
         assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").state() == AgentState.FAILED),
                 120 * SECOND), "every agent gives up");
         for (SimNode node : nodes) {

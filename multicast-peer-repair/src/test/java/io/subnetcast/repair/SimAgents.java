@@ -28,7 +28,20 @@ final class SimAgents {
      */
     static List<SimNode> start(SimulatedLan lan, SimOrigin origin, int count, SessionConfig settings,
                                GapRepairFactory repair) {
-        TaskSpec task = new TaskSpec(TASK, URI.create("http://origin.test/pkg"), origin.sha256(), 0);
+        return start(lan, origin.sha256(), count, settings, repair);
+    }
+
+    /**
+     * @param lan the LAN; nodes are added to its subnet 0 as n0, n1, ...
+     * @param sha256 the SHA-256 the task expects (another than the origin's for a wrong task)
+     * @param count how many agents
+     * @param settings their protocol settings
+     * @param repair their gap repair
+     * @return the nodes, started
+     */
+    static List<SimNode> start(SimulatedLan lan, byte[] sha256, int count, SessionConfig settings,
+                               GapRepairFactory repair) {
+        TaskSpec task = new TaskSpec(TASK, URI.create("http://origin.test/pkg"), sha256, 0);
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             SimNode node = lan.addNode("n" + i, 0);
