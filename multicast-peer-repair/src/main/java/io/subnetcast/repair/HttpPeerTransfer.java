@@ -1,6 +1,7 @@
 package io.subnetcast.repair;
 
 import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.fetch.FetchException;
@@ -8,6 +9,8 @@ import io.subnetcast.core.fetch.FetchRequest;
 import io.subnetcast.core.fetch.HttpFetcher;
 import java.io.IOException;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -22,6 +25,8 @@ public final class HttpPeerTransfer implements PeerTransfer {
     static final int MAX_MANIFEST_BYTES = 64 << 20;
 
     private final HttpFetcher fetcher;
+    private final SessionKey key;
+    private final String taskId;
     private final String peerAuthorization;
     private final URI origin;
 
@@ -29,17 +34,24 @@ public final class HttpPeerTransfer implements PeerTransfer {
      * @param fetcher the HTTP client; its retry and timeout settings apply to every request
      */
     public HttpPeerTransfer(HttpFetcher fetcher) {
-        this(fetcher, null, null);
+        this(fetcher, null, null, null);
     }
 
     /**
      * @param fetcher the HTTP client; its retry and timeout settings apply to every request
-     * @param peerAuthorization the {@code Authorization} value peers expect, or null for none
+     * @param key the task's key, or null for none: with one, requests carry its peer token and a
+     *     manifest counts only with its tag
+     * @param taskId the task, with a key
      * @param origin the task's origin URL, which is never sent the peers' token; null if unknown
      */
-    public HttpPeerTransfer(HttpFetcher fetcher, String peerAuthorization, URI origin) {
+    public HttpPeerTransfer(HttpFetcher fetcher, SessionKey key, String taskId, URI origin) {
+        if (key != null && taskId == null) {
+            throw new IllegalArgumentException("a key needs its task id");
+        }
         this.fetcher = fetcher;
-        this.peerAuthorization = peerAuthorization;
+        this.key = key;
+        this.taskId = taskId;
+        this.peerAuthorization = key == null ? null : key.peerAuthorization(taskId);
         this.origin = origin;
     }
 
@@ -64,6 +76,16 @@ public final class HttpPeerTransfer implements PeerTransfer {
         return () -> future.cancel(true);
     }
 
+    /** @return the hashes without their tag, or null when the tag does not match */
+    private byte[] checked(byte[] received, int tagLength) {
+        if (tagLength == 0) {
+            return received;
+        }
+        byte[] hashes = Arrays.copyOf(received, received.length - tagLength);
+        byte[] tag = Arrays.copyOfRange(received, hashes.length, received.length);
+        return MessageDigest.isEqual(tag, key.manifestTag(taskId, hashes)) ? hashes : null;
+    }
+
     private static void write(BlockFile store, long spanStart, long spanEnd, long at, ByteBuf data) throws IOException {
         long from = Math.max(at, spanStart);
         long to = Math.min(at + data.readableBytes(), spanEnd);
@@ -79,7 +101,9 @@ public final class HttpPeerTransfer implements PeerTransfer {
             completion.done(null);
             return () -> { };
         }
-        byte[] hashes = new byte[(int) expected];
+        // With a key the manifest ends with its tag: peer-repair HTTP is not sealed.
+        int tagLength = key == null ? 0 : SessionKey.MANIFEST_TAG_LENGTH;
+        byte[] hashes = new byte[(int) expected + tagLength];
         URI manifest = URI.create(source.toString() + "/manifest");
         var future = fetcher.fetch(authorized(FetchRequest.whole(manifest), source), (at, data) -> {
             if (at < 0 || at + data.readableBytes() > hashes.length) {
@@ -88,7 +112,7 @@ public final class HttpPeerTransfer implements PeerTransfer {
             data.getBytes(data.readerIndex(), hashes, (int) at, data.readableBytes());
         });
         future.whenComplete((result, failure) -> completion.done(
-                failure == null && result.bytesDelivered() == hashes.length ? hashes : null));
+                failure == null && result.bytesDelivered() == hashes.length ? checked(hashes, tagLength) : null));
         return () -> future.cancel(true);
     }
 }

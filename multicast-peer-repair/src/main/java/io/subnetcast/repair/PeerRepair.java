@@ -28,7 +28,7 @@ public final class PeerRepair {
             if (fetcher == null) {
                 throw new IllegalStateException("peer repair over HTTP needs the engine's HTTP client");
             }
-            return new PeerRepairer(context, new HttpPeerTransfer(fetcher, context.peerAuthorization(), context.task().origin()), config, seeds.split());
+            return new PeerRepairer(context, new HttpPeerTransfer(fetcher, context.sessionKey(), context.task().taskId(), context.task().origin()), config, seeds.split());
         };
     }
 

@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@link #senderKey(long)}: the AES key one sender seals with (see the package documentation
  *       for why every sender has its own);</li>
  *   <li>{@link #peerAuthorization(String)}: what a peer shows a block server to be served a task's blocks.</li>
+ *   <li>{@link #manifestTag(String, byte[])}: what a block server appends to a task's manifest.</li>
  * </ul>
  * Immutable and thread-safe. {@link #toString()} never shows the material; {@link #equals} compares
  * it in constant time.
@@ -32,6 +33,9 @@ public final class SessionKey {
     private static final byte[] KEY_ID_INFO = "key id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SENDER_INFO = "sender".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PEER_INFO = "peer repair ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MANIFEST_INFO = "manifest ".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of {@link #manifestTag}. */
+    public static final int MANIFEST_TAG_LENGTH = 32;
     private static final String HMAC = "HmacSHA256";
 
     private final byte[] material;
@@ -128,6 +132,27 @@ public final class SessionKey {
         byte[] info = Arrays.copyOf(PEER_INFO, PEER_INFO.length + task.length);
         System.arraycopy(task, 0, info, PEER_INFO.length, task.length);
         return "Subnetcast " + HexFormat.of().formatHex(expand(info));
+    }
+
+    /**
+     * The tag a block server appends to a task's manifest over HTTP: HMAC-SHA256 under
+     * HKDF-Expand(PRK, "manifest " | task id). Peer-repair HTTP is neither sealed nor encrypted, so
+     * without it a host in the path could swap the hashes a member then checks repaired blocks against.
+     *
+     * @param taskId the task
+     * @param hashes the manifest: the SHA-256 of every block, concatenated
+     * @return {@link #MANIFEST_TAG_LENGTH} bytes
+     */
+    public byte[] manifestTag(String taskId, byte[] hashes) {
+        byte[] task = taskId.getBytes(StandardCharsets.UTF_8);
+        byte[] info = Arrays.copyOf(MANIFEST_INFO, MANIFEST_INFO.length + task.length);
+        System.arraycopy(task, 0, info, MANIFEST_INFO.length, task.length);
+        byte[] key = expand(info);
+        try {
+            return hmac(key, hashes);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     /** HKDF-Expand for one block of output (RFC 5869 section 2.3, L = 32): HMAC(PRK, info | 0x01). */

@@ -1,5 +1,6 @@
 package io.subnetcast.core.engine;
 
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.serve.BlockFileResource;
 import io.subnetcast.core.serve.FileResource;
@@ -9,9 +10,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +39,7 @@ final class BlockServer implements AutoCloseable {
     private final Map<String, BlockFile> entries = new ConcurrentHashMap<>();
     /** Expected Authorization per task with a key; tasks without one are absent. */
     private final Map<String, byte[]> tokens = new ConcurrentHashMap<>();
+    private final Map<String, SessionKey> keys = new ConcurrentHashMap<>();
     private final Instant started = Instant.now();
     private final FileServer server;
     private final URI base;
@@ -50,13 +56,16 @@ final class BlockServer implements AutoCloseable {
 
     /**
      * @param store a task's cache entry, to serve
-     * @param authorization the Authorization value peers must send for it, or null to serve anyone
+     * @param key the task's key: peers must show its token, and the manifest carries its tag; null to
+     *     serve anyone, untagged
      */
-    void register(BlockFile store, String authorization) {
-        if (authorization != null) {
-            tokens.put(store.taskId(), authorization.getBytes(StandardCharsets.US_ASCII));
+    void register(BlockFile store, SessionKey key) {
+        if (key != null) {
+            tokens.put(store.taskId(), key.peerAuthorization(store.taskId()).getBytes(StandardCharsets.US_ASCII));
+            keys.put(store.taskId(), key);
         } else {
             tokens.remove(store.taskId());
+            keys.remove(store.taskId());
         }
         entries.put(store.taskId(), store);
     }
@@ -64,6 +73,7 @@ final class BlockServer implements AutoCloseable {
     void unregister(BlockFile store) {
         if (entries.remove(store.taskId(), store)) {
             tokens.remove(store.taskId());
+            keys.remove(store.taskId());
         }
     }
 
@@ -97,11 +107,34 @@ final class BlockServer implements AutoCloseable {
         }
         try {
             Path file = store.manifest();
+            SessionKey key = keys.get(taskId);
+            if (file != null && key != null) {
+                file = tagged(file, taskId, key);
+            }
             return file == null ? Optional.empty() : Optional.of(FileResource.of(file));
         } catch (IOException | RuntimeException e) {
             LOG.debug("manifest of task {} unavailable: {}", taskId, e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The manifest followed by its tag under the task's key, written beside it; written again when
+     * the manifest is newer (the entry was discarded and downloaded anew).
+     */
+    private static Path tagged(Path manifest, String taskId, SessionKey key) throws IOException {
+        Path file = manifest.resolveSibling(manifest.getFileName() + "." + Integer.toHexString(key.keyId()) + ".tagged");
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                .compareTo(Files.getLastModifiedTime(manifest, LinkOption.NOFOLLOW_LINKS)) < 0) {
+            byte[] hashes = Files.readAllBytes(manifest);
+            byte[] tag = key.manifestTag(taskId, hashes);
+            byte[] both = Arrays.copyOf(hashes, hashes.length + tag.length);
+            System.arraycopy(tag, 0, both, hashes.length, tag.length);
+            Path temporary = Files.createTempFile(file.getParent(), "manifest", ".tmp"); // requests may race
+            Files.write(temporary, both);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
     }
 
     @Override

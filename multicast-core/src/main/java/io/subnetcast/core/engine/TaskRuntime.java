@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.subnetcast.core.auth.DatagramSealer;
 import io.subnetcast.core.auth.SealedHeader;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.HttpFetcher;
@@ -213,8 +214,8 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     }
 
     @Override
-    public String peerAuthorization() {
-        return task.key() == null ? null : task.key().peerAuthorization(task.taskId());
+    public SessionKey sessionKey() {
+        return task.key();
     }
 
     @Override
@@ -291,7 +292,7 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         }
         BlockFile store = engine.cache().open(taskId, length, blockSize, identity);
         if (engine.blockServer() != null) {
-            engine.blockServer().register(store, peerAuthorization());
+            engine.blockServer().register(store, task.key());
         }
         return store;
     }

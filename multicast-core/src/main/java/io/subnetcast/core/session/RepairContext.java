@@ -37,10 +37,10 @@ public interface RepairContext {
     long nowNs();
 
     /**
-     * @return what to send in {@code Authorization} to peers' block servers, or null when the task
-     *     has no key
+     * @return the task's key, whose token peers' block servers expect in {@code Authorization} and
+     *     whose tag they append to manifests; null when the task has none
      */
-    default String peerAuthorization() {
+    default io.subnetcast.core.auth.SessionKey sessionKey() {
         return null;
     }
 

@@ -1583,8 +1583,8 @@ public final class SessionAgent {
         }
 
         @Override
-        public String peerAuthorization() {
-            return port.peerAuthorization();
+        public io.subnetcast.core.auth.SessionKey sessionKey() {
+            return port.sessionKey();
         }
 
         @Override

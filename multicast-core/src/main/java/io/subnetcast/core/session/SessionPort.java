@@ -97,10 +97,10 @@ public interface SessionPort {
     }
 
     /**
-     * @return the value peers' block servers expect in {@code Authorization} for this task, or null
-     *     when the task has no key
+     * @return the task's key (peer repair shows its token to block servers and checks manifests'
+     *     tags with it), or null when the task has none
      */
-    default String peerAuthorization() {
+    default io.subnetcast.core.auth.SessionKey sessionKey() {
         return null;
     }
 

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.fetch.FetchException;
 import io.subnetcast.core.fetch.FetchRequest;
 import io.subnetcast.core.fetch.HttpFetcher;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ class AuthBlockServerTest {
             }
             BlockServer server = new BlockServer(new InetSocketAddress("127.0.0.1", 0));
             try {
-                server.register(keyed, KEY.peerAuthorization("keyed"));
+                server.register(keyed, KEY);
                 server.register(open, null);
                 URI keyedUrl = server.urlOf("keyed");
                 String token = KEY.peerAuthorization("keyed");
@@ -58,6 +60,12 @@ class AuthBlockServerTest {
                 assertEquals(403, status(fetcher, FetchRequest.whole(URI.create(keyedUrl + "/manifest"))), "manifest too");
                 // A task without a key is served to anyone, as before.
                 assertArrayEquals(content, get(fetcher, FetchRequest.span(server.urlOf("open"), 0, BLOCK)));
+                // The keyed manifest ends with its tag under the key; the open one has none.
+                byte[] hashes = BlockHashes.newSha256().digest(content);
+                byte[] tagged = get(fetcher, FetchRequest.whole(URI.create(keyedUrl + "/manifest")).withAuthorization(token));
+                assertArrayEquals(hashes, Arrays.copyOf(tagged, 32));
+                assertArrayEquals(KEY.manifestTag("keyed", hashes), Arrays.copyOfRange(tagged, 32, tagged.length));
+                assertArrayEquals(hashes, get(fetcher, FetchRequest.whole(URI.create(server.urlOf("open") + "/manifest"))));
             } finally {
                 server.close();
             }
