@@ -55,6 +55,8 @@ class OriginMismatchSimulationTest {
             assertNull(node.port("pkg").published(), node.name() + " placed a wrong file");
             String failure = node.agent("pkg").failure();
             assertTrue(failure.contains("SHA-256"), node.name() + ": " + failure);
+            // The download ended within the start delay: not one byte of the package was multicast.
+            assertEquals(0, node.port("pkg").dataDatagramsSent(), node.name() + " multicast the package");
         }
         long reported = nodes.stream().filter(n -> n.agent("pkg").failure().startsWith("the representative gave up")).count();
         assertEquals(7, reported, "members that took the representative's report");
