@@ -66,7 +66,7 @@ final class DemoAgent implements AutoCloseable {
      */
     void start(DistributionTask task) {
         startNs = System.nanoTime();
-        handle = engine.distribute(new DistributionTask(task.spec(), out, task.key(), task.encryptData()));
+        handle = engine.distribute(task.withDestination(out));
         handle.completion().whenComplete((path, error) -> {
             completedNs = System.nanoTime();
             if (error != null) {

@@ -63,13 +63,13 @@ class AuthLoopbackPeerRepairTest {
             }
             DistributionTask task = DistributionTask.of("pkg", uri, dir.resolve("unused")).withSha256(sha);
             // The intruders start first, so that their claims and beacons are on the wire all along.
-            engines.get(KEYED).distribute(new DistributionTask(task.spec(), dir.resolve("plain-intruder"))
+            engines.get(KEYED).distribute(task.withDestination(dir.resolve("plain-intruder"))
                     .withPriority(100));
-            engines.get(KEYED + 1).distribute(new DistributionTask(task.spec(), dir.resolve("other-key-intruder"))
+            engines.get(KEYED + 1).distribute(task.withDestination(dir.resolve("other-key-intruder"))
                     .withPriority(100).withKey(SessionKey.of(new byte[16]), true));
             List<DistributionHandle> handles = new ArrayList<>();
             for (int i = 0; i < KEYED; i++) {
-                handles.add(engines.get(i).distribute(new DistributionTask(task.spec(), dir.resolve("out" + i))
+                handles.add(engines.get(i).distribute(task.withDestination(dir.resolve("out" + i))
                         .withKey(key, true)));
             }
             for (DistributionHandle handle : handles) {

@@ -100,8 +100,7 @@ class HostileTrafficSoakTest {
                         .cacheDirectory(dir.resolve("cache" + i)).httpFetcher(fetcher)
                         .receiveLoss(() -> received.incrementAndGet() < 0) // counts, never drops
                         .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults())).build());
-                handles.add(engines.get(i).distribute(new DistributionTask(task.spec(), dir.resolve("out" + i), task.key(),
-                        task.encryptData())));
+                handles.add(engines.get(i).distribute(task.withDestination(dir.resolve("out" + i))));
             }
             Attack attack = Attack.run(attacker, handles);
             for (DistributionHandle handle : handles) {

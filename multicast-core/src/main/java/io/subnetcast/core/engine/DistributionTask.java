@@ -85,6 +85,14 @@ public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, 
         return new DistributionTask(spec, destination, Objects.requireNonNull(sessionKey, "sessionKey"), encrypt);
     }
 
+    /**
+     * @param path where to place the package
+     * @return this task placing it there: one task description serves every agent on a machine
+     */
+    public DistributionTask withDestination(Path path) {
+        return new DistributionTask(spec, path, key, encryptData);
+    }
+
     private DistributionTask withSpec(TaskSpec changed) {
         return new DistributionTask(changed, destination, key, encryptData);
     }
