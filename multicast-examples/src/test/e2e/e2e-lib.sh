@@ -84,6 +84,58 @@ add_ns() {
     ip -n "$ns" link set lo up
 }
 
+# An origin namespace ($1-origin, 198.18.0.10) behind a router namespace ($1-router, 198.18.0.1)
+# that forwards between it and the subnets added by add_subnet.
+add_origin_and_router() { # prefix
+    add_ns "$1-origin"
+    add_ns "$1-router"
+    ip -n "$1-origin" link add up0 type veth peer name wan0 netns "$1-router"
+    ip -n "$1-origin" addr add 198.18.0.10/24 brd + dev up0
+    ip -n "$1-origin" link set up0 up
+    ip -n "$1-origin" route add default via 198.18.0.1
+    ip -n "$1-router" addr add 198.18.0.1/24 brd + dev wan0
+    ip -n "$1-router" link set wan0 up
+    ip netns exec "$1-router" sysctl -q -w net.ipv4.ip_forward=1 >/dev/null
+}
+
+# Subnet S (198.18.S.0/24): a bridge namespace $1-swS with a port to the router (198.18.S.1) and
+# host namespaces $1-h<S><H> (198.18.S.(10+H), interface lan0) for each host number H given.
+add_subnet() { # prefix, subnet, host numbers...
+    local p=$1 s=$2 sw="$1-sw$2" h host
+    shift 2
+    add_ns "$sw"
+    ip -n "$sw" link add br0 type bridge
+    ip -n "$sw" link set br0 up
+    ip -n "$p-router" link add "lan$s" type veth peer name rp netns "$sw"
+    ip -n "$sw" link set rp master br0
+    ip -n "$sw" link set rp up
+    # Multicast stays inside the subnet: the router port gets no flooded multicast.
+    bridge -n "$sw" link set dev rp mcast_flood off
+    ip -n "$p-router" addr add "198.18.$s.1/24" brd + dev "lan$s"
+    ip -n "$p-router" link set "lan$s" up
+    for h in "$@"; do
+        host="$p-h$s$h"
+        add_ns "$host"
+        ip -n "$host" link add lan0 type veth peer name "p$h" netns "$sw"
+        ip -n "$sw" link set "p$h" master br0
+        ip -n "$sw" link set "p$h" up
+        ip -n "$host" addr add "198.18.$s.$((10 + h))/24" brd + dev lan0
+        ip -n "$host" link set lan0 up
+        ip -n "$host" route add default via "198.18.$s.1"
+    done
+}
+
+# Stops the origin (its log has a line per response once written) and prints the body bytes it served.
+origin_bytes_served() {
+    kill "$ORIGIN_PID"
+    wait "$ORIGIN_PID" 2>/dev/null || true
+    local served=0 n
+    while read -r n; do
+        served=$((served + n))
+    done < <(sed -n 's/.* body_bytes=\([0-9]*\) .*/\1/p' "$WORK/origin.log")
+    echo "$served"
+}
+
 # Starts `subnetcast origin` serving $WORK/www in a namespace; sets ORIGIN_PID; log in $WORK/origin.log.
 start_origin() { # namespace, address, port
     # shellcheck disable=SC2086 # JAVA_OPTS holds several options

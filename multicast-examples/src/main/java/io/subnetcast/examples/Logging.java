@@ -1,5 +1,6 @@
 package io.subnetcast.examples;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 
@@ -7,10 +8,12 @@ import java.util.List;
  * Configures slf4j-simple, the logger bound in the runnable jar. It reads system properties once,
  * when the first logger is made, so this runs before anything logs. The library's own log is
  * quiet (warnings only) unless {@code --verbose} is given, because the command prints its own
- * progress; {@code -Dorg.slf4j.simpleLogger.*} on the java command line still overrides.
+ * progress; {@code -Dorg.slf4j.simpleLogger.*} on the java command line still overrides. It also
+ * gives Netty a machine id, so that no warning about a missing hardware address is printed.
  */
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
+    private static final String NETTY_MACHINE_ID = "io.netty.machineId";
 
     private Logging() {
     }
@@ -27,6 +30,19 @@ final class Logging {
         setIfAbsent("dateTimeFormat", "HH:mm:ss.SSS");
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showShortLogName", "true");
+        // Netty derives channel ids from a hardware address; in a network namespace or container
+        // without one it warns ("Failed to find a usable hardware address") before anything else is
+        // printed. The id needs only to be unique, and a random one is: the user sees our output only.
+        if (System.getProperty(NETTY_MACHINE_ID) == null) {
+            byte[] id = new byte[8];
+            new SecureRandom().nextBytes(id);
+            id[0] = (byte) ((id[0] | 0x02) & 0xFE); // locally administered, unicast, as MAC rules ask
+            StringBuilder text = new StringBuilder();
+            for (byte b : id) {
+                text.append(text.length() == 0 ? "" : ":").append(String.format("%02x", b & 0xFF));
+            }
+            System.setProperty(NETTY_MACHINE_ID, text.toString());
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -48,6 +48,9 @@ final class Progress {
             text.append(", ").append(Sizes.format(progress.bytesHeld())).append(" of ")
                     .append(Sizes.format(progress.packageLength()));
         }
+        if (progress.role() == Role.REPRESENTATIVE && progress.state() == AgentState.SENDING && progress.packageLength() > 0) {
+            text.append(", multicast pass at ").append(Sizes.format(progress.passBytes()));
+        }
         if (bytesPerSecond >= 0) {
             text.append(", ").append(Sizes.format((long) bytesPerSecond)).append("/s");
         }
@@ -59,5 +62,20 @@ final class Progress {
                     .append(" members done");
         }
         return text.toString();
+    }
+
+    /**
+     * @param progress the snapshot at the moment the agent left its session
+     * @return why it left, e.g. {@code all 5 members done} or {@code linger passed, 3 of 5 members done}
+     */
+    static String describeFinish(SessionProgress progress) {
+        if (progress.state() != AgentState.COMPLETE) {
+            return progress.state().toString();
+        }
+        if (progress.membersKnown() > 0 && progress.membersComplete() >= progress.membersKnown()) {
+            return "all " + progress.membersKnown() + " members done";
+        }
+        return "linger passed" + (progress.membersKnown() > 0
+                ? ", " + progress.membersComplete() + " of " + progress.membersKnown() + " members done" : "");
     }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * once, a peer that stalls or fails gets a strike and is dropped after
  * {@link PeerRepairConfig#maxStrikes()}, and the block is asked from someone else. Only a block
  * that no reachable peer holds is fetched from the origin, and only when the session allows it
- * ({@link RepairContext#originAllowed()}).
+ * ({@link RepairContext#originAllowed(int, long)}); a representative that served bad bytes
+ * no longer counts as the source every block will come from.
  *
  * <p>All methods run on the agent's thread; transfer results are posted back to it.
  */
@@ -62,6 +63,7 @@ public final class PeerRepairer implements GapRepair {
         int inFlight;
         int strikes;
         boolean banned;
+        boolean corrupt;
         long bytesServed;
     }
 
@@ -213,7 +215,7 @@ public final class PeerRepairer implements GapRepair {
             source = holder.repairUrl();
             job = new Job(block, holder.nodeId(), false, nowNs + config.requestTimeout().toNanos());
             state(holder.nodeId()).inFlight++;
-        } else if (!waiting && config.useOrigin() && context.originAllowed() && noReachableHolder(block, nowNs)) {
+        } else if (!waiting && config.useOrigin() && originAllowed(block, nowNs) && noReachableHolder(block, nowNs)) {
             source = context.task().origin();
             job = new Job(block, 0, true, nowNs + config.requestTimeout().toNanos());
             LOG.debug("task {}: no reachable peer holds block {}; asking the origin", context.task().taskId(), block);
@@ -265,6 +267,14 @@ public final class PeerRepairer implements GapRepair {
             }
         }
         return best;
+    }
+
+    private boolean originAllowed(int block, long nowNs) {
+        if (context.originAllowed(block, nowNs)) {
+            return true;
+        }
+        PeerState representative = peers.get(context.representativeNodeId());
+        return representative != null && representative.corrupt;
     }
 
     private boolean noReachableHolder(int block, long nowNs) {
@@ -336,7 +346,9 @@ public final class PeerRepairer implements GapRepair {
                 if (peer != null && !job.fromOrigin) {
                     peer.forget(job.block);
                 }
-                refuse(job);
+                if (job.peerId != context.representativeNodeId()) {
+                    refuse(job); // the representative is asked again once it advertises the block again
+                }
                 end(job);
             }
             case FAILED -> {
@@ -408,19 +420,28 @@ public final class PeerRepairer implements GapRepair {
         }
     }
 
+    /**
+     * A failure or stall counts against a peer, and enough of them drop it. The representative is
+     * dropped only for bad bytes: it is the one source that holds or will hold every block, and a
+     * failure there under load is no reason to send this member to the origin instead.
+     */
     private void strike(Job job, boolean corrupt) {
-        refuse(job);
         if (job.fromOrigin) {
             return;
         }
+        boolean representative = job.peerId == context.representativeNodeId();
+        if (corrupt || !representative) {
+            refuse(job);
+        }
         PeerState state = state(job.peerId);
         state.strikes++;
-        if (corrupt || state.strikes >= config.maxStrikes()) {
+        if (corrupt || (state.strikes >= config.maxStrikes() && !representative)) {
             if (!state.banned) {
                 LOG.info("task {}: peer {} dropped for this session ({})", context.task().taskId(),
                         Long.toHexString(job.peerId), corrupt ? "served bytes that failed verification" : "too many failures");
             }
             state.banned = true;
+            state.corrupt |= corrupt;
         }
     }
 

@@ -527,6 +527,38 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks the whole package like {@link #publish} but leaves it in the cache: the entry stays
+     * complete and served, and a later {@link #publish} moves it into place. A mismatch discards the
+     * content and throws {@link IntegrityException}.
+     *
+     * @param expectedSha256 the package's SHA-256, or null to check nothing but completeness
+     * @return the SHA-256 of the content
+     * @throws IOException on failure; {@link IntegrityException} on a mismatch
+     */
+    public byte[] verifyInPlace(byte[] expectedSha256) throws IOException {
+        FileChannel channel;
+        synchronized (this) {
+            checkWritable();
+            if (!isComplete()) {
+                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
+                        + layout.blockCount() + " blocks; it cannot be verified yet");
+            }
+            channel = content;
+        }
+        byte[] actual = hashWhole(channel); // outside the lock, as in publish
+        synchronized (this) {
+            checkWritable();
+            if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
+                discardContent();
+                throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
+                        + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the cached copy was discarded");
+            }
+            sync();
+            return actual;
+        }
+    }
+
     private byte[] placeVerified(Path destination, byte[] expectedSha256, byte[] actual) throws IOException {
         checkWritable();
         if (!isComplete()) {

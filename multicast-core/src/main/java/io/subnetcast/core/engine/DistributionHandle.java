@@ -14,14 +14,26 @@ public interface DistributionHandle {
     DistributionTask task();
 
     /**
+     * The verified package is in place: install it. This is not the end of the agent's duties. The
+     * representative usually places its copy during the start delay, before its multicast pass has
+     * begun: its members depend on it until {@link #finished()}, so keep the engine open (and do not
+     * {@link #cancel()}) until then.
+     *
      * @return completes with the verified package's path once it is in place; fails with a
      *     {@link DistributionException} naming the reason, or is cancelled by {@link #cancel()}
      */
     CompletableFuture<Path> completion();
 
     /**
-     * @return completes when the agent stops taking part in the session: after completion, once no
-     *     known member still needs it or its linger passed (or when the task failed or was cancelled)
+     * The agent no longer takes part in the session; only now may the engine be closed without
+     * costing other agents anything. A representative is finished after its whole multicast pass
+     * and its {@code End}, with no retransmission queued, once every member it knows reported its
+     * copy in place or {@link io.subnetcast.core.session.SessionConfig#linger() linger} has passed
+     * since the end of the pass. A member is finished once its copy is in place and either the
+     * representative's beacons report every member done or linger has passed since it placed its
+     * copy. A paused session does not finish. The task failing or being cancelled finishes it too.
+     *
+     * @return completes when the agent stops taking part in the session
      */
     CompletableFuture<Void> finished();
 

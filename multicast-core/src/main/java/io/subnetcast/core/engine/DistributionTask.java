@@ -10,7 +10,8 @@ import java.util.Objects;
  * A package to distribute and where to put it.
  *
  * @param spec the task as every agent of the subnet sees it: id, origin URL, SHA-256, priority
- * @param destination where this agent places the verified package
+ * @param destination where this agent places the verified package; null to keep it in the block
+ *     cache only ({@link #cacheOnly}), where a later task of the same id and content finds it
  * @param key the task's secret key from the management system, or null; with a key every datagram
  *     of the task is authenticated with AES-GCM, plain or forged ones are dropped, and the block
  *     server serves the task only to peers that show a token derived from the key
@@ -20,7 +21,6 @@ public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, 
     /** Checks the parts. */
     public DistributionTask {
         Objects.requireNonNull(spec, "spec");
-        Objects.requireNonNull(destination, "destination");
         if (encryptData && key == null) {
             throw new IllegalArgumentException("encrypting the data needs a key");
         }
@@ -44,6 +44,27 @@ public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, 
      */
     public static DistributionTask of(String taskId, URI origin, Path destination) {
         return new DistributionTask(new TaskSpec(taskId, origin, null, 0), destination);
+    }
+
+    /**
+     * Pre-caching ("copy to the local distribution cache"): the agent takes part in the session
+     * like any other (election, one download per subnet, multicast, repair) but keeps the verified
+     * package in its block cache instead of placing it. {@link DistributionHandle#completion()} then
+     * gives the cached content's path, to be read, not moved; a later task of the same id and
+     * content on the same cache finds every block there and, if elected, multicasts it without the
+     * origin.
+     *
+     * @param taskId the task's id
+     * @param origin http or https URL of the package
+     * @return a task without SHA-256, priority 0 and no destination
+     */
+    public static DistributionTask cacheOnly(String taskId, URI origin) {
+        return new DistributionTask(new TaskSpec(taskId, origin, null, 0), null);
+    }
+
+    /** @return whether the package stays in the block cache instead of being placed */
+    public boolean isCacheOnly() {
+        return destination == null;
     }
 
     /**

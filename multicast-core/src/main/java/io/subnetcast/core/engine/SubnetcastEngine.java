@@ -186,13 +186,15 @@ public final class SubnetcastEngine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        Path parent = task.destination().toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException("cannot place " + task.destination() + ": directory " + parent
-                    + " does not exist");
-        }
-        if (Files.isDirectory(task.destination())) {
-            throw new IllegalArgumentException("cannot place the package at " + task.destination() + ": it is a directory");
+        if (!task.isCacheOnly()) {
+            Path parent = task.destination().toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("cannot place " + task.destination() + ": directory " + parent
+                        + " does not exist");
+            }
+            if (Files.isDirectory(task.destination())) {
+                throw new IllegalArgumentException("cannot place the package at " + task.destination() + ": it is a directory");
+            }
         }
         TaskRuntime runtime = new TaskRuntime(this, task, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
         try {
@@ -222,7 +224,11 @@ public final class SubnetcastEngine implements AutoCloseable {
         return runtime;
     }
 
-    /** Stops every task, closes sockets and threads. Idempotent. */
+    /**
+     * Stops every task at once, closes sockets and threads. Idempotent. A representative whose
+     * {@link DistributionHandle#finished()} has not completed leaves its members to elect a
+     * successor: wait for {@code finished()} of every task first.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -390,12 +390,20 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         try {
             engine.verifier().execute(() -> {
                 try {
-                    store.publish(destination, spec.sha256());
-                    engine.post(() -> agent.onPublished(destination, engine.clock().nanoTime()));
+                    Path placed = destination;
+                    if (destination == null) {
+                        store.verifyInPlace(spec.sha256()); // pre-caching: the cache keeps it
+                        placed = store.contentPath();
+                    } else {
+                        store.publish(destination, spec.sha256());
+                    }
+                    Path where = placed;
+                    engine.post(() -> agent.onPublished(where, engine.clock().nanoTime()));
                 } catch (io.subnetcast.core.cache.IntegrityException e) {
                     engine.post(() -> agent.onPublishMismatch(e.getMessage(), engine.clock().nanoTime()));
                 } catch (IOException | RuntimeException e) {
-                    engine.post(() -> agent.onPublishFailed("cannot place " + destination + ": " + e.getMessage(),
+                    engine.post(() -> agent.onPublishFailed((destination == null ? "cannot verify the cached package: "
+                            : "cannot place " + destination + ": ") + e.getMessage(),
                             engine.clock().nanoTime()));
                 }
             });

@@ -163,6 +163,17 @@ public final class PeerDirectory {
     }
 
     /**
+     * Forgets one peer at once, for instance a representative that went silent: its adverts must
+     * not make a successor leave blocks to a peer that is gone.
+     *
+     * @param nodeId a peer
+     * @return whether it was known
+     */
+    public boolean remove(long nodeId) {
+        return peers.remove(nodeId) != null;
+    }
+
+    /**
      * @param nodeId a peer
      * @return it, or null
      */

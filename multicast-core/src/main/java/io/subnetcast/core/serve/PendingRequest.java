@@ -24,6 +24,10 @@ final class PendingRequest {
     final String range;
     /** The If-Range field lines joined by ", " (then never matching), or {@code null}. */
     final String ifRange;
+    /** The If-None-Match field lines joined by ", ", or {@code null}. */
+    final String ifNoneMatch;
+    /** The one If-Modified-Since value, or {@code null} when there is none or more than one. */
+    final String ifModifiedSince;
     /** The one Authorization value, or {@code null} when there is none or more than one. */
     final String authorization;
     /** Whether the connection may stay open after the response. */
@@ -32,7 +36,8 @@ final class PendingRequest {
     final HttpResponseStatus earlyStatus;
 
     private PendingRequest(long number, HttpMethod method, String target, boolean http10, int hostFields,
-            String range, String ifRange, String authorization, boolean keepAlive, HttpResponseStatus earlyStatus) {
+            String range, String ifRange, String ifNoneMatch, String ifModifiedSince, String authorization,
+            boolean keepAlive, HttpResponseStatus earlyStatus) {
         this.number = number;
         this.method = method;
         this.target = target;
@@ -40,6 +45,8 @@ final class PendingRequest {
         this.hostFields = hostFields;
         this.range = range;
         this.ifRange = ifRange;
+        this.ifNoneMatch = ifNoneMatch;
+        this.ifModifiedSince = ifModifiedSince;
         this.authorization = authorization;
         this.keepAlive = keepAlive;
         this.earlyStatus = earlyStatus;
@@ -52,14 +59,16 @@ final class PendingRequest {
                 headers.getAll(HttpHeaderNames.HOST).size(),
                 joined(headers.getAll(HttpHeaderNames.RANGE)),
                 joined(headers.getAll(HttpHeaderNames.IF_RANGE)),
+                joined(headers.getAll(HttpHeaderNames.IF_NONE_MATCH)),
+                single(headers.getAll(HttpHeaderNames.IF_MODIFIED_SINCE)),
                 single(headers.getAll(HttpHeaderNames.AUTHORIZATION)),
                 HttpUtil.isKeepAlive(request), null);
     }
 
     /** The same request, to be refused with {@code status} and the connection closed after. */
     PendingRequest refusedWith(HttpResponseStatus status) {
-        return new PendingRequest(number, method, target, http10, hostFields, range, ifRange, authorization, false,
-                status);
+        return new PendingRequest(number, method, target, http10, hostFields, range, ifRange, ifNoneMatch,
+                ifModifiedSince, authorization, false, status);
     }
 
     boolean isHead() {

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * held spans, in the order RFC 9110 section 13.2.2 evaluates them. Every reply it builds carries
  * {@code Content-Length}, {@code Date} and the connection decision; none is ever chunked.
  *
- * <p>Conditional GETs ({@code If-None-Match}, {@code If-Modified-Since}) are not evaluated: the
- * server never answers 304, always the full or ranged representation, which RFC 9110 permits for
- * a server that does not implement them.
+ * <p>Conditional GETs are evaluated as section 13.2.2 orders them: {@code If-None-Match}, else
+ * {@code If-Modified-Since}, may answer {@code 304 Not Modified}; then {@code If-Range} and
+ * {@code Range}. {@code If-Match} and {@code If-Unmodified-Since} (for state-changing requests) are
+ * not: this server changes nothing.
  */
 final class ResponsePlanner {
     private static final Logger LOG = LoggerFactory.getLogger(ResponsePlanner.class);
@@ -85,6 +86,9 @@ final class ResponsePlanner {
     }
 
     private Reply planResource(PendingRequest request, Resource resource, Instant now) {
+        if (Preconditions.notModified(request.ifNoneMatch, request.ifModifiedSince, resource, now)) {
+            return notModified(request, resource, now);
+        }
         long length = resource.length();
         RangeHeader.Result range = RangeHeader.Result.NONE;
         // Range is defined for GET only; HEAD must ignore it (RFC 9110 section 14.2).
@@ -117,6 +121,15 @@ final class ResponsePlanner {
                     RangeHeader.contentRange(range.start(), range.endInclusive(), length));
         }
         return Reply.file(status, headers, resource, start, count, !request.isHead(), !request.keepAlive);
+    }
+
+    /** 304: the validators, no body and so no Content-Length (RFC 9110 section 15.4.5). */
+    private static Reply notModified(PendingRequest request, Resource resource, Instant now) {
+        HttpHeaders headers = common(request, now, 0);
+        headers.remove(CONTENT_LENGTH);
+        headers.set(ETAG, resource.etag());
+        headers.set(LAST_MODIFIED, DateFormatter.format(Date.from(resource.lastModified())));
+        return Reply.text(HttpResponseStatus.NOT_MODIFIED, headers, new byte[0], false, !request.keepAlive);
     }
 
     /** A short text answer; the connection stays open when the request allows it. */

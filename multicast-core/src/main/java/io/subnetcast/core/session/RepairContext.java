@@ -48,13 +48,27 @@ public interface RepairContext {
     HttpFetcher httpFetcher();
 
     /**
-     * A member that fell back to unicast while its representative still multicasts (and may still
-     * be downloading) waits for the representative or a peer to hold a block rather than fetch it
-     * from the origin: otherwise every member of a subnet without multicast would hit the origin.
+     * Whether a block that no reachable peer holds may be fetched from the origin now. A member
+     * never goes to the origin while its representative is alive: the representative holds, or is
+     * downloading, every block, and a member that fetched a block itself would make the origin
+     * serve it once per member (the "back-to-source" storm after a representative is lost
+     * mid-pass). A representative goes to the origin only for the blocks it left to repair rather
+     * than to its own download (see {@code SessionAgent}), so that no block is fetched twice.
      *
-     * @return whether a block that no reachable peer holds may be fetched from the origin now
+     * @param block the block
+     * @param nowNs current time
+     * @return whether the origin may be asked for the block
      */
-    default boolean originAllowed() {
+    default boolean originAllowed(int block, long nowNs) {
         return true;
+    }
+
+    /**
+     * @return the node id of the representative this agent follows; 0 when it has none or is the
+     *     representative itself. A repair that dropped this peer for bad bytes may use the origin
+     *     although the representative lives.
+     */
+    default long representativeNodeId() {
+        return 0;
     }
 }

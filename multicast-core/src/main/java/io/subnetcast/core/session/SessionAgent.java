@@ -158,6 +158,10 @@ public final class SessionAgent {
     private final DataSilenceDetector silence;
     private String fallback;
     private BlockBitmap roundCandidates;
+    // Representative: the missing blocks its repair completes (held by a peer, or partly held here so
+    // that only the gaps are fetched); the origin download skips them. Fixed when the download starts,
+    // since the downloader reads it on its own thread. Null when the download takes every block.
+    private BlockBitmap leftToRepair;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
     private long lingerUntilNs;
@@ -355,7 +359,7 @@ public final class SessionAgent {
             return;
         }
         chunkSize = config.chunkSize() - port.datagramOverhead();
-        startFetchOrPublish();
+        startFetchOrPublish(nowNs);
     }
 
     /**
@@ -717,7 +721,17 @@ public final class SessionAgent {
         long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
-                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback);
+                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback,
+                passBytes());
+    }
+
+    private long passBytes() {
+        if (role != Role.REPRESENTATIVE || sender == null || store == null) {
+            return 0;
+        }
+        BlockLayout layout = store.layout();
+        return sender.passDone() || sender.passPosition() >= layout.blockCount() ? layout.length()
+                : layout.offsetOf(sender.passPosition());
     }
 
     // ---------------------------------------------------------------- election
@@ -833,7 +847,7 @@ public final class SessionAgent {
             port.probeOrigin(task);
         } else {
             chunkSize = config.chunkSize() - port.datagramOverhead();
-            startFetchOrPublish();
+            startFetchOrPublish(nowNs);
         }
     }
 
@@ -854,9 +868,11 @@ public final class SessionAgent {
 
     /**
      * Fetches from the origin only what no peer holds when peers can fill the rest (a successor
-     * continues from the session's caches), everything otherwise.
+     * continues from the session's caches), everything otherwise. A block this agent already holds
+     * in part (chunks of the pass it received as a member) is left to repair too, which fetches only
+     * its missing chunks: a successor under loss holds few whole blocks but most of every block sent.
      */
-    private void startFetchOrPublish() {
+    private void startFetchOrPublish(long nowNs) {
         sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE, this::passDecision);
         // Each member may have at most half the send rate repeated for its own gaps.
         long perSourceBytesPerSecond = Math.max(1, config.rateBitsPerSecond() / 16);
@@ -867,14 +883,26 @@ public final class SessionAgent {
             requestPublish();
             return;
         }
-        boolean peersCanHelp = repairFactory != null && directory != null && !directory.peers().isEmpty();
+        leftToRepair = repairFactory == null ? null : blocksForRepair(nowNs);
+        BlockBitmap forRepair = leftToRepair;
         fetching = true;
-        port.fetchMissing(task, store, peersCanHelp ? block -> !heldByPeer(block, port.nowNs()) : block -> true);
-        if (peersCanHelp && !repairStartedAsRepresentative) {
+        port.fetchMissing(task, store, forRepair == null ? block -> true : block -> !forRepair.get(block));
+        if (forRepair != null && !repairStartedAsRepresentative) {
             repairStartedAsRepresentative = true;
             repair = repairFactory.create(new AgentRepairContext());
-            repair.start(port.nowNs());
+            repair.start(nowNs);
         }
+    }
+
+    /** @return the missing blocks a peer holds or this agent holds in part, or null when there are none */
+    private BlockBitmap blocksForRepair(long nowNs) {
+        BlockBitmap blocks = new BlockBitmap(store.layout().blockCount());
+        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+            if (heldByPeer(block, nowNs) || (tracker != null && tracker.chunksHeld(block) > 0)) {
+                blocks.set(block);
+            }
+        }
+        return blocks.cardinality() == 0 ? null : blocks;
     }
 
     private boolean heldByPeer(int block, long nowNs) {
@@ -1008,7 +1036,11 @@ public final class SessionAgent {
                 return;
             }
             chunkSize = beacon.getChunkSize();
-            tracker = new ChunkTracker(store.layout(), chunkSize);
+            // A successor's session of the same content keeps the chunks received from its predecessor:
+            // under loss they are most of every block sent, though few blocks are whole.
+            if (tracker == null || tracker.chunkSize() != chunkSize) {
+                tracker = new ChunkTracker(store.layout(), chunkSize);
+            }
         }
         if (!joinedData && state != AgentState.PAUSED && !published) {
             port.joinDataGroup(dataGroup);
@@ -1411,6 +1443,9 @@ public final class SessionAgent {
         // Peer repair needs no representative: a member repairing from peers stays with them.
         if (repair == null && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             String lost = Long.toHexString(leaderNodeId);
+            if (directory != null) {
+                directory.remove(leaderNodeId); // its adverts would make a successor wait for blocks from the dead
+            }
             leaveSession();
             // Everyone here knew the session: there is nothing to discover, elect a successor now.
             role = Role.UNDECIDED;
@@ -1593,12 +1628,22 @@ public final class SessionAgent {
         }
 
         @Override
-        public boolean originAllowed() {
-            // The representative still multicasts and downloads: what it lacks now it will soon serve.
-            boolean representativeActive = role == Role.MEMBER && !sessionEnded
-                    && port.nowNs() - lastBeaconNs < config.representativeTimeout().toNanos();
-            return fallback == null || !representativeActive;
+        public boolean originAllowed(int block, long nowNs) {
+            if (role == Role.REPRESENTATIVE) {
+                return leftToRepair != null && leftToRepair.get(block); // the rest is its download's
+            }
+            return !representativeAlive(nowNs);
         }
+
+        @Override
+        public long representativeNodeId() {
+            return role == Role.MEMBER ? leaderNodeId : 0;
+        }
+    }
+
+    /** @return whether this member heard its representative (beacon or data) within the timeout */
+    private boolean representativeAlive(long nowNs) {
+        return role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
     }
 
     private void onPausedWork(long nowNs) {
@@ -1684,6 +1729,7 @@ public final class SessionAgent {
             if (store != null) {
                 store.close();
             }
+            tracker = null; // its chunks belong to the entry closed here
             store = port.openStore(task.taskId(), length, blockSize, identity);
             directory = new PeerDirectory(store.layout().blockCount(), config.maxMembers());
             if (trusted != null) {
@@ -1717,7 +1763,8 @@ public final class SessionAgent {
             joinedData = false;
         }
         sessionId = 0;
-        tracker = null;
+        // The chunk tracker stays with the cache entry: a successor's session of the same content
+        // goes on from the chunks received so far (openStore drops it with the entry).
     }
 
     private void stopRepair() {

@@ -17,11 +17,13 @@ package io.subnetcast.core.session;
  * @param bytesFromRepair package bytes this agent took from repair (retransmission or peers)
  * @param fallback why this member stopped waiting for multicast data and completes over unicast
  *     (its session's data group delivers nothing here), or null while it has not
+ * @param passBytes on the representative, the package bytes its multicast pass has gone past (sent,
+ *     or skipped because every member holds them); 0 on a member
  */
 public record SessionProgress(String taskId, AgentState state, Role role, long bytesHeld, long packageLength,
                               int membersKnown, int membersComplete, long startDelayRemainingMs, int epoch,
                               long bytesFromOrigin, long bytesFromMulticast, long bytesFromRepair,
-                              String fallback) {
+                              String fallback, long passBytes) {
     /** @return whether this member fell back to unicast because multicast data never arrived */
     public boolean fellBackToUnicast() {
         return fallback != null;

@@ -121,4 +121,46 @@ class FileServerCurlTest {
         assertFramed(traversal);
         assertFalse(Files.readString(downloads.resolve("403")).contains("root:"));
     }
+
+    @Test
+    void conditionalRequestsAnswerNotModifiedWhileTheCopyIsCurrent() throws Exception {
+        String etag = FileResource.strongEtag(SIZE, ServerFixture.MTIME);
+        String lastModified = "Tue, 02 Jan 2024 03:04:05 GMT";
+        Path out = downloads.resolve("conditional");
+        String byTag = curl(out, "-H", "If-None-Match: " + etag, url("/setup.bin"));
+        assertTrue(byTag.startsWith("HTTP/1.1 304 "), byTag);
+        assertTrue(byTag.contains("ETag: " + etag + "\r\n"), byTag);
+        assertFalse(Files.exists(out) && Files.size(out) > 0, "a 304 has no body");
+
+        String weakAndListed = curl(out, "-H", "If-None-Match: \"other\", W/" + etag, url("/setup.bin"));
+        assertTrue(weakAndListed.startsWith("HTTP/1.1 304 "), weakAndListed);
+
+        String byDate = curl(out, "-H", "If-Modified-Since: " + lastModified, url("/setup.bin"));
+        assertTrue(byDate.startsWith("HTTP/1.1 304 "), byDate);
+
+        // The representation changed since: the whole of it, as always.
+        String stale = curl(downloads.resolve("stale"), "-H", "If-None-Match: \"0-0\"", url("/setup.bin"));
+        assertTrue(stale.startsWith("HTTP/1.1 200 "), stale);
+        assertArrayEquals(content, Files.readAllBytes(downloads.resolve("stale")));
+        String older = curl(downloads.resolve("older"), "-H", "If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT",
+                url("/setup.bin"));
+        assertTrue(older.startsWith("HTTP/1.1 200 "), older);
+        // If-None-Match decides when both are present (RFC 9110 section 13.2.2).
+        String both = curl(downloads.resolve("both"), "-H", "If-None-Match: \"0-0\"", "-H",
+                "If-Modified-Since: " + lastModified, url("/setup.bin"));
+        assertTrue(both.startsWith("HTTP/1.1 200 "), both);
+        // If-Range keeps its meaning: a matching validator and a range give 206.
+        String ranged = curl(downloads.resolve("ranged"), "-r", "0-9", "-H", "If-Range: " + etag, url("/setup.bin"));
+        assertTrue(ranged.startsWith("HTTP/1.1 206 "), ranged);
+    }
+
+    @Test
+    void connectionStaysUsableAfterNotModified() throws Exception {
+        String etag = FileResource.strongEtag(SIZE, ServerFixture.MTIME);
+        // Two URLs on one curl command line share one connection: the 304 must not break its framing.
+        String headers = curl(downloads.resolve("two"), "-H", "If-None-Match: " + etag, url("/setup.bin"),
+                "-o", downloads.resolve("second").toString(), url("/setup.bin"));
+        assertEquals(2, headers.split("HTTP/1.1 304 ", -1).length - 1, headers);
+        assertFalse(headers.toLowerCase(Locale.ROOT).contains("connection: close"), headers);
+    }
 }

@@ -3,8 +3,6 @@ package io.subnetcast.core.serve;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -14,27 +12,7 @@ class IfRangeTest {
     private static final Resource RESOURCE = resource(MODIFIED);
 
     private static Resource resource(Instant modified) {
-        return new Resource() {
-            @Override
-            public long length() {
-                return 10;
-            }
-
-            @Override
-            public Instant lastModified() {
-                return modified;
-            }
-
-            @Override
-            public String etag() {
-                return "\"a-1\"";
-            }
-
-            @Override
-            public FileChannel open() throws IOException {
-                throw new IOException("not needed");
-            }
-        };
+        return new StubResource(10, modified, "\"a-1\"");
     }
 
     @Test
