@@ -103,7 +103,19 @@ bits() {
         *) die "bad rate '$1' (write e.g. 100mbit or 1gbit)" ;;
     esac
 }
-bits "$HOST_RATE" >/dev/null; bits "$WAN_RATE" >/dev/null
+
+# subnetcast duration (500ms, 3s, 1m, 1h) -> whole seconds, rounded up
+seconds() {
+    local v=${1,,}
+    case "$v" in
+        *ms) echo $(( (${v%ms} + 999) / 1000 )) ;;
+        *s) echo "${v%s}" ;;
+        *m) echo $(( ${v%m} * 60 )) ;;
+        *h) echo $(( ${v%h} * 3600 )) ;;
+        *) die "bad duration '$1' (write e.g. 500ms, 3s, 1m)" ;;
+    esac
+}
+bits "$HOST_RATE" >/dev/null; bits "$WAN_RATE" >/dev/null; seconds "$SC_START_DELAY" >/dev/null; seconds "$SC_LINGER" >/dev/null
 
 SUFFIX=$(printf '%04x' $RANDOM)
 P="sctb$SUFFIX"
@@ -657,9 +669,11 @@ for scen in $SCENARIOS; do
         SHAPED=1; LINKS="host $HOST_RATE, WAN $WAN_RATE $WAN_MODE"; rates=$SC_RATES; wan_bps=$(bits "$WAN_RATE")
     fi
     SCEN_NAME=$scen; SCEN_NAME=${SCEN_NAME/:/-}
-    # Bound on one tool run: the unicast baseline's ideal time twice over, plus a minute.
+    # Bound on one tool run: the unicast baseline's ideal time twice over, plus a minute, plus
+    # subnetcast's start delay and linger (at the defaults, 1 min and 30 s).
     per_link_hosts=$NHOST; [ "$WAN_MODE" = shared ] && per_link_hosts=$((NSUB * NHOST))
-    TOOL_TIMEOUT=$(awk -v b="$SIZE" -v h="$per_link_hosts" -v r="$wan_bps" 'BEGIN { printf "%d", 60 + 2 * b * 8 * h / r }')
+    TOOL_TIMEOUT=$(awk -v b="$SIZE" -v h="$per_link_hosts" -v r="$wan_bps" -v d="$(seconds "$SC_START_DELAY")" \
+        -v l="$(seconds "$SC_LINGER")" 'BEGIN { printf "%d", 60 + 2 * b * 8 * h / r + d + l }')
     GROUP_PREFIX="239.255.$((RANDOM % 200 + 20))"
     mkdir -p "$OUT_DIR/logs/$SCEN_NAME"
     log "scenario $SCEN_NAME: $NSUB subnet(s) x $NHOST hosts, links: $LINKS, package $SIZE_MIB MiB, tool timeout $TOOL_TIMEOUT s"

@@ -9,7 +9,8 @@
 # The representative is configured at --rate 100m, five times what the receivers' links carry. The
 # script asserts that both receivers hold byte-identical verified copies and that their goodput
 # (package bits / time from their first data to their verified copy) is at least
-# CONG_MIN_GOODPUT_PCT percent of the link; it prints the goodput and the loss tbf counted.
+# CONG_MIN_GOODPUT_PCT percent of the link, and that tbf dropped at most CONG_MAX_TBF_LOSS_PCT
+# percent of the datagrams; it prints the goodput and the loss tbf counted.
 # CONG_COMPARE=1 runs the same session again with --fixed-rate (no adaptation) for comparison.
 #
 # Network safety: every link is a veth pair created between two namespaces made here; nothing
@@ -17,7 +18,7 @@
 #
 # Usage: congestion-e2e.sh [path/to/subnetcast.jar]    (run as root; exit 0 = pass)
 # Environment: CONG_SIZE_MIB (32), CONG_LINK (20mbit), CONG_RATE (100m), CONG_MIN_GOODPUT_PCT (80),
-#              CONG_COMPARE (0), E2E_JAVA_OPTS, E2E_KEEP=1 keeps the work directory.
+#              CONG_MAX_TBF_LOSS_PCT (100: no check), CONG_COMPARE (0), E2E_JAVA_OPTS, E2E_KEEP=1.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +27,7 @@ SIZE_MIB=${CONG_SIZE_MIB:-32}
 LINK=${CONG_LINK:-20mbit}
 RATE=${CONG_RATE:-100m}
 MIN_PCT=${CONG_MIN_GOODPUT_PCT:-80}
+MAX_LOSS_PCT=${CONG_MAX_TBF_LOSS_PCT:-100}
 COMPARE=${CONG_COMPARE:-0}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${E2E_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
@@ -136,6 +138,9 @@ done
 worst=$(echo "$results" | awk '{ print $2 }' | sort -n | head -n1)
 awk -v g="$worst" -v l="$link_mbit" -v p="$MIN_PCT" 'BEGIN { exit !(100 * g >= p * l) }' \
     || fail "goodput $worst Mbit/s is below $MIN_PCT% of $LINK"
+worst_loss=$(echo "$results" | awk '{ print $4 }' | sort -n | tail -n1)
+awk -v l="$worst_loss" -v m="$MAX_LOSS_PCT" 'BEGIN { exit !(l <= m) }' \
+    || fail "tbf dropped $worst_loss% of a receiver's datagrams, more than $MAX_LOSS_PCT%: the rate did not adapt"
 summary="receivers' goodput $(echo "$results" | awk '{ printf "%s %s Mbit/s, ", $1, $2 }')tbf loss $(echo "$results" | awk '{ printf "%s %s%% ", $1, $4 }')"
 if [ "$COMPARE" = 1 ]; then
     log "the same session with --fixed-rate"

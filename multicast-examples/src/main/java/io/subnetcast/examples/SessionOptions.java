@@ -78,9 +78,10 @@ final class SessionOptions {
 
     @Option(names = "--linger", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             defaultValue = "30s",
-            description = "Longest time to keep serving members that still lack data: counted from the end of the multicast"
-                    + " pass on the representative, from holding the verified package on a member. An agent whose members"
-                    + " are all done leaves sooner. Default: ${DEFAULT-VALUE}.")
+            description = "How long to keep serving members that still lack data: on the representative, from the end of"
+                    + " the multicast pass and again from each status in which a member reports more blocks than before;"
+                    + " on a member, from holding the verified package. An agent whose members are all done leaves"
+                    + " sooner. Default: ${DEFAULT-VALUE}.")
     Duration linger;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,

@@ -103,8 +103,8 @@ final class SessionRun {
         String linger = Durations.format(options.linger);
         progress.note(String.format(Locale.ROOT, "%s %s (SHA-256 %s) after %.2f s; %s", cacheOnly ? "cached" : "placed",
                 placed, BlockHashes.toHex(actual), seconds, handle.progress().role() == Role.REPRESENTATIVE
-                        ? "serving the session: the multicast pass, then repairs until the members are done (at most "
-                        + linger + " after the pass)"
+                        ? "serving the session: the multicast pass, then repairs until the members are done (or make no"
+                        + " progress for " + linger + ")"
                         : "serving peers until the session's members are done (at most " + linger + ")"));
         waitUntilFinished(handle, deadline, progress);
         return new Result(options.taskId, placed, cacheOnly, handle.progress(), seconds, BlockHashes.toHex(actual),

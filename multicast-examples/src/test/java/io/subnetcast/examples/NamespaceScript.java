@@ -14,7 +14,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import io.subnetcast.core.testing.Skips;
 
 /**
  * Runs one of the network-namespace scripts in {@code src/test/e2e} against the shaded jar and
@@ -35,8 +35,20 @@ final class NamespaceScript {
      */
     static void run(Path script, String passMarker, long timeoutSeconds, Map<String, String> environment)
             throws IOException, InterruptedException {
+        run(script, passMarker, timeoutSeconds, environment, false);
+    }
+
+    /**
+     * @param script the script, relative to the module
+     * @param passMarker what its PASS line starts with
+     * @param timeoutSeconds how long it may run
+     * @param environment extra environment variables
+     * @param needsTbf whether the script shapes links with tc tbf
+     */
+    static void run(Path script, String passMarker, long timeoutSeconds, Map<String, String> environment,
+            boolean needsTbf) throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing: run 'mvn verify', which packages first");
-        assumeNamespacesCanBeCreated();
+        assumeNamespacesCanBeCreated(needsTbf);
         ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), JAR.toString()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -78,21 +90,44 @@ final class NamespaceScript {
         }
     }
 
-    private static void assumeNamespacesCanBeCreated() throws InterruptedException {
+    /**
+     * Skips (or, with {@link Skips#STRICT}, fails) where the script cannot run: {@code ip netns add}
+     * refused, or, for a script that shapes links, no {@code tc} tbf qdisc ({@code sch_tbf}).
+     */
+    private static void assumeNamespacesCanBeCreated(boolean needsTbf) throws InterruptedException {
         String name = "sce2e-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
-        String why;
+        String why = null;
         try {
-            Process add = new ProcessBuilder("ip", "netns", "add", name).redirectErrorStream(true).start();
-            String output = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (add.waitFor() == 0) {
-                new ProcessBuilder("ip", "netns", "del", name).inheritIO().start().waitFor();
-                return;
+            String[] added = exec("ip", "netns", "add", name);
+            if (added[0].equals("0")) {
+                try {
+                    if (needsTbf) {
+                        // A veth pair, as the scripts use (the dummy link type is not built into every kernel).
+                        String[] dummy = exec("ip", "-n", name, "link", "add", "probe0", "type", "veth", "peer", "name",
+                                "probe1");
+                        String[] tbf = dummy[0].equals("0") ? exec("ip", "netns", "exec", name, "tc", "qdisc", "add", "dev",
+                                "probe0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "20ms")
+                                : dummy;
+                        if (!tbf[0].equals("0")) {
+                            why = "no tc tbf qdisc here (sch_tbf): " + tbf[1];
+                        }
+                    }
+                } finally {
+                    exec("ip", "netns", "del", name);
+                }
+            } else {
+                why = "'ip netns add' is not permitted here: " + added[1];
             }
-            why = "'ip netns add' is not permitted here: " + output;
         } catch (IOException e) {
-            why = "cannot run 'ip' (iproute2): " + e.getMessage();
+            why = "cannot run 'ip' or 'tc' (iproute2): " + e.getMessage();
         }
-        System.out.println("SKIPPED the network-namespace end-to-end test: " + why + " (it needs root)");
-        Assumptions.abort(why);
+        Skips.unless(why == null, "the network-namespace end-to-end test cannot run: " + why + " (it needs root)");
+    }
+
+    /** @return the exit status and the output of a command */
+    private static String[] exec(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return new String[] {Integer.toString(process.waitFor()), output};
     }
 }

@@ -92,8 +92,13 @@ class FaultSimulationTest {
         SimNode successor = others.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
         long oldSession = frozen.agent("pkg").sessionId();
         frozen.wake();
-        // It still believes it leads epoch 1: its beacons and data go out until it hears epoch 2.
-        assertTrue(lan.runUntil(() -> frozen.agent("pkg").role() == Role.MEMBER, 2 * SECOND));
+        // It still believes it leads epoch 1: its beacons and data go out until it hands over. It
+        // heard no claim of the successor (it was frozen), so it hands over once the successor's
+        // beacons persisted for the representative timeout (RivalEvidence): 2 s plus a beacon
+        // interval, 3 s with margin.
+        long wokeAt = lan.nowNs();
+        assertTrue(lan.runUntil(() -> frozen.agent("pkg").role() == Role.MEMBER, 3 * SECOND));
+        assertTrue(lan.nowNs() - wokeAt >= 2 * SECOND, "handed over before the successor's beacons persisted");
         assertEquals(1, representatives(nodes));
         assertEquals(successor.agent("pkg").sessionId(), frozen.agent("pkg").sessionId());
         for (SimNode member : others) {

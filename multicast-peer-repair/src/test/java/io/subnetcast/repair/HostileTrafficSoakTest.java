@@ -104,7 +104,7 @@ class HostileTrafficSoakTest {
             }
             Attack attack = Attack.run(attacker, handles);
             for (DistributionHandle handle : handles) {
-                handle.completion().get(120, TimeUnit.SECONDS);
+                handle.completion().get(600, TimeUnit.SECONDS); // a runaway bound, not a speed limit
             }
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(sha, BlockHashes.newSha256().digest(Files.readAllBytes(dir.resolve("out" + i))), "copy " + i);
@@ -118,10 +118,8 @@ class HostileTrafficSoakTest {
             System.out.printf("soak%s: %s; engines received %d datagrams; origin served %d bytes for a %d-byte package;"
                     + " heap after GC %d -> %d KiB; dropped as unauthentic per engine:%s%n", key == null ? "" : " (keyed)",
                     attack, received.get(), originBytes.get(), LENGTH, heapBefore >> 10, heapAfter >> 10, dropped);
-            if (key != null) {
-                // The package once, and the trusted manifest once per agent.
-                assertEquals(LENGTH + 3L * manifest.length, originBytes.get(), "forgeries cost origin traffic");
-            }
+            // The package once, and the trusted manifest once per agent: with a key and without one.
+            assertEquals(LENGTH + 3L * manifest.length, originBytes.get(), "forgeries cost origin traffic");
             assertTrue(attacker.sent >= DATAGRAMS, "the attack was cut short: " + attacker.sent);
             assertTrue(attacker.knowsSession(), "the attacker never heard the session's data");
             assertTrue(attack.sentWhileLive >= DATAGRAMS / 4, "too little of the attack hit the live transfer: " + attack);
@@ -133,11 +131,15 @@ class HostileTrafficSoakTest {
         }
     }
 
-    /** The attack's course: bounded by {@link #DATAGRAMS} and 150 s, paced at {@link #PER_MILLISECOND}. */
+    /**
+     * The attack's course: bounded by {@link #DATAGRAMS} and 600 s, paced at {@link #PER_MILLISECOND}.
+     * The time bound only stops a runaway loop (the attack takes about 26 s here): it is no speed
+     * assertion, so a slow machine takes longer instead of failing.
+     */
     private record Attack(HostileTraffic attacker, double seconds, long sentWhileLive, double transferSeconds) {
         static Attack run(HostileTraffic attacker, List<DistributionHandle> handles) throws Exception {
             long start = System.nanoTime();
-            long deadline = start + TimeUnit.SECONDS.toNanos(150);
+            long deadline = start + TimeUnit.SECONDS.toNanos(600);
             long next = start;
             long sentWhileLive = 0;
             double transferSeconds = 0;

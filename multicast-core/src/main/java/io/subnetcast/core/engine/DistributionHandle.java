@@ -28,8 +28,9 @@ public interface DistributionHandle {
      * The agent no longer takes part in the session; only now may the engine be closed without
      * costing other agents anything. A representative is finished after its whole multicast pass
      * and its {@code End}, with no retransmission queued, once every member it knows reported its
-     * copy in place or {@link io.subnetcast.core.session.SessionConfig#linger() linger} has passed
-     * since the end of the pass. A member is finished once its copy is in place and either the
+     * copy in place, or no member reported progress (more blocks held than in its previous status)
+     * for {@link io.subnetcast.core.session.SessionConfig#linger() linger}, counted from the end of
+     * the pass at the earliest. A member is finished once its copy is in place and either the
      * representative's beacons report every member done or linger has passed since it placed its
      * copy. A paused session does not finish. The task failing or being cancelled finishes it too.
      *

@@ -25,11 +25,16 @@ final class MemberTable {
         this.maxMembers = maxMembers;
     }
 
-    void update(long nodeId, long bytesHeld, boolean isComplete, long nowNs) {
+    /**
+     * @return whether a member already known and not complete reports more bytes than before: it is
+     *     making progress (and may still need the representative)
+     */
+    boolean update(long nodeId, long bytesHeld, boolean isComplete, long nowNs) {
         Member member = members.get(nodeId);
+        boolean progressed = member != null && !member.complete && bytesHeld > member.bytesHeld;
         if (member == null) {
             if (members.size() >= maxMembers) {
-                return;
+                return false;
             }
             member = new Member();
             members.put(nodeId, member);
@@ -40,6 +45,7 @@ final class MemberTable {
         member.complete = isComplete;
         member.bytesHeld = bytesHeld;
         member.lastHeardNs = nowNs;
+        return progressed;
     }
 
     void expire(long nowNs, long timeoutNs) {

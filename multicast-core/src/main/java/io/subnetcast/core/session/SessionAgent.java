@@ -164,6 +164,9 @@ public final class SessionAgent {
     private BlockBitmap leftToRepair;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
 
+    // Evidence of a rival representative (see RivalEvidence): who claimed lately, whose beacons persist.
+    private final RivalEvidence rivals = new RivalEvidence();
+
     private long lingerUntilNs;
     private long nowNsOfLastEvent;
     private long bytesFromOrigin;
@@ -248,7 +251,6 @@ public final class SessionAgent {
         if (message.getNodeId() == nodeId || state.isTerminal() || awaitingManifest || recoveringFromOrigin) {
             return; // our own datagram looped back, we are done, or we cannot check blocks yet
         }
-        highestEpochSeen = Math.max(highestEpochSeen, message.getEpoch());
         switch (message.getBodyCase()) {
             case DISCOVER -> onDiscover(nowNs);
             case CLAIM -> onClaim(message, message.getClaim(), nowNs);
@@ -792,6 +794,11 @@ public final class SessionAgent {
     }
 
     private void onClaim(Control message, Claim claim, long nowNs) {
+        rivals.onClaim(message.getNodeId(), nowNs);
+        if (Integer.compareUnsigned(message.getEpoch(), highestEpochSeen) > 0
+                && Integer.compareUnsigned(message.getEpoch(), highestEpochSeen + 1) <= 0) {
+            highestEpochSeen = message.getEpoch(); // a claimant follows at most one term further than we saw
+        }
         Rank rank = new Rank(claim.getPriority(), claim.getBytesHeld(), message.getNodeId());
         Rank current = recentBestClaim(nowNs);
         if (rank.beats(current)) {
@@ -936,36 +943,76 @@ public final class SessionAgent {
         pacer = null;
         rateController = null;
         members = null;
+        leftToRepair = null;
         role = Role.MEMBER;
+        if (state == AgentState.PAUSED) {
+            // Paused locally as representative: resume as the member it now is.
+            stateBeforePause = published ? AgentState.COMPLETE : AgentState.WAITING;
+        } else {
+            // No moment as a member that fetches or sends: the phase of the session followed next decides.
+            transition(published ? AgentState.COMPLETE : AgentState.WAITING, nowNs, "stepped down: " + reason);
+        }
     }
 
     // ---------------------------------------------------------------- beacons and sessions
 
+    /**
+     * A beacon: follow it, keep leading, or ignore it. Everything a beacon says is checked before
+     * anything changes, so a beacon that cannot be followed changes nothing. Without a session key
+     * anyone on the LAN can send one; to make a takeover harder than one datagram, an agent that
+     * has a live representative (or is one) hands over only to a rival it has evidence of: the
+     * rival's claim in the election that just made it representative (and then an epoch at most one
+     * above the highest seen), or its beacons heard without a gap for the representative timeout (a
+     * healed partition). See {@link RivalEvidence}.
+     */
     private void onBeacon(Control message, Beacon beacon, long nowNs) {
         int otherEpoch = message.getEpoch();
         long otherNode = message.getNodeId();
         int otherPriority = beacon.getPriority();
+        boolean contested;
         if (role == Role.REPRESENTATIVE) {
             if (compareLeaders(otherEpoch, otherPriority, otherNode, epoch, task.priority(), nodeId) < 0) {
                 sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
                 return;
             }
-            if (!isAcceptableBeacon(beacon)) {
-                invalidDatagrams++; // a beacon we could not follow is no reason to stop leading
-                return;
-            }
-            stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
+            contested = true;
         } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
             boolean leaderAlive = nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
             if (leaderAlive && compareLeaders(otherEpoch, otherPriority, otherNode, epoch, leaderPriority, leaderNodeId) < 0) {
                 return; // a weaker representative that will step down
             }
+            contested = leaderAlive;
+        } else {
+            contested = false;
         }
-        if (!isAcceptableBeacon(beacon)) {
-            invalidDatagrams++;
+        InetSocketAddress group = followableDataGroup(beacon);
+        if (group == null) {
+            invalidDatagrams++; // a beacon we could not follow is no reason to stop leading or following
             return;
         }
-        follow(message, beacon, nowNs);
+        if (contested && !rivals.justifiesHandover(otherNode, otherEpoch, highestEpochSeen, nowNs, config)) {
+            if (role == Role.REPRESENTATIVE) {
+                sendUnsolicitedBeacon(nowNs); // a real rival hears us, and its beacons go on if it is better
+            }
+            return;
+        }
+        if (role == Role.REPRESENTATIVE) {
+            stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
+        }
+        follow(message, beacon, group, nowNs);
+    }
+
+    /** @return the beacon's data group when every field of the beacon can be followed, else null */
+    private InetSocketAddress followableDataGroup(Beacon beacon) {
+        if (!isAcceptableBeacon(beacon)) {
+            return null;
+        }
+        try {
+            InetAddress group = Inet4Address.getByAddress(beacon.getDataGroup().toByteArray());
+            return group.isMulticastAddress() ? new InetSocketAddress(group, beacon.getDataPort()) : null;
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private boolean isAcceptableBeacon(Beacon beacon) {
@@ -996,12 +1043,15 @@ public final class SessionAgent {
         return mine == null || beacon.getContentIdentity().isEmpty() || mine.equals(beacon.getContentIdentity());
     }
 
-    private void follow(Control message, Beacon beacon, long nowNs) {
+    private void follow(Control message, Beacon beacon, InetSocketAddress group, long nowNs) {
         followedBefore = true;
         boolean newSession = role != Role.MEMBER || beacon.getSessionId() != sessionId;
         role = Role.MEMBER;
         sessionId = beacon.getSessionId();
         epoch = message.getEpoch();
+        if (Integer.compareUnsigned(epoch, highestEpochSeen) > 0) {
+            highestEpochSeen = epoch;
+        }
         leaderNodeId = message.getNodeId();
         leaderPriority = beacon.getPriority();
         lastBeaconNs = nowNs;
@@ -1017,17 +1067,7 @@ public final class SessionAgent {
                 port.leaveDataGroup(); // the old session's group; the new one is joined below
                 joinedData = false;
             }
-            try {
-                InetAddress group = Inet4Address.getByAddress(beacon.getDataGroup().toByteArray());
-                if (!group.isMulticastAddress()) {
-                    invalidDatagrams++;
-                    return;
-                }
-                dataGroup = new InetSocketAddress(group, beacon.getDataPort());
-            } catch (UnknownHostException e) {
-                invalidDatagrams++;
-                return;
-            }
+            dataGroup = group;
             LOG.debug("task {}: following session {} of {} (epoch {})", task.taskId(),
                     Long.toHexString(sessionId), Long.toHexString(leaderNodeId), epoch);
         }
@@ -1149,7 +1189,12 @@ public final class SessionAgent {
         if (role == Role.REPRESENTATIVE && status.getSessionId() == sessionId && members != null) {
             int completeBefore = members.complete();
             boolean known = members.contains(message.getNodeId()); // a stranger's report counts for nothing
-            members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs);
+            if (members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs) && sessionEnded
+                    && endsSent > 0) {
+                // A member still completing blocks after the pass may still need this representative
+                // (repairs): the linger counts from the last progress any member reported.
+                lingerUntilNs = Math.max(lingerUntilNs, nowNs + config.linger().toNanos());
+            }
             if (known && rateController != null && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
                 rateController.onReport(message.getNodeId(), status.getLossFraction(),
                         Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000, nowNs);

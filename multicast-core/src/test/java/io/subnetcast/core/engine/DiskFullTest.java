@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.sim.TestNetwork;
+import io.subnetcast.core.testing.Skips;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -52,7 +52,7 @@ class DiskFullTest {
         if (!mounted) {
             mount = null;
         }
-        assumeTrue(mounted, "cannot mount a tmpfs here (needs root): skipping the disk-full test");
+        Skips.unless(mounted, "cannot mount a tmpfs here (needs root): skipping the disk-full test");
         Path filler = mount.resolve("filler");
         Files.write(filler, new byte[2 << 20]);
         return filler;

@@ -84,13 +84,12 @@ class DirectoryResolverTest {
     void specialFilesAreNotServed() throws Exception {
         Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).start();
         try {
-            mkfifo.waitFor();
+            assertEquals(0, mkfifo.waitFor(), "mkfifo failed: the test could not make its special file");
         } finally {
             mkfifo.destroyForcibly();
         }
-        if (Files.exists(root.resolve("fifo"))) {
-            assertTrue(resolver.resolve("/fifo").isEmpty());
-        }
+        assertTrue(Files.exists(root.resolve("fifo")) && !Files.isRegularFile(root.resolve("fifo")), "no FIFO was made");
+        assertTrue(resolver.resolve("/fifo").isEmpty());
     }
 
     @Test

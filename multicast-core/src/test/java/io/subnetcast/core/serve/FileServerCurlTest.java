@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.subnetcast.core.testing.Skips;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class FileServerCurlTest {
 
     @BeforeEach
     void start() throws IOException {
-        assumeTrue(Files.isExecutable(CURL), "curl is not installed");
+        Skips.unless(Files.isExecutable(CURL), "curl is not installed");
         fixture = ServerFixture.plain(root);
         content = fixture.createFile("setup.bin", SIZE);
     }

@@ -2,9 +2,9 @@ package io.subnetcast.core.serve;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.subnetcast.core.serve.RawHttpConnection.RawResponse;
+import io.subnetcast.core.testing.Skips;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -35,7 +35,7 @@ class FileServerDescriptorTest {
 
     @Test
     void descriptorsStayBoundedOverManyRequestsAndAbortedTransfers() throws Exception {
-        assumeTrue(Files.isDirectory(FDS), "no /proc/self/fd on this system");
+        Skips.unless(Files.isDirectory(FDS), "no /proc/self/fd on this system");
         try (ServerFixture fixture = ServerFixture.plain(root)) {
             fixture.createFile("small.bin", 10_000);
             try (RandomAccessFile big = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {

@@ -2,12 +2,12 @@ package io.subnetcast.core.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.subnetcast.core.serve.FileServerRawSocketTest.Transport;
 import io.subnetcast.core.serve.RawHttpConnection.RawResponse;
+import io.subnetcast.core.testing.Skips;
 import java.io.RandomAccessFile;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +36,7 @@ class FileServerLargeFileTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void lengthAndRangesBeyondFourGiB(Transport transport) throws Exception {
-        assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll not available");
+        Skips.unless(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll not available");
         byte[] tail = new byte[(int) (LENGTH - TAIL_START)];
         for (int i = 0; i < tail.length; i++) {
             tail[i] = (byte) (i * 7 + 3);
@@ -50,7 +50,7 @@ class FileServerLargeFileTest {
             raf.seek(FOUR_GIB - 10);
             raf.write(acrossFourGiB);
         }
-        assumeTrue(Files.size(file) == LENGTH);
+        Skips.unless(Files.size(file) == LENGTH, "could not make the large sparse file");
 
         EventLoopGroup group = transport.newGroup();
         try (ServerFixture fixture = new ServerFixture(root, b -> b.eventLoopGroup(group))) {

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.subnetcast.core.serve.RawHttpConnection.RawResponse;
+import io.subnetcast.core.testing.Skips;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class FileServerRawSocketTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void twoRequestsShareOneConnectionFramedByContentLength(Transport transport) throws Exception {
-        assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll not available");
+        Skips.unless(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll not available");
         fixture.close();
         EventLoopGroup group = transport.newGroup();
         try {

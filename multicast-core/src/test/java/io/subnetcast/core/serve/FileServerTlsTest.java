@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.subnetcast.core.testing.Skips;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +47,7 @@ class FileServerTlsTest {
     @BeforeEach
     void start() throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        assumeTrue(Files.isExecutable(keytool), "keytool is not available");
+        Skips.unless(Files.isExecutable(keytool), "keytool is not available");
         Path keystore = keys.resolve("server.p12");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server",
                 "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",

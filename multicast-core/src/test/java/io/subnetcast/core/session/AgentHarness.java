@@ -308,6 +308,18 @@ final class AgentHarness implements AutoCloseable {
     // ---------------------------------------------------------------- invariants
 
     /** Asserts what no input may break; see the class comment. */
+    /** Role and state never disagree: only a representative fetches or sends, only a member receives. */
+    static void assertRoleFitsState(Role role, AgentState state) {
+        boolean fits = switch (state) {
+            case DISCOVERING, CLAIMING -> role == Role.UNDECIDED;
+            case FETCHING, SENDING -> role == Role.REPRESENTATIVE;
+            case WAITING, RECEIVING -> role == Role.MEMBER;
+            case REPAIRING -> role == Role.MEMBER;
+            case COMPLETE, PAUSED, FAILED, CANCELLED -> true;
+        };
+        assertTrue(fits, "role " + role + " in state " + state);
+    }
+
     void checkInvariants() throws IOException {
         BlockFile store = agent.store();
         if (store != null && !store.isPublished()) {
@@ -330,6 +342,7 @@ final class AgentHarness implements AutoCloseable {
         if (published != null) {
             assertArrayEquals(content, Files.readAllBytes(published), "published bytes differ from the package");
         }
+        assertRoleFitsState(agent.role(), agent.state());
         if (agent.role() == Role.REPRESENTATIVE) {
             // A member's count is the leader's word; the representative's is its member table.
             SessionProgress progress = agent.progress(nowNs);

@@ -1,6 +1,7 @@
 package io.subnetcast.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -348,28 +349,124 @@ class SessionAgentHostileInputTest {
         }
     }
 
-    /** Reported bug 1 (see SessionAgentFuzzTest): enable once {@code SessionAgent.onNak} checks the index. */
+    /** Once a fuzzer crash: a round NAK for a block out of range changes nothing in repair. */
     @Test
     void aRoundNakForABlockOutOfRangeIsIgnoredInRepair() throws IOException {
         try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
             h.deliver(h.beacon(SessionPhase.PHASE_ENDED).build());
             assertEquals(AgentState.REPAIRING, h.agent.state());
+            long invalidBefore = h.agent.invalidDatagrams();
             for (int block : new int[] {5, 64, 1 << 20, -1, Integer.MIN_VALUE}) {
                 h.deliver(AgentHarness.control(5, 1).setNak(Nak.newBuilder().setSessionId(AgentHarness.SESSION).setRound(true)
                         .addRanges(ChunkRange.newBuilder().setBlock(block))).build());
             }
+            assertEquals(AgentState.REPAIRING, h.agent.state());
+            assertEquals(Role.MEMBER, h.agent.role());
+            assertEquals(AgentHarness.SESSION, h.agent.sessionId());
+            assertEquals(invalidBefore, h.agent.invalidDatagrams(), "another member's NAK is not invalid, only ignored");
             h.checkInvariants();
         }
     }
 
-    /** Reported bug 2 (see SessionAgentFuzzTest): enable once a refused beacon cannot depose the representative. */
+    /** Once a fuzzer finding: a refused beacon of a higher epoch leaves the representative leading. */
     @Test
     void aRefusedBeaconOfAHigherEpochLeavesTheRepresentativeWorking() throws IOException {
         try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            long session = h.agent.sessionId();
+            int epoch = h.agent.epoch();
             h.deliver(AgentHarness.control(9, 2).setBeacon(Beacon.newBuilder().setSessionId(77)
                     .setDataGroup(ByteString.copyFrom(new byte[3])).setDataPort(1)).build());
             h.advance(Duration.ofSeconds(1));
+            assertEquals(Role.REPRESENTATIVE, h.agent.role());
+            assertEquals(session, h.agent.sessionId());
+            assertEquals(epoch, h.agent.epoch());
+            assertTrue(h.agent.invalidDatagrams() > 0, "the beacon was counted as invalid");
             h.checkInvariants();
+        }
+    }
+
+    /**
+     * The issue's forged beacon: epoch 99, a data group that is four bytes but not multicast, a
+     * package length of 3,000,000. Five of them change nothing: the representative keeps leading,
+     * its session and its figures.
+     */
+    @Test
+    void aForgedBeaconWithAUnicastGroupCannotDeposeTheRepresentative() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            advanceInSteps(h, 200);
+            long session = h.agent.sessionId();
+            long length = h.agent.progress(h.nowNs()).packageLength();
+            for (int i = 0; i < 5; i++) {
+                h.deliver(AgentHarness.control(1_234_567_890L, 99).setBeacon(forgedBeacon(new byte[] {10, 0, 0, 1}))
+                        .build());
+            }
+            advanceInSteps(h, 1000);
+            assertEquals(Role.REPRESENTATIVE, h.agent.role());
+            assertEquals(session, h.agent.sessionId());
+            assertEquals(length, h.agent.progress(h.nowNs()).packageLength(), "the forged length was not taken");
+            h.checkInvariants();
+        }
+    }
+
+    /**
+     * The same forgery with a real multicast group: it could be followed, but an epoch that jumps
+     * and a rival that never claimed are no evidence; a burst changes nothing.
+     */
+    @Test
+    void aForgedBurstOfFollowableBeaconsIsNoEvidenceForAHandover() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            advanceInSteps(h, 200);
+            long session = h.agent.sessionId();
+            for (int i = 0; i < 5; i++) {
+                h.deliver(AgentHarness.control(1_234_567_890L, 99).setBeacon(forgedBeacon(AgentHarness.GROUP)).build());
+            }
+            advanceInSteps(h, 1000);
+            assertEquals(Role.REPRESENTATIVE, h.agent.role());
+            assertEquals(session, h.agent.sessionId());
+            h.checkInvariants();
+        }
+        try (AgentHarness h = AgentHarness.member(java.nio.file.Files.createDirectories(dir.resolve("member")), LENGTH)) {
+            for (int i = 0; i < 5; i++) {
+                h.deliver(AgentHarness.control(1_234_567_890L, 99).setBeacon(forgedBeacon(AgentHarness.GROUP)).build());
+                h.deliver(h.beacon(SessionPhase.PHASE_WAITING).build()); // the real representative goes on
+            }
+            assertEquals(AgentHarness.SESSION, h.agent.sessionId(), "the member stayed in its session");
+            h.checkInvariants();
+        }
+    }
+
+    private static Beacon forgedBeacon(byte[] group) {
+        return Beacon.newBuilder().setSessionId(0x0bad).setPhase(SessionPhase.PHASE_SENDING)
+                .setDataGroup(ByteString.copyFrom(group)).setDataPort(41_235).setPackageLength(3_000_000)
+                .setBlockSize(AgentHarness.BLOCK_SIZE).setChunkSize(AgentHarness.CHUNK).build();
+    }
+
+    /**
+     * The representative's linger counts from the last progress a member reported after the pass:
+     * a member that keeps completing blocks (a long repair under heavy loss) keeps its source; one
+     * that stops making progress does not hold it beyond the linger.
+     */
+    @Test
+    void aMemberStillMakingProgressKeepsTheRepresentativeBeyondItsLinger() throws IOException {
+        SessionConfig config = AgentHarness.defaults().linger(Duration.ofSeconds(2)).build();
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH, config)) {
+            for (int i = 0; i < 20 && h.agent.state() != AgentState.COMPLETE; i++) {
+                advanceInSteps(h, 500);
+            }
+            assertEquals(AgentState.COMPLETE, h.agent.state(), "the pass is over and the package in place");
+            long session = h.agent.sessionId();
+            h.deliver(AgentHarness.control(77, h.agent.epoch()).setStatus(Status.newBuilder().setSessionId(session)
+                    .setBytesHeld(0)).build());
+            for (int second = 1; second <= 6; second++) {
+                advanceInSteps(h, 1000);
+                assertFalse(h.agent.isFinished(h.nowNs()), "left at second " + second + " while the member progressed");
+                h.deliver(AgentHarness.control(77, h.agent.epoch()).setStatus(Status.newBuilder().setSessionId(session)
+                        .setBytesHeld(second * 1024L)).build());
+            }
+            advanceInSteps(h, 1000);
+            assertFalse(h.agent.isFinished(h.nowNs()));
+            advanceInSteps(h, 1100); // two seconds without progress: the linger has passed
+            assertTrue(h.agent.isFinished(h.nowNs()), "a member without progress holds the representative no longer");
         }
     }
 

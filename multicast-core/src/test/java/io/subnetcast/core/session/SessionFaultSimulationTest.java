@@ -84,9 +84,12 @@ class SessionFaultSimulationTest {
         long[] heldBefore = nodes.stream().mapToLong(n -> n.agent("t").store().presentBlocks()).toArray();
         long healedAt = lan.nowNs();
         lan.setReachability(pair -> true);
-        // Bound: one beacon interval for the two representatives to hear each other, another for
-        // the members of the losing side to follow the winner: 2 s with margin.
-        assertTrue(lan.runUntil(() -> representatives(nodes) == 1, 2 * SECOND), SessionSimulationTest.states(nodes, "t"));
+        // Bound: neither side heard the other's claim, so the loser hands over once the winner's
+        // beacons persisted for the representative timeout (2 s, RivalEvidence), plus one beacon
+        // interval to hear the first of them: 2.5 s, 3 s with margin. A forged burst of beacons
+        // would have to persist as long.
+        assertTrue(lan.runUntil(() -> representatives(nodes) == 1, 3 * SECOND), SessionSimulationTest.states(nodes, "t"));
+        assertTrue(lan.nowNs() - healedAt >= 2 * SECOND, "handed over before the rival's beacons persisted");
         System.out.printf("partition healed: one representative after %.3f s virtual%n", (lan.nowNs() - healedAt) / 1e9);
         SimNode winner = nodes.stream().filter(n -> n.agent("t").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
         assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("t").sessionId() == winner.agent("t").sessionId()),

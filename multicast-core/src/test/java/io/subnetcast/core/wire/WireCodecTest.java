@@ -1,8 +1,8 @@
 package io.subnetcast.core.wire;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.subnetcast.core.cache.CacheNames;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Manifest;
+import io.subnetcast.core.wire.proto.Status;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -123,17 +126,40 @@ class WireCodecTest {
         assertNull(ControlCodec.decode(big));
         // Random garbage after a valid envelope, many times.
         SplittableRandom random = new SplittableRandom(5);
+        int decodedCount = 0;
+        ByteBuf encoded = ControlCodec.encode(ALLOC, Control.newBuilder().setTaskId("pkg-1").setNodeId(7)
+                .setEpoch(3).setStatus(Status.newBuilder().setSessionId(9).setBytesHeld(1 << 20)).build());
+        byte[] valid = ByteBufUtil.getBytes(encoded);
+        encoded.release();
         for (int i = 0; i < 20_000; i++) {
             ByteBuf garbage = Unpooled.buffer();
-            Envelope.write(garbage, Envelope.TYPE_CONTROL);
-            byte[] bytes = new byte[random.nextInt(200)];
-            random.nextBytes(bytes);
-            garbage.writeBytes(bytes);
+            if (i % 2 == 0) {
+                Envelope.write(garbage, Envelope.TYPE_CONTROL);
+                byte[] bytes = new byte[random.nextInt(200)];
+                random.nextBytes(bytes);
+                garbage.writeBytes(bytes);
+            } else {
+                // A valid datagram with one byte of its body changed: often still decodable.
+                byte[] bytes = valid.clone();
+                int at = Envelope.LENGTH + random.nextInt(bytes.length - Envelope.LENGTH);
+                bytes[at] = (byte) random.nextInt(256);
+                garbage.writeBytes(bytes);
+            }
             Control decoded = ControlCodec.decode(garbage);
             if (decoded != null) {
-                assertNotNull(decoded.getTaskId());
+                // What decode admits has a valid task id and round-trips to the same message.
+                assertDoesNotThrow(() -> CacheNames.requireTaskId(decoded.getTaskId()), decoded.getTaskId());
+                ByteBuf again = ControlCodec.encode(ALLOC, decoded);
+                try {
+                    assertEquals(decoded, ControlCodec.decode(again));
+                } finally {
+                    again.release();
+                }
+                decodedCount++;
             }
+            garbage.release();
         }
+        assertTrue(decodedCount > 0, "no random datagram decoded: the round-trip check never ran");
         // A manifest larger than any datagram may carry cannot even be encoded.
         Control huge = Control.newBuilder().setTaskId("t")
                 .setManifest(Manifest.newBuilder().setBlockSha256(ByteString.copyFrom(new byte[9000]))).build();
