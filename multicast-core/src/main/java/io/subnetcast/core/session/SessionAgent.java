@@ -501,6 +501,14 @@ public final class SessionAgent {
         }
         AgentState back = stateBeforePause;
         stateBeforePause = null;
+        if (role == Role.UNDECIDED && back != AgentState.DISCOVERING && back != AgentState.CLAIMING) {
+            enterDiscovering(nowNs, "resumed locally; the session it was in is gone");
+            return;
+        }
+        if (role == Role.MEMBER && (back == AgentState.DISCOVERING || back == AgentState.CLAIMING)) {
+            // It followed a session while paused: resume as the member it became; beacons set the phase.
+            back = published ? AgentState.COMPLETE : AgentState.WAITING;
+        }
         if (role == Role.REPRESENTATIVE && back == AgentState.FETCHING) {
             startAtNs = nowNs + pausedStartDelayNs;
         }
@@ -1016,6 +1024,11 @@ public final class SessionAgent {
     }
 
     private boolean isAcceptableBeacon(Beacon beacon) {
+        SessionPhase phase = beacon.getPhase();
+        if (phase != SessionPhase.PHASE_WAITING && phase != SessionPhase.PHASE_SENDING && phase != SessionPhase.PHASE_PAUSED
+                && phase != SessionPhase.PHASE_ENDED) {
+            return false; // a phase this agent could not act on
+        }
         if (beacon.getDataGroup().size() != 4 || beacon.getDataPort() < 1 || beacon.getDataPort() > 65_535) {
             return false;
         }
@@ -1047,6 +1060,11 @@ public final class SessionAgent {
         followedBefore = true;
         boolean newSession = role != Role.MEMBER || beacon.getSessionId() != sessionId;
         role = Role.MEMBER;
+        if (state == AgentState.DISCOVERING || state == AgentState.CLAIMING) {
+            // A member from this moment on; the session's phase, applied below, moves it on from here.
+            transition(published ? AgentState.COMPLETE : AgentState.WAITING, nowNs, "joined session of "
+                    + Long.toHexString(message.getNodeId()));
+        }
         sessionId = beacon.getSessionId();
         epoch = message.getEpoch();
         if (Integer.compareUnsigned(epoch, highestEpochSeen) > 0) {
