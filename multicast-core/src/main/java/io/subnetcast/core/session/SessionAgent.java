@@ -1791,6 +1791,12 @@ public final class SessionAgent {
         try {
             if (store != null) {
                 store.close();
+                // Everything sized to or bound to the old entry's layout goes with it.
+                stopRepair();
+                pendingNak = null;
+                roundCandidates = null;
+                roundEvaluateAtNs = Long.MAX_VALUE;
+                leftToRepair = null;
             }
             tracker = null; // its chunks belong to the entry closed here
             store = port.openStore(task.taskId(), length, blockSize, identity);
