@@ -49,7 +49,7 @@ public interface RepairContext {
 
     /**
      * Whether a block that no reachable peer holds may be fetched from the origin now. A member
-     * never goes to the origin while its representative is alive: the representative holds, or is
+     * never goes to the origin while its representative is alive (heard within the member timeout): the representative holds, or is
      * downloading, every block, and a member that fetched a block itself would make the origin
      * serve it once per member (the "back-to-source" storm after a representative is lost
      * mid-pass). A representative goes to the origin only for the blocks it left to repair rather

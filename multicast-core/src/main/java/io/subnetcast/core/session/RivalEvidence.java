@@ -13,12 +13,16 @@ package io.subnetcast.core.session;
  *   hears, and takes the highest epoch seen plus one. Its beacons are believed at once when its
  *   claim was heard within the claim window plus jitter plus a second, and its epoch is at most one
  *   above the highest this agent has seen;</li>
+ *   <li><b>a race</b>: two claimants that did not hear each other's claims (lost, late) both take
+ *   the same epoch; a rival of the very epoch of this agent's term is believed while that term is
+ *   younger than the claim window plus jitter plus a second;</li>
  *   <li><b>persistence</b>: two sides of a healed partition, or a representative that was frozen,
  *   heard no claim; their beacons are believed once they came without a gap longer than the
  *   representative timeout for at least that timeout (2 s by default).</li>
  * </ul>
  * Bound: a forger must either send a claim and then beacons within that window with an epoch at
- * most one ahead, or keep beaconing for the whole representative timeout; a burst of beacons with
+ * most one ahead, or strike within that window after an election with the new term's epoch, or
+ * keep beaconing for the whole representative timeout; a burst of beacons with
  * a made-up epoch changes nothing. Keyed sessions need none of this: only key holders are heard.
  *
  * <p>Memory is bounded: a fixed number of recent claimants, and one rival being watched.
@@ -61,11 +65,14 @@ final class RivalEvidence {
      * @param node the rival
      * @param epoch its epoch
      * @param highestEpochSeen the highest epoch this agent has followed, led or seen claimed
+     * @param termEpoch the epoch of this agent's current term (led or followed)
+     * @param termStartedNs when that term began here
      * @param nowNs current time
      * @param config for the claim window, jitter and representative timeout
      * @return whether the evidence justifies following the rival
      */
-    boolean justifiesHandover(long node, int epoch, int highestEpochSeen, long nowNs, SessionConfig config) {
+    boolean justifiesHandover(long node, int epoch, int highestEpochSeen, int termEpoch, long termStartedNs, long nowNs,
+            SessionConfig config) {
         long timeoutNs = config.representativeTimeout().toNanos();
         if (!watching || watchedNode != node || nowNs - watchedLastNs > timeoutNs) {
             watching = true;
@@ -77,6 +84,9 @@ final class RivalEvidence {
             return true;
         }
         long claimHorizonNs = config.claimWindow().toNanos() + config.claimJitter().toNanos() + SLACK_NS;
+        if (epoch == termEpoch && nowNs - termStartedNs <= claimHorizonNs) {
+            return true; // two winners of one claim round
+        }
         boolean claimed = false;
         for (int i = 0; i < used; i++) {
             if (claimants[i] == node && nowNs - claimedAtNs[i] <= claimHorizonNs) {

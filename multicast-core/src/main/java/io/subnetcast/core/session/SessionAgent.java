@@ -166,6 +166,7 @@ public final class SessionAgent {
 
     // Evidence of a rival representative (see RivalEvidence): who claimed lately, whose beacons persist.
     private final RivalEvidence rivals = new RivalEvidence();
+    private long termStartedNs;
 
     private long lingerUntilNs;
     private long nowNsOfLastEvent;
@@ -836,6 +837,7 @@ public final class SessionAgent {
 
     private void becomeRepresentative(long nowNs) {
         role = Role.REPRESENTATIVE;
+        termStartedNs = nowNs;
         epoch = highestEpochSeen + 1;
         highestEpochSeen = epoch;
         sessionId = random.nextLong();
@@ -998,7 +1000,8 @@ public final class SessionAgent {
             invalidDatagrams++; // a beacon we could not follow is no reason to stop leading or following
             return;
         }
-        if (contested && !rivals.justifiesHandover(otherNode, otherEpoch, highestEpochSeen, nowNs, config)) {
+        if (contested && !rivals.justifiesHandover(otherNode, otherEpoch, highestEpochSeen, epoch, termStartedNs, nowNs,
+                config)) {
             if (role == Role.REPRESENTATIVE) {
                 sendUnsolicitedBeacon(nowNs); // a real rival hears us, and its beacons go on if it is better
             }
@@ -1078,6 +1081,7 @@ public final class SessionAgent {
         membersComplete = beacon.getMembersComplete();
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
+            termStartedNs = nowNs;
             sessionEnded = false;
             silence.reset();
             lossMeter.reset();
@@ -1695,18 +1699,16 @@ public final class SessionAgent {
             if (role == Role.REPRESENTATIVE) {
                 return leftToRepair != null && leftToRepair.get(block); // the rest is its download's
             }
-            return !representativeAlive(nowNs);
+            // Silence for the member timeout (10 s), not the representative timeout (2 s): a member in
+            // repair elects no successor, and a representative on a loaded host (or a member whose own
+            // thread was starved) may miss a few beacons without being gone.
+            return !(role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.memberTimeout().toNanos());
         }
 
         @Override
         public long representativeNodeId() {
             return role == Role.MEMBER ? leaderNodeId : 0;
         }
-    }
-
-    /** @return whether this member heard its representative (beacon or data) within the timeout */
-    private boolean representativeAlive(long nowNs) {
-        return role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
     }
 
     private void onPausedWork(long nowNs) {

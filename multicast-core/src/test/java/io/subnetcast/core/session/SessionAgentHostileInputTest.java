@@ -435,6 +435,29 @@ class SessionAgentHostileInputTest {
         }
     }
 
+    /**
+     * Two claimants that did not hear each other's claims both lead the same epoch: right after the
+     * election the weaker one hands over at once (no origin download in parallel for 2 s); long
+     * after it, the same beacon is no evidence until it persisted.
+     */
+    @Test
+    void aRivalOfTheSameEpochRightAfterTheElectionIsAClaimRace() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            h.deliver(AgentHarness.control(9, h.agent.epoch()).setBeacon(forgedBeacon(AgentHarness.GROUP)).build());
+            assertEquals(Role.MEMBER, h.agent.role(), "the weaker winner of a claim race kept leading");
+            h.checkInvariants();
+        }
+        try (AgentHarness h = AgentHarness.representative(java.nio.file.Files.createDirectories(dir.resolve("late")),
+                LENGTH)) {
+            advanceInSteps(h, 3000);
+            long session = h.agent.sessionId();
+            h.deliver(AgentHarness.control(9, h.agent.epoch()).setBeacon(forgedBeacon(AgentHarness.GROUP)).build());
+            assertEquals(Role.REPRESENTATIVE, h.agent.role(), "a same-epoch beacon long after the election deposed it");
+            assertEquals(session, h.agent.sessionId());
+            h.checkInvariants();
+        }
+    }
+
     private static Beacon forgedBeacon(byte[] group) {
         return Beacon.newBuilder().setSessionId(0x0bad).setPhase(SessionPhase.PHASE_SENDING)
                 .setDataGroup(ByteString.copyFrom(group)).setDataPort(41_235).setPackageLength(3_000_000)
