@@ -2,6 +2,7 @@ package io.subnetcast.examples;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -37,11 +38,7 @@ final class Logging {
             byte[] id = new byte[8];
             new SecureRandom().nextBytes(id);
             id[0] = (byte) ((id[0] | 0x02) & 0xFE); // locally administered, unicast, as MAC rules ask
-            StringBuilder text = new StringBuilder();
-            for (byte b : id) {
-                text.append(text.length() == 0 ? "" : ":").append(String.format("%02x", b & 0xFF));
-            }
-            System.setProperty(NETTY_MACHINE_ID, text.toString());
+            System.setProperty(NETTY_MACHINE_ID, HexFormat.ofDelimiter(":").formatHex(id));
         }
     }
 
