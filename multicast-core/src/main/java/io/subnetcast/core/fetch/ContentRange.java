@@ -1,5 +1,6 @@
 package io.subnetcast.core.fetch;
 
+import io.subnetcast.core.wire.LogSafe;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -205,6 +206,6 @@ public final class ContentRange {
     }
 
     private static IllegalArgumentException invalid(CharSequence value, String reason) {
-        return new IllegalArgumentException("invalid Content-Range '" + Printable.of(value) + "': " + reason);
+        return new IllegalArgumentException("invalid Content-Range '" + LogSafe.of(value) + "': " + reason);
     }
 }

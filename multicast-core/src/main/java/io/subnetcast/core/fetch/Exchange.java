@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.subnetcast.core.wire.LogSafe;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -233,7 +234,7 @@ abstract class Exchange<T> {
         if (code >= 200 && code < 300) {
             if (encoding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(encoding)) {
                 // Offsets are of the raw representation; a coded body would corrupt them.
-                fatal(statusText(code) + " with Content-Encoding " + Printable.of(encoding), code, null);
+                fatal(statusText(code) + " with Content-Encoding " + LogSafe.of(encoding), code, null);
                 return;
             }
             state = State.READING_BODY;
@@ -243,7 +244,7 @@ abstract class Exchange<T> {
             URI target = resolve(location);
             if (target == null) {
                 discardThen(r, () -> listener.onFatal(statusText(code) + " with "
-                        + (location == null ? "no Location" : "invalid Location '" + Printable.of(location) + "'"),
+                        + (location == null ? "no Location" : "invalid Location '" + LogSafe.of(location) + "'"),
                         code, null));
             } else {
                 discardThen(r, () -> listener.onRedirect(target, code));
@@ -365,7 +366,7 @@ abstract class Exchange<T> {
      */
     static String describe(Throwable cause) {
         String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + Printable.of(message));
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + LogSafe.of(message));
     }
 
     static boolean isRedirect(int code) {

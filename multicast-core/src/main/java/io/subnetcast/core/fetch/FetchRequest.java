@@ -1,5 +1,6 @@
 package io.subnetcast.core.fetch;
 
+import io.subnetcast.core.wire.LogSafe;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,10 +95,10 @@ public final class FetchRequest {
         Objects.requireNonNull(validator, "validator");
         if (!Validators.isSafeHeaderValue(validator)) {
             throw new IllegalArgumentException("If-Range validator must be 1 to " + Validators.MAX_LENGTH
-                    + " visible ASCII characters: '" + Printable.of(validator) + "'");
+                    + " visible ASCII characters: '" + LogSafe.of(validator) + "'");
         }
         if (Validators.isEtag(validator) && !Validators.isStrongEtag(validator)) {
-            throw new IllegalArgumentException("If-Range needs a strong ETag, not " + Printable.of(validator));
+            throw new IllegalArgumentException("If-Range needs a strong ETag, not " + LogSafe.of(validator));
         }
         return new FetchRequest(uri, start, endExclusive, validator, wholeBodyUseful, authorization);
     }

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.subnetcast.core.wire.LogSafe;
 import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
@@ -257,7 +258,7 @@ public final class HttpFetcher implements Closeable {
             Objects.requireNonNull(userAgent, "userAgent");
             if (!Validators.isSafeHeaderValue(userAgent)) {
                 throw new IllegalArgumentException("User-Agent must be 1 to " + Validators.MAX_LENGTH
-                        + " visible ASCII characters: '" + Printable.of(userAgent) + "'");
+                        + " visible ASCII characters: '" + LogSafe.of(userAgent) + "'");
             }
             this.userAgent = userAgent;
             return this;

@@ -9,9 +9,12 @@ import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.congestion.RateController;
+import io.subnetcast.core.election.Election;
+import io.subnetcast.core.election.Leader;
 import io.subnetcast.core.election.Rank;
+import io.subnetcast.core.election.Succession;
 import io.subnetcast.core.fetch.HttpFetcher;
-import io.subnetcast.core.fetch.Printable;
+import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.BlockSender;
@@ -92,7 +95,6 @@ public final class SessionAgent {
     // The session this agent belongs to (as representative or member).
     private long sessionId;
     private int epoch;
-    private int highestEpochSeen;
     private long leaderNodeId;
     private int leaderPriority;
     private long lastBeaconNs;
@@ -110,13 +112,8 @@ public final class SessionAgent {
     private boolean published;
     private Path publishedPath;
 
-    // Election.
-    private long discoveryDeadlineNs;
-    private long claimSendNs;
-    private long claimDeadlineNs;
-    private boolean claimSent;
-    private Rank bestClaim;
-    private long bestClaimHeardNs;
+    private final Election election;
+    private final Succession succession;
 
     // Representative.
     private long startAtNs;
@@ -151,7 +148,6 @@ public final class SessionAgent {
     private long repairStartNs;
     private GapRepair repair;
     private boolean repairStartedAsRepresentative;
-    private boolean followedBefore;
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
@@ -163,10 +159,7 @@ public final class SessionAgent {
     // since the downloader reads it on its own thread. Null when the download takes every block.
     private BlockBitmap leftToRepair;
     private long roundEvaluateAtNs = Long.MAX_VALUE;
-
-    // Evidence of a rival representative (see RivalEvidence): who claimed lately, whose beacons persist.
-    private final RivalEvidence rivals = new RivalEvidence();
-    private long termStartedNs;
+    private long pumpNowNs;
 
     private long lingerUntilNs;
     private long nowNsOfLastEvent;
@@ -206,6 +199,10 @@ public final class SessionAgent {
         this.random = random;
         this.repairFactory = repairFactory;
         this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
+        this.election = new Election(task.taskId(), config.discoveryTimeout().toNanos(), config.claimJitter().toNanos(),
+                config.claimWindow().toNanos(), random, new ElectionEvents());
+        this.succession = new Succession(config.claimWindow().toNanos() + config.claimJitter().toNanos(),
+                config.representativeTimeout().toNanos());
     }
 
     // ---------------------------------------------------------------- events
@@ -552,8 +549,7 @@ public final class SessionAgent {
             sendHave(nowNs);
         }
         switch (state) {
-            case DISCOVERING -> onDiscoveringWork(nowNs);
-            case CLAIMING -> onClaimingWork(nowNs);
+            case DISCOVERING, CLAIMING -> election.doWork(nowNs, myRank());
             case FETCHING, SENDING -> onRepresentativeWork(nowNs);
             case WAITING, RECEIVING, REPAIRING -> onMemberWork(nowNs);
             case PAUSED -> onPausedWork(nowNs);
@@ -590,8 +586,7 @@ public final class SessionAgent {
 
     private long protocolWakeNs(long nowNs) {
         return switch (state) {
-            case DISCOVERING -> discoveryDeadlineNs;
-            case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
+            case DISCOVERING, CLAIMING -> election.nextWakeNs();
             case FETCHING -> Math.min(Math.min(nextBeaconNs, startAtNs), representativeRepairWakeNs(nowNs));
             case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs)),
                     representativeRepairWakeNs(nowNs));
@@ -749,53 +744,7 @@ public final class SessionAgent {
 
     private void enterDiscovering(long nowNs, String reason) {
         role = Role.UNDECIDED;
-        discoveryDeadlineNs = nowNs + config.discoveryTimeout().toNanos();
-        transition(AgentState.DISCOVERING, nowNs, reason);
-        port.sendControl(control().setDiscover(Discover.getDefaultInstance()).build());
-    }
-
-    private void onDiscoveringWork(long nowNs) {
-        if (nowNs - discoveryDeadlineNs >= 0) {
-            enterClaiming(nowNs);
-        }
-    }
-
-    private void enterClaiming(long nowNs) {
-        enterClaiming(nowNs, "no session found");
-    }
-
-    private void enterClaiming(long nowNs, String reason) {
-        claimSent = false;
-        long jitterNs = config.claimJitter().toNanos();
-        claimSendNs = nowNs + (jitterNs > 0 ? random.nextLong(jitterNs) : 0);
-        claimDeadlineNs = nowNs + config.claimWindow().toNanos();
-        transition(AgentState.CLAIMING, nowNs, reason);
-    }
-
-    private void onClaimingWork(long nowNs) {
-        Rank mine = myRank();
-        Rank better = recentBestClaim(nowNs);
-        if (!claimSent && nowNs - claimSendNs >= 0) {
-            claimSent = true;
-            if (mine.beats(better)) {
-                port.sendControl(control().setClaim(Claim.newBuilder()
-                        .setPriority(task.priority()).setBytesHeld(mine.bytesHeld())).build());
-            }
-        }
-        if (nowNs - claimDeadlineNs >= 0) {
-            if (mine.beats(better)) {
-                becomeRepresentative(nowNs);
-            } else {
-                // A better claimant exists: wait for its beacon, and claim again if none comes.
-                discoveryDeadlineNs = nowNs + config.discoveryTimeout().toNanos();
-                transition(AgentState.DISCOVERING, nowNs, "a better claimant exists");
-            }
-        }
-    }
-
-    private Rank recentBestClaim(long nowNs) {
-        long horizonNs = config.claimWindow().toNanos() + config.claimJitter().toNanos();
-        return bestClaim != null && nowNs - bestClaimHeardNs <= horizonNs ? bestClaim : null;
+        election.discover(nowNs, reason);
     }
 
     private Rank myRank() {
@@ -803,17 +752,8 @@ public final class SessionAgent {
     }
 
     private void onClaim(Control message, Claim claim, long nowNs) {
-        rivals.onClaim(message.getNodeId(), nowNs);
-        if (Integer.compareUnsigned(message.getEpoch(), highestEpochSeen) > 0
-                && Integer.compareUnsigned(message.getEpoch(), highestEpochSeen + 1) <= 0) {
-            highestEpochSeen = message.getEpoch(); // a claimant follows at most one term further than we saw
-        }
-        Rank rank = new Rank(claim.getPriority(), claim.getBytesHeld(), message.getNodeId());
-        Rank current = recentBestClaim(nowNs);
-        if (rank.beats(current)) {
-            bestClaim = rank;
-            bestClaimHeardNs = nowNs;
-        }
+        succession.onClaim(message.getNodeId(), message.getEpoch(), nowNs);
+        election.onClaim(new Rank(claim.getPriority(), claim.getBytesHeld(), message.getNodeId()), nowNs);
         if (role == Role.REPRESENTATIVE) {
             sendUnsolicitedBeacon(nowNs);
         }
@@ -825,21 +765,33 @@ public final class SessionAgent {
         }
     }
 
-    /** Orders representatives: a later epoch wins, then priority, then node id. */
-    private static int compareLeaders(int epochA, int priorityA, long nodeA, int epochB, int priorityB, long nodeB) {
-        int byEpoch = Integer.compareUnsigned(epochA, epochB);
-        if (byEpoch != 0) {
-            return byEpoch;
+    /** Carries out what the election asks; its states show as the agent's DISCOVERING and CLAIMING. */
+    private final class ElectionEvents implements Election.Listener {
+        @Override
+        public void sendDiscover() {
+            port.sendControl(control().setDiscover(Discover.getDefaultInstance()).build());
         }
-        int byPriority = Integer.compareUnsigned(priorityA, priorityB);
-        return byPriority != 0 ? byPriority : Long.compareUnsigned(nodeA, nodeB);
+
+        @Override
+        public void sendClaim(Rank mine) {
+            port.sendControl(control().setClaim(Claim.newBuilder()
+                    .setPriority(task.priority()).setBytesHeld(mine.bytesHeld())).build());
+        }
+
+        @Override
+        public void entered(Election.State next, String reason, long nowNs) {
+            transition(next == Election.State.CLAIMING ? AgentState.CLAIMING : AgentState.DISCOVERING, nowNs, reason);
+        }
+
+        @Override
+        public void elected(long nowNs) {
+            becomeRepresentative(nowNs);
+        }
     }
 
     private void becomeRepresentative(long nowNs) {
         role = Role.REPRESENTATIVE;
-        termStartedNs = nowNs;
-        epoch = highestEpochSeen + 1;
-        highestEpochSeen = epoch;
+        epoch = succession.startOwnTerm(nowNs);
         sessionId = random.nextLong();
         leaderNodeId = nodeId;
         leaderPriority = task.priority();
@@ -875,12 +827,8 @@ public final class SessionAgent {
      * before its pass decides what to send.
      */
     private long startDelayForNewTerm(long nowNs) {
-        if (!followedBefore) {
-            return config.startDelay().toNanos();
-        }
-        long elapsedNs = nowNs - lastBeaconNs;
-        long leftNs = Math.max(0, startDelayRemainingMs * MS - elapsedNs);
-        return Math.max(leftNs, config.beaconInterval().toNanos());
+        return succession.startDelayForNewTerm(config.startDelay().toNanos(), config.beaconInterval().toNanos(),
+                startDelayRemainingMs * MS, nowNs - lastBeaconNs);
     }
 
     /**
@@ -932,7 +880,7 @@ public final class SessionAgent {
      * for while it downloads).
      */
     private int passDecision(int block) {
-        long nowNs = port.nowNs();
+        long nowNs = pumpNowNs;
         if (!store.hasBlock(block)) {
             return heldByPeer(block, nowNs) && repair != null ? BlockSender.PassPolicy.SKIP : BlockSender.PassPolicy.PAUSE;
         }
@@ -978,17 +926,17 @@ public final class SessionAgent {
     private void onBeacon(Control message, Beacon beacon, long nowNs) {
         int otherEpoch = message.getEpoch();
         long otherNode = message.getNodeId();
-        int otherPriority = beacon.getPriority();
+        Leader rival = new Leader(otherEpoch, beacon.getPriority(), otherNode);
         boolean contested;
         if (role == Role.REPRESENTATIVE) {
-            if (compareLeaders(otherEpoch, otherPriority, otherNode, epoch, task.priority(), nodeId) < 0) {
+            if (new Leader(epoch, task.priority(), nodeId).beats(rival)) {
                 sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
                 return;
             }
             contested = true;
         } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
             boolean leaderAlive = nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
-            if (leaderAlive && compareLeaders(otherEpoch, otherPriority, otherNode, epoch, leaderPriority, leaderNodeId) < 0) {
+            if (leaderAlive && new Leader(epoch, leaderPriority, leaderNodeId).beats(rival)) {
                 return; // a weaker representative that will step down
             }
             contested = leaderAlive;
@@ -1000,8 +948,7 @@ public final class SessionAgent {
             invalidDatagrams++; // a beacon we could not follow is no reason to stop leading or following
             return;
         }
-        if (contested && !rivals.justifiesHandover(otherNode, otherEpoch, highestEpochSeen, epoch, termStartedNs, nowNs,
-                config)) {
+        if (contested && !succession.justifiesHandover(otherNode, otherEpoch, epoch, nowNs)) {
             if (role == Role.REPRESENTATIVE) {
                 sendUnsolicitedBeacon(nowNs); // a real rival hears us, and its beacons go on if it is better
             }
@@ -1060,7 +1007,7 @@ public final class SessionAgent {
     }
 
     private void follow(Control message, Beacon beacon, InetSocketAddress group, long nowNs) {
-        followedBefore = true;
+        election.stop(nowNs, "found a session");
         boolean newSession = role != Role.MEMBER || beacon.getSessionId() != sessionId;
         role = Role.MEMBER;
         if (state == AgentState.DISCOVERING || state == AgentState.CLAIMING) {
@@ -1070,9 +1017,7 @@ public final class SessionAgent {
         }
         sessionId = beacon.getSessionId();
         epoch = message.getEpoch();
-        if (Integer.compareUnsigned(epoch, highestEpochSeen) > 0) {
-            highestEpochSeen = epoch;
-        }
+        succession.onFollowed(epoch, newSession, nowNs);
         leaderNodeId = message.getNodeId();
         leaderPriority = beacon.getPriority();
         lastBeaconNs = nowNs;
@@ -1081,7 +1026,6 @@ public final class SessionAgent {
         membersComplete = beacon.getMembersComplete();
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
-            termStartedNs = nowNs;
             sessionEnded = false;
             silence.reset();
             lossMeter.reset();
@@ -1150,7 +1094,7 @@ public final class SessionAgent {
                 // Believed like every message of the representative: in an authenticated session only
                 // a key holder can send it. Without it each member would fetch the whole package from
                 // the origin, only to find the same.
-                fail(nowNs, "the representative gave up: " + Printable.of(end.getFailure()));
+                fail(nowNs, "the representative gave up: " + LogSafe.of(end.getFailure()));
                 return;
             }
             if (store == null) {
@@ -1372,6 +1316,7 @@ public final class SessionAgent {
     }
 
     private void pump(long nowNs) {
+        pumpNowNs = nowNs; // the pass policy is asked inside sender.next and judges peers' adverts at this time
         for (int sent = 0; sent < MAX_CHUNKS_PER_TICK; sent++) {
             int next = sender.next(store);
             if (next == BlockSender.WAIT) {
@@ -1516,7 +1461,7 @@ public final class SessionAgent {
             leaveSession();
             // Everyone here knew the session: there is nothing to discover, elect a successor now.
             role = Role.UNDECIDED;
-            enterClaiming(nowNs, "representative " + lost + " went silent");
+            election.claim(nowNs, "representative " + lost + " went silent");
             return;
         }
         if (nowNs - nextStatusNs >= 0) {

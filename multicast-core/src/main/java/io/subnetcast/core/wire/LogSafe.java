@@ -1,14 +1,14 @@
-package io.subnetcast.core.fetch;
+package io.subnetcast.core.wire;
 
 /**
  * Makes text from a server safe to put into a log line or an exception message: bounded in length,
  * control and non-ASCII characters escaped, so that a hostile header cannot forge log lines.
  */
-public final class Printable {
+public final class LogSafe {
     /** Longest excerpt kept. */
     public static final int MAX_LENGTH = 120;
 
-    private Printable() {
+    private LogSafe() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.subnetcast.core.session;
+package io.subnetcast.core.election;
 
 /**
  * What an agent that has a live representative (or is one) has seen of a rival representative,
@@ -68,12 +68,12 @@ final class RivalEvidence {
      * @param termEpoch the epoch of this agent's current term (led or followed)
      * @param termStartedNs when that term began here
      * @param nowNs current time
-     * @param config for the claim window, jitter and representative timeout
+     * @param claimHorizonNs the claim window plus jitter
+     * @param timeoutNs the representative timeout
      * @return whether the evidence justifies following the rival
      */
     boolean justifiesHandover(long node, int epoch, int highestEpochSeen, int termEpoch, long termStartedNs, long nowNs,
-            SessionConfig config) {
-        long timeoutNs = config.representativeTimeout().toNanos();
+            long claimHorizonNs, long timeoutNs) {
         if (!watching || watchedNode != node || nowNs - watchedLastNs > timeoutNs) {
             watching = true;
             watchedNode = node;
@@ -83,13 +83,13 @@ final class RivalEvidence {
         if (nowNs - watchedSinceNs >= timeoutNs) {
             return true;
         }
-        long claimHorizonNs = config.claimWindow().toNanos() + config.claimJitter().toNanos() + SLACK_NS;
-        if (epoch == termEpoch && nowNs - termStartedNs <= claimHorizonNs) {
+        long horizonNs = claimHorizonNs + SLACK_NS;
+        if (epoch == termEpoch && nowNs - termStartedNs <= horizonNs) {
             return true; // two winners of one claim round
         }
         boolean claimed = false;
         for (int i = 0; i < used; i++) {
-            if (claimants[i] == node && nowNs - claimedAtNs[i] <= claimHorizonNs) {
+            if (claimants[i] == node && nowNs - claimedAtNs[i] <= horizonNs) {
                 claimed = true;
                 break;
             }

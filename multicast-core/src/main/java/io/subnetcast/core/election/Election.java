@@ -1,0 +1,235 @@
+package io.subnetcast.core.election;
+
+import io.subnetcast.core.fsm.StateMachine;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the session of a task on the subnet, or elects the agent that starts one.
+ *
+ * <p>An agent asks on the control group whether a session exists and waits for a beacon until the
+ * discovery deadline ({@link State#DISCOVERING}). Hearing none, it claims the role
+ * ({@link State#CLAIMING}): after a random back-off it sends a claim, unless a better one
+ * ({@link Rank}) was heard already, and at the end of the claim window the best claimant it heard
+ * of wins. Every agent that heard the same claims reaches the same verdict without synchronised
+ * clocks; the back-off keeps fifty simultaneous starters from sending fifty claims. A loser goes
+ * back to discovering and waits for the winner's beacon, claiming again if none comes.
+ *
+ * <p>Hearing a session's beacon ends the election whatever its state: the owner calls
+ * {@link #stop}. Sans-IO: the owner drives it with the current time and carries out what it asks
+ * through its {@link Listener}.
+ */
+public final class Election {
+    private static final Logger LOG = LoggerFactory.getLogger(Election.class);
+
+    /** The states of one election. */
+    public enum State {
+        /** Not electing: not started, following a session, or leading one. */
+        IDLE,
+        /** Asked whether a session exists; waiting for a beacon until the discovery deadline. */
+        DISCOVERING,
+        /** No session found: claiming the role, and deciding at the end of the claim window. */
+        CLAIMING
+    }
+
+    /** What an election asks its owner to do. */
+    public interface Listener {
+        /** Sends a discovery: "is there a session of this task?". */
+        void sendDiscover();
+
+        /**
+         * Sends a claim.
+         *
+         * @param mine this agent's rank
+         */
+        void sendClaim(Rank mine);
+
+        /**
+         * The election entered a state other than {@link State#IDLE}.
+         *
+         * @param state {@link State#DISCOVERING} or {@link State#CLAIMING}
+         * @param reason why, for the owner's own state log
+         * @param nowNs current time
+         */
+        void entered(State state, String reason, long nowNs);
+
+        /**
+         * This agent won: it is the representative now. The election is {@link State#IDLE}.
+         *
+         * @param nowNs current time
+         */
+        void elected(long nowNs);
+    }
+
+    private final long discoveryTimeoutNs;
+    private final long claimJitterNs;
+    private final long claimWindowNs;
+    private final RandomGenerator random;
+    private final Listener listener;
+    private final StateMachine<State> machine;
+
+    private long discoveryDeadlineNs;
+    private long claimSendNs;
+    private long claimDeadlineNs;
+    private boolean claimSent;
+    private Rank bestClaim;
+    private long bestClaimHeardNs;
+
+    /**
+     * @param name the task, for log lines
+     * @param discoveryTimeoutNs how long to wait for a beacon before claiming
+     * @param claimJitterNs the upper bound of the random back-off before a claim is sent
+     * @param claimWindowNs how long claims are collected before the verdict
+     * @param random source of the back-off; the agent's own, so that a seeded simulation replays
+     * @param listener carries out what the election asks
+     */
+    public Election(String name, long discoveryTimeoutNs, long claimJitterNs, long claimWindowNs, RandomGenerator random,
+                    Listener listener) {
+        this.discoveryTimeoutNs = discoveryTimeoutNs;
+        this.claimJitterNs = claimJitterNs;
+        this.claimWindowNs = claimWindowNs;
+        this.random = random;
+        this.listener = listener;
+        this.machine = StateMachine.builder("task " + name + " election", LOG, State.IDLE)
+                .allow(State.IDLE, State.DISCOVERING, State.CLAIMING)
+                .allow(State.DISCOVERING, State.DISCOVERING, State.CLAIMING, State.IDLE)
+                .allow(State.CLAIMING, State.DISCOVERING, State.CLAIMING, State.IDLE)
+                .build();
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * Asks whether a session exists and waits for its beacon.
+     *
+     * @param nowNs current time
+     * @param reason why, for the log
+     */
+    public void discover(long nowNs, String reason) {
+        state(State.DISCOVERING, nowNs, reason);
+        listener.sendDiscover();
+    }
+
+    /**
+     * Claims at once, without asking first: every agent here knew the session that just lost its
+     * representative, so there is nothing to discover.
+     *
+     * @param nowNs current time
+     * @param reason why, for the log
+     */
+    public void claim(long nowNs, String reason) {
+        state(State.CLAIMING, nowNs, reason);
+    }
+
+    /**
+     * Another agent claimed.
+     *
+     * @param rank its rank
+     * @param nowNs current time
+     */
+    public void onClaim(Rank rank, long nowNs) {
+        if (rank.beats(recentBestClaim(nowNs))) {
+            bestClaim = rank;
+            bestClaimHeardNs = nowNs;
+        }
+    }
+
+    /**
+     * Ends the election: a session was found (or this agent leads one, or stops).
+     *
+     * @param nowNs current time
+     * @param reason why, for the log
+     */
+    public void stop(long nowNs, String reason) {
+        if (machine.state() != State.IDLE) {
+            state(State.IDLE, nowNs, reason);
+        }
+    }
+
+    /**
+     * Runs the deadlines of the current state.
+     *
+     * @param nowNs current time
+     * @param mine this agent's rank now (its bytes held may have grown)
+     */
+    public void doWork(long nowNs, Rank mine) {
+        switch (machine.state()) {
+            case DISCOVERING -> onDiscovering(nowNs);
+            case CLAIMING -> onClaiming(nowNs, mine);
+            case IDLE -> {
+            }
+            default -> throw new IllegalStateException(machine.state().name());
+        }
+    }
+
+    /** @return when {@link #doWork} next has something to do */
+    public long nextWakeNs() {
+        return switch (machine.state()) {
+            case DISCOVERING -> discoveryDeadlineNs;
+            case CLAIMING -> claimSent ? claimDeadlineNs : Math.min(claimSendNs, claimDeadlineNs);
+            case IDLE -> Long.MAX_VALUE;
+        };
+    }
+
+    /** @return the current state */
+    public State state() {
+        return machine.state();
+    }
+
+    /**
+     * @param state a state
+     * @return how often the election entered it
+     */
+    public long entries(State state) {
+        return machine.entries(state);
+    }
+
+    // ---------------------------------------------------------------- states
+
+    private void onDiscovering(long nowNs) {
+        if (nowNs - discoveryDeadlineNs >= 0) {
+            state(State.CLAIMING, nowNs, "no session found");
+        }
+    }
+
+    private void onClaiming(long nowNs, Rank mine) {
+        Rank better = recentBestClaim(nowNs);
+        if (!claimSent && nowNs - claimSendNs >= 0) {
+            claimSent = true;
+            if (mine.beats(better)) {
+                listener.sendClaim(mine);
+            }
+        }
+        if (nowNs - claimDeadlineNs >= 0) {
+            if (mine.beats(better)) {
+                state(State.IDLE, nowNs, "elected");
+                listener.elected(nowNs);
+            } else {
+                // A better claimant exists: wait for its beacon, and claim again if none comes.
+                state(State.DISCOVERING, nowNs, "a better claimant exists");
+            }
+        }
+    }
+
+    private Rank recentBestClaim(long nowNs) {
+        return bestClaim != null && nowNs - bestClaimHeardNs <= claimWindowNs + claimJitterNs ? bestClaim : null;
+    }
+
+    private void state(State next, long nowNs, String reason) {
+        machine.to(next, nowNs, reason);
+        switch (next) {
+            case DISCOVERING -> discoveryDeadlineNs = nowNs + discoveryTimeoutNs;
+            case CLAIMING -> {
+                claimSent = false;
+                claimSendNs = nowNs + (claimJitterNs > 0 ? random.nextLong(claimJitterNs) : 0);
+                claimDeadlineNs = nowNs + claimWindowNs;
+            }
+            case IDLE -> {
+                return;
+            }
+            default -> throw new IllegalStateException(next.name());
+        }
+        listener.entered(next, reason, nowNs);
+    }
+}

@@ -1,0 +1,118 @@
+package io.subnetcast.core.election;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ElectionTest {
+    private static final long MS = 1_000_000L;
+    private static final long DISCOVERY = 1000 * MS;
+    private static final long JITTER = 200 * MS;
+    private static final long WINDOW = 500 * MS;
+
+    private final List<String> events = new ArrayList<>();
+    private final Election election = new Election("t", DISCOVERY, JITTER, WINDOW, new SplittableRandom(1),
+            new Election.Listener() {
+                @Override
+                public void sendDiscover() {
+                    events.add("discover");
+                }
+
+                @Override
+                public void sendClaim(Rank mine) {
+                    events.add("claim " + mine.nodeId());
+                }
+
+                @Override
+                public void entered(Election.State state, String reason, long nowNs) {
+                    events.add(state + " at " + nowNs / MS + ": " + reason);
+                }
+
+                @Override
+                public void elected(long nowNs) {
+                    events.add("elected at " + nowNs / MS);
+                }
+            });
+
+    private final Rank mine = new Rank(0, 0, 5);
+
+    @Test
+    void aLoneAgentDiscoversClaimsAndWinsAtTheEndOfTheClaimWindow() {
+        election.discover(0, "task started");
+        assertEquals(List.of("DISCOVERING at 0: task started", "discover"), events);
+        assertEquals(DISCOVERY, election.nextWakeNs());
+
+        election.doWork(DISCOVERY - 1, mine);
+        assertEquals(Election.State.DISCOVERING, election.state());
+        election.doWork(DISCOVERY, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+        assertEquals("CLAIMING at 1000: no session found", events.get(2));
+        long sendAt = election.nextWakeNs();
+        assertEquals(true, sendAt >= DISCOVERY && sendAt < DISCOVERY + JITTER, "claim sent within the jitter: " + sendAt);
+
+        election.doWork(sendAt, mine);
+        assertEquals("claim 5", events.get(3));
+        assertEquals(DISCOVERY + WINDOW, election.nextWakeNs(), "after its claim it waits for the verdict only");
+        election.doWork(DISCOVERY + WINDOW - 1, mine);
+        assertEquals(4, events.size());
+        election.doWork(DISCOVERY + WINDOW, mine);
+        assertEquals("elected at 1500", events.get(4));
+        assertEquals(Election.State.IDLE, election.state());
+        assertEquals(Long.MAX_VALUE, election.nextWakeNs());
+    }
+
+    @Test
+    void aBetterClaimHeardFirstSuppressesTheClaimAndLosesTheElection() {
+        election.claim(0, "representative went silent");
+        election.onClaim(new Rank(0, 0, 9), 1);
+        election.doWork(JITTER, mine);
+        election.doWork(WINDOW, mine);
+        assertEquals(List.of("CLAIMING at 0: representative went silent",
+                "DISCOVERING at 500: a better claimant exists"), events, "no claim sent, no discovery sent, not elected");
+        assertEquals(WINDOW + DISCOVERY, election.nextWakeNs());
+        assertEquals(2, election.entries(Election.State.CLAIMING) + election.entries(Election.State.DISCOVERING));
+    }
+
+    @Test
+    void aBetterClaimTooOldToCountNoLongerWins() {
+        election.onClaim(new Rank(0, 0, 9), 0);
+        election.claim(WINDOW + JITTER + 1, "again");
+        election.doWork(WINDOW + JITTER + 1 + JITTER, mine);
+        election.doWork(2 * WINDOW + JITTER + 1, mine);
+        assertEquals(List.of("CLAIMING at 700: again", "claim 5", "elected at 1200"), events);
+        assertEquals(Election.State.IDLE, election.state());
+    }
+
+    @Test
+    void aWeakerClaimDoesNotStopThisAgentFromClaimingAndWinning() {
+        election.claim(0, "go");
+        election.onClaim(new Rank(0, 0, 2), 1);
+        election.doWork(JITTER, mine);
+        election.doWork(WINDOW, mine);
+        assertEquals(List.of("CLAIMING at 0: go", "claim 5", "elected at 500"), events);
+    }
+
+    @Test
+    void stoppingEndsTheElectionAndItsTimers() {
+        election.discover(0, "start");
+        election.stop(10, "found a session");
+        election.doWork(10 * DISCOVERY, mine);
+        assertEquals(Election.State.IDLE, election.state());
+        assertEquals(Long.MAX_VALUE, election.nextWakeNs());
+        assertEquals(2, events.size(), "nothing after the stop");
+    }
+
+    @Test
+    void theStateMachineRefusesAnUndeclaredTransition() {
+        // IDLE -> IDLE is not declared: a stop while idle must be a no-op, not a transition.
+        election.stop(0, "idle already");
+        assertEquals(1, election.entries(Election.State.IDLE));
+        assertThrows(IllegalStateException.class, () -> io.subnetcast.core.fsm.StateMachine
+                .builder("x", org.slf4j.LoggerFactory.getLogger("x"), Election.State.IDLE).build()
+                .to(Election.State.CLAIMING, 0, "no table"));
+    }
+}
