@@ -222,15 +222,5 @@ public class SessionReceiveBenchmark {
         public URI blockServerUrl(String taskId) {
             return null;
         }
-
-        @Override
-        public void post(Runnable event) {
-            event.run();
-        }
-
-        @Override
-        public long nowNs() {
-            return nowNs;
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.subnetcast.repair;
 
-import io.subnetcast.core.fetch.HttpFetcher;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import java.util.SplittableRandom;
 
 /**
@@ -11,7 +10,8 @@ import java.util.SplittableRandom;
  *         .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))
  *         ...
  * }</pre>
- * Requests to peers and to the origin go through the engine's own HTTP client.
+ * Requests to peers and to the origin go through the transfer the agent's port offers: the
+ * engine's HTTP client, with the task's peer token when the task has a key.
  */
 public final class PeerRepair {
     private PeerRepair() {
@@ -19,27 +19,25 @@ public final class PeerRepair {
 
     /**
      * @param config limits
-     * @return a factory for the engine; it fetches with the engine's HTTP client
+     * @return a factory for the engine; it moves bytes with the engine's HTTP transfer
      */
     public static GapRepairFactory overHttp(PeerRepairConfig config) {
-        SplittableRandom seeds = new SplittableRandom();
-        return context -> {
-            HttpFetcher fetcher = context.httpFetcher();
-            if (fetcher == null) {
-                throw new IllegalStateException("peer repair over HTTP needs the engine's HTTP client");
-            }
-            return new PeerRepairer(context, new HttpPeerTransfer(fetcher, context.sessionKey(), context.task().taskId(), context.task().origin()), config, seeds.split());
-        };
+        return seeded(config, new SplittableRandom().nextLong());
     }
 
     /**
-     * @param transfer how bytes move (a simulated transfer in tests)
      * @param config limits
-     * @param seed seed of the tie-breaks between equally loaded holders
-     * @return a factory
+     * @param seed seed of the tie-breaks between equally loaded holders, so that a simulation replays
+     * @return a factory that moves bytes with whatever transfer the agent's port offers
      */
-    public static GapRepairFactory using(PeerTransfer transfer, PeerRepairConfig config, long seed) {
+    public static GapRepairFactory seeded(PeerRepairConfig config, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
-        return context -> new PeerRepairer(context, transfer, config, seeds.split());
+        return (context, transfer) -> {
+            if (transfer == null) {
+                throw new IllegalStateException("peer repair needs a transfer, and task " + context.task().taskId()
+                        + "'s port offers none");
+            }
+            return new PeerRepairer(context, transfer, config, seeds.split());
+        };
     }
 }

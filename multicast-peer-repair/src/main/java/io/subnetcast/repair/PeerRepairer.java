@@ -5,8 +5,9 @@ import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
-import io.subnetcast.core.session.GapRepair;
-import io.subnetcast.core.session.RepairContext;
+import io.subnetcast.core.repair.GapRepair;
+import io.subnetcast.core.repair.PeerTransfer;
+import io.subnetcast.core.repair.RepairContext;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * ({@link RepairContext#originAllowed(int, long)}); a representative that served bad bytes
  * no longer counts as the source every block will come from.
  *
- * <p>All methods run on the agent's thread; transfer results are posted back to it.
+ * <p>All methods run on the agent's thread, and transfer results arrive on it, with the time.
  */
 public final class PeerRepairer implements GapRepair {
     private static final Logger LOG = LoggerFactory.getLogger(PeerRepairer.class);
@@ -77,6 +78,7 @@ public final class PeerRepairer implements GapRepair {
         boolean whole;
         final List<PeerTransfer.Cancel> cancels = new ArrayList<>();
         int pendingRuns;
+        long bytesAsked;
         long bytes;
         boolean awaitingManifest;
         boolean ended;
@@ -223,17 +225,24 @@ public final class PeerRepairer implements GapRepair {
             return;
         }
         jobs.put(block, job);
-        List<int[]> runs = missingRuns(block);
-        job.pendingRuns = runs.size();
-        job.whole = runs.size() == 1 && runs.get(0)[1] == context.store().layout().lengthOf(block);
         BlockLayout layout = context.store().layout();
         long blockOffset = layout.offsetOf(block);
-        for (int[] run : runs) {
-            int runOffset = run[0];
-            int runLength = run[1];
-            job.cancels.add(transfer.fetch(source, blockOffset + runOffset, runLength, context.store(),
-                    (outcome, detail) -> context.post(() -> onRunDone(job, runOffset, runLength, outcome, detail))));
+        ChunkTracker tracker = context.tracker();
+        if (tracker == null) {
+            request(job, source, blockOffset, 0, layout.lengthOf(block));
+        } else {
+            tracker.forEachMissingRun(block, (runOffset, runLength) -> request(job, source, blockOffset, runOffset, runLength));
         }
+        job.whole = job.pendingRuns == 1 && job.bytesAsked == layout.lengthOf(block);
+    }
+
+    /** Asks the source for one missing run of the job's block. */
+    private boolean request(Job job, URI source, long blockOffset, int runOffset, int runLength) {
+        job.pendingRuns++;
+        job.bytesAsked += runLength;
+        job.cancels.add(transfer.fetch(source, blockOffset + runOffset, runLength, context.store(),
+                (outcome, detail, nowNs) -> onRunDone(job, runOffset, runLength, outcome, detail, nowNs)));
+        return true;
     }
 
     private PeerDirectory.Peer chooseHolder(int block, long nowNs) {
@@ -294,39 +303,12 @@ public final class PeerRepairer implements GapRepair {
         return true;
     }
 
-    /** The byte runs of a block that are still missing, as {offset, length} inside the block. */
-    private List<int[]> missingRuns(int block) {
-        int blockLength = context.store().layout().lengthOf(block);
-        ChunkTracker tracker = context.tracker();
-        List<int[]> runs = new ArrayList<>();
-        if (tracker == null || tracker.chunksHeld(block) == 0) {
-            runs.add(new int[] {0, blockLength});
-            return runs;
-        }
-        int chunk = tracker.chunkSize();
-        int start = -1;
-        for (int offset = 0; offset < blockLength; offset += chunk) {
-            boolean missing = !tracker.has(block, offset);
-            if (missing && start < 0) {
-                start = offset;
-            } else if (!missing && start >= 0) {
-                runs.add(new int[] {start, offset - start});
-                start = -1;
-            }
-        }
-        if (start >= 0) {
-            runs.add(new int[] {start, blockLength - start});
-        }
-        return runs;
-    }
-
     // ------------------------------------------------------------ results
 
-    private void onRunDone(Job job, int runOffset, int runLength, PeerTransfer.Outcome outcome, String detail) {
+    private void onRunDone(Job job, int runOffset, int runLength, PeerTransfer.Outcome outcome, String detail, long nowNs) {
         if (job.ended || stopped) {
             return;
         }
-        long nowNs = context.nowNs();
         switch (outcome) {
             case OK -> {
                 job.bytes += runLength;
@@ -497,10 +479,10 @@ public final class PeerRepairer implements GapRepair {
         }
         manifest = ManifestState.FETCHING;
         manifestCancel = transfer.fetchManifest(source, store.layout().blockCount(),
-                hashes -> context.post(() -> onManifest(hashes)));
+                this::onManifest);
     }
 
-    private void onManifest(byte[] hashes) {
+    private void onManifest(byte[] hashes, long nowNs) {
         if (stopped || manifest != ManifestState.FETCHING) {
             return;
         }
@@ -526,7 +508,7 @@ public final class PeerRepairer implements GapRepair {
                 finish(job);
             }
         }
-        doWork(context.nowNs());
+        doWork(nowNs);
     }
 
     private PeerState state(long nodeId) {

@@ -6,8 +6,9 @@
  * <p>{@link io.subnetcast.repair.PeerRepairer} is the decision logic, without I/O: which chunks of
  * which block to ask which holder for (the least loaded, so the representative is not the only
  * source), how many requests run at once, when a request has stalled, and which peers are banned
- * because they served bytes that failed verification. It moves bytes through a
- * {@link io.subnetcast.repair.PeerTransfer}: {@link io.subnetcast.repair.HttpPeerTransfer} on real
- * networks, a simulated one in tests. {@link io.subnetcast.repair.PeerRepair} plugs it into an engine.
+ * because they served bytes that failed verification. It moves bytes through the agent's
+ * {@link io.subnetcast.core.repair.PeerTransfer}: {@link io.subnetcast.core.fetch.HttpPeerTransfer}
+ * on real networks, a simulated one in tests. {@link io.subnetcast.repair.PeerRepair} plugs it into
+ * an engine.
  */
 package io.subnetcast.repair;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.sim.SimNode;
@@ -45,7 +45,7 @@ class FailoverSimulationTest {
 
     private List<SimNode> start(SimOrigin origin, int count, SessionConfig config) {
         SimPeerTransfer transfer = new SimPeerTransfer(lan, 50_000_000, 1_000_000);
-        GapRepairFactory repair = PeerRepair.using(transfer, PeerRepairConfig.defaults(), 7);
+        GapRepairFactory repair = SimPeerTransfer.repair(transfer, PeerRepairConfig.defaults(), 7);
         return new ArrayList<>(SimAgents.start(lan, origin, count, config, repair));
     }
 

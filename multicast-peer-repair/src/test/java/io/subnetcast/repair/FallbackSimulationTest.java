@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -61,9 +61,9 @@ class FallbackSimulationTest {
         origin = new SimOrigin(PACKAGE, seed, 20_000_000);
         lan = new SimulatedLan(seed, dir, origin);
         // Every host's uplink is one 400 Mbit/s link: the representative cannot serve everyone at once.
-        SimPeerTransfer transfer = new SimPeerTransfer(lan, 50_000_000, 1_000_000, true);
+        lan.setPeerTransfer(new SimPeerTransfer(lan, 50_000_000, 1_000_000, true));
         SplittableRandom seeds = new SplittableRandom(seed);
-        GapRepairFactory repair = context -> new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
+        GapRepairFactory repair = (context, transfer) -> new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
         return SimAgents.start(lan, origin, 10, config(), repair);
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -44,7 +44,7 @@ class FaultSimulationTest {
     }
 
     private List<SimNode> start(SimOrigin origin, int count, SessionConfig config) {
-        GapRepairFactory repair = PeerRepair.using(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 3);
         TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
         List<SimNode> nodes = new ArrayList<>();
@@ -127,7 +127,7 @@ class FaultSimulationTest {
         lan = new SimulatedLan(72, dir, origin);
         lan.faults().dataLoss = 0.05;
         long[] offsets = {0, HOUR, -HOUR, 240 * HOUR, -7 * HOUR, 3 * HOUR};
-        GapRepairFactory repair = PeerRepair.using(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 4);
         TaskSpec task = new TaskSpec("pkg", URI.create("http://origin.test/pkg"), origin.sha256(), 0);
         List<SimNode> nodes = new ArrayList<>();

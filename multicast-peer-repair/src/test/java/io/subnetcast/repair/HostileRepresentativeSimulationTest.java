@@ -7,7 +7,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.TaskSpec;
@@ -45,7 +45,7 @@ class HostileRepresentativeSimulationTest {
     }
 
     private List<SimNode> start(SimOrigin origin, TaskSpec task) {
-        GapRepairFactory repair = PeerRepair.using(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 5);
         SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(1))
                 .rateBitsPerSecond(16_000_000L).linger(Duration.ofSeconds(60)).build();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.sim.SimNode;
 import io.subnetcast.core.sim.SimOrigin;
@@ -44,7 +44,7 @@ class OriginMismatchSimulationTest {
         lan = new SimulatedLan(31, dir, origin);
         byte[] wrong = origin.sha256().clone();
         wrong[0] ^= 1;
-        GapRepairFactory repair = PeerRepair.using(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 3);
         SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(1))
                 .rateBitsPerSecond(16_000_000L).linger(Duration.ofSeconds(30)).build();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -46,9 +46,9 @@ class PeerRepairSimulationTest {
     }
 
     private GapRepairFactory repair(SimulatedLan network) {
-        SimPeerTransfer transfer = new SimPeerTransfer(network, 50_000_000, 1_000_000);
+        network.setPeerTransfer(new SimPeerTransfer(network, 50_000_000, 1_000_000));
         SplittableRandom seeds = new SplittableRandom(99);
-        return context -> {
+        return (context, transfer) -> {
             PeerRepairer repairer = new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
             repairers.add(repairer);
             return repairer;

@@ -1,6 +1,6 @@
 package io.subnetcast.repair;
 
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.sim.SimNode;

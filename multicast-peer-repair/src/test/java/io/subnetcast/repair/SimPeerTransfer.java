@@ -3,6 +3,8 @@ package io.subnetcast.repair;
 import io.netty.buffer.Unpooled;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.repair.GapRepairFactory;
+import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.sim.SimNode;
 import io.subnetcast.core.sim.SimulatedLan;
 import java.io.IOException;
@@ -34,6 +36,20 @@ final class SimPeerTransfer implements PeerTransfer {
         this.bytesPerSecond = bytesPerSecond;
         this.latencyNs = latencyNs;
         this.uplinkBusyUntilNs = sharedUplink ? new HashMap<>() : null;
+    }
+
+    /**
+     * Makes this the LAN's transfer and returns peer repair over it, as the engine would run it
+     * over HTTP.
+     *
+     * @param transfer the LAN's transfer
+     * @param config limits
+     * @param seed tie-break seed
+     * @return the factory to install on the nodes
+     */
+    static GapRepairFactory repair(SimPeerTransfer transfer, PeerRepairConfig config, long seed) {
+        transfer.lan.setPeerTransfer(transfer);
+        return PeerRepair.seeded(config, seed);
     }
 
     /** When a transfer asked for now ends: after the source's earlier transfers when the uplink is shared. */
@@ -99,7 +115,7 @@ final class SimPeerTransfer implements PeerTransfer {
                     throw new UncheckedIOException(e);
                 }
             }
-            completion.done(outcome, outcome == Outcome.FAILED ? "unreachable" : "");
+            completion.done(outcome, outcome == Outcome.FAILED ? "unreachable" : "", lan.nowNs());
         });
         return () -> cancelled[0] = true;
     }
@@ -116,7 +132,7 @@ final class SimPeerTransfer implements PeerTransfer {
             BlockFile peerStore = node == null || !node.isUp() || node.agent(taskId) == null ? null
                     : node.agent(taskId).store();
             if (peerStore == null || !peerStore.isComplete() || peerStore.layout().blockCount() != blockCount) {
-                completion.done(null);
+                completion.done(null, lan.nowNs());
                 return;
             }
             byte[] hashes = new byte[blockCount * BlockHashes.SHA256_LENGTH];
@@ -124,7 +140,7 @@ final class SimPeerTransfer implements PeerTransfer {
                 System.arraycopy(peerStore.presentBlockHash(block), 0, hashes, block * BlockHashes.SHA256_LENGTH,
                         BlockHashes.SHA256_LENGTH);
             }
-            completion.done(hashes);
+            completion.done(hashes, lan.nowNs());
         });
         return () -> cancelled[0] = true;
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionProgress;
@@ -54,8 +54,8 @@ class SlowReceiverSimulationTest {
         SimOrigin origin = new SimOrigin(LENGTH, 3, 1_000_000_000L);
         lan = new SimulatedLan(2027, dir, origin);
         SplittableRandom seeds = new SplittableRandom(5);
-        SimPeerTransfer transfer = new SimPeerTransfer(lan, 50_000_000, 1_000_000);
-        GapRepairFactory repair = context -> new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
+        lan.setPeerTransfer(new SimPeerTransfer(lan, 50_000_000, 1_000_000));
+        GapRepairFactory repair = (context, transfer) -> new PeerRepairer(context, transfer, PeerRepairConfig.defaults(), seeds.split());
         SessionConfig config = SessionConfig.builder().blockSize(16 * 1024).startDelay(Duration.ofSeconds(3))
                 .rateBitsPerSecond(100 * MBIT).linger(Duration.ofSeconds(30)).build();
         List<SimNode> nodes = new ArrayList<>();

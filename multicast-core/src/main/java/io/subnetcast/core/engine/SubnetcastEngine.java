@@ -16,7 +16,7 @@ import io.subnetcast.core.clock.NanoClock;
 import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.loss.LossGenerator;
-import io.subnetcast.core.session.GapRepairFactory;
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.transport.DatagramReceiver;
 import io.subnetcast.core.transport.MulticastInterface;

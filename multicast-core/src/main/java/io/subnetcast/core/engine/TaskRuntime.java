@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.subnetcast.core.auth.DatagramSealer;
 import io.subnetcast.core.auth.SealedHeader;
-import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.TrustedManifest;
-import io.subnetcast.core.fetch.HttpFetcher;
+import io.subnetcast.core.fetch.HttpPeerTransfer;
 import io.subnetcast.core.fetch.PackageDownloader;
+import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionAgent;
@@ -68,6 +68,7 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     private ByteBuffer sendBlock;
     private int sendBlockIndex = -1;
     private BlockFile sendBlockStore;
+    private PeerTransfer peerTransfer;
 
     TaskRuntime(SubnetcastEngine engine, DistributionTask task, RandomGenerator random) {
         this.engine = engine;
@@ -214,11 +215,6 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     }
 
     @Override
-    public SessionKey sessionKey() {
-        return task.key();
-    }
-
-    @Override
     public boolean sendChunk(BlockFile store, long sessionId, int epoch, int block, int offsetInBlock, int length,
                              int sequence, int flags) {
         if (!engine.transport().isWritable()) {
@@ -298,23 +294,18 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
     }
 
     @Override
+    public PeerTransfer peerTransfer() {
+        if (peerTransfer == null) {
+            TaskSpec spec = task.spec();
+            peerTransfer = new HttpPeerTransfer(engine.httpFetcher(), task.key(), spec.taskId(), spec.origin(),
+                    engine::post, engine.clock());
+        }
+        return peerTransfer;
+    }
+
+    @Override
     public URI blockServerUrl(String taskId) {
         return engine.blockServer() == null ? null : engine.blockServer().urlOf(taskId);
-    }
-
-    @Override
-    public void post(Runnable event) {
-        engine.post(event);
-    }
-
-    @Override
-    public long nowNs() {
-        return engine.clock().nanoTime();
-    }
-
-    @Override
-    public HttpFetcher httpFetcher() {
-        return engine.httpFetcher();
     }
 
     @Override

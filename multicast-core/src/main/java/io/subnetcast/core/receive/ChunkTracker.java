@@ -156,6 +156,50 @@ public final class ChunkTracker {
         return (bits[chunk >>> 6] & (1L << chunk)) != 0;
     }
 
+    /** Receives the byte runs of a block that are still missing. */
+    @FunctionalInterface
+    public interface MissingRuns {
+        /**
+         * @param offset where the run starts inside the block
+         * @param length its length in bytes
+         * @return false to stop the scan
+         */
+        boolean run(int offset, int length);
+    }
+
+    /**
+     * Reports the runs of a block's chunks not recorded yet, in order: the whole block when none
+     * is. Both a member's NAK and peer repair ask for exactly these spans, so that a block the
+     * multicast delivered in part costs only its gaps.
+     *
+     * @param block a block index (a whole-and-forgotten block reads as missing whole: ask the store first)
+     * @param runs told each run until it returns false
+     */
+    public void forEachMissingRun(int block, MissingRuns runs) {
+        int blockLength = layout.lengthOf(block);
+        long[] bits = bitsOf(block, false);
+        if (bits == null) {
+            runs.run(0, blockLength);
+            return;
+        }
+        int start = -1;
+        for (int offset = 0; offset < blockLength; offset += chunkSize) {
+            int chunk = offset / chunkSize;
+            boolean missing = (bits[chunk >>> 6] & (1L << chunk)) == 0;
+            if (missing && start < 0) {
+                start = offset;
+            } else if (!missing && start >= 0) {
+                if (!runs.run(start, offset - start)) {
+                    return;
+                }
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            runs.run(start, blockLength - start);
+        }
+    }
+
     private void remember(int block) {
         if (orderTail == order.length) {
             if (orderHead > order.length / 2) {

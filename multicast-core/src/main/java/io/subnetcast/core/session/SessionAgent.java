@@ -13,15 +13,17 @@ import io.subnetcast.core.election.Election;
 import io.subnetcast.core.election.Leader;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.election.Succession;
-import io.subnetcast.core.fetch.HttpFetcher;
-import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.repair.GapRepair;
+import io.subnetcast.core.repair.GapRepairFactory;
+import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.send.Pacer;
 import io.subnetcast.core.send.RetransmissionBudget;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Claim;
@@ -854,7 +856,7 @@ public final class SessionAgent {
         port.fetchMissing(task, store, forRepair == null ? block -> true : block -> !forRepair.get(block));
         if (forRepair != null && !repairStartedAsRepresentative) {
             repairStartedAsRepresentative = true;
-            repair = repairFactory.create(new AgentRepairContext());
+            repair = repairFactory.create(new AgentRepairContext(), port.peerTransfer());
             repair.start(nowNs);
         }
     }
@@ -1540,7 +1542,7 @@ public final class SessionAgent {
             sendRoundNak();
         }
         if (repair == null && nowNs - repairStartNs >= 0 && store != null) {
-            repair = repairFactory.create(new AgentRepairContext());
+            repair = repairFactory.create(new AgentRepairContext(), port.peerTransfer());
             repair.start(nowNs);
         }
         if (repair != null) {
@@ -1620,26 +1622,6 @@ public final class SessionAgent {
         }
 
         @Override
-        public void post(Runnable event) {
-            port.post(event);
-        }
-
-        @Override
-        public long nowNs() {
-            return port.nowNs();
-        }
-
-        @Override
-        public io.subnetcast.core.auth.SessionKey sessionKey() {
-            return port.sessionKey();
-        }
-
-        @Override
-        public HttpFetcher httpFetcher() {
-            return port.httpFetcher();
-        }
-
-        @Override
         public boolean originAllowed(int block, long nowNs) {
             if (role == Role.REPRESENTATIVE) {
                 return leftToRepair != null && leftToRepair.get(block); // the rest is its download's
@@ -1700,23 +1682,13 @@ public final class SessionAgent {
             return;
         }
         Nak.Builder nak = Nak.newBuilder().setSessionId(sessionId);
-        BlockLayout layout = store.layout();
         for (int block = store.nextMissingBlock(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
                 block = store.nextMissingBlock(block + 1)) {
-            int blockLength = layout.lengthOf(block);
-            int runStart = -1;
-            for (int offset = 0; offset < blockLength && nak.getRangesCount() < MAX_NAK_RANGES; offset += chunkSize) {
-                boolean missing = !tracker.has(block, offset);
-                if (missing && runStart < 0) {
-                    runStart = offset;
-                } else if (!missing && runStart >= 0) {
-                    nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(runStart).setLength(offset - runStart));
-                    runStart = -1;
-                }
-            }
-            if (runStart >= 0 && nak.getRangesCount() < MAX_NAK_RANGES) {
-                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(runStart).setLength(blockLength - runStart));
-            }
+            int missingBlock = block;
+            tracker.forEachMissingRun(block, (offset, length) -> {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(missingBlock).setOffset(offset).setLength(length));
+                return nak.getRangesCount() < MAX_NAK_RANGES;
+            });
         }
         if (nak.getRangesCount() > 0) {
             port.sendControl(control().setNak(nak).build());

@@ -1,7 +1,7 @@
 package io.subnetcast.core.session;
 
 import io.subnetcast.core.cache.BlockFile;
-import io.subnetcast.core.fetch.HttpFetcher;
+import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -79,16 +79,6 @@ public interface SessionPort {
     URI blockServerUrl(String taskId);
 
     /**
-     * Runs an event on the agent's thread later and lets the agent act on it; used by repair I/O.
-     *
-     * @param event the event
-     */
-    void post(Runnable event);
-
-    /** @return the current time of the agent's clock */
-    long nowNs();
-
-    /**
      * @return bytes the port adds to every datagram (a sealed datagram's header and tag), which the
      *     representative takes off the chunk size so that datagrams still fit the MTU
      */
@@ -97,15 +87,11 @@ public interface SessionPort {
     }
 
     /**
-     * @return the task's key (peer repair shows its token to block servers and checks manifests'
-     *     tags with it), or null when the task has none
+     * @return how gap repair moves bytes from peers and the origin (over HTTP in the engine, with
+     *     the task's peer token when it has a key), completions delivered on the agent's thread;
+     *     null where there is none
      */
-    default io.subnetcast.core.auth.SessionKey sessionKey() {
-        return null;
-    }
-
-    /** @return the engine's HTTP client, for repair from peers; null where there is none (simulations) */
-    default HttpFetcher httpFetcher() {
+    default PeerTransfer peerTransfer() {
         return null;
     }
 }

@@ -12,6 +12,8 @@ import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.repair.GapRepair;
+import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
@@ -100,7 +102,7 @@ final class AgentHarness implements AutoCloseable {
         this.task = new TaskSpec(TASK_ID, URI.create("http://origin.invalid/package.bin"), sha256(content, 0, packageLength), 0);
         this.config = config;
         this.cache = BlockCache.open(cacheRoot);
-        this.agent = new SessionAgent(task, config, SELF, new Port(), new SplittableRandom(seed), context -> {
+        this.agent = new SessionAgent(task, config, SELF, new Port(), new SplittableRandom(seed), (context, transfer) -> {
             repairContext = context;
             return new IdleRepair();
         });
@@ -507,15 +509,6 @@ final class AgentHarness implements AutoCloseable {
             return URI.create("http://198.18.0.1:8080/t/" + taskId);
         }
 
-        @Override
-        public void post(Runnable event) {
-            events.add(event);
-        }
-
-        @Override
-        public long nowNs() {
-            return nowNs;
-        }
     }
 
     /** Peer repair that does nothing: the harness only wants to see the context it is given. */

@@ -9,8 +9,9 @@ import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.repair.GapRepairFactory;
+import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.session.AgentState;
-import io.subnetcast.core.session.GapRepairFactory;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionConfig;
@@ -276,19 +277,37 @@ public final class SimNode {
         }
 
         @Override
-        public void post(Runnable event) {
-            lan.schedule(lan.nowNs(), () -> {
-                if (up) {
-                    event.run();
-                }
-            });
+        public PeerTransfer peerTransfer() {
+            return lan.peerTransfer() == null ? null : delivered;
+        }
+    }
+
+    /**
+     * The node's view of the LAN's transfer: each completion comes back as a LAN event of this node
+     * (dropped while it is down), with the time on its own clock, as the engine hands completions
+     * to its loop.
+     */
+    private final PeerTransfer delivered = new PeerTransfer() {
+        @Override
+        public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
+            return lan.peerTransfer().fetch(source, offset, length, store,
+                    (outcome, detail, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                        if (up) {
+                            completion.done(outcome, detail, now());
+                        }
+                    }));
         }
 
         @Override
-        public long nowNs() {
-            return now();
+        public Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion) {
+            return lan.peerTransfer().fetchManifest(source, blockCount,
+                    (hashes, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                        if (up) {
+                            completion.done(hashes, now());
+                        }
+                    }));
         }
-    }
+    };
 
     /**
      * Sets the gap repair of agents started from now on.
@@ -298,6 +317,7 @@ public final class SimNode {
     public void setRepairFactory(GapRepairFactory factory) {
         this.repairFactory = factory;
     }
+
 
     /**
      * Freezes the node as a long GC pause or a suspended VM would: it neither runs nor hears

@@ -2,6 +2,7 @@ package io.subnetcast.core.sim;
 
 import io.netty.buffer.ByteBuf;
 import io.subnetcast.core.clock.ManualClock;
+import io.subnetcast.core.repair.PeerTransfer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class SimulatedLan {
     private final Path workDirectory;
     private final SimOrigin origin;
     private Predicate<SimNode[]> reachable = pair -> true;
+    private PeerTransfer peerTransfer;
     private BiConsumer<InetSocketAddress, ByteBuf> tap = (group, datagram) -> { };
     private long order;
     private int stalledSteps;
@@ -97,6 +99,21 @@ public final class SimulatedLan {
     /** @return the origin */
     public SimOrigin origin() {
         return origin;
+    }
+
+    /**
+     * Sets how gap repair moves bytes between the nodes and from the origin (a simulated transfer
+     * in virtual time); each node hands the completions to its agent as its own events.
+     *
+     * @param transfer the transfer, or null for none
+     */
+    public void setPeerTransfer(PeerTransfer transfer) {
+        this.peerTransfer = transfer;
+    }
+
+    /** @return the transfer gap repair uses, or null */
+    PeerTransfer peerTransfer() {
+        return peerTransfer;
     }
 
     /** @return every node ever added */

@@ -1,18 +1,26 @@
-package io.subnetcast.repair;
+package io.subnetcast.core.repair;
 
 import io.subnetcast.core.cache.BlockFile;
 import java.net.URI;
 
-/** Moves package bytes from a peer (or the origin) into the local cache entry. */
+/**
+ * Moves package bytes from a peer (or the origin) into the local cache entry: the port through
+ * which a {@link GapRepair} does its I/O. The engine binds it to HTTP/1.1 range requests
+ * ({@link io.subnetcast.core.fetch.HttpPeerTransfer}), the simulated LAN to memory. Every completion
+ * is delivered on the agent's thread, with the time on the agent's clock, and the agent is driven
+ * after it, so that a repair never reads a clock or posts closures of its own. A completion is never
+ * called from inside the call that started its transfer.
+ */
 public interface PeerTransfer {
-    /** How a transfer ended; called through the agent's thread. */
+    /** How a transfer ended; called on the agent's thread. */
     @FunctionalInterface
     interface Completion {
         /**
          * @param outcome how it ended
          * @param detail a short reason for a failure, empty otherwise
+         * @param nowNs the time on the agent's clock
          */
-        void done(Outcome outcome, String detail);
+        void done(Outcome outcome, String detail, long nowNs);
     }
 
     /** How a transfer ended. */
@@ -25,7 +33,7 @@ public interface PeerTransfer {
         FAILED
     }
 
-    /** Stops a transfer; its completion is then not called. */
+    /** Stops a transfer; its completion is then not called (a transfer may still report it as failed). */
     @FunctionalInterface
     interface Cancel {
         /** Stops it. */
@@ -48,8 +56,11 @@ public interface PeerTransfer {
     /** Receives a manifest: the SHA-256 of every block, concatenated, or null if unavailable. */
     @FunctionalInterface
     interface ManifestCompletion {
-        /** @param hashes 32 bytes per block, or null */
-        void done(byte[] hashes);
+        /**
+         * @param hashes 32 bytes per block, or null
+         * @param nowNs the time on the agent's clock
+         */
+        void done(byte[] hashes, long nowNs);
     }
 
     /**

@@ -1,10 +1,10 @@
-package io.subnetcast.repair;
+package io.subnetcast.core.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.subnetcast.core.auth.SessionKey;
-import io.subnetcast.core.fetch.HttpFetcher;
+import io.subnetcast.core.clock.NanoClock;
 import io.subnetcast.core.serve.FileServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,20 +48,25 @@ class HttpPeerTransferManifestTest {
         try (FileServer server = FileServer.builder().bindAddress(new InetSocketAddress("127.0.0.1", 0)).rootDirectory(www).build();
              HttpFetcher fetcher = HttpFetcher.builder().maxAttempts(1).build()) {
             String base = "http://127.0.0.1:" + server.start().getPort() + "/";
-            HttpPeerTransfer keyed = new HttpPeerTransfer(fetcher, KEY, "pkg", null);
+            HttpPeerTransfer keyed = transfer(fetcher, KEY, "pkg");
             assertArrayEquals(hashes, manifest(keyed, base + "good"));
             assertNull(manifest(keyed, base + "swapped"), "hashes changed in transit");
             assertNull(manifest(keyed, base + "untagged"), "no tag");
             assertNull(manifest(keyed, base + "otherkey"), "another key's tag");
-            assertNull(manifest(new HttpPeerTransfer(fetcher, KEY, "other-task", null), base + "good"), "another task");
+            assertNull(manifest(transfer(fetcher, KEY, "other-task"), base + "good"), "another task");
             // Without a key the manifest is the hashes alone, as before.
-            assertArrayEquals(hashes, manifest(new HttpPeerTransfer(fetcher), base + "untagged"));
+            assertArrayEquals(hashes, manifest(transfer(fetcher, null, null), base + "untagged"));
         }
+    }
+
+    /** Completions run on the fetcher's thread: this test has no agent thread to hand them to. */
+    private static HttpPeerTransfer transfer(HttpFetcher fetcher, SessionKey key, String taskId) {
+        return new HttpPeerTransfer(fetcher, key, taskId, null, Runnable::run, NanoClock.system());
     }
 
     private static byte[] manifest(HttpPeerTransfer transfer, String source) throws Exception {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        transfer.fetchManifest(URI.create(source), BLOCKS, result::complete);
+        transfer.fetchManifest(URI.create(source), BLOCKS, (hashes, nowNs) -> result.complete(hashes));
         return result.get(10, TimeUnit.SECONDS);
     }
 

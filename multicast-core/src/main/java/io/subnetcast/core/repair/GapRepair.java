@@ -1,10 +1,10 @@
-package io.subnetcast.core.session;
+package io.subnetcast.core.repair;
 
 /**
  * Completes the blocks an agent still lacks after the multicast pass and its retransmission round,
  * for instance from peers over unicast ({@code multicast-peer-repair}). Driven like the agent: on
- * the engine thread, with the current time; results of its own I/O come back through
- * {@link RepairContext#post}.
+ * the engine thread, with the current time; results of its own I/O come back as
+ * {@link PeerTransfer} completions, with the time.
  */
 public interface GapRepair {
     /**

@@ -1,12 +1,15 @@
-package io.subnetcast.core.session;
+package io.subnetcast.core.repair;
 
 import io.subnetcast.core.cache.BlockFile;
-import io.subnetcast.core.fetch.HttpFetcher;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.session.TaskSpec;
 import java.net.URI;
 
-/** What a {@link GapRepair} may see and do. */
+/**
+ * What a {@link GapRepair} may see of its agent's session. It holds no clock and no way to post
+ * work: time comes with each call and each {@link PeerTransfer} completion.
+ */
 public interface RepairContext {
     /** @return the task */
     TaskSpec task();
@@ -27,30 +30,9 @@ public interface RepairContext {
     URI representativeUrl();
 
     /**
-     * Runs an event on the agent's thread and lets the agent act on it.
-     *
-     * @param event the event
-     */
-    void post(Runnable event);
-
-    /** @return the current time on the agent's clock */
-    long nowNs();
-
-    /**
-     * @return the task's key, whose token peers' block servers expect in {@code Authorization} and
-     *     whose tag they append to manifests; null when the task has none
-     */
-    default io.subnetcast.core.auth.SessionKey sessionKey() {
-        return null;
-    }
-
-    /** @return the engine's HTTP client, or null where there is none (simulations) */
-    HttpFetcher httpFetcher();
-
-    /**
      * Whether a block that no reachable peer holds may be fetched from the origin now. A member
-     * never goes to the origin while its representative is alive (heard within the member timeout): the representative holds, or is
-     * downloading, every block, and a member that fetched a block itself would make the origin
+     * never goes to the origin while its representative is alive (heard within the member
+     * timeout): the representative holds, or is downloading, every block, and a member that fetched a block itself would make the origin
      * serve it once per member (the "back-to-source" storm after a representative is lost
      * mid-pass). A representative goes to the origin only for the blocks it left to repair rather
      * than to its own download (see {@code SessionAgent}), so that no block is fetched twice.
