@@ -15,9 +15,9 @@ import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.election.Succession;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
-import io.subnetcast.core.repair.GapRepair;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairContext;
+import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.send.Pacer;
 import io.subnetcast.core.send.RetransmissionBudget;
@@ -73,7 +73,7 @@ public final class SessionAgent {
     /** A representative answers discoveries and claims at most this often with an extra beacon. */
     private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
     private static final int MANIFEST_BLOCKS = 32;
-    private static final int MAX_NAK_RANGES = 64;
+    private static final int MAX_NAK_RANGES = RepairPlanner.MAX_NAK_RANGES;
     private static final int MAX_HAVE_BYTES = 4096;
     private static final int MAX_RETRANSMIT_QUEUE = 65_536;
     private static final int MAX_CHUNKS_PER_TICK = 512;
@@ -86,7 +86,6 @@ public final class SessionAgent {
     private final long nodeId;
     private final SessionPort port;
     private final RandomGenerator random;
-    private final GapRepairFactory repairFactory;
 
     private AgentState state = AgentState.DISCOVERING;
     private AgentState stateBeforePause;
@@ -135,7 +134,6 @@ public final class SessionAgent {
 
     // Member.
     private long nextStatusNs;
-    private long nextNakNs;
     private boolean joinedData;
     private URI representativeUrl;
     private final LossMeter lossMeter = new LossMeter();
@@ -144,12 +142,7 @@ public final class SessionAgent {
     private PeerDirectory directory;
     private long nextHaveNs;
     private int haveCursor;
-    private BlockBitmap pendingNak;
-    private long nakRoundAtNs;
-    private boolean nakRoundDone;
-    private long repairStartNs;
-    private GapRepair repair;
-    private boolean repairStartedAsRepresentative;
+    private final RepairPlanner planner;
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
@@ -199,7 +192,9 @@ public final class SessionAgent {
         this.nodeId = nodeId;
         this.port = port;
         this.random = random;
-        this.repairFactory = repairFactory;
+        this.planner = new RepairPlanner(task.taskId(), repairFactory, new AgentRepairContext(), port::peerTransfer,
+                nak -> port.sendControl(control().setNak(nak.setSessionId(sessionId)).build()), random,
+                config.nakInterval(), config.repairDelay());
         this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
         this.election = new Election(task.taskId(), config.discoveryTimeout().toNanos(), config.claimJitter().toNanos(),
                 config.claimWindow().toNanos(), random, new ElectionEvents());
@@ -301,7 +296,7 @@ public final class SessionAgent {
         if (store.hasBlock(block) || tracker.has(block, offset)) {
             return; // duplicate
         }
-        if (repair != null && repair.isFetching(block)) {
+        if (planner.isFetching(block)) {
             return; // a peer or the origin supplies this block whole; see GapRepair.isFetching
         }
         // Its data shows the representative is alive even when its beacons are late or lost (a
@@ -399,7 +394,7 @@ public final class SessionAgent {
      */
     public void onPublished(Path path, long nowNs) {
         published = true;
-        stopRepair();
+        stopRepair(nowNs, "package in place");
         publishedPath = path;
         lingerUntilNs = nowNs + config.linger().toNanos();
         if (role == Role.MEMBER) {
@@ -438,7 +433,7 @@ public final class SessionAgent {
         LOG.warn("task {}: {}; fetching the package from the origin instead", task.taskId(), reason);
         recoveringFromOrigin = true;
         publishRequested = false;
-        leaveSession();
+        leaveSession(nowNs);
         transition(AgentState.REPAIRING, nowNs, "recovering from the origin after a SHA-256 mismatch");
         fetching = true;
         port.fetchMissing(task, store, block -> true);
@@ -534,7 +529,7 @@ public final class SessionAgent {
         if (state.isTerminal()) {
             return;
         }
-        stopActivity();
+        stopActivity(nowNs);
         transition(AgentState.CANCELLED, nowNs, "cancelled");
     }
 
@@ -578,7 +573,7 @@ public final class SessionAgent {
     }
 
     private long representativeRepairWakeNs(long nowNs) {
-        return repair != null && !published ? repair.nextWakeNs(nowNs) : Long.MAX_VALUE;
+        return planner.isRunning() && !published ? planner.nextWakeNs(nowNs) : Long.MAX_VALUE;
     }
 
     /** The end of the linger is an event once; after it the owner removes the finished agent. */
@@ -724,9 +719,8 @@ public final class SessionAgent {
         }
         int known = role == Role.REPRESENTATIVE && members != null ? members.known() : membersKnown;
         int complete = role == Role.REPRESENTATIVE && members != null ? members.complete() : membersComplete;
-        // Bytes of a repair still running; a stopped repair's were added to the totals.
-        long peerBytes = repair == null ? 0 : repair.bytesFromPeers();
-        long originRepairBytes = repair == null ? 0 : repair.bytesFromOrigin();
+        long peerBytes = planner.bytesFromPeers();
+        long originRepairBytes = planner.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
                 bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback,
@@ -850,14 +844,12 @@ public final class SessionAgent {
             requestPublish();
             return;
         }
-        leftToRepair = repairFactory == null ? null : blocksForRepair(nowNs);
+        leftToRepair = planner.hasGapRepair() ? blocksForRepair(nowNs) : null;
         BlockBitmap forRepair = leftToRepair;
         fetching = true;
         port.fetchMissing(task, store, forRepair == null ? block -> true : block -> !forRepair.get(block));
-        if (forRepair != null && !repairStartedAsRepresentative) {
-            repairStartedAsRepresentative = true;
-            repair = repairFactory.create(new AgentRepairContext(), port.peerTransfer());
-            repair.start(nowNs);
+        if (forRepair != null) {
+            planner.startBesideDownload(nowNs);
         }
     }
 
@@ -884,7 +876,7 @@ public final class SessionAgent {
     private int passDecision(int block) {
         long nowNs = pumpNowNs;
         if (!store.hasBlock(block)) {
-            return heldByPeer(block, nowNs) && repair != null ? BlockSender.PassPolicy.SKIP : BlockSender.PassPolicy.PAUSE;
+            return heldByPeer(block, nowNs) && planner.isRunning() ? BlockSender.PassPolicy.SKIP : BlockSender.PassPolicy.PAUSE;
         }
         if (directory != null && !directory.peers().isEmpty() && directory.lacking(block) == 0) {
             return BlockSender.PassPolicy.SKIP;
@@ -1198,14 +1190,7 @@ public final class SessionAgent {
         int ranges = Math.min(nak.getRangesCount(), MAX_NAK_RANGES);
         if (role == Role.MEMBER) {
             // Suppression: a block another member already asked for is not asked for again.
-            if (pendingNak != null && nak.getRound()) {
-                for (int i = 0; i < ranges; i++) {
-                    int block = nak.getRanges(i).getBlock();
-                    if (block >= 0 && block < pendingNak.size()) { // hostile ranges are ignored
-                        pendingNak.clear(block);
-                    }
-                }
-            }
+            planner.suppress(nak, ranges);
             return;
         }
         if (role != Role.REPRESENTATIVE || sender == null) {
@@ -1295,8 +1280,8 @@ public final class SessionAgent {
         if (sender != null) {
             evaluateRetransmissionRound(nowNs);
         }
-        if (repair != null && !published) {
-            repair.doWork(nowNs);
+        if (planner.isRunning() && !published) {
+            planner.doWork(store, tracker, false, nowNs);
             if (store.isComplete()) {
                 requestPublish();
             }
@@ -1455,12 +1440,12 @@ public final class SessionAgent {
             return; // the download from the origin reports through onBlockFetched
         }
         // Peer repair needs no representative: a member repairing from peers stays with them.
-        if (repair == null && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
+        if (!planner.isRunning() && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             String lost = Long.toHexString(leaderNodeId);
             if (directory != null) {
                 directory.remove(leaderNodeId); // its adverts would make a successor wait for blocks from the dead
             }
-            leaveSession();
+            leaveSession(nowNs);
             // Everyone here knew the session: there is nothing to discover, elect a successor now.
             role = Role.UNDECIDED;
             election.claim(nowNs, "representative " + lost + " went silent");
@@ -1489,105 +1474,38 @@ public final class SessionAgent {
         silence.reset();
         LOG.info("task {}: {}: the data group {} is blocked here; completing over unicast", task.taskId(), fallback,
                 dataGroup);
-        if (repairFactory == null) {
+        if (!planner.hasGapRepair()) {
             recoveringFromOrigin = true;
-            leaveSession();
+            leaveSession(nowNs);
             transition(AgentState.REPAIRING, nowNs, "fell back to the origin: " + fallback);
             fetching = true;
             port.fetchMissing(task, store, block -> true);
             return;
         }
-        planRepair(nowNs);
-        nakRoundDone = true;
-        repairStartNs = nowNs;
+        planner.fallBack(nowNs, "the data group is blocked here");
         transition(AgentState.REPAIRING, nowNs, "fell back to unicast: " + fallback);
     }
 
-    /**
-     * After the pass: with peer repair, one suppressed NAK round asks the representative to
-     * multicast the blocks this member received at most half of (what many members lack is
-     * cheaper by multicast), then peer repair completes the rest. Without peer repair, NAKs for
-     * every missing chunk repeat until the representative has filled them.
-     */
+    /** After the pass: the planner's NAKs, or its NAK round and gap repair. */
     private void planRepair(long nowNs) {
-        if (repairFactory == null || store == null) {
-            nextNakNs = nowNs + randomBackoffNs();
-            return;
-        }
-        if (pendingNak == null) {
-            pendingNak = new BlockBitmap(store.layout().blockCount());
-            // Blocks missed mostly or wholly (a burst, a late join) are what several members tend to
-            // lack together: cheap by multicast. A chunk lost here and there is peer repair's.
-            for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-                if (tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block)) {
-                    pendingNak.set(block);
-                }
-            }
-            nakRoundDone = false;
-            nakRoundAtNs = nowNs + randomBackoffNs();
-            repairStartNs = nowNs + config.repairDelay().toNanos();
+        if (store != null) {
+            planner.afterPass(store, tracker, nowNs);
         }
     }
 
     private void onRepairingWork(long nowNs) {
-        if (repairFactory == null) {
-            if (nowNs - nextNakNs >= 0) {
-                sendNak();
-                nextNakNs = nowNs + config.nakInterval().toNanos() + randomBackoffNs();
-            }
-            return;
-        }
-        if (!nakRoundDone && nowNs - nakRoundAtNs >= 0) {
-            nakRoundDone = true;
-            sendRoundNak();
-        }
-        if (repair == null && nowNs - repairStartNs >= 0 && store != null) {
-            repair = repairFactory.create(new AgentRepairContext(), port.peerTransfer());
-            repair.start(nowNs);
-        }
-        if (repair != null) {
-            repair.doWork(nowNs);
-        }
-        if (store != null && store.isComplete()) {
+        planner.doWork(store, tracker, sessionId != 0, nowNs);
+        if (planner.hasGapRepair() && store != null && store.isComplete()) {
             requestPublish();
         }
     }
 
     private long repairWakeNs(long nowNs) {
         long wake = nextStatusNs;
-        if (repair == null) {
+        if (!planner.isRunning()) {
             wake = Math.min(wake, lastBeaconNs + config.representativeTimeout().toNanos());
         }
-        if (repairFactory == null) {
-            return Math.min(wake, nextNakNs);
-        }
-        if (!nakRoundDone) {
-            wake = Math.min(wake, nakRoundAtNs);
-        }
-        if (repair == null) {
-            return Math.min(wake, repairStartNs);
-        }
-        return Math.min(wake, repair.nextWakeNs(nowNs));
-    }
-
-    /** The round NAK: runs of wholly missing blocks nobody else asked for yet. */
-    private void sendRoundNak() {
-        if (pendingNak == null || sessionId == 0) {
-            return;
-        }
-        Nak.Builder nak = Nak.newBuilder().setSessionId(sessionId).setRound(true);
-        for (int block = pendingNak.nextSet(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
-                block = pendingNak.nextSet(block + 1)) {
-            if (!store.hasBlock(block)) {
-                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(0)
-                        .setLength(store.layout().lengthOf(block)));
-            }
-        }
-        if (nak.getRangesCount() > 0) {
-            LOG.debug("task {}: NAK round for {} block ranges from block {}", task.taskId(), nak.getRangesCount(),
-                    nak.getRanges(0).getBlock());
-            port.sendControl(control().setNak(nak).build());
-        }
+        return Math.min(wake, planner.nextWakeNs(nowNs));
     }
 
     private final class AgentRepairContext implements RepairContext {
@@ -1645,7 +1563,7 @@ public final class SessionAgent {
             }
         } else if (role == Role.MEMBER && stateBeforePause == null
                 && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
-            leaveSession();
+            leaveSession(nowNs);
             enterDiscovering(nowNs, "representative went silent while paused");
         }
     }
@@ -1677,29 +1595,6 @@ public final class SessionAgent {
     }
 
     /** Asks for the missing chunks of the first blocks that lack some, bounded per request. */
-    private void sendNak() {
-        if (store == null || tracker == null) {
-            return;
-        }
-        Nak.Builder nak = Nak.newBuilder().setSessionId(sessionId);
-        for (int block = store.nextMissingBlock(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
-                block = store.nextMissingBlock(block + 1)) {
-            int missingBlock = block;
-            tracker.forEachMissingRun(block, (offset, length) -> {
-                nak.addRanges(ChunkRange.newBuilder().setBlock(missingBlock).setOffset(offset).setLength(length));
-                return nak.getRangesCount() < MAX_NAK_RANGES;
-            });
-        }
-        if (nak.getRangesCount() > 0) {
-            port.sendControl(control().setNak(nak).build());
-        }
-    }
-
-    private long randomBackoffNs() {
-        long bound = Math.max(1, config.nakInterval().toNanos() / 2);
-        return random.nextLong(bound);
-    }
-
     // ---------------------------------------------------------------- shared
 
     private boolean openStore(long length, int blockSize, String identity, long nowNs) {
@@ -1711,8 +1606,7 @@ public final class SessionAgent {
             if (store != null) {
                 store.close();
                 // Everything sized to or bound to the old entry's layout goes with it.
-                stopRepair();
-                pendingNak = null;
+                stopRepair(nowNs, "cache entry replaced");
                 roundCandidates = null;
                 roundEvaluateAtNs = Long.MAX_VALUE;
                 leftToRepair = null;
@@ -1742,9 +1636,8 @@ public final class SessionAgent {
         }
     }
 
-    private void leaveSession() {
-        stopRepair();
-        pendingNak = null;
+    private void leaveSession(long nowNs) {
+        stopRepair(nowNs, "left the session");
         silence.reset();
         if (joinedData) {
             port.leaveDataGroup();
@@ -1755,17 +1648,12 @@ public final class SessionAgent {
         // goes on from the chunks received so far (openStore drops it with the entry).
     }
 
-    private void stopRepair() {
-        if (repair != null) {
-            repair.stop();
-            bytesFromRepair += repair.bytesFromPeers();
-            bytesFromOrigin += repair.bytesFromOrigin();
-            repair = null;
-        }
+    private void stopRepair(long nowNs, String why) {
+        planner.stop(nowNs, why);
     }
 
-    private void stopActivity() {
-        stopRepair();
+    private void stopActivity(long nowNs) {
+        stopRepair(nowNs, "stopped");
         if (fetching) {
             port.cancelFetch();
             fetching = false;
@@ -1781,7 +1669,7 @@ public final class SessionAgent {
             return;
         }
         failure = reason;
-        stopActivity();
+        stopActivity(nowNs);
         transition(AgentState.FAILED, nowNs, reason);
     }
 

@@ -1,0 +1,327 @@
+package io.subnetcast.core.repair;
+
+import io.subnetcast.core.cache.BlockBitmap;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fsm.StateMachine;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.wire.proto.ChunkRange;
+import io.subnetcast.core.wire.proto.Nak;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides how one agent completes what the multicast pass left out, and runs it: the member's NAKs
+ * to the representative and the {@link GapRepair} (peer repair) behind them, or the representative's
+ * gap repair next to its own origin download.
+ *
+ * <p>Without a gap repair installed, the only unicast-free source is the representative: NAKs for
+ * every missing chunk repeat each NAK interval until its retransmissions filled them. With one, a
+ * member sends one suppressed NAK round for the blocks it received at most half of (what many
+ * members lack is cheaper by multicast) and hands the rest to the gap repair after the repair
+ * delay; a member whose data group is blocked skips the round, since a retransmission would not
+ * arrive either.
+ *
+ * <p>Sans-IO like the session: time comes with each call, NAKs leave through {@link Naks}.
+ */
+public final class RepairPlanner {
+    private static final Logger LOG = LoggerFactory.getLogger(RepairPlanner.class);
+    /** NAK ranges per message, so that a NAK fits one datagram. */
+    public static final int MAX_NAK_RANGES = 64;
+
+    /** How this agent is completing its copy. */
+    public enum Mode {
+        /** Nothing to repair yet: the pass runs, or nothing is missing. */
+        IDLE,
+        /** No gap repair installed: NAKs for every missing chunk, every NAK interval. */
+        NAKING,
+        /** One suppressed NAK round is due; the gap repair starts after the repair delay. */
+        NAK_ROUND,
+        /** The gap repair runs (after the NAK round, at once on a blocked data group, or beside a representative's download). */
+        GAP_REPAIR
+    }
+
+    /** Where the planner's NAKs go: the session adds its id and multicasts them. */
+    @FunctionalInterface
+    public interface Naks {
+        /**
+         * @param nak the NAK's ranges (and its round flag); the session id is the caller's to set
+         */
+        void send(Nak.Builder nak);
+    }
+
+    private final String taskId;
+    private final GapRepairFactory factory;
+    private final RepairContext context;
+    private final Supplier<PeerTransfer> transfer;
+    private final Naks naks;
+    private final RandomGenerator random;
+    private final long nakIntervalNs;
+    private final long repairDelayNs;
+    private final StateMachine<Mode> mode;
+    private GapRepair repair;
+    private BlockBitmap roundBlocks;
+    private long nakRoundAtNs;
+    private long repairStartNs;
+    private long nextNakNs;
+    private long stoppedBytesFromPeers;
+    private long stoppedBytesFromOrigin;
+    private boolean startedBesideDownload;
+
+    /**
+     * @param taskId the task, for log lines
+     * @param factory the gap repair to run, or null to rely on NAKs alone
+     * @param context what a gap repair may see of the session
+     * @param transfer the transfer a gap repair moves bytes with, asked when one starts
+     * @param naks where NAKs go
+     * @param random back-off jitter; seeded in simulations
+     * @param nakInterval how often NAKs repeat without a gap repair
+     * @param repairDelay how long the NAK round's retransmissions get before the gap repair starts
+     */
+    public RepairPlanner(String taskId, GapRepairFactory factory, RepairContext context, Supplier<PeerTransfer> transfer,
+                         Naks naks, RandomGenerator random, Duration nakInterval, Duration repairDelay) {
+        this.taskId = taskId;
+        this.factory = factory;
+        this.context = context;
+        this.transfer = transfer;
+        this.naks = naks;
+        this.random = random;
+        this.nakIntervalNs = nakInterval.toNanos();
+        this.repairDelayNs = repairDelay.toNanos();
+        this.mode = StateMachine.builder("task " + taskId + " repair", LOG, Mode.IDLE)
+                .allow(Mode.IDLE, Mode.NAKING, Mode.NAK_ROUND, Mode.GAP_REPAIR)
+                .allow(Mode.NAKING, Mode.IDLE)
+                .allow(Mode.NAK_ROUND, Mode.GAP_REPAIR, Mode.IDLE)
+                .allow(Mode.GAP_REPAIR, Mode.IDLE)
+                .build();
+    }
+
+    /** @return whether a gap repair is installed (without one, the origin is a member's only unicast source) */
+    public boolean hasGapRepair() {
+        return factory != null;
+    }
+
+    /** @return the current mode */
+    public Mode mode() {
+        return mode.state();
+    }
+
+    /** @return whether a gap repair is running (a member repairing from peers needs no representative) */
+    public boolean isRunning() {
+        return repair != null;
+    }
+
+    /**
+     * After the pass ended with blocks missing: NAKs, or the NAK round before the gap repair.
+     *
+     * @param store the cache entry
+     * @param tracker chunks of partial blocks, or null
+     * @param nowNs current time
+     */
+    public void afterPass(BlockFile store, ChunkTracker tracker, long nowNs) {
+        if (factory == null) {
+            if (mode.is(Mode.IDLE)) {
+                mode.to(Mode.NAKING, nowNs, "pass over, no gap repair: NAKs");
+            }
+            nextNakNs = nowNs + randomBackoffNs();
+            return;
+        }
+        if (!mode.is(Mode.IDLE) || store == null) {
+            return;
+        }
+        roundBlocks = new BlockBitmap(store.layout().blockCount());
+        // Blocks missed mostly or wholly (a burst, a late join) are what several members tend to
+        // lack together: cheap by multicast. A chunk lost here and there is the gap repair's.
+        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+            if (tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block)) {
+                roundBlocks.set(block);
+            }
+        }
+        nakRoundAtNs = nowNs + randomBackoffNs();
+        repairStartNs = nowNs + repairDelayNs;
+        mode.to(Mode.NAK_ROUND, nowNs, "pass over: one NAK round, then the gap repair");
+    }
+
+    /**
+     * The data group is blocked here: the gap repair starts now, without a NAK round.
+     *
+     * @param nowNs current time
+     * @param why for the log
+     */
+    public void fallBack(long nowNs, String why) {
+        if (factory == null) {
+            throw new IllegalStateException("no gap repair to fall back to");
+        }
+        if (mode.is(Mode.IDLE) || mode.is(Mode.NAK_ROUND)) {
+            roundBlocks = null;
+            startGapRepair(nowNs, why);
+        }
+    }
+
+    /**
+     * The representative's gap repair, beside its origin download: the blocks peers hold or it holds
+     * in part. Starts once per agent: a representative's later terms fetch from the origin alone.
+     *
+     * @param nowNs current time
+     */
+    public void startBesideDownload(long nowNs) {
+        if (factory != null && mode.is(Mode.IDLE) && !startedBesideDownload) {
+            startedBesideDownload = true;
+            startGapRepair(nowNs, "representative: peers hold part of the package");
+        }
+    }
+
+    private void startGapRepair(long nowNs, String why) {
+        mode.to(Mode.GAP_REPAIR, nowNs, why);
+        repair = factory.create(context, transfer.get());
+        repair.start(nowNs);
+    }
+
+    /**
+     * A member's round NAK asked for these blocks: this agent does not ask for them again.
+     *
+     * @param nak a round NAK of the session; hostile ranges are ignored
+     * @param ranges how many of its ranges to read
+     */
+    public void suppress(Nak nak, int ranges) {
+        if (roundBlocks == null || !nak.getRound()) {
+            return;
+        }
+        for (int i = 0; i < ranges; i++) {
+            int block = nak.getRanges(i).getBlock();
+            if (block >= 0 && block < roundBlocks.size()) {
+                roundBlocks.clear(block);
+            }
+        }
+    }
+
+    /**
+     * Runs what is due: NAKs, the NAK round, the gap repair's timers and requests.
+     *
+     * @param store the cache entry
+     * @param tracker chunks of partial blocks, or null
+     * @param canNak whether the agent is in a session to NAK to
+     * @param nowNs current time
+     */
+    public void doWork(BlockFile store, ChunkTracker tracker, boolean canNak, long nowNs) {
+        // The round is due once, even if the gap repair started before it (a repair delay shorter
+        // than the round's back-off).
+        if (roundBlocks != null && nowNs - nakRoundAtNs >= 0) {
+            if (canNak) {
+                sendRoundNak(store);
+            }
+            roundBlocks = null;
+        }
+        switch (mode.state()) {
+            case IDLE -> {
+            }
+            case NAKING -> {
+                if (nowNs - nextNakNs >= 0) {
+                    sendNak(store, tracker);
+                    nextNakNs = nowNs + nakIntervalNs + randomBackoffNs();
+                }
+            }
+            case NAK_ROUND -> {
+                if (nowNs - repairStartNs >= 0) {
+                    startGapRepair(nowNs, "the NAK round had its time");
+                    repair.doWork(nowNs);
+                }
+            }
+            case GAP_REPAIR -> repair.doWork(nowNs);
+            default -> throw new IllegalStateException(mode.state().name());
+        }
+    }
+
+    /**
+     * @param nowNs current time
+     * @return when {@link #doWork} next has something to do
+     */
+    public long nextWakeNs(long nowNs) {
+        long round = roundBlocks != null ? nakRoundAtNs : Long.MAX_VALUE;
+        return switch (mode.state()) {
+            case IDLE -> Long.MAX_VALUE;
+            case NAKING -> nextNakNs;
+            case NAK_ROUND -> Math.min(round, repairStartNs);
+            case GAP_REPAIR -> Math.min(round, repair.nextWakeNs(nowNs));
+        };
+    }
+
+    /**
+     * @param block a block
+     * @return whether the gap repair fetches it (the multicast then leaves it alone)
+     */
+    public boolean isFetching(int block) {
+        return repair != null && repair.isFetching(block);
+    }
+
+    /**
+     * Stops NAKs and the gap repair: the session was left, or its cache entry replaced.
+     *
+     * @param nowNs current time
+     * @param why for the log
+     */
+    public void stop(long nowNs, String why) {
+        if (repair != null) {
+            repair.stop();
+            stoppedBytesFromPeers += repair.bytesFromPeers();
+            stoppedBytesFromOrigin += repair.bytesFromOrigin();
+            repair = null;
+        }
+        roundBlocks = null;
+        if (!mode.is(Mode.IDLE)) {
+            mode.to(Mode.IDLE, nowNs, why);
+        }
+    }
+
+    /** @return verified bytes the gap repairs got from peers, the running one included */
+    public long bytesFromPeers() {
+        return stoppedBytesFromPeers + (repair == null ? 0 : repair.bytesFromPeers());
+    }
+
+    /** @return verified bytes the gap repairs got from the origin, the running one included */
+    public long bytesFromOrigin() {
+        return stoppedBytesFromOrigin + (repair == null ? 0 : repair.bytesFromOrigin());
+    }
+
+    /** The round NAK: wholly missing blocks nobody else asked for yet. */
+    private void sendRoundNak(BlockFile store) {
+        Nak.Builder nak = Nak.newBuilder().setRound(true);
+        for (int block = roundBlocks.nextSet(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
+                block = roundBlocks.nextSet(block + 1)) {
+            if (!store.hasBlock(block)) {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(block).setOffset(0)
+                        .setLength(store.layout().lengthOf(block)));
+            }
+        }
+        if (nak.getRangesCount() > 0) {
+            LOG.debug("task {}: NAK round for {} block ranges from block {}", taskId, nak.getRangesCount(),
+                    nak.getRanges(0).getBlock());
+            naks.send(nak);
+        }
+    }
+
+    /** A NAK for every missing chunk, up to one message's worth. */
+    private void sendNak(BlockFile store, ChunkTracker tracker) {
+        if (store == null || tracker == null) {
+            return;
+        }
+        Nak.Builder nak = Nak.newBuilder();
+        for (int block = store.nextMissingBlock(0); block >= 0 && nak.getRangesCount() < MAX_NAK_RANGES;
+                block = store.nextMissingBlock(block + 1)) {
+            int missingBlock = block;
+            tracker.forEachMissingRun(block, (offset, length) -> {
+                nak.addRanges(ChunkRange.newBuilder().setBlock(missingBlock).setOffset(offset).setLength(length));
+                return nak.getRangesCount() < MAX_NAK_RANGES;
+            });
+        }
+        if (nak.getRangesCount() > 0) {
+            naks.send(nak);
+        }
+    }
+
+    private long randomBackoffNs() {
+        return random.nextLong(Math.max(1, nakIntervalNs / 2));
+    }
+}
