@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * task's {@link SessionAgent} to the engine's sockets, HTTP fetcher, cache and verifier thread.
  * Everything but the handle methods runs on the engine thread.
  */
-final class TaskRuntime implements DistributionHandle, SessionPort {
+final class TaskRuntime implements DistributionHandle, SessionPort, DatagramDispatcher.Target {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRuntime.class);
 
     private final SubnetcastEngine engine;
@@ -79,8 +79,24 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         this.progress = agent.progress(engine.clock().nanoTime());
     }
 
-    SessionAgent agent() {
+    @Override
+    public SessionAgent agent() {
         return agent;
+    }
+
+    @Override
+    public String taskId() {
+        return task.taskId();
+    }
+
+    @Override
+    public SessionKey key() {
+        return task.key();
+    }
+
+    @Override
+    public boolean receivesData() {
+        return joinedGroup != null;
     }
 
     void start(long nowNs) {
