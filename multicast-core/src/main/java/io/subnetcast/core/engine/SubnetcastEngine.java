@@ -3,13 +3,9 @@ package io.subnetcast.core.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.subnetcast.core.auth.AuthCounters;
-import io.subnetcast.core.auth.DatagramGuard;
 import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.clock.NanoClock;
@@ -19,12 +15,10 @@ import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.transport.DatagramReceiver;
+import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
 import io.subnetcast.core.wire.ControlCodec;
-import io.subnetcast.core.wire.DataHeader;
-import io.subnetcast.core.wire.Envelope;
-import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -92,8 +86,10 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final BlockServer blockServer;
     private final GapRepairFactory repairFactory;
     private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
-    // Opens sealed datagrams with the keys of the running tasks; owned by the engine thread.
-    private final DatagramGuard guard = new DatagramGuard();
+    // Routes datagrams to the running tasks and opens sealed ones with their keys; owned by the
+    // engine thread. A fault in one task fails that task only.
+    private final DatagramDispatcher<TaskRuntime> dispatcher =
+            new DatagramDispatcher<>(DatagramDispatcher.OnFault.CONTINUE);
     private ScheduledFuture<?> wakeup;
     private long wakeupAtNs = Long.MAX_VALUE;
     private long nextProgressNs;
@@ -107,8 +103,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         this.controlGroup = builder.controlGroup;
         this.cache = BlockCache.open(builder.cacheDirectory);
         this.nodeId = builder.nodeId != 0 ? builder.nodeId : ThreadLocalRandom.current().nextLong();
-        DefaultThreadFactory threads = new DefaultThreadFactory("subnetcast-engine", true);
-        this.group = Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+        this.group = EventLoops.newGroup(1, new DefaultThreadFactory("subnetcast-engine", true));
         this.loop = group.next();
         this.verifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("subnetcast-verify", true));
         this.ownFetcher = builder.fetcher == null;
@@ -160,7 +155,7 @@ public final class SubnetcastEngine implements AutoCloseable {
      *     addressed to a task with a key, sealed with a key no task here holds
      */
     public AuthCounters authCounters() {
-        return guard.counters();
+        return dispatcher.authCounters();
     }
 
     /** @return the interface multicast runs on */
@@ -202,9 +197,7 @@ public final class SubnetcastEngine implements AutoCloseable {
                 if (tasks.containsKey(task.taskId())) {
                     throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
                 }
-                if (task.key() != null) {
-                    guard.addKey(task.key());
-                }
+                dispatcher.add(runtime);
                 tasks.put(task.taskId(), runtime);
                 runtime.start(clock.nanoTime());
                 afterEvent();
@@ -329,19 +322,13 @@ public final class SubnetcastEngine implements AutoCloseable {
 
     private void retire(TaskRuntime runtime, long now) {
         runtime.shutdown(now);
-        if (runtime.task().key() != null) {
-            guard.removeKey(runtime.task().key());
-        }
+        dispatcher.remove(runtime.taskId());
     }
 
     private void onDatagram(ByteBuf datagram) {
-        long now = clock.nanoTime();
-        // A sealed datagram is opened in place first; from then on it reads as the plain datagram
-        // inside, and each task takes it only if it came under that task's key (or, for a task
-        // without a key, came plain).
-        if (guard.open(datagram) != DatagramGuard.Verdict.DROPPED) {
-            dispatch(datagram, now);
-        }
+        // The transport owns the buffer for this call only, and no other reader shares it, so a
+        // sealed datagram may be opened in place.
+        dispatcher.dispatch(datagram, clock.nanoTime());
         // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
         // not once per datagram; the bound keeps a long burst from starving the sender.
         if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
@@ -352,30 +339,6 @@ public final class SubnetcastEngine implements AutoCloseable {
     private void onReadComplete() {
         if (datagramsSinceWork > 0) {
             afterEvent();
-        }
-    }
-
-    private void dispatch(ByteBuf datagram, long now) {
-        switch (Envelope.classify(datagram)) {
-            case CONTROL -> {
-                Control message = ControlCodec.decode(datagram);
-                TaskRuntime runtime = message == null ? null : tasks.get(message.getTaskId());
-                if (runtime != null && guard.admits(runtime.task().key())) {
-                    guarded(runtime, now, () -> runtime.agent().onControl(message, now));
-                }
-            }
-            case DATA -> {
-                if (datagram.readableBytes() >= DataHeader.LENGTH) {
-                    long sessionId = DataHeader.sessionId(datagram);
-                    for (TaskRuntime runtime : tasks.values()) {
-                        if (runtime.agent().sessionId() == sessionId && guard.admits(runtime.task().key())) {
-                            guarded(runtime, now, () -> runtime.agent().onData(datagram, now));
-                        }
-                    }
-                }
-            }
-            default -> {
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.subnetcast.core.auth.DatagramSealer;
 import io.subnetcast.core.auth.SealedHeader;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.HttpPeerTransfer;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * task's {@link SessionAgent} to the engine's sockets, HTTP fetcher, cache and verifier thread.
  * Everything but the handle methods runs on the engine thread.
  */
-final class TaskRuntime implements DistributionHandle, SessionPort {
+final class TaskRuntime implements DistributionHandle, SessionPort, DatagramDispatcher.Target {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRuntime.class);
 
     private final SubnetcastEngine engine;
@@ -80,8 +81,24 @@ final class TaskRuntime implements DistributionHandle, SessionPort {
         this.progress = agent.progress(engine.clock().nanoTime());
     }
 
-    SessionAgent agent() {
+    @Override
+    public SessionAgent agent() {
         return agent;
+    }
+
+    @Override
+    public String taskId() {
+        return task.taskId();
+    }
+
+    @Override
+    public SessionKey key() {
+        return task.key();
+    }
+
+    @Override
+    public boolean receivesData() {
+        return joinedGroup != null;
     }
 
     void start(long nowNs) {

@@ -3,8 +3,10 @@ package io.subnetcast.core.fetch;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.wire.LogSafe;
 import java.io.Closeable;
 import java.net.URI;
@@ -58,16 +60,25 @@ public final class HttpFetcher implements Closeable {
 
     private HttpFetcher(Builder b, SslContext sslContext) {
         this.ownsGroup = b.group == null;
-        this.group = ownsGroup ? Transports.newGroup() : b.group;
+        this.group = ownsGroup ? newOwnGroup() : b.group;
         this.settings = new FetchSettings(b.idleTimeout, b.maxAttempts, new Backoff(b.initialBackoff, b.maxBackoff),
                 b.maxRedirects, b.userAgent);
-        this.pool = new ConnectionPool(Transports.socketChannelFor(group), sslContext,
+        this.pool = new ConnectionPool(EventLoops.socketChannel(group), sslContext,
                 (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()), b.maxIdlePerOrigin);
     }
 
     /** @return a builder with the documented defaults */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Creates the fetcher's own event loops: 1 or 2 daemon threads, so that a forgotten fetcher does
+     * not keep a JVM alive; epoll or NIO as {@link EventLoops} chooses.
+     */
+    static EventLoopGroup newOwnGroup() {
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return EventLoops.newGroup(threads, new DefaultThreadFactory("subnetcast-fetch", true));
     }
 
     /**
@@ -164,13 +175,15 @@ public final class HttpFetcher implements Closeable {
         /**
          * Runs the fetcher on the caller's event loops (an {@code EpollEventLoopGroup} or a
          * {@code NioEventLoopGroup}); the caller shuts them down. Default: the fetcher creates 1 or 2
-         * threads of its own (epoll when available, else NIO) and shuts them down on close.
+         * threads of its own (epoll when available, else NIO: see {@link EventLoops}) and shuts them
+         * down on close.
          *
          * @param group the event loops
          * @return this builder
+         * @throws IllegalArgumentException if the group is neither epoll nor NIO
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
-            this.group = Objects.requireNonNull(group, "group");
+            this.group = EventLoops.requireSupported(Objects.requireNonNull(group, "group"));
             return this;
         }
 

@@ -5,16 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.subnetcast.core.transport.EventLoops;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -73,27 +69,12 @@ public final class FileServer implements Closeable {
         this.idleTimeout = builder.idleTimeout;
         this.listener = builder.listener;
         this.ownGroup = builder.group == null;
-        this.group = ownGroup ? newGroup() : builder.group;
+        this.group = ownGroup ? EventLoops.newGroup(0, new DefaultThreadFactory("file-server")) : builder.group;
     }
 
     /** @return a builder; {@link Builder#bindAddress} and a resolver must be set */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static EventLoopGroup newGroup() {
-        return Epoll.isAvailable() ? new EpollEventLoopGroup() : new NioEventLoopGroup();
-    }
-
-    private static Class<? extends ServerChannel> serverChannelType(EventLoopGroup group) {
-        if (group instanceof EpollEventLoopGroup) {
-            return EpollServerSocketChannel.class;
-        }
-        if (group instanceof NioEventLoopGroup) {
-            return NioServerSocketChannel.class;
-        }
-        throw new IllegalArgumentException("unsupported event loop group " + group.getClass().getName()
-                + ": use an EpollEventLoopGroup or a NioEventLoopGroup");
     }
 
     /**
@@ -110,7 +91,7 @@ public final class FileServer implements Closeable {
         started = true;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(serverChannelType(group))
+                .channel(EventLoops.serverSocketChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FileServerInitializer(sslContext, idleTimeout.toMillis(),
@@ -215,16 +196,17 @@ public final class FileServer implements Closeable {
         }
 
         /**
-         * Runs on a caller-owned group ({@link EpollEventLoopGroup} or {@link NioEventLoopGroup}),
-         * which {@link FileServer#close()} leaves running. Without one the server creates its own
-         * (epoll when available, else NIO) and shuts it down on close.
+         * Runs on a caller-owned group ({@link io.netty.channel.epoll.EpollEventLoopGroup} or
+         * {@link io.netty.channel.nio.NioEventLoopGroup}), which {@link FileServer#close()} leaves
+         * running. Without one the server creates its own (epoll when available, else NIO: see
+         * {@link EventLoops}) and shuts it down on close.
          *
          * @param group the event loops to use
          * @return this builder
+         * @throws IllegalArgumentException if the group is neither epoll nor NIO
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
-            serverChannelType(Objects.requireNonNull(group, "eventLoopGroup"));
-            this.group = group;
+            this.group = EventLoops.requireSupported(Objects.requireNonNull(group, "eventLoopGroup"));
             return this;
         }
 

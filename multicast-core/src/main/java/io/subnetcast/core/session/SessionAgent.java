@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every method takes the current monotonic time and must be called from one thread. Nothing
  * here blocks, sleeps or reads a clock; all effects go through the {@link SessionPort}.
  */
-public final class SessionAgent {
+public final class SessionAgent implements DatagramSink {
     private static final Logger LOG = LoggerFactory.getLogger(SessionAgent.class);
     private static final long MS = 1_000_000L;
     /** A representative answers discoveries and claims at most this often with an extra beacon. */
@@ -242,6 +242,7 @@ public final class SessionAgent {
      * @param message the message; its task id is this agent's
      * @param nowNs current time
      */
+    @Override
     public void onControl(Control message, long nowNs) {
         if (message.getNodeId() == nodeId || state.isTerminal() || awaitingManifest || recoveringFromOrigin) {
             return; // our own datagram looped back, we are done, or we cannot check blocks yet
@@ -268,6 +269,7 @@ public final class SessionAgent {
      * @param datagram the datagram from its reader index; not released here
      * @param nowNs current time
      */
+    @Override
     public void onData(ByteBuf datagram, long nowNs) {
         if (!DataHeader.isWellFormed(datagram)) {
             invalidDatagrams++;
@@ -456,6 +458,7 @@ public final class SessionAgent {
      * @param reason one-line reason
      * @param nowNs current time
      */
+    @Override
     public void onTransportFailure(String reason, long nowNs) {
         fail(nowNs, reason);
     }
@@ -628,6 +631,7 @@ public final class SessionAgent {
     }
 
     /** @return the session this agent belongs to, 0 before any */
+    @Override
     public long sessionId() {
         return sessionId;
     }

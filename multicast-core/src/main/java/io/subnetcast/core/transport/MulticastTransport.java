@@ -10,12 +10,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.subnetcast.core.loss.LossGenerator;
@@ -28,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * UDP multicast on one interface over Netty (epoll where available, NIO otherwise).
+ * UDP multicast on one interface over Netty, epoll or NIO as the event loop is ({@link EventLoops}).
  *
  * <p>One channel sends everything: it is bound to the interface's address, with
  * {@code IP_MULTICAST_IF} set to the interface and a TTL of 1 so that nothing leaves the subnet.
@@ -75,7 +71,8 @@ public final class MulticastTransport implements AutoCloseable {
     /**
      * Opens the transport and joins the control group. Blocks until bound; call it off the event loop.
      *
-     * @param loop the event loop that owns every channel and runs the receiver
+     * @param loop the event loop that owns every channel and runs the receiver; of an epoll or a NIO
+     *     group
      * @param networkInterface where multicast goes
      * @param controlGroup the control group and port
      * @param maxDatagramBytes largest datagram expected (larger ones are dropped as truncated)
@@ -83,6 +80,7 @@ public final class MulticastTransport implements AutoCloseable {
      * @param receiver gets every accepted datagram
      * @return the open transport
      * @throws IOException if a socket cannot be bound or the group cannot be joined on the interface
+     * @throws IllegalArgumentException if the loop is neither epoll nor NIO
      */
     public static MulticastTransport open(EventLoop loop, MulticastInterface networkInterface,
                                           InetSocketAddress controlGroup, int maxDatagramBytes, LossGenerator loss,
@@ -258,13 +256,7 @@ public final class MulticastTransport implements AutoCloseable {
     }
 
     private static Bootstrap bootstrap(EventLoop loop, int maxDatagramBytes) {
-        Bootstrap bootstrap = new Bootstrap().group(loop);
-        if (Epoll.isAvailable()) {
-            bootstrap.channel(EpollDatagramChannel.class);
-        } else {
-            bootstrap.channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv4));
-        }
-        return bootstrap
+        return new Bootstrap().group(loop).channelFactory(EventLoops.datagramChannel(loop))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)

@@ -3,12 +3,12 @@ package io.subnetcast.core.sim;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.subnetcast.core.auth.AuthCounters;
-import io.subnetcast.core.auth.DatagramGuard;
 import io.subnetcast.core.auth.DatagramSealer;
 import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.engine.DatagramDispatcher;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.session.AgentState;
@@ -49,7 +49,8 @@ public final class SimNode {
     private final SplittableRandom random;
     private final Path directory;
     private final Map<String, AgentPort> ports = new LinkedHashMap<>();
-    private final DatagramGuard guard = new DatagramGuard();
+    // The engine's receive path; a fault in an agent fails the test that drove it.
+    private final DatagramDispatcher<AgentPort> dispatcher = new DatagramDispatcher<>(DatagramDispatcher.OnFault.RETHROW);
     private boolean up = true;
     private BlockCache cache;
     private GapRepairFactory repairFactory;
@@ -70,7 +71,7 @@ public final class SimNode {
     }
 
     /** What happened to one agent, for assertions. */
-    public final class AgentPort implements SessionPort {
+    public final class AgentPort implements SessionPort, DatagramDispatcher.Target {
         private SessionAgent agent;
         private SessionKey key;
         private DatagramSealer controlSealer;
@@ -87,8 +88,25 @@ public final class SimNode {
         private String publishFailure;
 
         /** @return the agent */
+        @Override
         public SessionAgent agent() {
             return agent;
+        }
+
+        @Override
+        public String taskId() {
+            return agent.task().taskId();
+        }
+
+        @Override
+        public SessionKey key() {
+            return key;
+        }
+
+        /** @return whether the agent has joined its data group; the LAN delivers a group to the node while any agent has */
+        @Override
+        public boolean receivesData() {
+            return joined != null;
         }
 
         /** @return "STATE/ROLE" strings in order */
@@ -461,12 +479,12 @@ public final class SimNode {
     public AgentPort distribute(TaskSpec task, SessionConfig config, SessionKey key, boolean encrypt) {
         AgentPort port = new AgentPort();
         if (key != null) {
-            guard.addKey(key);
             port.key = key;
             port.controlSealer = new DatagramSealer(key, encrypt);
             port.sealer = new DatagramSealer(key, encrypt);
         }
         port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
+        dispatcher.add(port);
         ports.put(task.taskId(), port);
         port.agent.start(now());
         return port;
@@ -542,7 +560,7 @@ public final class SimNode {
 
     /** @return what this node's receive path dropped for lack of authenticity */
     public AuthCounters authCounters() {
-        return guard.counters();
+        return dispatcher.authCounters();
     }
 
     void receive(ByteBuf datagram, boolean data) {
@@ -550,38 +568,10 @@ public final class SimNode {
         boolean sealed = Envelope.classify(datagram) == Envelope.Kind.SEALED;
         ByteBuf own = sealed ? datagram.copy() : datagram;
         try {
-            if (guard.open(own) != DatagramGuard.Verdict.DROPPED) {
-                dispatch(own);
-            }
+            dispatcher.dispatch(own, now());
         } finally {
             if (sealed) {
                 own.release();
-            }
-        }
-    }
-
-    private void dispatch(ByteBuf datagram) {
-        long now = now();
-        switch (Envelope.classify(datagram)) {
-            case CONTROL -> {
-                Control message = ControlCodec.decode(datagram);
-                AgentPort port = message == null ? null : ports.get(message.getTaskId());
-                if (port != null && guard.admits(port.key)) {
-                    port.agent.onControl(message, now);
-                }
-            }
-            case DATA -> {
-                if (datagram.readableBytes() < DataHeader.LENGTH) {
-                    return;
-                }
-                long sessionId = DataHeader.sessionId(datagram);
-                for (AgentPort port : ports.values()) {
-                    if (port.agent.sessionId() == sessionId && port.joined != null && guard.admits(port.key)) {
-                        port.agent.onData(datagram, now);
-                    }
-                }
-            }
-            default -> {
             }
         }
     }

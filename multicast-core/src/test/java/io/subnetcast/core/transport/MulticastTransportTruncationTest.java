@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.sim.TestNetwork;
 import java.net.InetSocketAddress;
@@ -34,8 +32,7 @@ class MulticastTransportTruncationTest {
         InetSocketAddress group = TestNetwork.controlGroup();
         MulticastInterface lo = MulticastInterface.resolve("lo");
         List<Integer> received = new CopyOnWriteArrayList<>();
-        // The transport picks epoll when it can: its loop must match.
-        EventLoopGroup loops = Epoll.isAvailable() ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        EventLoopGroup loops = EventLoops.newGroup(1, new DefaultThreadFactory("truncation-test", true));
         try (DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
             MulticastTransport transport = MulticastTransport.open(loops.next(), lo, group, MAX, LossGenerator.NONE,
                     datagram -> received.add(datagram.readableBytes()));
