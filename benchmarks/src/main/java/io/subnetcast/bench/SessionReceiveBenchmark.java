@@ -12,6 +12,7 @@ import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.SessionPort;
 import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.Control;
@@ -65,6 +66,8 @@ public class SessionReceiveBenchmark {
     private BenchPort port;
     private BlockLayout layout;
     private ByteBuf datagram;
+    // The dispatcher's one reusable view, as in the engine.
+    private final DataFrame frame = new DataFrame();
     private long nowNs = 1_000_000_000L;
     private int block;
     private int offset;
@@ -95,6 +98,7 @@ public class SessionReceiveBenchmark {
         }
         layout = agent.store().layout();
         datagram = PooledByteBufAllocator.DEFAULT.directBuffer(DataHeader.LENGTH + CHUNK);
+        frame.wrap(datagram);
         byte[] payload = new byte[CHUNK];
         new SplittableRandom(3).nextBytes(payload);
         datagram.writerIndex(DataHeader.LENGTH).writeBytes(payload);
@@ -131,7 +135,7 @@ public class SessionReceiveBenchmark {
         int length = Math.min(CHUNK, layout.lengthOf(block) - offset);
         rewrite(block, offset, length);
         nowNs += 1_000;
-        agent.onData(datagram, nowNs);
+        agent.onData(frame, nowNs);
         offset += CHUNK;
         if (offset >= layout.lengthOf(block)) {
             offset = 0;
@@ -156,7 +160,7 @@ public class SessionReceiveBenchmark {
     public void onDataDuplicate() {
         int length = Math.min(CHUNK, layout.lengthOf(0) - duplicateOffset);
         rewrite(0, duplicateOffset, length);
-        agent.onData(datagram, nowNs);
+        agent.onData(frame, nowNs);
         duplicateOffset += CHUNK;
         if (duplicateOffset >= layout.lengthOf(0)) {
             duplicateOffset = 0;

@@ -112,7 +112,7 @@ class FaultSimulationTest {
         io.subnetcast.core.wire.DataHeader.write(stale, 0, 1440, oldSession, 1, 0, 0, 7);
         stale.writeZero(1440);
         try {
-            member.agent("pkg").onData(stale, lan.nowNs());
+            member.agent("pkg").onData(new io.subnetcast.core.wire.DataFrame().wrap(stale), lan.nowNs());
         } finally {
             stale.release();
         }

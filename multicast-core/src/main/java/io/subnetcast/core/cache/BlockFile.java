@@ -1,6 +1,7 @@
 package io.subnetcast.core.cache;
 
 import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.wire.DataFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -313,6 +314,17 @@ public final class BlockFile implements AutoCloseable {
                     + source.capacity());
         }
         writeFully(channelForWrite(), source, index, length, offset);
+    }
+
+    /**
+     * Writes a data datagram's payload at a package offset, straight from the received buffer.
+     *
+     * @param offset package offset of the payload's first byte
+     * @param frame the datagram; no other thread may use its buffer during the call
+     * @throws IOException on a write failure (disk full included)
+     */
+    public void write(long offset, DataFrame frame) throws IOException {
+        write(offset, frame.buffer(), frame.payloadIndex(), frame.payloadLength());
     }
 
     /**

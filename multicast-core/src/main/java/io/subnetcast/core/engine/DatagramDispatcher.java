@@ -6,6 +6,7 @@ import io.subnetcast.core.auth.DatagramGuard;
 import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.session.DatagramSink;
 import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
 import io.subnetcast.core.wire.proto.Control;
@@ -78,6 +79,8 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
     private final Map<String, T> byTaskId = new HashMap<>();
     // Data datagrams go to every task of their session: a list scanned by index needs no iterator.
     private final List<T> targets = new ArrayList<>();
+    // One view for every data datagram: the agents read it in place during their call.
+    private final DataFrame frame = new DataFrame();
 
     /** @param onFault what a handler's fault does */
     public DatagramDispatcher(OnFault onFault) {
@@ -175,7 +178,7 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
             // otherwise have taken.
             if (target.agent().sessionId() == sessionId && target.receivesData() && guard.admits(target.key())) {
                 try {
-                    target.agent().onData(datagram, nowNs);
+                    target.agent().onData(frame.wrap(datagram), nowNs);
                 } catch (RuntimeException e) {
                     fault(target, e, nowNs);
                 }

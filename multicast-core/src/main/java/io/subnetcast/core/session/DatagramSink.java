@@ -1,6 +1,6 @@
 package io.subnetcast.core.session;
 
-import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.proto.Control;
 
 /**
@@ -24,10 +24,11 @@ public interface DatagramSink {
     /**
      * Handles a data datagram that carries this agent's session id.
      *
-     * @param datagram the datagram from its reader index; not released by the agent
+     * @param frame the datagram, read in place (the receive path reuses one frame for every
+     *     datagram): valid during the call only, and not released by the agent
      * @param nowNs current time
      */
-    void onData(ByteBuf datagram, long nowNs);
+    void onData(DataFrame frame, long nowNs);
 
     /**
      * Fails the task with a reason, for instance when the transport broke or a handler threw.

@@ -1,7 +1,6 @@
 package io.subnetcast.core.session;
 
 import com.google.protobuf.ByteString;
-import io.netty.buffer.ByteBuf;
 import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
@@ -22,6 +21,7 @@ import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.send.Pacer;
 import io.subnetcast.core.send.RetransmissionBudget;
 import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.wire.proto.Beacon;
@@ -266,30 +266,30 @@ public final class SessionAgent implements DatagramSink {
     /**
      * Handles a data datagram addressed to this agent's session.
      *
-     * @param datagram the datagram from its reader index; not released here
+     * @param frame the datagram, read in place; valid during the call only
      * @param nowNs current time
      */
     @Override
-    public void onData(ByteBuf datagram, long nowNs) {
-        if (!DataHeader.isWellFormed(datagram)) {
+    public void onData(DataFrame frame, long nowNs) {
+        if (!frame.isWellFormed()) {
             invalidDatagrams++;
             return;
         }
-        if (role != Role.MEMBER || tracker == null || DataHeader.sessionId(datagram) != sessionId) {
+        if (role != Role.MEMBER || tracker == null || frame.sessionId() != sessionId) {
             staleDatagrams++;
             return;
         }
-        if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) < 0) {
+        if (Integer.compareUnsigned(frame.epoch(), epoch) < 0) {
             staleDatagrams++; // a deposed representative's packets
             return;
         }
-        if (lossMeter.onDatagram(DataHeader.sequence(datagram), datagram.readableBytes() + SessionConfig.IP_UDP_OVERHEAD,
+        if (lossMeter.onDatagram(frame.sequence(), frame.length() + SessionConfig.IP_UDP_OVERHEAD,
                 nowNs, membersKnown)) {
             sendStatus(nowNs, true); // the representative adapts its rate to it
         }
-        int block = DataHeader.block(datagram);
-        int offset = DataHeader.offsetInBlock(datagram);
-        int length = DataHeader.payloadLength(datagram);
+        int block = frame.block();
+        int offset = frame.offsetInBlock();
+        int length = frame.payloadLength();
         if (!tracker.isValidChunk(block, offset, length)) {
             invalidDatagrams++;
             return;
@@ -303,7 +303,7 @@ public final class SessionAgent implements DatagramSink {
         }
         // Its data shows the representative is alive even when its beacons are late or lost (a
         // starved receiver may drop control datagrams while the data stream flows).
-        if (Integer.compareUnsigned(DataHeader.epoch(datagram), epoch) == 0) {
+        if (Integer.compareUnsigned(frame.epoch(), epoch) == 0) {
             lastBeaconNs = nowNs;
         }
         if (state == AgentState.WAITING) {
@@ -311,8 +311,8 @@ public final class SessionAgent implements DatagramSink {
         }
         long packageOffset = store.layout().offsetOf(block) + offset;
         try {
-            store.write(packageOffset, datagram, DataHeader.payloadIndex(datagram), length); // no slice per datagram
-            if ((DataHeader.flags(datagram) & DataHeader.FLAG_RETRANSMISSION) != 0) {
+            store.write(packageOffset, frame); // in place: no slice, no copy
+            if ((frame.flags() & DataHeader.FLAG_RETRANSMISSION) != 0) {
                 bytesFromRepair += length;
             } else {
                 bytesFromMulticast += length;

@@ -15,6 +15,7 @@ import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.engine.DatagramDispatcher.OnFault;
 import io.subnetcast.core.session.DatagramSink;
 import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
 import io.subnetcast.core.wire.proto.Control;
@@ -87,8 +88,8 @@ class DatagramDispatcherTest {
         }
 
         @Override
-        public void onData(ByteBuf datagram, long nowNs) {
-            sessionIdsOfData.add(DataHeader.sessionId(datagram));
+        public void onData(DataFrame frame, long nowNs) {
+            sessionIdsOfData.add(frame.sessionId());
             times.add(nowNs);
             if (fault != null) {
                 throw fault;

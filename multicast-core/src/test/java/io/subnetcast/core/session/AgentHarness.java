@@ -15,6 +15,7 @@ import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.repair.GapRepair;
 import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
 import io.subnetcast.core.wire.proto.Beacon;
@@ -75,6 +76,7 @@ final class AgentHarness implements AutoCloseable {
     final SessionAgent agent;
     private final BlockCache cache;
     private final Deque<Runnable> events = new ArrayDeque<>();
+    private final DataFrame frame = new DataFrame();
     private long nowNs = 1_000 * MS;
     private RepairContext repairContext;
     private InetSocketAddress joined;
@@ -221,7 +223,7 @@ final class AgentHarness implements AutoCloseable {
                     agent.onControl(message, nowNs);
                 }
             }
-            case DATA -> agent.onData(datagram, nowNs);
+            case DATA -> agent.onData(frame.wrap(datagram), nowNs);
             case INVALID, SEALED -> {
                 // Not ours, or sealed with a key this keyless agent does not have: the engine drops both.
             }

@@ -1,0 +1,83 @@
+package io.subnetcast.core.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A reusable view of one data datagram: the fields of its {@link DataHeader} and where its payload
+ * lies, read in place from the received bytes. The receive path wraps each datagram in the same
+ * frame, so the session reads a datagram without a copy, without an allocation, and without
+ * depending on the buffer type the transport uses; only the block store (which writes the payload
+ * with a positional write) sees the bytes themselves.
+ *
+ * <p>A frame is valid until the next {@link #wrap} or until its datagram is released. Not
+ * thread-safe: owned by the receiving thread.
+ */
+public final class DataFrame {
+    private ByteBuf datagram;
+
+    /**
+     * Points this frame at a datagram.
+     *
+     * @param datagram the datagram from its reader index; not retained or released here
+     * @return this frame
+     */
+    public DataFrame wrap(ByteBuf datagram) {
+        this.datagram = datagram;
+        return this;
+    }
+
+    /** @return whether the datagram holds a whole header and exactly the payload it announces */
+    public boolean isWellFormed() {
+        return DataHeader.isWellFormed(datagram);
+    }
+
+    /** @return the header's flags, such as {@link DataHeader#FLAG_RETRANSMISSION} */
+    public int flags() {
+        return DataHeader.flags(datagram);
+    }
+
+    /** @return the session the datagram belongs to */
+    public long sessionId() {
+        return DataHeader.sessionId(datagram);
+    }
+
+    /** @return the sender's representative epoch */
+    public int epoch() {
+        return DataHeader.epoch(datagram);
+    }
+
+    /** @return the block the payload belongs to (unchecked: validate against the layout) */
+    public int block() {
+        return DataHeader.block(datagram);
+    }
+
+    /** @return the payload's offset inside its block (unchecked) */
+    public int offsetInBlock() {
+        return DataHeader.offsetInBlock(datagram);
+    }
+
+    /** @return the sender's datagram sequence number */
+    public int sequence() {
+        return DataHeader.sequence(datagram);
+    }
+
+    /** @return payload bytes, as the header announces them */
+    public int payloadLength() {
+        return DataHeader.payloadLength(datagram);
+    }
+
+    /** @return the whole datagram's length in bytes, header included */
+    public int length() {
+        return datagram.readableBytes();
+    }
+
+    /** @return the datagram's buffer, for the store's write of the payload */
+    public ByteBuf buffer() {
+        return datagram;
+    }
+
+    /** @return the absolute index of the payload's first byte in {@link #buffer()} */
+    public int payloadIndex() {
+        return DataHeader.payloadIndex(datagram);
+    }
+}
