@@ -18,14 +18,12 @@ import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.BlockSender;
-import io.subnetcast.core.send.Pacer;
-import io.subnetcast.core.send.RetransmissionBudget;
+import io.subnetcast.core.send.PassSender;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.wire.proto.Beacon;
-import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Claim;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Discover;
@@ -72,11 +70,8 @@ public final class SessionAgent implements DatagramSink {
     private static final long MS = 1_000_000L;
     /** A representative answers discoveries and claims at most this often with an extra beacon. */
     private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
-    private static final int MANIFEST_BLOCKS = 32;
     private static final int MAX_NAK_RANGES = RepairPlanner.MAX_NAK_RANGES;
     private static final int MAX_HAVE_BYTES = 4096;
-    private static final int MAX_RETRANSMIT_QUEUE = 65_536;
-    private static final int MAX_CHUNKS_PER_TICK = 512;
     private static final int END_REPEATS = 3;
     private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
     private static final long END_GAP_NS = 100 * MS;
@@ -121,16 +116,12 @@ public final class SessionAgent implements DatagramSink {
     private long pausedStartDelayNs;
     private long nextBeaconNs;
     private long lastBeaconSentNs;
-    private Pacer pacer;
-    private BlockSender sender;
-    private RetransmissionBudget retransmitBudget;
-    private int sequence;
-    private int manifestSentUpTo;
+    // The data path of this term; null unless this agent is the representative.
+    private PassSender pass;
     private int endsSent;
     private long nextEndNs;
     private MemberTable members;
     private boolean fetching;
-    private RateController rateController;
 
     // Member.
     private long nextStatusNs;
@@ -148,12 +139,10 @@ public final class SessionAgent implements DatagramSink {
     private TrustedManifest trusted;
     private final DataSilenceDetector silence;
     private String fallback;
-    private BlockBitmap roundCandidates;
     // Representative: the missing blocks its repair completes (held by a peer, or partly held here so
     // that only the gaps are fetched); the origin download skips them. Fixed when the download starts,
     // since the downloader reads it on its own thread. Null when the download takes every block.
     private BlockBitmap leftToRepair;
-    private long roundEvaluateAtNs = Long.MAX_VALUE;
     private long pumpNowNs;
 
     private long lingerUntilNs;
@@ -405,7 +394,7 @@ public final class SessionAgent implements DatagramSink {
                 sendHave(nowNs);
             }
         }
-        if (role == Role.MEMBER || sender == null || sender.passDone()) {
+        if (role == Role.MEMBER || pass == null || !pass.isStarted() || pass.passDone()) {
             transition(AgentState.COMPLETE, nowNs, "package verified and placed at " + path);
         }
     }
@@ -588,11 +577,11 @@ public final class SessionAgent implements DatagramSink {
         return switch (state) {
             case DISCOVERING, CLAIMING -> election.nextWakeNs();
             case FETCHING -> Math.min(Math.min(nextBeaconNs, startAtNs), representativeRepairWakeNs(nowNs));
-            case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs), sendWakeNs(nowNs)),
+            case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()), sendWakeNs(nowNs)),
                     representativeRepairWakeNs(nowNs));
             case COMPLETE -> role == Role.REPRESENTATIVE
-                    ? Math.min(Math.min(nextBeaconNs, roundEvaluateAtNs),
-                        sender != null && sender.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
+                    ? Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()),
+                        pass.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
                     : Math.min(nextStatusNs, lingerWakeNs(nowNs));
             case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
                     state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
@@ -671,12 +660,12 @@ public final class SessionAgent implements DatagramSink {
      *     thread); null on a member or when the rate is fixed
      */
     public RateController rateController() {
-        return rateController;
+        return pass == null ? null : pass.rateController();
     }
 
     /** @return the representative's current send rate in bit/s, 0 when it is not a representative */
     public long sendRateBitsPerSecond() {
-        return pacer == null ? 0 : pacer.rateBitsPerSecond();
+        return pass == null ? 0 : pass.rateBitsPerSecond();
     }
 
     /** @return datagrams dropped as malformed or out of range */
@@ -701,7 +690,7 @@ public final class SessionAgent implements DatagramSink {
             return false;
         }
         if (role == Role.REPRESENTATIVE) {
-            if (endsSent < END_REPEATS || sender.queuedRetransmissions() > 0) {
+            if (endsSent < END_REPEATS || pass.queuedRetransmissions() > 0) {
                 return false;
             }
             return nowNs - lingerUntilNs >= 0 || (members.known() > 0 && members.allComplete());
@@ -732,12 +721,10 @@ public final class SessionAgent implements DatagramSink {
     }
 
     private long passBytes() {
-        if (role != Role.REPRESENTATIVE || sender == null || store == null) {
+        if (role != Role.REPRESENTATIVE || pass == null || store == null) {
             return 0;
         }
-        BlockLayout layout = store.layout();
-        return sender.passDone() || sender.passPosition() >= layout.blockCount() ? layout.length()
-                : layout.offsetOf(sender.passPosition());
+        return pass.passBytes(store.layout());
     }
 
     // ---------------------------------------------------------------- election
@@ -797,14 +784,11 @@ public final class SessionAgent implements DatagramSink {
         leaderPriority = task.priority();
         dataGroup = config.dataGroupFor(sessionId);
         startAtNs = nowNs + startDelayForNewTerm(nowNs);
-        pacer = new Pacer(config.rateBitsPerSecond(), config.mtu());
-        rateController = config.adaptiveRate() ? new RateController(config.rateBitsPerSecond()) : null;
+        pass = new PassSender(new PassOutput(), config.rateBitsPerSecond(), config.adaptiveRate(), config.mtu(),
+                config.nakInterval().toNanos(), config.nakThreshold(), config.maxMembers());
         members = new MemberTable(config.maxMembers());
         sessionEnded = false;
         endsSent = 0;
-        sequence = 0;
-        manifestSentUpTo = 0;
-        sender = null;
         if (joinedData) {
             port.leaveDataGroup();
             joinedData = false;
@@ -838,11 +822,7 @@ public final class SessionAgent implements DatagramSink {
      * its missing chunks: a successor under loss holds few whole blocks but most of every block sent.
      */
     private void startFetchOrPublish(long nowNs) {
-        sender = new BlockSender(store.layout(), chunkSize, MAX_RETRANSMIT_QUEUE, this::passDecision);
-        // Each member may have at most half the send rate repeated for its own gaps.
-        long perSourceBytesPerSecond = Math.max(1, config.rateBitsPerSecond() / 16);
-        retransmitBudget = new RetransmissionBudget(perSourceBytesPerSecond, Math.max(chunkSize,
-                perSourceBytesPerSecond * config.nakInterval().toMillis() / 1000), config.maxMembers());
+        pass.start(store.layout(), chunkSize, this::passDecision);
         if (store.isComplete()) {
             fetching = false;
             requestPublish();
@@ -894,10 +874,7 @@ public final class SessionAgent implements DatagramSink {
             port.cancelFetch();
             fetching = false;
         }
-        sender = null;
-        retransmitBudget = null;
-        pacer = null;
-        rateController = null;
+        pass = null;
         members = null;
         leftToRepair = null;
         role = Role.MEMBER;
@@ -1159,8 +1136,8 @@ public final class SessionAgent implements DatagramSink {
                 // (repairs): the linger counts from the last progress any member reported.
                 lingerUntilNs = Math.max(lingerUntilNs, nowNs + config.linger().toNanos());
             }
-            if (known && rateController != null && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
-                rateController.onReport(message.getNodeId(), status.getLossFraction(),
+            if (known && pass != null && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
+                pass.onLossReport(message.getNodeId(), status.getLossFraction(),
                         Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000, nowNs);
             }
             if (members.complete() > completeBefore && members.allComplete()) {
@@ -1168,23 +1145,6 @@ public final class SessionAgent implements DatagramSink {
                 sendUnsolicitedBeacon(nowNs);
             }
         }
-    }
-
-    /**
-     * A multicast reaches everyone: spend it only on blocks that at least {@code nakThreshold}
-     * members lack, by their advertisements; one agent's gaps, however large, are peer repair's.
-     */
-    private void evaluateRetransmissionRound(long nowNs) {
-        if (roundCandidates == null || nowNs - roundEvaluateAtNs < 0) {
-            return;
-        }
-        for (int block = roundCandidates.nextSet(0); block >= 0; block = roundCandidates.nextSet(block + 1)) {
-            if (directory != null && directory.lacking(block) >= config.nakThreshold()) {
-                sender.requestRetransmission(block, 0, store.layout().lengthOf(block));
-            }
-        }
-        roundCandidates.clearAll();
-        roundEvaluateAtNs = Long.MAX_VALUE;
     }
 
     private void onNak(long source, Nak nak) {
@@ -1197,32 +1157,8 @@ public final class SessionAgent implements DatagramSink {
             planner.suppress(nak, ranges);
             return;
         }
-        if (role != Role.REPRESENTATIVE || sender == null) {
-            return;
-        }
-        for (int i = 0; i < ranges; i++) {
-            ChunkRange range = nak.getRanges(i);
-            int block = range.getBlock();
-            if (!store.hasBlock(block)) {
-                continue;
-            }
-            if (nak.getRound()) {
-                // Collected for one NAK window, then judged against fresh advertisements.
-                if (roundCandidates == null) {
-                    roundCandidates = new BlockBitmap(store.layout().blockCount());
-                    roundEvaluateAtNs = nowNsOfLastEvent + config.nakInterval().toNanos();
-                }
-                roundCandidates.set(block);
-            } else {
-                long credit = retransmitBudget.available(source, nowNsOfLastEvent);
-                if (credit <= 0) {
-                    retransmitRequestsRefused++;
-                    return;
-                }
-                int queued = sender.requestRetransmission(block, range.getOffset(),
-                        (int) Math.min(Math.max(0, range.getLength()), credit));
-                retransmitBudget.charge(source, (long) queued * chunkSize);
-            }
+        if (role == Role.REPRESENTATIVE && pass != null && !pass.onNak(source, nak, ranges, store, nowNsOfLastEvent)) {
+            retransmitRequestsRefused++;
         }
     }
 
@@ -1281,9 +1217,7 @@ public final class SessionAgent implements DatagramSink {
     // ---------------------------------------------------------------- representative work
 
     private void onRepresentativeWork(long nowNs) {
-        if (sender != null) {
-            evaluateRetransmissionRound(nowNs);
-        }
+        pass.evaluateRound(store, directory, nowNs);
         if (planner.isRunning() && !published) {
             planner.doWork(store, tracker, false, nowNs);
             if (store.isComplete()) {
@@ -1294,61 +1228,31 @@ public final class SessionAgent implements DatagramSink {
             sendBeacon(nowNs);
             members.expire(nowNs, config.memberTimeout().toNanos());
         }
-        if (state == AgentState.FETCHING && sender != null && nowNs - startAtNs >= 0) {
+        if (state == AgentState.FETCHING && pass.isStarted() && nowNs - startAtNs >= 0) {
             transition(AgentState.SENDING, nowNs, "start delay over");
             sendBeacon(nowNs);
         }
-        if (state == AgentState.SENDING || (state == AgentState.COMPLETE && sender != null)) {
-            if (rateController != null && rateController.tick(nowNs, members.known())) {
-                pacer.setRate(rateController.rateBitsPerSecond());
-            }
-            pump(nowNs);
-        }
-    }
-
-    private void pump(long nowNs) {
-        pumpNowNs = nowNs; // the pass policy is asked inside sender.next and judges peers' adverts at this time
-        for (int sent = 0; sent < MAX_CHUNKS_PER_TICK; sent++) {
-            int next = sender.next(store);
-            if (next == BlockSender.WAIT) {
-                return;
-            }
-            if (next == BlockSender.DONE) {
+        if (state == AgentState.SENDING || (state == AgentState.COMPLETE && pass.isStarted())) {
+            pass.tickRate(nowNs, members.known());
+            pumpNowNs = nowNs; // the pass policy is asked inside the pump and judges peers' adverts at this time
+            if (pass.pump(store, nowNs)) {
                 endPass(nowNs);
-                return;
-            }
-            int wireBytes = SessionConfig.IP_UDP_OVERHEAD + DataHeader.LENGTH + sender.length();
-            if (!pacer.tryAcquire(nowNs, wireBytes)) {
-                return;
-            }
-            if (!sender.isRetransmission() && sender.offset() == 0 && sender.block() >= manifestSentUpTo) {
-                sendManifest(sender.block());
-            }
-            int flags = sender.isRetransmission() ? DataHeader.FLAG_RETRANSMISSION : 0;
-            if (!port.sendChunk(store, sessionId, epoch, sender.block(), sender.offset(), sender.length(),
-                    sequence, flags)) {
-                return;
-            }
-            sequence++;
-            sender.advance();
-            if (rateController != null) {
-                rateController.onSent(wireBytes);
             }
         }
     }
 
     private long sendWakeNs(long nowNs) {
-        if (sender == null || pacer == null) {
+        if (pass == null || !pass.isStarted()) {
             return nowNs + config.beaconInterval().toNanos();
         }
-        if (sender.passDone() && sender.queuedRetransmissions() == 0) {
+        long wake = pass.sendWakeNs(store, nowNs, config.mtu());
+        if (wake != Long.MAX_VALUE) {
+            return wake;
+        }
+        if (pass.passDone()) {
             return endsSent < END_REPEATS ? nextEndNs : nextBeaconNs;
         }
-        if (!sender.passDone() && !store.hasBlock(sender.passPosition()) && sender.queuedRetransmissions() == 0) {
-            return nextBeaconNs; // waiting for the download; onBlockFetched wakes the engine
-        }
-        long waitNs = pacer.nanosUntilAvailable(nowNs, config.mtu());
-        return nowNs + Math.max(waitNs, 0);
+        return nextBeaconNs; // waiting for the download; onBlockFetched wakes the engine
     }
 
     private void endPass(long nowNs) {
@@ -1356,7 +1260,7 @@ public final class SessionAgent implements DatagramSink {
             return;
         }
         if (endsSent == 0) {
-            LOG.debug("task {}: multicast pass over after {} datagrams", task.taskId(), sequence);
+            LOG.debug("task {}: multicast pass over after {} datagrams", task.taskId(), pass.sequence());
         }
         port.sendControl(control().setEnd(End.newBuilder().setSessionId(sessionId)).build());
         endsSent++;
@@ -1371,26 +1275,6 @@ public final class SessionAgent implements DatagramSink {
                 transition(AgentState.COMPLETE, nowNs, "multicast pass over; package in place");
             }
         }
-    }
-
-    private void sendManifest(int firstBlock) {
-        int last = firstBlock;
-        int blockCount = store.layout().blockCount();
-        ByteString.Output hashes = ByteString.newOutput(MANIFEST_BLOCKS * BlockHashes.SHA256_LENGTH);
-        while (last < blockCount && last - firstBlock < MANIFEST_BLOCKS) {
-            byte[] hash = store.presentBlockHash(last);
-            if (hash == null) {
-                break;
-            }
-            hashes.write(hash, 0, hash.length);
-            last++;
-        }
-        if (last == firstBlock) {
-            return;
-        }
-        manifestSentUpTo = last;
-        port.sendControl(control().setManifest(Manifest.newBuilder().setSessionId(sessionId)
-                .setFirstBlock(firstBlock).setBlockSha256(hashes.toByteString())).build());
     }
 
     private void sendUnsolicitedBeacon(long nowNs) {
@@ -1426,7 +1310,7 @@ public final class SessionAgent implements DatagramSink {
                     .setChunkSize(chunkSize)
                     .setBytesHeld(store.bytesHeld())
                     .setContentIdentity(store.identity())
-                    .setNextBlock(sender == null ? 0 : sender.passPosition());
+                    .setNextBlock(pass == null ? 0 : pass.passPosition());
         }
         byte[] sha = task.sha256();
         if (sha != null) {
@@ -1510,6 +1394,19 @@ public final class SessionAgent implements DatagramSink {
             wake = Math.min(wake, lastBeaconNs + config.representativeTimeout().toNanos());
         }
         return Math.min(wake, planner.nextWakeNs(nowNs));
+    }
+
+    /** The pass's datagrams, stamped with this term's session and epoch. */
+    private final class PassOutput implements PassSender.Output {
+        @Override
+        public boolean sendChunk(BlockFile chunkStore, int block, int offsetInBlock, int length, int sequence, int flags) {
+            return port.sendChunk(chunkStore, sessionId, epoch, block, offsetInBlock, length, sequence, flags);
+        }
+
+        @Override
+        public void sendManifest(Manifest.Builder manifest) {
+            port.sendControl(control().setManifest(manifest.setSessionId(sessionId)).build());
+        }
     }
 
     private final class AgentRepairContext implements RepairContext {
@@ -1611,8 +1508,9 @@ public final class SessionAgent implements DatagramSink {
                 store.close();
                 // Everything sized to or bound to the old entry's layout goes with it.
                 stopRepair(nowNs, "cache entry replaced");
-                roundCandidates = null;
-                roundEvaluateAtNs = Long.MAX_VALUE;
+                if (pass != null) {
+                    pass.dropRound();
+                }
                 leftToRepair = null;
             }
             tracker = null; // its chunks belong to the entry closed here

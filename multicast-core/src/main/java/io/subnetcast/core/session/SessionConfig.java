@@ -21,7 +21,7 @@ public final class SessionConfig {
     /** Default MTU: Ethernet's 1500 bytes. */
     public static final int DEFAULT_MTU = 1500;
     /** IPv4 (20) and UDP (8) header bytes inside the MTU. */
-    public static final int IP_UDP_OVERHEAD = 28;
+    public static final int IP_UDP_OVERHEAD = DataHeader.IP_UDP_OVERHEAD;
 
     private final Duration startDelay;
     private final long rateBitsPerSecond;

@@ -19,6 +19,9 @@ import io.netty.buffer.ByteBuf;
  * All multi-byte fields are big-endian. Offsets are absolute from the datagram's reader index.
  */
 public final class DataHeader {
+    /** Bytes the IPv4 and UDP headers add to every datagram on the wire. */
+    public static final int IP_UDP_OVERHEAD = 28;
+
     /** Header length in bytes. */
     public static final int LENGTH = 32;
     /** Flag: this payload is a retransmission, not the first pass. */
