@@ -280,7 +280,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public void write(long offset, ByteBuffer source) throws IOException {
         checkSpan(offset, source.remaining());
-        BlockJournal.writeFully(channelForWrite(), source, offset);
+        PositionalIo.writeFully(channelForWrite(), source, offset);
     }
 
     /**
@@ -312,7 +312,7 @@ public final class BlockFile implements AutoCloseable {
             throw new IndexOutOfBoundsException("bytes " + index + "+" + length + " outside a buffer of "
                     + source.capacity());
         }
-        writeFully(channelForWrite(), source, index, length, offset);
+        PositionalIo.writeFully(channelForWrite(), source, index, length, offset);
     }
 
     /**
@@ -341,7 +341,7 @@ public final class BlockFile implements AutoCloseable {
             long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
             int take = (int) (Math.min(end, blockEnd) - position);
             if (!present.get(block)) {
-                writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
+                PositionalIo.writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
                 written += take;
             }
             position += take;
@@ -365,7 +365,7 @@ public final class BlockFile implements AutoCloseable {
         if (target.remaining() > available) {
             target.limit(target.position() + (int) available);
         }
-        return BlockJournal.readFully(readChannel(), target, offset);
+        return PositionalIo.readFully(readChannel(), target, offset);
     }
 
     /**
@@ -687,61 +687,12 @@ public final class BlockFile implements AutoCloseable {
                 StandardOpenOption.WRITE);
     }
 
-    /**
-     * Positional write of buffer bytes, without allocating when the bytes lie in one NIO view:
-     * {@code ByteBuf.getBytes(int, FileChannel, long, int)} would allocate a duplicate
-     * {@code ByteBuffer} per call, that is per received datagram.
-     */
-    private static void writeFully(FileChannel channel, ByteBuf source, int index, int length, long position)
-            throws IOException {
-        ByteBuffer view = reusableView(source, index, length);
-        if (view != null) {
-            BlockJournal.writeFully(channel, view, position);
-            return;
-        }
-        int done = 0;
-        while (done < length) {
-            done += source.getBytes(index + done, channel, position + done, length - done);
-        }
-    }
-
-    /**
-     * The bytes as the reusable internal NIO view of the buffer that owns their memory: the buffer
-     * itself, or the root of a slice, duplicate or wrapper (received datagrams are slices of the
-     * buffer a batch was read into, and a slice's own internal view is a fresh {@code nioBuffer}).
-     * The root index comes from the memory address (direct) or array offset (heap), so it is right
-     * whatever the layers in between. Null where there is no single view (composites, foreign arrays).
-     */
-    private static ByteBuffer reusableView(ByteBuf source, int index, int length) {
-        ByteBuf root = source;
-        for (ByteBuf up = source.unwrap(); up != null; up = up.unwrap()) {
-            root = up;
-        }
-        if (root.nioBufferCount() != 1) {
-            return null;
-        }
-        long rootIndex;
-        if (root == source) {
-            rootIndex = index;
-        } else if (source.hasMemoryAddress() && root.hasMemoryAddress()) {
-            rootIndex = source.memoryAddress() + index - root.memoryAddress();
-        } else if (source.hasArray() && root.hasArray() && source.array() == root.array()) {
-            rootIndex = (long) source.arrayOffset() + index - root.arrayOffset();
-        } else {
-            return null;
-        }
-        if (rootIndex < 0 || rootIndex > root.capacity() - length) {
-            return null;
-        }
-        return root.internalNioBuffer((int) rootIndex, length);
-    }
-
     /** @return false if the block reaches past the end of the content file (never all written) */
     private boolean hashBlock(int index, byte[] into) throws IOException {
         int length = layout.lengthOf(index);
         ByteBuffer buffer = scratch();
         buffer.clear().limit(length);
-        int read = BlockJournal.readFully(content, buffer, layout.offsetOf(index));
+        int read = PositionalIo.readFully(content, buffer, layout.offsetOf(index));
         buffer.flip();
         digest.reset();
         digest.update(buffer);
