@@ -54,13 +54,12 @@ public final class BlockFile implements AutoCloseable {
     private final byte[] presentHashes;
     private final BlockBitmap expectedKnown;
     private byte[] expectedHashes;
-    private final MessageDigest digest = BlockHashes.newSha256();
+    private final BlockHasher hasher;
     // The digest of the block being committed; only used under the entry's lock.
     private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
     private FileChannel content;
     private BlockJournal journal;
     private Path contentPath;
-    private ByteBuffer scratch;
     private long bytesHeld;
     private int droppedOnOpen;
     private boolean published;
@@ -79,6 +78,7 @@ public final class BlockFile implements AutoCloseable {
         this.presentHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
         this.expectedKnown = new BlockBitmap(layout.blockCount());
         this.contentPath = directory.resolve(CONTENT);
+        this.hasher = new BlockHasher(layout);
     }
 
     /**
@@ -153,7 +153,7 @@ public final class BlockFile implements AutoCloseable {
     private void reverifyPresentBlocks() throws IOException {
         byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
         for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
-            hashBlock(index, sha);
+            hasher.hashBlock(content, index, sha);
             int at = index * BlockHashes.SHA256_LENGTH;
             boolean matchesRecord = BlockHashes.equalsAt(sha, presentHashes, at);
             boolean matchesExpected = !expectedKnown.get(index) || BlockHashes.equalsAt(sha, expectedHashes, at);
@@ -440,7 +440,7 @@ public final class BlockFile implements AutoCloseable {
             return true;
         }
         byte[] sha = commitSha;
-        if (!hashBlock(index, sha)) {
+        if (!hasher.hashBlock(content, index, sha)) {
             LOG.debug("task {}: block {} was not written to its end", taskId, index);
             return false;
         }
@@ -514,7 +514,7 @@ public final class BlockFile implements AutoCloseable {
         // readers (the multicast sender, peers being served) are never stalled by it.
         byte[] actual;
         try {
-            actual = hashWhole(channel);
+            actual = BlockHasher.hashPackage(channel, layout.length(), taskId);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 publishing = false;
@@ -546,7 +546,7 @@ public final class BlockFile implements AutoCloseable {
             }
             channel = content;
         }
-        byte[] actual = hashWhole(channel); // outside the lock, as in publish
+        byte[] actual = BlockHasher.hashPackage(channel, layout.length(), taskId); // outside the lock, as in publish
         synchronized (this) {
             checkWritable();
             if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
@@ -685,52 +685,6 @@ public final class BlockFile implements AutoCloseable {
                 new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
         content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-    }
-
-    /** @return false if the block reaches past the end of the content file (never all written) */
-    private boolean hashBlock(int index, byte[] into) throws IOException {
-        int length = layout.lengthOf(index);
-        ByteBuffer buffer = scratch();
-        buffer.clear().limit(length);
-        int read = PositionalIo.readFully(content, buffer, layout.offsetOf(index));
-        buffer.flip();
-        digest.reset();
-        digest.update(buffer);
-        if (read < length) {
-            // Bytes past the end of a sparse file were never written: hash what is there plus a
-            // marker so that the result can never match a real block.
-            digest.update((byte) 1);
-        }
-        try {
-            digest.digest(into, 0, BlockHashes.SHA256_LENGTH);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        return read == length;
-    }
-
-    private byte[] hashWhole(FileChannel channel) throws IOException {
-        MessageDigest digest = BlockHashes.newSha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        long position = 0;
-        while (position < layout.length()) {
-            buffer.clear();
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                throw new IOException("content of task '" + taskId + "' is shorter than " + layout.length() + " bytes");
-            }
-            position += read;
-            buffer.flip();
-            digest.update(buffer);
-        }
-        return digest.digest();
-    }
-
-    private ByteBuffer scratch() {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(layout.blockSize());
-        }
-        return scratch;
     }
 
     private void rememberExpected(int index, byte[] sha256) {
