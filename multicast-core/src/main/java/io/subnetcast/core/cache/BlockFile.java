@@ -50,17 +50,12 @@ public final class BlockFile implements AutoCloseable {
     private final String identity;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final BlockBitmap present;
-    private final byte[] presentHashes;
-    private final BlockBitmap expectedKnown;
-    private byte[] expectedHashes;
+    private final BlockLedger blocks;
     private final BlockHasher hasher;
     // The digest of the block being committed; only used under the entry's lock.
     private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
     private FileChannel content;
-    private BlockJournal journal;
     private Path contentPath;
-    private long bytesHeld;
     private int droppedOnOpen;
     private boolean published;
     private boolean publishing;
@@ -74,9 +69,8 @@ public final class BlockFile implements AutoCloseable {
         this.identity = identity;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.present = new BlockBitmap(layout.blockCount());
-        this.presentHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
-        this.expectedKnown = new BlockBitmap(layout.blockCount());
+        this.blocks = new BlockLedger(layout, directory.resolve(JOURNAL),
+                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
         this.contentPath = directory.resolve(CONTENT);
         this.hasher = new BlockHasher(layout);
     }
@@ -113,18 +107,16 @@ public final class BlockFile implements AutoCloseable {
     }
 
     private void load() throws IOException {
-        Path journalPath = directory.resolve(JOURNAL);
-        BlockJournal.Header header = new BlockJournal.Header(layout.length(), layout.blockSize(), identity);
-        if (Files.exists(journalPath) && Files.exists(contentPath)) {
-            journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), this::replayRecord);
-            if (journal == null) {
+        boolean resumed = false;
+        if (Files.exists(directory.resolve(JOURNAL)) && Files.exists(contentPath)) {
+            resumed = blocks.replayJournal();
+            if (!resumed) {
                 LOG.info("task {}: cached content describes another version; starting afresh", taskId);
             }
         }
-        if (journal == null) {
-            clearState();
+        if (!resumed) {
             Files.deleteIfExists(contentPath);
-            journal = BlockJournal.create(journalPath, header);
+            blocks.startAfresh();
         }
         content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -132,36 +124,16 @@ public final class BlockFile implements AutoCloseable {
             content.truncate(layout.length());
         }
         reverifyPresentBlocks();
-        if (journal.records() > 2 * layout.blockCount() + 64) {
-            compactJournal(journalPath, header);
-        }
-    }
-
-    private void replayRecord(byte type, int index, byte[] sha256) {
-        switch (type) {
-            case BlockJournal.PRESENT -> {
-                present.set(index);
-                System.arraycopy(sha256, 0, presentHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
-            }
-            case BlockJournal.EXPECTED -> rememberExpected(index, sha256);
-            case BlockJournal.DROPPED -> present.clear(index);
-            default -> throw new IllegalStateException("journal type " + type);
-        }
+        blocks.compactJournalIfLong();
     }
 
     /** A journalled block whose bytes no longer hash as recorded was torn by a crash: drop it. */
     private void reverifyPresentBlocks() throws IOException {
         byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
-        for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
+        for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
             hasher.hashBlock(content, index, sha);
-            int at = index * BlockHashes.SHA256_LENGTH;
-            boolean matchesRecord = BlockHashes.equalsAt(sha, presentHashes, at);
-            boolean matchesExpected = !expectedKnown.get(index) || BlockHashes.equalsAt(sha, expectedHashes, at);
-            if (matchesRecord && matchesExpected) {
-                bytesHeld += layout.lengthOf(index);
-            } else {
-                present.clear(index);
-                journal.append(BlockJournal.DROPPED, index, null, 0);
+            if (!blocks.stillHolds(index, sha)) {
+                blocks.drop(index);
                 droppedOnOpen++;
             }
         }
@@ -169,33 +141,6 @@ public final class BlockFile implements AutoCloseable {
             LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
                     taskId, droppedOnOpen);
         }
-    }
-
-    private void compactJournal(Path journalPath, BlockJournal.Header header) throws IOException {
-        Path temporary = directory.resolve(JOURNAL + ".compact");
-        try (BlockJournal compacted = BlockJournal.create(temporary, header)) {
-            for (int index = expectedKnown.nextSet(0); index >= 0; index = expectedKnown.nextSet(index + 1)) {
-                compacted.append(BlockJournal.EXPECTED, index, expectedHashes, index * BlockHashes.SHA256_LENGTH);
-            }
-            for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
-                compacted.append(BlockJournal.PRESENT, index, presentHashes, index * BlockHashes.SHA256_LENGTH);
-            }
-            compacted.force();
-        }
-        journal.close();
-        Files.move(temporary, journalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), (t, i, s) -> { });
-        if (journal == null) {
-            throw new IOException("compacted journal of task '" + taskId + "' cannot be read back");
-        }
-    }
-
-    private void clearState() {
-        present.clearAll();
-        expectedKnown.clearAll();
-        Arrays.fill(presentHashes, (byte) 0);
-        expectedHashes = null;
-        bytesHeld = 0;
     }
 
     /** @return the task this entry belongs to */
@@ -228,7 +173,7 @@ public final class BlockFile implements AutoCloseable {
      * @return whether the block is present and verified
      */
     public synchronized boolean hasBlock(int index) {
-        return layout.isValidIndex(index) && present.get(index);
+        return layout.isValidIndex(index) && blocks.isPresent(index);
     }
 
     /**
@@ -241,7 +186,7 @@ public final class BlockFile implements AutoCloseable {
             return start == endExclusive && start >= 0 && start <= layout.length();
         }
         for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
-            if (!present.get(block)) {
+            if (!blocks.isPresent(block)) {
                 return false;
             }
         }
@@ -250,17 +195,17 @@ public final class BlockFile implements AutoCloseable {
 
     /** @return the number of present blocks */
     public synchronized int presentBlocks() {
-        return present.cardinality();
+        return blocks.presentBlocks();
     }
 
     /** @return the number of package bytes held in present blocks */
     public synchronized long bytesHeld() {
-        return bytesHeld;
+        return blocks.bytesHeld();
     }
 
     /** @return whether every block is present */
     public synchronized boolean isComplete() {
-        return present.cardinality() == layout.blockCount();
+        return blocks.isComplete();
     }
 
     /**
@@ -268,7 +213,7 @@ public final class BlockFile implements AutoCloseable {
      * @return the first missing block at or after {@code from}, or -1
      */
     public synchronized int nextMissingBlock(int from) {
-        return present.nextClear(from);
+        return blocks.nextMissing(from);
     }
 
     /**
@@ -340,7 +285,7 @@ public final class BlockFile implements AutoCloseable {
             int block = layout.indexOf(position);
             long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
             int take = (int) (Math.min(end, blockEnd) - position);
-            if (!present.get(block)) {
+            if (!blocks.isPresent(block)) {
                 PositionalIo.writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
                 written += take;
             }
@@ -384,17 +329,7 @@ public final class BlockFile implements AutoCloseable {
         if (sha256.length != BlockHashes.SHA256_LENGTH) {
             throw new IllegalArgumentException("a SHA-256 has 32 bytes, got " + sha256.length);
         }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        if (expectedKnown.get(index) && BlockHashes.equalsAt(sha256, expectedHashes, at)) {
-            return true;
-        }
-        rememberExpected(index, sha256);
-        journal.append(BlockJournal.EXPECTED, index, sha256, 0);
-        if (present.get(index) && !BlockHashes.equalsAt(sha256, presentHashes, at)) {
-            dropBlock(index);
-            return false;
-        }
-        return true;
+        return blocks.expect(index, sha256);
     }
 
     /**
@@ -403,11 +338,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized byte[] expectedBlockHash(int index) {
         checkIndex(index);
-        if (!expectedKnown.get(index)) {
-            return null;
-        }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        return Arrays.copyOfRange(expectedHashes, at, at + BlockHashes.SHA256_LENGTH);
+        return blocks.expectedHash(index);
     }
 
     /**
@@ -416,11 +347,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized byte[] presentBlockHash(int index) {
         checkIndex(index);
-        if (!present.get(index)) {
-            return null;
-        }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        return Arrays.copyOfRange(presentHashes, at, at + BlockHashes.SHA256_LENGTH);
+        return blocks.presentHash(index);
     }
 
     /**
@@ -436,7 +363,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        if (present.get(index)) {
+        if (blocks.isPresent(index)) {
             return true;
         }
         byte[] sha = commitSha;
@@ -444,15 +371,11 @@ public final class BlockFile implements AutoCloseable {
             LOG.debug("task {}: block {} was not written to its end", taskId, index);
             return false;
         }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        if (expectedKnown.get(index) && !BlockHashes.equalsAt(sha, expectedHashes, at)) {
+        if (!blocks.fitsExpected(index, sha)) {
             LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
             return false;
         }
-        journal.append(BlockJournal.PRESENT, index, sha, 0);
-        System.arraycopy(sha, 0, presentHashes, at, BlockHashes.SHA256_LENGTH);
-        present.set(index);
-        bytesHeld += layout.lengthOf(index);
+        blocks.markPresent(index, sha);
         return true;
     }
 
@@ -465,10 +388,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized void dropBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        if (present.clear(index)) {
-            bytesHeld -= layout.lengthOf(index);
-            journal.append(BlockJournal.DROPPED, index, null, 0);
-        }
+        blocks.drop(index);
     }
 
     /**
@@ -480,7 +400,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized void sync() throws IOException {
         if (!published) {
             content.force(false);
-            journal.force();
+            blocks.forceJournal();
         }
     }
 
@@ -501,7 +421,7 @@ public final class BlockFile implements AutoCloseable {
         synchronized (this) {
             checkWritable();
             if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
+                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
                         + layout.blockCount() + " blocks; it cannot be published yet");
             }
             if (publishing) {
@@ -541,7 +461,7 @@ public final class BlockFile implements AutoCloseable {
         synchronized (this) {
             checkWritable();
             if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
+                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
                         + layout.blockCount() + " blocks; it cannot be verified yet");
             }
             channel = content;
@@ -599,8 +519,7 @@ public final class BlockFile implements AutoCloseable {
         syncDirectory(parent);
         contentPath = target;
         published = true;
-        journal.close();
-        Files.deleteIfExists(directory.resolve(JOURNAL));
+        blocks.deleteJournal();
         return actual;
     }
 
@@ -619,7 +538,7 @@ public final class BlockFile implements AutoCloseable {
         Path file = directory.resolve(MANIFEST);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             Path temporary = directory.resolve(MANIFEST + ".tmp");
-            Files.write(temporary, presentHashes);
+            Files.write(temporary, blocks.presentHashes());
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         return file;
@@ -649,7 +568,7 @@ public final class BlockFile implements AutoCloseable {
         }
         closed = true;
         IOException failure = null;
-        for (AutoCloseable closeable : new AutoCloseable[] {journal, content, lock, lockChannel}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {blocks, content, lock, lockChannel}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -674,25 +593,14 @@ public final class BlockFile implements AutoCloseable {
     }
 
     private void discardContent() throws IOException {
-        clearState();
         Files.deleteIfExists(directory.resolve(MANIFEST));
-        journal.close();
+        // The journal is emptied first: a crash in between leaves content that no record vouches for.
+        blocks.startAfresh();
         content.close();
-        Files.deleteIfExists(directory.resolve(JOURNAL));
         Files.deleteIfExists(contentPath);
         // Reopen empty so the entry stays usable for a fresh attempt.
-        journal = BlockJournal.create(directory.resolve(JOURNAL),
-                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
         content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-    }
-
-    private void rememberExpected(int index, byte[] sha256) {
-        if (expectedHashes == null) {
-            expectedHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
-        }
-        expectedKnown.set(index);
-        System.arraycopy(sha256, 0, expectedHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
     }
 
     private synchronized FileChannel channelForWrite() {
