@@ -48,30 +48,26 @@ public final class BlockFile implements AutoCloseable {
     private final Path directory;
     private final BlockLayout layout;
     private final String identity;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final EntryLock lock;
     private final BlockLedger blocks;
     private final BlockHasher hasher;
     // The digest of the block being committed; only used under the entry's lock.
     private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
-    private FileChannel content;
-    private Path contentPath;
+    private ContentFile content;
     private int droppedOnOpen;
     private boolean published;
     private boolean publishing;
     private boolean closed;
 
     private BlockFile(String taskId, Path directory, BlockLayout layout, String identity,
-                      FileChannel lockChannel, FileLock lock) {
+                      EntryLock lock) {
         this.taskId = taskId;
         this.directory = directory;
         this.layout = layout;
         this.identity = identity;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.blocks = new BlockLedger(layout, directory.resolve(JOURNAL),
                 new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
-        this.contentPath = directory.resolve(CONTENT);
         this.hasher = new BlockHasher(layout);
     }
 
@@ -80,23 +76,8 @@ public final class BlockFile implements AutoCloseable {
      * exclusive lock on it until closed, so two processes never write the same entry.
      */
     static BlockFile open(String taskId, Path directory, BlockLayout layout, String identity) throws IOException {
-        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException | RuntimeException e) {
-            lockChannel.close();
-            throw e;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("the cache entry for task '" + taskId + "' in " + directory
-                    + " is in use by another engine or process");
-        }
-        BlockFile file = new BlockFile(taskId, directory, layout, identity, lockChannel, lock);
+        EntryLock lock = EntryLock.acquire(directory.resolve(LOCK), taskId);
+        BlockFile file = new BlockFile(taskId, directory, layout, identity, lock);
         try {
             file.load();
             return file;
@@ -107,6 +88,7 @@ public final class BlockFile implements AutoCloseable {
     }
 
     private void load() throws IOException {
+        Path contentPath = directory.resolve(CONTENT);
         boolean resumed = false;
         if (Files.exists(directory.resolve(JOURNAL)) && Files.exists(contentPath)) {
             resumed = blocks.replayJournal();
@@ -118,11 +100,7 @@ public final class BlockFile implements AutoCloseable {
             Files.deleteIfExists(contentPath);
             blocks.startAfresh();
         }
-        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        if (content.size() > layout.length()) {
-            content.truncate(layout.length());
-        }
+        content = ContentFile.open(contentPath, layout.length());
         reverifyPresentBlocks();
         blocks.compactJournalIfLong();
     }
@@ -131,7 +109,7 @@ public final class BlockFile implements AutoCloseable {
     private void reverifyPresentBlocks() throws IOException {
         byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
         for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
-            hasher.hashBlock(content, index, sha);
+            hasher.hashBlock(content.channel(), index, sha);
             if (!blocks.stillHolds(index, sha)) {
                 blocks.drop(index);
                 droppedOnOpen++;
@@ -160,7 +138,7 @@ public final class BlockFile implements AutoCloseable {
 
     /** @return where the content is: in the cache, or its final place once published */
     public synchronized Path contentPath() {
-        return contentPath;
+        return content.path();
     }
 
     /** @return how many blocks failed re-verification when this entry was opened */
@@ -367,7 +345,7 @@ public final class BlockFile implements AutoCloseable {
             return true;
         }
         byte[] sha = commitSha;
-        if (!hasher.hashBlock(content, index, sha)) {
+        if (!hasher.hashBlock(content.channel(), index, sha)) {
             LOG.debug("task {}: block {} was not written to its end", taskId, index);
             return false;
         }
@@ -428,7 +406,7 @@ public final class BlockFile implements AutoCloseable {
                 throw new IllegalStateException("task '" + taskId + "' is already being published");
             }
             publishing = true;
-            channel = content;
+            channel = content.channel();
         }
         // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
         // readers (the multicast sender, peers being served) are never stalled by it.
@@ -464,7 +442,7 @@ public final class BlockFile implements AutoCloseable {
                 throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
                         + layout.blockCount() + " blocks; it cannot be verified yet");
             }
-            channel = content;
+            channel = content.channel();
         }
         byte[] actual = BlockHasher.hashPackage(channel, layout.length(), taskId); // outside the lock, as in publish
         synchronized (this) {
@@ -489,35 +467,7 @@ public final class BlockFile implements AutoCloseable {
             throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
                     + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the download was discarded");
         }
-        content.force(true);
-        Path target = destination.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IOException("cannot place " + target + ": its directory does not exist");
-        }
-        try {
-            Files.move(contentPath, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException crossDevice) {
-            Path staging = parent.resolve("." + target.getFileName() + ".subnetcast-" + ProcessHandle.current().pid());
-            try {
-                try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    long copied = 0;
-                    while (copied < layout.length()) {
-                        copied += content.transferTo(copied, layout.length() - copied, out);
-                    }
-                    out.force(true);
-                }
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(staging);
-                throw e;
-            }
-            content.close();
-            Files.deleteIfExists(contentPath);
-            content = FileChannel.open(target, StandardOpenOption.READ);
-        }
-        syncDirectory(parent);
-        contentPath = target;
+        content.moveTo(destination);
         published = true;
         blocks.deleteJournal();
         return actual;
@@ -568,7 +518,7 @@ public final class BlockFile implements AutoCloseable {
         }
         closed = true;
         IOException failure = null;
-        for (AutoCloseable closeable : new AutoCloseable[] {blocks, content, lock, lockChannel}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {blocks, content, lock}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -596,23 +546,20 @@ public final class BlockFile implements AutoCloseable {
         Files.deleteIfExists(directory.resolve(MANIFEST));
         // The journal is emptied first: a crash in between leaves content that no record vouches for.
         blocks.startAfresh();
-        content.close();
-        Files.deleteIfExists(contentPath);
         // Reopen empty so the entry stays usable for a fresh attempt.
-        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        content.recreateEmpty();
     }
 
     private synchronized FileChannel channelForWrite() {
         checkWritable();
-        return content;
+        return content.channel();
     }
 
     private synchronized FileChannel readChannel() {
         if (closed) {
             throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
         }
-        return content;
+        return content.channel();
     }
 
     private void checkWritable() {
@@ -635,15 +582,6 @@ public final class BlockFile implements AutoCloseable {
         if (offset < 0 || length < 0 || offset > layout.length() - length) {
             throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " outside package of "
                     + layout.length() + " bytes");
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Not every file system lets a directory be opened; the rename itself is still atomic.
-            LOG.debug("could not sync directory {}", directory, e);
         }
     }
 }
