@@ -50,25 +50,26 @@ public final class BlockFile implements AutoCloseable {
     private final String identity;
     private final EntryLock lock;
     private final BlockLedger blocks;
+    private final ContentFile content;
     private final BlockHasher hasher;
     // The digest of the block being committed; only used under the entry's lock.
     private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
-    private ContentFile content;
-    private int droppedOnOpen;
+    private final int droppedOnOpen;
     private boolean published;
     private boolean publishing;
     private boolean closed;
 
-    private BlockFile(String taskId, Path directory, BlockLayout layout, String identity,
-                      EntryLock lock) {
+    private BlockFile(String taskId, Path directory, BlockLayout layout, String identity, EntryLock lock,
+                      BlockHasher hasher, EntryRecovery.Recovered opened) {
         this.taskId = taskId;
         this.directory = directory;
         this.layout = layout;
         this.identity = identity;
         this.lock = lock;
-        this.blocks = new BlockLedger(layout, directory.resolve(JOURNAL),
-                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
-        this.hasher = new BlockHasher(layout);
+        this.hasher = hasher;
+        this.blocks = opened.blocks();
+        this.content = opened.content();
+        this.droppedOnOpen = opened.droppedOnOpen();
     }
 
     /**
@@ -77,47 +78,16 @@ public final class BlockFile implements AutoCloseable {
      */
     static BlockFile open(String taskId, Path directory, BlockLayout layout, String identity) throws IOException {
         EntryLock lock = EntryLock.acquire(directory.resolve(LOCK), taskId);
-        BlockFile file = new BlockFile(taskId, directory, layout, identity, lock);
         try {
-            file.load();
-            return file;
+            BlockHasher hasher = new BlockHasher(layout);
+            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, directory, layout, identity, hasher);
+            return new BlockFile(taskId, directory, layout, identity, lock, hasher, opened);
         } catch (IOException | RuntimeException e) {
-            file.closeQuietly();
+            IOException closing = closeEach(lock);
+            if (closing != null) {
+                e.addSuppressed(closing);
+            }
             throw e;
-        }
-    }
-
-    private void load() throws IOException {
-        Path contentPath = directory.resolve(CONTENT);
-        boolean resumed = false;
-        if (Files.exists(directory.resolve(JOURNAL)) && Files.exists(contentPath)) {
-            resumed = blocks.replayJournal();
-            if (!resumed) {
-                LOG.info("task {}: cached content describes another version; starting afresh", taskId);
-            }
-        }
-        if (!resumed) {
-            Files.deleteIfExists(contentPath);
-            blocks.startAfresh();
-        }
-        content = ContentFile.open(contentPath, layout.length());
-        reverifyPresentBlocks();
-        blocks.compactJournalIfLong();
-    }
-
-    /** A journalled block whose bytes no longer hash as recorded was torn by a crash: drop it. */
-    private void reverifyPresentBlocks() throws IOException {
-        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
-        for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
-            hasher.hashBlock(content.channel(), index, sha);
-            if (!blocks.stillHolds(index, sha)) {
-                blocks.drop(index);
-                droppedOnOpen++;
-            }
-        }
-        if (droppedOnOpen > 0) {
-            LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
-                    taskId, droppedOnOpen);
         }
     }
 
@@ -517,11 +487,23 @@ public final class BlockFile implements AutoCloseable {
             return;
         }
         closed = true;
+        IOException failure = closeEach(blocks, content, lock);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Closes each resource, null ones skipped, even after another failed to close.
+     *
+     * @return the first failure, or null
+     */
+    static IOException closeEach(AutoCloseable... resources) {
         IOException failure = null;
-        for (AutoCloseable closeable : new AutoCloseable[] {blocks, content, lock}) {
+        for (AutoCloseable resource : resources) {
             try {
-                if (closeable != null) {
-                    closeable.close();
+                if (resource != null) {
+                    resource.close();
                 }
             } catch (Exception e) {
                 if (failure == null) {
@@ -529,17 +511,7 @@ public final class BlockFile implements AutoCloseable {
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (IOException e) {
-            LOG.debug("closing {} after a failed open", directory, e);
-        }
+        return failure;
     }
 
     private void discardContent() throws IOException {

@@ -1,0 +1,87 @@
+package io.subnetcast.core.cache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens an entry's journal and content file: after a restart, after a crash, or for the first
+ * time. The journal is replayed if it describes the same content (length, block size, identity);
+ * otherwise the entry starts afresh and its content is deleted. Then every present block is hashed
+ * again, because the journal may have reached the disk while the block's bytes did not (a torn
+ * write): such a block is dropped, and will be fetched again.
+ */
+final class EntryRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(EntryRecovery.class);
+
+    /**
+     * An opened entry.
+     *
+     * @param blocks the ledger, its journal open
+     * @param content the content file, open for reading and writing
+     * @param droppedOnOpen how many journalled blocks failed to hash as journalled
+     */
+    record Recovered(BlockLedger blocks, ContentFile content, int droppedOnOpen) {
+    }
+
+    private EntryRecovery() {
+    }
+
+    /**
+     * Opens or creates the entry in {@code directory}; the caller holds its lock.
+     *
+     * @param hasher hashes the present blocks once more
+     * @return the entry's parts; on failure nothing is left open
+     */
+    static Recovered open(String taskId, Path directory, BlockLayout layout, String identity, BlockHasher hasher)
+            throws IOException {
+        Path journalFile = directory.resolve(BlockFile.JOURNAL);
+        Path contentFile = directory.resolve(BlockFile.CONTENT);
+        BlockLedger blocks = new BlockLedger(layout, journalFile,
+                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
+        ContentFile content = null;
+        try {
+            boolean resumed = false;
+            if (Files.exists(journalFile) && Files.exists(contentFile)) {
+                resumed = blocks.replayJournal();
+                if (!resumed) {
+                    LOG.info("task {}: cached content describes another version; starting afresh", taskId);
+                }
+            }
+            if (!resumed) {
+                Files.deleteIfExists(contentFile);
+                blocks.startAfresh();
+            }
+            content = ContentFile.open(contentFile, layout.length());
+            int dropped = dropTornBlocks(blocks, content, hasher);
+            if (dropped > 0) {
+                LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
+                        taskId, dropped);
+            }
+            blocks.compactJournalIfLong();
+            return new Recovered(blocks, content, dropped);
+        } catch (IOException | RuntimeException e) {
+            IOException closing = BlockFile.closeEach(blocks, content);
+            if (closing != null) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** @return how many present blocks no longer hash as journalled, or not as expected, and were dropped */
+    private static int dropTornBlocks(BlockLedger blocks, ContentFile content, BlockHasher hasher) throws IOException {
+        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+        int dropped = 0;
+        for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
+            hasher.hashBlock(content.channel(), index, sha);
+            if (!blocks.stillHolds(index, sha)) {
+                blocks.drop(index);
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+}
