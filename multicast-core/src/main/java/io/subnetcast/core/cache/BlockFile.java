@@ -4,16 +4,11 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +51,7 @@ public final class BlockFile implements AutoCloseable {
     private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
     private final int droppedOnOpen;
     private boolean published;
-    private boolean publishing;
+    private boolean checkingPackage;
     private boolean closed;
 
     private BlockFile(String taskId, Path directory, BlockLayout layout, String identity, EntryLock lock,
@@ -365,33 +360,13 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
-        FileChannel channel;
+        byte[] actual = hashCompletePackage("published");
         synchronized (this) {
-            checkWritable();
-            if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
-                        + layout.blockCount() + " blocks; it cannot be published yet");
-            }
-            if (publishing) {
-                throw new IllegalStateException("task '" + taskId + "' is already being published");
-            }
-            publishing = true;
-            channel = content.channel();
-        }
-        // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
-        // readers (the multicast sender, peers being served) are never stalled by it.
-        byte[] actual;
-        try {
-            actual = BlockHasher.hashPackage(channel, layout.length(), taskId);
-        } catch (IOException | RuntimeException e) {
-            synchronized (this) {
-                publishing = false;
-            }
-            throw e;
-        }
-        synchronized (this) {
-            publishing = false;
-            return placeVerified(destination, expectedSha256, actual);
+            endPackageCheck(actual, expectedSha256, "the download was discarded");
+            content.moveTo(destination);
+            published = true;
+            blocks.deleteJournal();
+            return actual;
         }
     }
 
@@ -405,29 +380,55 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] verifyInPlace(byte[] expectedSha256) throws IOException {
-        FileChannel channel;
+        byte[] actual = hashCompletePackage("verified");
         synchronized (this) {
-            checkWritable();
-            if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
-                        + layout.blockCount() + " blocks; it cannot be verified yet");
-            }
-            channel = content.channel();
-        }
-        byte[] actual = BlockHasher.hashPackage(channel, layout.length(), taskId); // outside the lock, as in publish
-        synchronized (this) {
-            checkWritable();
-            if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
-                discardContent();
-                throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
-                        + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the cached copy was discarded");
-            }
+            endPackageCheck(actual, expectedSha256, "the cached copy was discarded");
             sync();
             return actual;
         }
     }
 
-    private byte[] placeVerified(Path destination, byte[] expectedSha256, byte[] actual) throws IOException {
+    /**
+     * Begins a whole-package check: claims the complete entry, so that one check runs at a time,
+     * and hashes it. {@link #endPackageCheck} releases the claim.
+     *
+     * @param outcome what the check leads to, for the error when blocks are missing
+     */
+    private byte[] hashCompletePackage(String outcome) throws IOException {
+        FileChannel channel;
+        synchronized (this) {
+            checkWritable();
+            if (!isComplete()) {
+                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
+                        + layout.blockCount() + " blocks; it cannot be " + outcome + " yet");
+            }
+            if (checkingPackage) {
+                throw new IllegalStateException("task '" + taskId + "' is already being verified or published");
+            }
+            checkingPackage = true;
+            channel = content.channel();
+        }
+        // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
+        // readers (the multicast sender, peers being served) are never stalled by it.
+        try {
+            return BlockHasher.hashPackage(channel, layout.length(), taskId);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                checkingPackage = false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Ends a whole-package check, under the lock and before anything else is done with the result:
+     * the entry must still be open, unpublished and complete, and the hash the expected one; a
+     * package that hashes otherwise is discarded, so that nothing corrupt is kept.
+     *
+     * @param discarded what the error calls the discarded bytes
+     */
+    private void endPackageCheck(byte[] actual, byte[] expectedSha256, String discarded) throws IOException {
+        checkingPackage = false;
         checkWritable();
         if (!isComplete()) {
             throw new IOException("task '" + taskId + "': a block was dropped while the package was being verified");
@@ -435,12 +436,8 @@ public final class BlockFile implements AutoCloseable {
         if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
             discardContent();
             throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
-                    + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the download was discarded");
+                    + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; " + discarded);
         }
-        content.moveTo(destination);
-        published = true;
-        blocks.deleteJournal();
-        return actual;
     }
 
     /**
