@@ -4,10 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -28,10 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlockFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
-    static final String CONTENT = "content";
-    static final String JOURNAL = "journal";
-    static final String LOCK = "lock";
-    static final String MANIFEST = "manifest";
     /**
      * Most blocks an entry may have: 2 TiB in blocks of the default 1 MiB. Per block an entry keeps
      * two SHA-256 values and two bits in memory (up to 128 MiB at this bound); beyond 2^26 blocks
@@ -40,7 +33,7 @@ public final class BlockFile implements AutoCloseable {
     public static final int MAX_BLOCKS = 1 << 21;
 
     private final String taskId;
-    private final Path directory;
+    private final EntryFiles files;
     private final BlockLayout layout;
     private final String identity;
     private final EntryLock lock;
@@ -54,10 +47,10 @@ public final class BlockFile implements AutoCloseable {
     private boolean checkingPackage;
     private boolean closed;
 
-    private BlockFile(String taskId, Path directory, BlockLayout layout, String identity, EntryLock lock,
+    private BlockFile(String taskId, EntryFiles files, BlockLayout layout, String identity, EntryLock lock,
                       BlockHasher hasher, EntryRecovery.Recovered opened) {
         this.taskId = taskId;
-        this.directory = directory;
+        this.files = files;
         this.layout = layout;
         this.identity = identity;
         this.lock = lock;
@@ -72,16 +65,14 @@ public final class BlockFile implements AutoCloseable {
      * exclusive lock on it until closed, so two processes never write the same entry.
      */
     static BlockFile open(String taskId, Path directory, BlockLayout layout, String identity) throws IOException {
-        EntryLock lock = EntryLock.acquire(directory.resolve(LOCK), taskId);
+        EntryFiles files = new EntryFiles(directory);
+        EntryLock lock = EntryLock.acquire(files.lock(), taskId);
         try {
             BlockHasher hasher = new BlockHasher(layout);
-            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, directory, layout, identity, hasher);
-            return new BlockFile(taskId, directory, layout, identity, lock, hasher, opened);
+            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, files, layout, identity, hasher);
+            return new BlockFile(taskId, files, layout, identity, lock, hasher, opened);
         } catch (IOException | RuntimeException e) {
-            IOException closing = closeEach(lock);
-            if (closing != null) {
-                e.addSuppressed(closing);
-            }
+            Closeables.closeAfter(e, lock);
             throw e;
         }
     }
@@ -125,15 +116,7 @@ public final class BlockFile implements AutoCloseable {
      * @return whether every block touching the span is present and verified
      */
     public synchronized boolean holdsSpan(long start, long endExclusive) {
-        if (start < 0 || endExclusive > layout.length() || start >= endExclusive) {
-            return start == endExclusive && start >= 0 && start <= layout.length();
-        }
-        for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
-            if (!blocks.isPresent(block)) {
-                return false;
-            }
-        }
-        return true;
+        return blocks.holdsSpan(start, endExclusive);
     }
 
     /** @return the number of present blocks */
@@ -452,13 +435,7 @@ public final class BlockFile implements AutoCloseable {
         if (!isComplete() || closed) {
             return null;
         }
-        Path file = directory.resolve(MANIFEST);
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            Path temporary = directory.resolve(MANIFEST + ".tmp");
-            Files.write(temporary, blocks.presentHashes());
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
+        return files.writeManifestOnce(blocks.presentHashes());
     }
 
     /** @return whether the package was published; the entry then only serves reads */
@@ -484,35 +461,14 @@ public final class BlockFile implements AutoCloseable {
             return;
         }
         closed = true;
-        IOException failure = closeEach(blocks, content, lock);
+        IOException failure = Closeables.closeEach(blocks, content, lock);
         if (failure != null) {
             throw failure;
         }
     }
 
-    /**
-     * Closes each resource, null ones skipped, even after another failed to close.
-     *
-     * @return the first failure, or null
-     */
-    static IOException closeEach(AutoCloseable... resources) {
-        IOException failure = null;
-        for (AutoCloseable resource : resources) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof IOException io ? io : new IOException(e);
-                }
-            }
-        }
-        return failure;
-    }
-
     private void discardContent() throws IOException {
-        Files.deleteIfExists(directory.resolve(MANIFEST));
+        files.deleteManifest();
         // The journal is emptied first: a crash in between leaves content that no record vouches for.
         blocks.startAfresh();
         // Reopen empty so the entry stays usable for a fresh attempt.

@@ -17,7 +17,7 @@ import java.nio.file.StandardCopyOption;
  */
 final class BlockLedger implements AutoCloseable {
     private final BlockLayout layout;
-    private final Path journalFile;
+    private final EntryFiles files;
     private final BlockJournal.Header header;
     private final HashedBlockSet present;
     private final HashedBlockSet expected;
@@ -29,9 +29,9 @@ final class BlockLedger implements AutoCloseable {
      *
      * @param header what the content is; a journal with another header describes another version
      */
-    BlockLedger(BlockLayout layout, Path journalFile, BlockJournal.Header header) {
+    BlockLedger(BlockLayout layout, EntryFiles files, BlockJournal.Header header) {
         this.layout = layout;
-        this.journalFile = journalFile;
+        this.files = files;
         this.header = header;
         this.present = HashedBlockSet.allocated(layout.blockCount());
         this.expected = HashedBlockSet.allocatedOnFirstPut(layout.blockCount());
@@ -43,7 +43,7 @@ final class BlockLedger implements AutoCloseable {
      * @return false, with no journal open, if it describes other content or its header is damaged
      */
     boolean replayJournal() throws IOException {
-        journal = BlockJournal.openIfMatches(journalFile, header, layout.blockCount(), this::replay);
+        journal = BlockJournal.openIfMatches(files.journal(), header, layout.blockCount(), this::replay);
         return journal != null;
     }
 
@@ -55,8 +55,8 @@ final class BlockLedger implements AutoCloseable {
         if (journal != null) {
             journal.close();
         }
-        Files.deleteIfExists(journalFile);
-        journal = BlockJournal.create(journalFile, header);
+        Files.deleteIfExists(files.journal());
+        journal = BlockJournal.create(files.journal(), header);
     }
 
     /**
@@ -69,17 +69,17 @@ final class BlockLedger implements AutoCloseable {
         if (journal.records() <= 2 * layout.blockCount() + 64) {
             return;
         }
-        Path temporary = journalFile.resolveSibling(journalFile.getFileName() + ".compact");
+        Path temporary = files.journalRewrite();
         try (BlockJournal compacted = BlockJournal.create(temporary, header)) {
             expected.appendTo(compacted, BlockJournal.EXPECTED);
             present.appendTo(compacted, BlockJournal.PRESENT);
             compacted.force();
         }
         journal.close();
-        Files.move(temporary, journalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        journal = BlockJournal.openIfMatches(journalFile, header, layout.blockCount(), (type, index, sha256) -> { });
+        Files.move(temporary, files.journal(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        journal = BlockJournal.openIfMatches(files.journal(), header, layout.blockCount(), (type, index, sha256) -> { });
         if (journal == null) {
-            throw new IOException("compacted journal " + journalFile + " cannot be read back");
+            throw new IOException("compacted journal " + files.journal() + " cannot be read back");
         }
     }
 
@@ -91,7 +91,7 @@ final class BlockLedger implements AutoCloseable {
     /** Closes and deletes the journal of a published package: its blocks no longer change. */
     void deleteJournal() throws IOException {
         journal.close();
-        Files.deleteIfExists(journalFile);
+        Files.deleteIfExists(files.journal());
     }
 
     @Override
@@ -111,6 +111,19 @@ final class BlockLedger implements AutoCloseable {
 
     boolean isComplete() {
         return present.size() == layout.blockCount();
+    }
+
+    /** @return whether every block touching the span is present; an empty span inside the package is held */
+    boolean holdsSpan(long start, long endExclusive) {
+        if (start < 0 || endExclusive > layout.length() || start >= endExclusive) {
+            return start == endExclusive && start >= 0 && start <= layout.length();
+        }
+        for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
+            if (!present.contains(block)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the first present block at or after {@code from}, or -1 */

@@ -30,21 +30,20 @@ final class EntryRecovery {
     }
 
     /**
-     * Opens or creates the entry in {@code directory}; the caller holds its lock.
+     * Opens or creates the entry in {@code files}' directory; the caller holds its lock.
      *
      * @param hasher hashes the present blocks once more
      * @return the entry's parts; on failure nothing is left open
      */
-    static Recovered open(String taskId, Path directory, BlockLayout layout, String identity, BlockHasher hasher)
+    static Recovered open(String taskId, EntryFiles files, BlockLayout layout, String identity, BlockHasher hasher)
             throws IOException {
-        Path journalFile = directory.resolve(BlockFile.JOURNAL);
-        Path contentFile = directory.resolve(BlockFile.CONTENT);
-        BlockLedger blocks = new BlockLedger(layout, journalFile,
+        Path contentFile = files.content();
+        BlockLedger blocks = new BlockLedger(layout, files,
                 new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
         ContentFile content = null;
         try {
             boolean resumed = false;
-            if (Files.exists(journalFile) && Files.exists(contentFile)) {
+            if (Files.exists(files.journal()) && Files.exists(contentFile)) {
                 resumed = blocks.replayJournal();
                 if (!resumed) {
                     LOG.info("task {}: cached content describes another version; starting afresh", taskId);
@@ -63,10 +62,7 @@ final class EntryRecovery {
             blocks.compactJournalIfLong();
             return new Recovered(blocks, content, dropped);
         } catch (IOException | RuntimeException e) {
-            IOException closing = BlockFile.closeEach(blocks, content);
-            if (closing != null) {
-                e.addSuppressed(closing);
-            }
+            Closeables.closeAfter(e, blocks, content);
             throw e;
         }
     }
