@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One task's entry in the {@link BlockCache}: a sparse content file and the journal of its verified
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * <p>Metadata is held in memory (one bit and 32 bytes of hash per block); content never is.
  */
 public final class BlockFile implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
     /**
      * Most blocks an entry may have: 2 TiB in blocks of the default 1 MiB. Per block an entry keeps
      * two SHA-256 values and two bits in memory (up to 128 MiB at this bound); beyond 2^26 blocks
@@ -39,24 +36,22 @@ public final class BlockFile implements AutoCloseable {
     private final EntryLock lock;
     private final BlockLedger blocks;
     private final ContentFile content;
-    private final BlockHasher hasher;
-    // The digest of the block being committed; only used under the entry's lock.
-    private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
+    private final BlockVerifier verifier;
     private final int droppedOnOpen;
     private boolean published;
     private boolean checkingPackage;
     private boolean closed;
 
     private BlockFile(String taskId, EntryFiles files, BlockLayout layout, String identity, EntryLock lock,
-                      BlockHasher hasher, EntryRecovery.Recovered opened) {
+                      EntryRecovery.Recovered opened) {
         this.taskId = taskId;
         this.files = files;
         this.layout = layout;
         this.identity = identity;
         this.lock = lock;
-        this.hasher = hasher;
         this.blocks = opened.blocks();
         this.content = opened.content();
+        this.verifier = opened.verifier();
         this.droppedOnOpen = opened.droppedOnOpen();
     }
 
@@ -68,9 +63,8 @@ public final class BlockFile implements AutoCloseable {
         EntryFiles files = new EntryFiles(directory);
         EntryLock lock = EntryLock.acquire(files.lock(), taskId);
         try {
-            BlockHasher hasher = new BlockHasher(layout);
-            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, files, layout, identity, hasher);
-            return new BlockFile(taskId, files, layout, identity, lock, hasher, opened);
+            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, files, layout, identity);
+            return new BlockFile(taskId, files, layout, identity, lock, opened);
         } catch (IOException | RuntimeException e) {
             Closeables.closeAfter(e, lock);
             throw e;
@@ -289,20 +283,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        if (blocks.isPresent(index)) {
-            return true;
-        }
-        byte[] sha = commitSha;
-        if (!hasher.hashBlock(content.channel(), index, sha)) {
-            LOG.debug("task {}: block {} was not written to its end", taskId, index);
-            return false;
-        }
-        if (!blocks.fitsExpected(index, sha)) {
-            LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
-            return false;
-        }
-        blocks.markPresent(index, sha);
-        return true;
+        return verifier.commit(index);
     }
 
     /**
@@ -394,7 +375,7 @@ public final class BlockFile implements AutoCloseable {
         // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
         // readers (the multicast sender, peers being served) are never stalled by it.
         try {
-            return BlockHasher.hashPackage(channel, layout.length(), taskId);
+            return BlockVerifier.hashPackage(channel, layout.length(), taskId);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 checkingPackage = false;

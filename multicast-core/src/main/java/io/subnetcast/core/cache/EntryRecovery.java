@@ -21,9 +21,10 @@ final class EntryRecovery {
      *
      * @param blocks the ledger, its journal open
      * @param content the content file, open for reading and writing
+     * @param verifier verifies the blocks of both
      * @param droppedOnOpen how many journalled blocks failed to hash as journalled
      */
-    record Recovered(BlockLedger blocks, ContentFile content, int droppedOnOpen) {
+    record Recovered(BlockLedger blocks, ContentFile content, BlockVerifier verifier, int droppedOnOpen) {
     }
 
     private EntryRecovery() {
@@ -32,11 +33,9 @@ final class EntryRecovery {
     /**
      * Opens or creates the entry in {@code files}' directory; the caller holds its lock.
      *
-     * @param hasher hashes the present blocks once more
      * @return the entry's parts; on failure nothing is left open
      */
-    static Recovered open(String taskId, EntryFiles files, BlockLayout layout, String identity, BlockHasher hasher)
-            throws IOException {
+    static Recovered open(String taskId, EntryFiles files, BlockLayout layout, String identity) throws IOException {
         Path contentFile = files.content();
         BlockLedger blocks = new BlockLedger(layout, files,
                 new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
@@ -54,30 +53,17 @@ final class EntryRecovery {
                 blocks.startAfresh();
             }
             content = ContentFile.open(contentFile, layout.length());
-            int dropped = dropTornBlocks(blocks, content, hasher);
+            BlockVerifier verifier = new BlockVerifier(taskId, layout, blocks, content);
+            int dropped = verifier.dropTornBlocks();
             if (dropped > 0) {
                 LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
                         taskId, dropped);
             }
             blocks.compactJournalIfLong();
-            return new Recovered(blocks, content, dropped);
+            return new Recovered(blocks, content, verifier, dropped);
         } catch (IOException | RuntimeException e) {
             Closeables.closeAfter(e, blocks, content);
             throw e;
         }
-    }
-
-    /** @return how many present blocks no longer hash as journalled, or not as expected, and were dropped */
-    private static int dropTornBlocks(BlockLedger blocks, ContentFile content, BlockHasher hasher) throws IOException {
-        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
-        int dropped = 0;
-        for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
-            hasher.hashBlock(content.channel(), index, sha);
-            if (!blocks.stillHolds(index, sha)) {
-                blocks.drop(index);
-                dropped++;
-            }
-        }
-        return dropped;
     }
 }
