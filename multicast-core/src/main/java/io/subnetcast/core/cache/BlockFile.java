@@ -353,10 +353,8 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Begins a whole-package check: claims the complete entry, so that one check runs at a time,
-     * and hashes it. {@link #endPackageCheck} releases the claim.
-     *
-     * @param outcome what the check leads to, for the error when blocks are missing
+     * Claims the complete entry for a whole-package check, so that one runs at a time, and hashes
+     * it; {@link #endPackageCheck} releases the claim. {@code outcome} names what would follow.
      */
     private byte[] hashCompletePackage(String outcome) throws IOException {
         FileChannel channel;
@@ -385,11 +383,8 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Ends a whole-package check, under the lock and before anything else is done with the result:
-     * the entry must still be open, unpublished and complete, and the hash the expected one; a
-     * package that hashes otherwise is discarded, so that nothing corrupt is kept.
-     *
-     * @param discarded what the error calls the discarded bytes
+     * Ends a whole-package check, under the lock and before its result is used: the entry must
+     * still be writable and complete, and a package with another hash is discarded.
      */
     private void endPackageCheck(byte[] actual, byte[] expectedSha256, String discarded) throws IOException {
         checkingPackage = false;
@@ -462,16 +457,18 @@ public final class BlockFile implements AutoCloseable {
     }
 
     private synchronized FileChannel readChannel() {
-        if (closed) {
-            throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
-        }
+        checkOpen();
         return content.channel();
     }
 
-    private void checkWritable() {
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
         }
+    }
+
+    private void checkWritable() {
+        checkOpen();
         if (published) {
             throw new IllegalStateException("task '" + taskId + "' is published; its content is read-only");
         }
