@@ -35,8 +35,8 @@ public final class BlockFile implements AutoCloseable {
     private final String identity;
     private final EntryLock lock;
     private final BlockLedger blocks;
-    private final ContentFile content;
     private final BlockVerifier verifier;
+    private ContentFile content;
     private final int droppedOnOpen;
     private boolean published;
     private boolean checkingPackage;
@@ -144,8 +144,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuffer source) throws IOException {
-        checkSpan(offset, source.remaining());
-        PositionalIo.writeFully(channelForWrite(), source, offset);
+        writableContent().write(offset, source);
     }
 
     /**
@@ -172,12 +171,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuf source, int index, int length) throws IOException {
-        checkSpan(offset, length);
-        if (index < 0 || index > source.capacity() - length) {
-            throw new IndexOutOfBoundsException("bytes " + index + "+" + length + " outside a buffer of "
-                    + source.capacity());
-        }
-        PositionalIo.writeFully(channelForWrite(), source, index, length, offset);
+        writableContent().write(offset, source, index, length);
     }
 
     /**
@@ -193,11 +187,11 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized int writeToMissing(long offset, ByteBuf source) throws IOException {
         int length = source.readableBytes();
-        checkSpan(offset, length);
+        content.checkSpan(offset, length);
         if (published) {
             return 0; // a transfer that ends after the package was complete has nothing left to fill
         }
-        FileChannel channel = channelForWrite();
+        ContentFile file = writableContent();
         int written = 0;
         long position = offset;
         long end = offset + length;
@@ -206,7 +200,7 @@ public final class BlockFile implements AutoCloseable {
             long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
             int take = (int) (Math.min(end, blockEnd) - position);
             if (!blocks.isPresent(block)) {
-                PositionalIo.writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
+                file.write(position, source, source.readerIndex() + (int) (position - offset), take);
                 written += take;
             }
             position += take;
@@ -223,14 +217,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a read failure
      */
     public int read(long offset, ByteBuffer target) throws IOException {
-        if (offset < 0 || offset > layout.length()) {
-            throw new IndexOutOfBoundsException("offset " + offset + " outside package of " + layout.length());
-        }
-        long available = layout.length() - offset;
-        if (target.remaining() > available) {
-            target.limit(target.position() + (int) available);
-        }
-        return PositionalIo.readFully(readChannel(), target, offset);
+        return readableContent().read(offset, target);
     }
 
     /**
@@ -283,7 +270,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        return verifier.commit(index);
+        return verifier.commit(content, index);
     }
 
     /**
@@ -327,7 +314,7 @@ public final class BlockFile implements AutoCloseable {
         byte[] actual = hashCompletePackage("published");
         synchronized (this) {
             endPackageCheck(actual, expectedSha256, "the download was discarded");
-            content.moveTo(destination);
+            content = content.moveTo(destination);
             published = true;
             blocks.deleteJournal();
             return actual;
@@ -448,17 +435,17 @@ public final class BlockFile implements AutoCloseable {
         // The journal is emptied first: a crash in between leaves content that no record vouches for.
         blocks.startAfresh();
         // Reopen empty so the entry stays usable for a fresh attempt.
-        content.recreateEmpty();
+        content = content.recreateEmpty();
     }
 
-    private synchronized FileChannel channelForWrite() {
+    private synchronized ContentFile writableContent() {
         checkWritable();
-        return content.channel();
+        return content;
     }
 
-    private synchronized FileChannel readChannel() {
+    private synchronized ContentFile readableContent() {
         checkOpen();
-        return content.channel();
+        return content;
     }
 
     private void checkOpen() {
@@ -478,13 +465,6 @@ public final class BlockFile implements AutoCloseable {
         if (!layout.isValidIndex(index)) {
             throw new IndexOutOfBoundsException("block " + index + " outside 0.." + (layout.blockCount() - 1)
                     + " of task '" + taskId + "'");
-        }
-    }
-
-    private void checkSpan(long offset, int length) {
-        if (offset < 0 || length < 0 || offset > layout.length() - length) {
-            throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " outside package of "
-                    + layout.length() + " bytes");
         }
     }
 }

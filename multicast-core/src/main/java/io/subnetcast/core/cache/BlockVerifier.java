@@ -26,18 +26,16 @@ final class BlockVerifier {
     private final String taskId;
     private final BlockLayout layout;
     private final BlockLedger blocks;
-    private final ContentFile content;
     private final MessageDigest digest = BlockHashes.newSha256();
     // The digest of the block being verified.
     private final byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
     private ByteBuffer scratch;
 
     /** @param taskId names the task in log lines */
-    BlockVerifier(String taskId, BlockLayout layout, BlockLedger blocks, ContentFile content) {
+    BlockVerifier(String taskId, BlockLayout layout, BlockLedger blocks) {
         this.taskId = taskId;
         this.layout = layout;
         this.blocks = blocks;
-        this.content = content;
     }
 
     /**
@@ -46,11 +44,11 @@ final class BlockVerifier {
      * @return true if the block is present; false if its bytes reach past the end of the file
      *     (they were never all written) or do not hash as expected
      */
-    boolean commit(int index) throws IOException {
+    boolean commit(ContentFile content, int index) throws IOException {
         if (blocks.isPresent(index)) {
             return true;
         }
-        if (!hashBlock(index)) {
+        if (!hashBlock(content, index)) {
             LOG.debug("task {}: block {} was not written to its end", taskId, index);
             return false;
         }
@@ -68,10 +66,10 @@ final class BlockVerifier {
      *
      * @return how many blocks were dropped
      */
-    int dropTornBlocks() throws IOException {
+    int dropTornBlocks(ContentFile content) throws IOException {
         int dropped = 0;
         for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
-            hashBlock(index);
+            hashBlock(content, index);
             if (!blocks.stillHolds(index, sha)) {
                 blocks.drop(index);
                 dropped++;
@@ -106,7 +104,7 @@ final class BlockVerifier {
     }
 
     /** Hashes block {@code index} as the file holds it into {@link #sha}; false if the file ends inside it. */
-    private boolean hashBlock(int index) throws IOException {
+    private boolean hashBlock(ContentFile content, int index) throws IOException {
         int length = layout.lengthOf(index);
         ByteBuffer buffer = scratch();
         buffer.clear().limit(length);

@@ -1,6 +1,8 @@
 package io.subnetcast.core.cache;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,18 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file that holds a package's bytes: sparse in the cache directory while blocks arrive, then
- * moved to its final place when published. Reads and writes go straight to {@link #channel()}
- * with {@link PositionalIo}; this class opens, empties, syncs and moves the file.
+ * moved to its final place when published. Reads and writes are positional, so that any thread
+ * may write any block in any order, and every one is checked to lie inside the package.
  *
- * <p>Not thread-safe: {@link BlockFile} hands the channel out under its lock and keeps it only for
- * the span of one read or write.
+ * <p>Immutable: emptying or moving the file gives a new {@code ContentFile}. {@link BlockFile}
+ * hands the current one out under its lock, and a write or read that runs outside the lock uses
+ * the file it was handed even if the entry moves on meanwhile.
  */
 final class ContentFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContentFile.class);
 
     private final long length;
-    private Path path;
-    private FileChannel channel;
+    private final Path path;
+    private final FileChannel channel;
 
     private ContentFile(long length, Path path, FileChannel channel) {
         this.length = length;
@@ -56,9 +59,45 @@ final class ContentFile implements AutoCloseable {
         return path;
     }
 
-    /** @return the open channel; read-only once the file was copied to another file system */
+    /** @return the open channel, for hashing; read-only once the file was copied to another file system */
     FileChannel channel() {
         return channel;
+    }
+
+    /** @throws IndexOutOfBoundsException unless {@code count} bytes from {@code offset} lie inside the package */
+    void checkSpan(long offset, int count) {
+        if (offset < 0 || count < 0 || offset > length - count) {
+            throw new IndexOutOfBoundsException("bytes " + offset + "+" + count + " outside package of "
+                    + length + " bytes");
+        }
+    }
+
+    /** Writes the remaining bytes of {@code source}, consuming them, at package offset {@code offset}. */
+    void write(long offset, ByteBuffer source) throws IOException {
+        checkSpan(offset, source.remaining());
+        PositionalIo.writeFully(channel, source, offset);
+    }
+
+    /** Writes {@code count} bytes of {@code source} from absolute {@code index}, its indexes unchanged. */
+    void write(long offset, ByteBuf source, int index, int count) throws IOException {
+        checkSpan(offset, count);
+        if (index < 0 || index > source.capacity() - count) {
+            throw new IndexOutOfBoundsException("bytes " + index + "+" + count + " outside a buffer of "
+                    + source.capacity());
+        }
+        PositionalIo.writeFully(channel, source, index, count, offset);
+    }
+
+    /** Fills {@code target} from package offset {@code offset}, or up to the end of the package. */
+    int read(long offset, ByteBuffer target) throws IOException {
+        if (offset < 0 || offset > length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside package of " + length);
+        }
+        long available = length - offset;
+        if (target.remaining() > available) {
+            target.limit(target.position() + (int) available);
+        }
+        return PositionalIo.readFully(channel, target, offset);
     }
 
     /** Makes written bytes durable across power loss, with the file's metadata if asked. */
@@ -66,11 +105,11 @@ final class ContentFile implements AutoCloseable {
         channel.force(metadata);
     }
 
-    /** Deletes the file and opens a new, empty one in its place, for a fresh attempt. */
-    void recreateEmpty() throws IOException {
+    /** Closes and deletes the file and opens a new, empty one in its place, for a fresh attempt. */
+    ContentFile recreateEmpty() throws IOException {
         channel.close();
         Files.deleteIfExists(path);
-        channel = openForWriting(path);
+        return new ContentFile(length, path, openForWriting(path));
     }
 
     /**
@@ -80,24 +119,26 @@ final class ContentFile implements AutoCloseable {
      * loss cannot leave a renamed but empty file.
      *
      * @param destination the final path; its parent directory must exist
+     * @return the file at its new place; this one must no longer be used
      */
-    void moveTo(Path destination) throws IOException {
+    ContentFile moveTo(Path destination) throws IOException {
         channel.force(true);
         Path target = destination.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IOException("cannot place " + target + ": its directory does not exist");
         }
+        FileChannel moved = channel;
         try {
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException crossDevice) {
             copyThenRename(target, parent);
             channel.close();
             Files.deleteIfExists(path);
-            channel = FileChannel.open(target, StandardOpenOption.READ);
+            moved = FileChannel.open(target, StandardOpenOption.READ);
         }
         syncDirectory(parent);
-        path = target;
+        return new ContentFile(length, target, moved);
     }
 
     @Override

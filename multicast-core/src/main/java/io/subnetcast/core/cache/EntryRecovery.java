@@ -21,7 +21,7 @@ final class EntryRecovery {
      *
      * @param blocks the ledger, its journal open
      * @param content the content file, open for reading and writing
-     * @param verifier verifies the blocks of both
+     * @param verifier verifies the blocks the content holds against the ledger
      * @param droppedOnOpen how many journalled blocks failed to hash as journalled
      */
     record Recovered(BlockLedger blocks, ContentFile content, BlockVerifier verifier, int droppedOnOpen) {
@@ -53,8 +53,8 @@ final class EntryRecovery {
                 blocks.startAfresh();
             }
             content = ContentFile.open(contentFile, layout.length());
-            BlockVerifier verifier = new BlockVerifier(taskId, layout, blocks, content);
-            int dropped = verifier.dropTornBlocks();
+            BlockVerifier verifier = new BlockVerifier(taskId, layout, blocks);
+            int dropped = verifier.dropTornBlocks(content);
             if (dropped > 0) {
                 LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
                         taskId, dropped);
