@@ -36,8 +36,9 @@ public final class BlockFile implements AutoCloseable {
     private final EntryLock lock;
     private final BlockLedger blocks;
     private final BlockVerifier verifier;
-    private ContentFile content;
     private final int droppedOnOpen;
+    // Replaced, under the lock, when the content is emptied for a fresh attempt or moved on publishing.
+    private ContentFile content;
     private boolean published;
     private boolean checkingPackage;
     private boolean closed;

@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * short by a crash fails its CRC; reading stops there and the tail is truncated, so the journal
  * never claims more than was fully written.
  *
- * <p>Not thread-safe: {@link BlockFile} serialises access.
+ * <p>Not thread-safe: {@link BlockLedger} owns it, under the lock of its {@link BlockFile}.
  */
 final class BlockJournal implements AutoCloseable {
     static final int MAGIC = 0x534E434A; // "SNCJ"

@@ -11,9 +11,8 @@ import java.nio.file.StandardCopyOption;
  * this knowledge survive a crash. Every change is journalled, and replaying the journal builds the
  * ledger again.
  *
- * <p>The ledger records, it does not hash: whether bytes really have a digest is for whoever read
- * them ({@link BlockFile}, on commit and on open). Not thread-safe: {@link BlockFile} serialises
- * access.
+ * <p>The ledger records, it does not hash: whether bytes really have a digest is for the {@link
+ * BlockVerifier} that read them. Not thread-safe: {@link BlockFile} serialises access.
  */
 final class BlockLedger implements AutoCloseable {
     private final BlockLayout layout;
