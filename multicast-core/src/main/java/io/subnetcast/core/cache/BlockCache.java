@@ -82,11 +82,7 @@ public final class BlockCache {
             Files.delete(directory);
             return;
         }
-        for (String name : new String[] {BlockFile.CONTENT, BlockFile.JOURNAL, BlockFile.JOURNAL + ".compact", BlockFile.LOCK,
-            BlockFile.MANIFEST, BlockFile.MANIFEST + ".tmp"}) {
-            Files.deleteIfExists(directory.resolve(name));
-        }
-        Files.deleteIfExists(directory);
+        EntryFiles.deleteAll(directory);
     }
 
     private Path taskDirectory(String taskId) throws IOException {

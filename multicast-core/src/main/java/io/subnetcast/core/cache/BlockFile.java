@@ -5,19 +5,9 @@ import io.subnetcast.core.wire.DataFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One task's entry in the {@link BlockCache}: a sparse content file and the journal of its verified
@@ -33,11 +23,6 @@ import org.slf4j.LoggerFactory;
  * <p>Metadata is held in memory (one bit and 32 bytes of hash per block); content never is.
  */
 public final class BlockFile implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
-    static final String CONTENT = "content";
-    static final String JOURNAL = "journal";
-    static final String LOCK = "lock";
-    static final String MANIFEST = "manifest";
     /**
      * Most blocks an entry may have: 2 TiB in blocks of the default 1 MiB. Per block an entry keeps
      * two SHA-256 values and two bits in memory (up to 128 MiB at this bound); beyond 2^26 blocks
@@ -46,40 +31,30 @@ public final class BlockFile implements AutoCloseable {
     public static final int MAX_BLOCKS = 1 << 21;
 
     private final String taskId;
-    private final Path directory;
+    private final EntryFiles files;
     private final BlockLayout layout;
     private final String identity;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final BlockBitmap present;
-    private final byte[] presentHashes;
-    private final BlockBitmap expectedKnown;
-    private byte[] expectedHashes;
-    private final MessageDigest digest = BlockHashes.newSha256();
-    // The digest of the block being committed; only used under the entry's lock.
-    private final byte[] commitSha = new byte[BlockHashes.SHA256_LENGTH];
-    private FileChannel content;
-    private BlockJournal journal;
-    private Path contentPath;
-    private ByteBuffer scratch;
-    private long bytesHeld;
-    private int droppedOnOpen;
+    private final EntryLock lock;
+    private final BlockLedger blocks;
+    private final BlockVerifier verifier;
+    private final int droppedOnOpen;
+    // Replaced, under the lock, when the content is emptied for a fresh attempt or moved on publishing.
+    private ContentFile content;
     private boolean published;
-    private boolean publishing;
+    private boolean checkingPackage;
     private boolean closed;
 
-    private BlockFile(String taskId, Path directory, BlockLayout layout, String identity,
-                      FileChannel lockChannel, FileLock lock) {
+    private BlockFile(String taskId, EntryFiles files, BlockLayout layout, String identity, EntryLock lock,
+                      EntryRecovery.Recovered opened) {
         this.taskId = taskId;
-        this.directory = directory;
+        this.files = files;
         this.layout = layout;
         this.identity = identity;
-        this.lockChannel = lockChannel;
         this.lock = lock;
-        this.present = new BlockBitmap(layout.blockCount());
-        this.presentHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
-        this.expectedKnown = new BlockBitmap(layout.blockCount());
-        this.contentPath = directory.resolve(CONTENT);
+        this.blocks = opened.blocks();
+        this.content = opened.content();
+        this.verifier = opened.verifier();
+        this.droppedOnOpen = opened.droppedOnOpen();
     }
 
     /**
@@ -87,116 +62,15 @@ public final class BlockFile implements AutoCloseable {
      * exclusive lock on it until closed, so two processes never write the same entry.
      */
     static BlockFile open(String taskId, Path directory, BlockLayout layout, String identity) throws IOException {
-        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
+        EntryFiles files = new EntryFiles(directory);
+        EntryLock lock = EntryLock.acquire(files.lock(), taskId);
         try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
+            EntryRecovery.Recovered opened = EntryRecovery.open(taskId, files, layout, identity);
+            return new BlockFile(taskId, files, layout, identity, lock, opened);
         } catch (IOException | RuntimeException e) {
-            lockChannel.close();
+            Closeables.closeAfter(e, lock);
             throw e;
         }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("the cache entry for task '" + taskId + "' in " + directory
-                    + " is in use by another engine or process");
-        }
-        BlockFile file = new BlockFile(taskId, directory, layout, identity, lockChannel, lock);
-        try {
-            file.load();
-            return file;
-        } catch (IOException | RuntimeException e) {
-            file.closeQuietly();
-            throw e;
-        }
-    }
-
-    private void load() throws IOException {
-        Path journalPath = directory.resolve(JOURNAL);
-        BlockJournal.Header header = new BlockJournal.Header(layout.length(), layout.blockSize(), identity);
-        if (Files.exists(journalPath) && Files.exists(contentPath)) {
-            journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), this::replayRecord);
-            if (journal == null) {
-                LOG.info("task {}: cached content describes another version; starting afresh", taskId);
-            }
-        }
-        if (journal == null) {
-            clearState();
-            Files.deleteIfExists(contentPath);
-            journal = BlockJournal.create(journalPath, header);
-        }
-        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        if (content.size() > layout.length()) {
-            content.truncate(layout.length());
-        }
-        reverifyPresentBlocks();
-        if (journal.records() > 2 * layout.blockCount() + 64) {
-            compactJournal(journalPath, header);
-        }
-    }
-
-    private void replayRecord(byte type, int index, byte[] sha256) {
-        switch (type) {
-            case BlockJournal.PRESENT -> {
-                present.set(index);
-                System.arraycopy(sha256, 0, presentHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
-            }
-            case BlockJournal.EXPECTED -> rememberExpected(index, sha256);
-            case BlockJournal.DROPPED -> present.clear(index);
-            default -> throw new IllegalStateException("journal type " + type);
-        }
-    }
-
-    /** A journalled block whose bytes no longer hash as recorded was torn by a crash: drop it. */
-    private void reverifyPresentBlocks() throws IOException {
-        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
-        for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
-            hashBlock(index, sha);
-            int at = index * BlockHashes.SHA256_LENGTH;
-            boolean matchesRecord = BlockHashes.equalsAt(sha, presentHashes, at);
-            boolean matchesExpected = !expectedKnown.get(index) || BlockHashes.equalsAt(sha, expectedHashes, at);
-            if (matchesRecord && matchesExpected) {
-                bytesHeld += layout.lengthOf(index);
-            } else {
-                present.clear(index);
-                journal.append(BlockJournal.DROPPED, index, null, 0);
-                droppedOnOpen++;
-            }
-        }
-        if (droppedOnOpen > 0) {
-            LOG.warn("task {}: {} cached block(s) failed verification after a restart and will be fetched again",
-                    taskId, droppedOnOpen);
-        }
-    }
-
-    private void compactJournal(Path journalPath, BlockJournal.Header header) throws IOException {
-        Path temporary = directory.resolve(JOURNAL + ".compact");
-        try (BlockJournal compacted = BlockJournal.create(temporary, header)) {
-            for (int index = expectedKnown.nextSet(0); index >= 0; index = expectedKnown.nextSet(index + 1)) {
-                compacted.append(BlockJournal.EXPECTED, index, expectedHashes, index * BlockHashes.SHA256_LENGTH);
-            }
-            for (int index = present.nextSet(0); index >= 0; index = present.nextSet(index + 1)) {
-                compacted.append(BlockJournal.PRESENT, index, presentHashes, index * BlockHashes.SHA256_LENGTH);
-            }
-            compacted.force();
-        }
-        journal.close();
-        Files.move(temporary, journalPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        journal = BlockJournal.openIfMatches(journalPath, header, layout.blockCount(), (t, i, s) -> { });
-        if (journal == null) {
-            throw new IOException("compacted journal of task '" + taskId + "' cannot be read back");
-        }
-    }
-
-    private void clearState() {
-        present.clearAll();
-        expectedKnown.clearAll();
-        Arrays.fill(presentHashes, (byte) 0);
-        expectedHashes = null;
-        bytesHeld = 0;
     }
 
     /** @return the task this entry belongs to */
@@ -216,7 +90,7 @@ public final class BlockFile implements AutoCloseable {
 
     /** @return where the content is: in the cache, or its final place once published */
     public synchronized Path contentPath() {
-        return contentPath;
+        return content.path();
     }
 
     /** @return how many blocks failed re-verification when this entry was opened */
@@ -229,7 +103,7 @@ public final class BlockFile implements AutoCloseable {
      * @return whether the block is present and verified
      */
     public synchronized boolean hasBlock(int index) {
-        return layout.isValidIndex(index) && present.get(index);
+        return layout.isValidIndex(index) && blocks.isPresent(index);
     }
 
     /**
@@ -238,30 +112,22 @@ public final class BlockFile implements AutoCloseable {
      * @return whether every block touching the span is present and verified
      */
     public synchronized boolean holdsSpan(long start, long endExclusive) {
-        if (start < 0 || endExclusive > layout.length() || start >= endExclusive) {
-            return start == endExclusive && start >= 0 && start <= layout.length();
-        }
-        for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
-            if (!present.get(block)) {
-                return false;
-            }
-        }
-        return true;
+        return blocks.holdsSpan(start, endExclusive);
     }
 
     /** @return the number of present blocks */
     public synchronized int presentBlocks() {
-        return present.cardinality();
+        return blocks.presentBlocks();
     }
 
     /** @return the number of package bytes held in present blocks */
     public synchronized long bytesHeld() {
-        return bytesHeld;
+        return blocks.bytesHeld();
     }
 
     /** @return whether every block is present */
     public synchronized boolean isComplete() {
-        return present.cardinality() == layout.blockCount();
+        return blocks.isComplete();
     }
 
     /**
@@ -269,7 +135,7 @@ public final class BlockFile implements AutoCloseable {
      * @return the first missing block at or after {@code from}, or -1
      */
     public synchronized int nextMissingBlock(int from) {
-        return present.nextClear(from);
+        return blocks.nextMissing(from);
     }
 
     /**
@@ -280,8 +146,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuffer source) throws IOException {
-        checkSpan(offset, source.remaining());
-        BlockJournal.writeFully(channelForWrite(), source, offset);
+        writableContent().write(offset, source);
     }
 
     /**
@@ -308,12 +173,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuf source, int index, int length) throws IOException {
-        checkSpan(offset, length);
-        if (index < 0 || index > source.capacity() - length) {
-            throw new IndexOutOfBoundsException("bytes " + index + "+" + length + " outside a buffer of "
-                    + source.capacity());
-        }
-        writeFully(channelForWrite(), source, index, length, offset);
+        writableContent().write(offset, source, index, length);
     }
 
     /**
@@ -340,11 +200,11 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized int writeToMissing(long offset, ByteBuf source) throws IOException {
         int length = source.readableBytes();
-        checkSpan(offset, length);
+        content.checkSpan(offset, length);
         if (published) {
             return 0; // a transfer that ends after the package was complete has nothing left to fill
         }
-        FileChannel channel = channelForWrite();
+        ContentFile file = writableContent();
         int written = 0;
         long position = offset;
         long end = offset + length;
@@ -352,8 +212,8 @@ public final class BlockFile implements AutoCloseable {
             int block = layout.indexOf(position);
             long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
             int take = (int) (Math.min(end, blockEnd) - position);
-            if (!present.get(block)) {
-                writeFully(channel, source, source.readerIndex() + (int) (position - offset), take, position);
+            if (!blocks.isPresent(block)) {
+                file.write(position, source, source.readerIndex() + (int) (position - offset), take);
                 written += take;
             }
             position += take;
@@ -370,14 +230,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a read failure
      */
     public int read(long offset, ByteBuffer target) throws IOException {
-        if (offset < 0 || offset > layout.length()) {
-            throw new IndexOutOfBoundsException("offset " + offset + " outside package of " + layout.length());
-        }
-        long available = layout.length() - offset;
-        if (target.remaining() > available) {
-            target.limit(target.position() + (int) available);
-        }
-        return BlockJournal.readFully(readChannel(), target, offset);
+        return readableContent().read(offset, target);
     }
 
     /**
@@ -396,17 +249,7 @@ public final class BlockFile implements AutoCloseable {
         if (sha256.length != BlockHashes.SHA256_LENGTH) {
             throw new IllegalArgumentException("a SHA-256 has 32 bytes, got " + sha256.length);
         }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        if (expectedKnown.get(index) && BlockHashes.equalsAt(sha256, expectedHashes, at)) {
-            return true;
-        }
-        rememberExpected(index, sha256);
-        journal.append(BlockJournal.EXPECTED, index, sha256, 0);
-        if (present.get(index) && !BlockHashes.equalsAt(sha256, presentHashes, at)) {
-            dropBlock(index);
-            return false;
-        }
-        return true;
+        return blocks.expect(index, sha256);
     }
 
     /**
@@ -415,11 +258,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized byte[] expectedBlockHash(int index) {
         checkIndex(index);
-        if (!expectedKnown.get(index)) {
-            return null;
-        }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        return Arrays.copyOfRange(expectedHashes, at, at + BlockHashes.SHA256_LENGTH);
+        return blocks.expectedHash(index);
     }
 
     /**
@@ -428,11 +267,7 @@ public final class BlockFile implements AutoCloseable {
      */
     public synchronized byte[] presentBlockHash(int index) {
         checkIndex(index);
-        if (!present.get(index)) {
-            return null;
-        }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        return Arrays.copyOfRange(presentHashes, at, at + BlockHashes.SHA256_LENGTH);
+        return blocks.presentHash(index);
     }
 
     /**
@@ -448,24 +283,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        if (present.get(index)) {
-            return true;
-        }
-        byte[] sha = commitSha;
-        if (!hashBlock(index, sha)) {
-            LOG.debug("task {}: block {} was not written to its end", taskId, index);
-            return false;
-        }
-        int at = index * BlockHashes.SHA256_LENGTH;
-        if (expectedKnown.get(index) && !BlockHashes.equalsAt(sha, expectedHashes, at)) {
-            LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
-            return false;
-        }
-        journal.append(BlockJournal.PRESENT, index, sha, 0);
-        System.arraycopy(sha, 0, presentHashes, at, BlockHashes.SHA256_LENGTH);
-        present.set(index);
-        bytesHeld += layout.lengthOf(index);
-        return true;
+        return verifier.commit(content, index);
     }
 
     /**
@@ -477,10 +295,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized void dropBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        if (present.clear(index)) {
-            bytesHeld -= layout.lengthOf(index);
-            journal.append(BlockJournal.DROPPED, index, null, 0);
-        }
+        blocks.drop(index);
     }
 
     /**
@@ -492,7 +307,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized void sync() throws IOException {
         if (!published) {
             content.force(false);
-            journal.force();
+            blocks.forceJournal();
         }
     }
 
@@ -509,33 +324,13 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
-        FileChannel channel;
+        byte[] actual = hashCompletePackage("published");
         synchronized (this) {
-            checkWritable();
-            if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
-                        + layout.blockCount() + " blocks; it cannot be published yet");
-            }
-            if (publishing) {
-                throw new IllegalStateException("task '" + taskId + "' is already being published");
-            }
-            publishing = true;
-            channel = content;
-        }
-        // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
-        // readers (the multicast sender, peers being served) are never stalled by it.
-        byte[] actual;
-        try {
-            actual = hashWhole(channel);
-        } catch (IOException | RuntimeException e) {
-            synchronized (this) {
-                publishing = false;
-            }
-            throw e;
-        }
-        synchronized (this) {
-            publishing = false;
-            return placeVerified(destination, expectedSha256, actual);
+            endPackageCheck(actual, expectedSha256, "the download was discarded");
+            content = content.moveTo(destination);
+            published = true;
+            blocks.deleteJournal();
+            return actual;
         }
     }
 
@@ -549,29 +344,50 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] verifyInPlace(byte[] expectedSha256) throws IOException {
-        FileChannel channel;
+        byte[] actual = hashCompletePackage("verified");
         synchronized (this) {
-            checkWritable();
-            if (!isComplete()) {
-                throw new IllegalStateException("task '" + taskId + "' holds " + present.cardinality() + " of "
-                        + layout.blockCount() + " blocks; it cannot be verified yet");
-            }
-            channel = content;
-        }
-        byte[] actual = hashWhole(channel); // outside the lock, as in publish
-        synchronized (this) {
-            checkWritable();
-            if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
-                discardContent();
-                throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
-                        + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the cached copy was discarded");
-            }
+            endPackageCheck(actual, expectedSha256, "the cached copy was discarded");
             sync();
             return actual;
         }
     }
 
-    private byte[] placeVerified(Path destination, byte[] expectedSha256, byte[] actual) throws IOException {
+    /**
+     * Claims the complete entry for a whole-package check, so that one runs at a time, and hashes
+     * it; {@link #endPackageCheck} releases the claim. {@code outcome} names what would follow.
+     */
+    private byte[] hashCompletePackage(String outcome) throws IOException {
+        FileChannel channel;
+        synchronized (this) {
+            checkWritable();
+            if (!isComplete()) {
+                throw new IllegalStateException("task '" + taskId + "' holds " + blocks.presentBlocks() + " of "
+                        + layout.blockCount() + " blocks; it cannot be " + outcome + " yet");
+            }
+            if (checkingPackage) {
+                throw new IllegalStateException("task '" + taskId + "' is already being verified or published");
+            }
+            checkingPackage = true;
+            channel = content.channel();
+        }
+        // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
+        // readers (the multicast sender, peers being served) are never stalled by it.
+        try {
+            return BlockVerifier.hashPackage(channel, layout.length(), taskId);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                checkingPackage = false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Ends a whole-package check, under the lock and before its result is used: the entry must
+     * still be writable and complete, and a package with another hash is discarded.
+     */
+    private void endPackageCheck(byte[] actual, byte[] expectedSha256, String discarded) throws IOException {
+        checkingPackage = false;
         checkWritable();
         if (!isComplete()) {
             throw new IOException("task '" + taskId + "': a block was dropped while the package was being verified");
@@ -579,41 +395,8 @@ public final class BlockFile implements AutoCloseable {
         if (expectedSha256 != null && !MessageDigest.isEqual(actual, expectedSha256)) {
             discardContent();
             throw new IntegrityException("task '" + taskId + "': package SHA-256 is " + BlockHashes.toHex(actual)
-                    + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; the download was discarded");
+                    + " but the task expects " + BlockHashes.toHex(expectedSha256) + "; " + discarded);
         }
-        content.force(true);
-        Path target = destination.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IOException("cannot place " + target + ": its directory does not exist");
-        }
-        try {
-            Files.move(contentPath, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException crossDevice) {
-            Path staging = parent.resolve("." + target.getFileName() + ".subnetcast-" + ProcessHandle.current().pid());
-            try {
-                try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    long copied = 0;
-                    while (copied < layout.length()) {
-                        copied += content.transferTo(copied, layout.length() - copied, out);
-                    }
-                    out.force(true);
-                }
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(staging);
-                throw e;
-            }
-            content.close();
-            Files.deleteIfExists(contentPath);
-            content = FileChannel.open(target, StandardOpenOption.READ);
-        }
-        syncDirectory(parent);
-        contentPath = target;
-        published = true;
-        journal.close();
-        Files.deleteIfExists(directory.resolve(JOURNAL));
-        return actual;
     }
 
     /**
@@ -628,13 +411,7 @@ public final class BlockFile implements AutoCloseable {
         if (!isComplete() || closed) {
             return null;
         }
-        Path file = directory.resolve(MANIFEST);
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            Path temporary = directory.resolve(MANIFEST + ".tmp");
-            Files.write(temporary, presentHashes);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
+        return files.writeManifestOnce(blocks.presentHashes());
     }
 
     /** @return whether the package was published; the entry then only serves reads */
@@ -660,164 +437,38 @@ public final class BlockFile implements AutoCloseable {
             return;
         }
         closed = true;
-        IOException failure = null;
-        for (AutoCloseable closeable : new AutoCloseable[] {journal, content, lock, lockChannel}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof IOException io ? io : new IOException(e);
-                }
-            }
-        }
+        IOException failure = Closeables.closeEach(blocks, content, lock);
         if (failure != null) {
             throw failure;
         }
     }
 
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (IOException e) {
-            LOG.debug("closing {} after a failed open", directory, e);
-        }
-    }
-
     private void discardContent() throws IOException {
-        clearState();
-        Files.deleteIfExists(directory.resolve(MANIFEST));
-        journal.close();
-        content.close();
-        Files.deleteIfExists(directory.resolve(JOURNAL));
-        Files.deleteIfExists(contentPath);
+        files.deleteManifest();
+        // The journal is emptied first: a crash in between leaves content that no record vouches for.
+        blocks.startAfresh();
         // Reopen empty so the entry stays usable for a fresh attempt.
-        journal = BlockJournal.create(directory.resolve(JOURNAL),
-                new BlockJournal.Header(layout.length(), layout.blockSize(), identity));
-        content = FileChannel.open(contentPath, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        content = content.recreateEmpty();
     }
 
-    /**
-     * Positional write of buffer bytes, without allocating when the bytes lie in one NIO view:
-     * {@code ByteBuf.getBytes(int, FileChannel, long, int)} would allocate a duplicate
-     * {@code ByteBuffer} per call, that is per received datagram.
-     */
-    private static void writeFully(FileChannel channel, ByteBuf source, int index, int length, long position)
-            throws IOException {
-        ByteBuffer view = reusableView(source, index, length);
-        if (view != null) {
-            BlockJournal.writeFully(channel, view, position);
-            return;
-        }
-        int done = 0;
-        while (done < length) {
-            done += source.getBytes(index + done, channel, position + done, length - done);
-        }
-    }
-
-    /**
-     * The bytes as the reusable internal NIO view of the buffer that owns their memory: the buffer
-     * itself, or the root of a slice, duplicate or wrapper (received datagrams are slices of the
-     * buffer a batch was read into, and a slice's own internal view is a fresh {@code nioBuffer}).
-     * The root index comes from the memory address (direct) or array offset (heap), so it is right
-     * whatever the layers in between. Null where there is no single view (composites, foreign arrays).
-     */
-    private static ByteBuffer reusableView(ByteBuf source, int index, int length) {
-        ByteBuf root = source;
-        for (ByteBuf up = source.unwrap(); up != null; up = up.unwrap()) {
-            root = up;
-        }
-        if (root.nioBufferCount() != 1) {
-            return null;
-        }
-        long rootIndex;
-        if (root == source) {
-            rootIndex = index;
-        } else if (source.hasMemoryAddress() && root.hasMemoryAddress()) {
-            rootIndex = source.memoryAddress() + index - root.memoryAddress();
-        } else if (source.hasArray() && root.hasArray() && source.array() == root.array()) {
-            rootIndex = (long) source.arrayOffset() + index - root.arrayOffset();
-        } else {
-            return null;
-        }
-        if (rootIndex < 0 || rootIndex > root.capacity() - length) {
-            return null;
-        }
-        return root.internalNioBuffer((int) rootIndex, length);
-    }
-
-    /** @return false if the block reaches past the end of the content file (never all written) */
-    private boolean hashBlock(int index, byte[] into) throws IOException {
-        int length = layout.lengthOf(index);
-        ByteBuffer buffer = scratch();
-        buffer.clear().limit(length);
-        int read = BlockJournal.readFully(content, buffer, layout.offsetOf(index));
-        buffer.flip();
-        digest.reset();
-        digest.update(buffer);
-        if (read < length) {
-            // Bytes past the end of a sparse file were never written: hash what is there plus a
-            // marker so that the result can never match a real block.
-            digest.update((byte) 1);
-        }
-        try {
-            digest.digest(into, 0, BlockHashes.SHA256_LENGTH);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        return read == length;
-    }
-
-    private byte[] hashWhole(FileChannel channel) throws IOException {
-        MessageDigest digest = BlockHashes.newSha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        long position = 0;
-        while (position < layout.length()) {
-            buffer.clear();
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                throw new IOException("content of task '" + taskId + "' is shorter than " + layout.length() + " bytes");
-            }
-            position += read;
-            buffer.flip();
-            digest.update(buffer);
-        }
-        return digest.digest();
-    }
-
-    private ByteBuffer scratch() {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(layout.blockSize());
-        }
-        return scratch;
-    }
-
-    private void rememberExpected(int index, byte[] sha256) {
-        if (expectedHashes == null) {
-            expectedHashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
-        }
-        expectedKnown.set(index);
-        System.arraycopy(sha256, 0, expectedHashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
-    }
-
-    private synchronized FileChannel channelForWrite() {
+    private synchronized ContentFile writableContent() {
         checkWritable();
         return content;
     }
 
-    private synchronized FileChannel readChannel() {
-        if (closed) {
-            throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
-        }
+    private synchronized ContentFile readableContent() {
+        checkOpen();
         return content;
     }
 
-    private void checkWritable() {
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("cache entry of task '" + taskId + "' is closed");
         }
+    }
+
+    private void checkWritable() {
+        checkOpen();
         if (published) {
             throw new IllegalStateException("task '" + taskId + "' is published; its content is read-only");
         }
@@ -827,22 +478,6 @@ public final class BlockFile implements AutoCloseable {
         if (!layout.isValidIndex(index)) {
             throw new IndexOutOfBoundsException("block " + index + " outside 0.." + (layout.blockCount() - 1)
                     + " of task '" + taskId + "'");
-        }
-    }
-
-    private void checkSpan(long offset, int length) {
-        if (offset < 0 || length < 0 || offset > layout.length() - length) {
-            throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " outside package of "
-                    + layout.length() + " bytes");
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Not every file system lets a directory be opened; the rename itself is still atomic.
-            LOG.debug("could not sync directory {}", directory, e);
         }
     }
 }

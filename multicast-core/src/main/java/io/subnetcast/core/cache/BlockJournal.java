@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * short by a crash fails its CRC; reading stops there and the tail is truncated, so the journal
  * never claims more than was fully written.
  *
- * <p>Not thread-safe: {@link BlockFile} serialises access.
+ * <p>Not thread-safe: {@link BlockLedger} owns it, under the lock of its {@link BlockFile}.
  */
 final class BlockJournal implements AutoCloseable {
     static final int MAGIC = 0x534E434A; // "SNCJ"
@@ -61,7 +61,7 @@ final class BlockJournal implements AutoCloseable {
         try {
             ByteBuffer encoded = encodeHeader(header);
             int size = encoded.remaining();
-            writeFully(channel, encoded, 0);
+            PositionalIo.writeFully(channel, encoded, 0);
             return new BlockJournal(channel, size);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -113,7 +113,7 @@ final class BlockJournal implements AutoCloseable {
         crc.update(record.array(), 0, record.position());
         record.putInt((int) crc.getValue());
         record.flip();
-        writeFully(channel, record, end);
+        PositionalIo.writeFully(channel, record, end);
         end += RECORD_SIZE;
         records++;
     }
@@ -184,7 +184,7 @@ final class BlockJournal implements AutoCloseable {
     /** @return the offset of the first record, or -1 if the header is damaged or describes other content */
     private static long readHeaderEnd(FileChannel channel, Header expected) throws IOException {
         ByteBuffer fixed = ByteBuffer.allocate(4 + 2 + 2 + 8 + 4 + 2);
-        if (readFully(channel, fixed, 0) < fixed.capacity()) {
+        if (PositionalIo.readFully(channel, fixed, 0) < fixed.capacity()) {
             return -1;
         }
         fixed.flip();
@@ -199,7 +199,7 @@ final class BlockJournal implements AutoCloseable {
             return -1;
         }
         ByteBuffer rest = ByteBuffer.allocate(identityLength + 4);
-        if (readFully(channel, rest, fixed.capacity()) < rest.capacity()) {
+        if (PositionalIo.readFully(channel, rest, fixed.capacity()) < rest.capacity()) {
             return -1;
         }
         rest.flip();
@@ -214,23 +214,5 @@ final class BlockJournal implements AutoCloseable {
         }
         Header found = new Header(length, blockSize, new String(identity, StandardCharsets.UTF_8));
         return found.equals(expected) ? fixed.capacity() + rest.capacity() : -1;
-    }
-
-    static void writeFully(FileChannel channel, ByteBuffer source, long position) throws IOException {
-        while (source.hasRemaining()) {
-            position += channel.write(source, position);
-        }
-    }
-
-    static int readFully(FileChannel channel, ByteBuffer target, long position) throws IOException {
-        int total = 0;
-        while (target.hasRemaining()) {
-            int read = channel.read(target, position + total);
-            if (read < 0) {
-                break;
-            }
-            total += read;
-        }
-        return total;
     }
 }

@@ -10,6 +10,20 @@
  * the block fetched again. When every block is present the whole file is checked against the
  * task's SHA-256 and moved atomically into place.
  *
+ * <p>{@code BlockFile} is the public face of an entry and its lock protocol; the parts behind it
+ * are package-private, one job each:
+ * <ul>
+ *   <li>{@code EntryFiles}: the names of an entry's files, the manifest written once, removal;</li>
+ *   <li>{@code EntryLock}: the exclusive file lock that keeps two processes off one entry;</li>
+ *   <li>{@code EntryRecovery}: opening an entry, replaying its journal and dropping torn blocks;</li>
+ *   <li>{@code ContentFile} and {@code PositionalIo}: the content file, its range-checked positional
+ *       reads and writes (allocation-free, for the data path), and its atomic move on publishing;</li>
+ *   <li>{@code BlockLedger}: which blocks are present and which SHA-256 each must have, kept in two
+ *       {@code HashedBlockSet}s and journalled in a {@code BlockJournal};</li>
+ *   <li>{@code BlockVerifier}: hashes blocks read back and holds them against the ledger, and
+ *       hashes whole packages.</li>
+ * </ul>
+ *
  * <p>Task ids and file names come from the network and from users; {@link
  * io.subnetcast.core.cache.CacheNames} checks them so that nothing can leave the cache directory.
  */

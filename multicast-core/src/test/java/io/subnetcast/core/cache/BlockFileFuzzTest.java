@@ -119,7 +119,7 @@ class BlockFileFuzzTest {
                     assertTrue(file.commitBlock(block));
                 }
             }
-            Path journal = entry.directory().resolve(BlockFile.JOURNAL);
+            Path journal = entry.directory().resolve(EntryFiles.JOURNAL);
             switch (in.choose(3)) {
                 case 0 -> Files.write(journal, in.rest());
                 case 1 -> {
@@ -145,7 +145,7 @@ class BlockFileFuzzTest {
                 }
                 default -> {
                     // A torn content file under an honest journal.
-                    try (FileChannel channel = FileChannel.open(entry.directory().resolve(BlockFile.CONTENT),
+                    try (FileChannel channel = FileChannel.open(entry.directory().resolve(EntryFiles.CONTENT),
                             StandardOpenOption.WRITE)) {
                         if (in.bool()) {
                             channel.truncate(in.u16() % (entry.length + 1));

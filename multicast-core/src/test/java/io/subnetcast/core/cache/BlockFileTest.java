@@ -98,6 +98,50 @@ class BlockFileTest {
     }
 
     @Test
+    void aPackageVerifiedInPlaceStaysCachedUntilPublished() throws IOException {
+        int length = BLOCK * 3 + 7;
+        byte[] whole = pattern(0, length);
+        BlockCache cache = BlockCache.open(dir.resolve("cache"));
+        Path destination = dir.resolve("out.bin");
+        try (BlockFile file = cache.open("t", length, BLOCK, "")) {
+            writeBlock(file, 0);
+            file.commitBlock(0);
+            assertThrows(IllegalStateException.class, () -> file.verifyInPlace(sha256(whole)));
+            for (int index = 1; index < 4; index++) {
+                writeBlock(file, index);
+                file.commitBlock(index);
+            }
+            assertArrayEquals(sha256(whole), file.verifyInPlace(sha256(whole)));
+            assertTrue(file.isComplete());
+            assertFalse(file.isPublished());
+            assertEquals(dir.resolve("cache/t/content").toRealPath(), file.contentPath().toRealPath());
+            assertArrayEquals(sha256(whole), file.publish(destination, sha256(whole)));
+        }
+        assertArrayEquals(whole, Files.readAllBytes(destination));
+    }
+
+    @Test
+    void aPackageThatFailsVerificationInPlaceIsDiscarded() throws IOException {
+        int length = BLOCK * 2;
+        BlockCache cache = BlockCache.open(dir.resolve("cache"));
+        try (BlockFile file = cache.open("t", length, BLOCK, "")) {
+            for (int index = 0; index < 2; index++) {
+                writeBlock(file, index);
+                file.commitBlock(index);
+            }
+            IntegrityException e = assertThrows(IntegrityException.class, () -> file.verifyInPlace(new byte[32]));
+            assertTrue(e.getMessage().endsWith("; the cached copy was discarded"), e.getMessage());
+            assertEquals(0, file.presentBlocks());
+            // The entry stays usable for a fresh attempt.
+            writeBlock(file, 0);
+            assertTrue(file.commitBlock(0));
+        }
+        try (BlockFile reopened = cache.open("t", length, BLOCK, "")) {
+            assertEquals(1, reopened.presentBlocks());
+        }
+    }
+
+    @Test
     void reopenResumesWithTheVerifiedBlocksOnly() throws IOException {
         BlockCache cache = BlockCache.open(dir);
         try (BlockFile file = cache.open("t", BLOCK * 8, BLOCK, "v1")) {

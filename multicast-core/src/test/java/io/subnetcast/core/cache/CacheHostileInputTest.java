@@ -81,7 +81,7 @@ class CacheHostileInputTest {
             assertTrue(file.commitBlock(0));
             assertTrue(file.commitBlock(1));
         }
-        Path journal = cache.root().resolve("t").resolve(BlockFile.JOURNAL);
+        Path journal = cache.root().resolve("t").resolve(EntryFiles.JOURNAL);
         try (BlockJournal forged = BlockJournal.create(journal, new BlockJournal.Header(content.length, BLOCK, "id"))) {
             byte[] hashOfBlock1 = sha256(content, BLOCK, BLOCK);
             byte[] hashOfBlock2 = sha256(content, 2 * BLOCK, BLOCK);

@@ -1,0 +1,136 @@
+package io.subnetcast.core.cache;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads blocks back from the content file, hashes them and holds the digests against the ledger:
+ * a block becomes present only if its bytes hash to the SHA-256 a manifest expects (when one is
+ * known), and a block journalled before a restart stays present only if its bytes still hash as
+ * journalled. Also hashes whole packages, for publishing.
+ *
+ * <p>A block is hashed through one direct buffer of the block size and one digest, both kept, so
+ * that committing a block allocates nothing. Not thread-safe, except {@link #hashPackage}:
+ * {@link BlockFile} verifies blocks under its lock.
+ */
+final class BlockVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockVerifier.class);
+    // Whole packages are read in pieces of this size: large enough for few system calls.
+    private static final int PACKAGE_READ_SIZE = 1 << 20;
+
+    private final String taskId;
+    private final BlockLayout layout;
+    private final BlockLedger blocks;
+    private final MessageDigest digest = BlockHashes.newSha256();
+    // The digest of the block being verified.
+    private final byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+    private ByteBuffer scratch;
+
+    /** @param taskId names the task in log lines */
+    BlockVerifier(String taskId, BlockLayout layout, BlockLedger blocks) {
+        this.taskId = taskId;
+        this.layout = layout;
+        this.blocks = blocks;
+    }
+
+    /**
+     * Makes a written block present, journalled with its SHA-256, if its bytes may be the block.
+     *
+     * @return true if the block is present; false if its bytes reach past the end of the file
+     *     (they were never all written) or do not hash as expected
+     */
+    boolean commit(ContentFile content, int index) throws IOException {
+        if (blocks.isPresent(index)) {
+            return true;
+        }
+        if (!hashBlock(content, index)) {
+            LOG.debug("task {}: block {} was not written to its end", taskId, index);
+            return false;
+        }
+        if (!blocks.fitsExpected(index, sha)) {
+            LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
+            return false;
+        }
+        blocks.markPresent(index, sha);
+        return true;
+    }
+
+    /**
+     * Drops every present block whose bytes no longer hash as journalled, or not as expected: the
+     * journal may have reached the disk while the block's bytes did not (a torn write).
+     *
+     * @return how many blocks were dropped
+     */
+    int dropTornBlocks(ContentFile content) throws IOException {
+        int dropped = 0;
+        for (int index = blocks.nextPresent(0); index >= 0; index = blocks.nextPresent(index + 1)) {
+            hashBlock(content, index);
+            if (!blocks.stillHolds(index, sha)) {
+                blocks.drop(index);
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * Hashes a whole package in one pass, with a digest and buffer of its own: publishing calls it
+     * outside the entry's lock.
+     *
+     * @param taskId names the task in the error
+     * @return the SHA-256 of the first {@code length} bytes
+     * @throws IOException if the file is shorter or cannot be read
+     */
+    static byte[] hashPackage(FileChannel content, long length, String taskId) throws IOException {
+        MessageDigest digest = BlockHashes.newSha256();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(PACKAGE_READ_SIZE);
+        long position = 0;
+        while (position < length) {
+            buffer.clear();
+            int read = content.read(buffer, position);
+            if (read < 0) {
+                throw new IOException("content of task '" + taskId + "' is shorter than " + length + " bytes");
+            }
+            position += read;
+            buffer.flip();
+            digest.update(buffer);
+        }
+        return digest.digest();
+    }
+
+    /** Hashes block {@code index} as the file holds it into {@link #sha}; false if the file ends inside it. */
+    private boolean hashBlock(ContentFile content, int index) throws IOException {
+        int length = layout.lengthOf(index);
+        ByteBuffer buffer = scratch();
+        buffer.clear().limit(length);
+        int read = PositionalIo.readFully(content.channel(), buffer, layout.offsetOf(index));
+        buffer.flip();
+        digest.reset();
+        digest.update(buffer);
+        if (read < length) {
+            // Bytes past the end of a sparse file were never written: hash what is there plus a
+            // marker so that the result can never match a real block.
+            digest.update((byte) 1);
+        }
+        try {
+            digest.digest(sha, 0, BlockHashes.SHA256_LENGTH);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return read == length;
+    }
+
+    // Allocated when the first block is hashed: an entry opened empty holds no direct memory (up to
+    // 64 MiB, the largest block) until it has a block to commit.
+    private ByteBuffer scratch() {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(layout.blockSize());
+        }
+        return scratch;
+    }
+}
