@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
-import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.congestion.RateController;
@@ -13,6 +12,7 @@ import io.subnetcast.core.election.Leader;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.election.Succession;
 import io.subnetcast.core.peers.PeerDirectory;
+import io.subnetcast.core.receive.BeaconCheck;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairContext;
@@ -34,12 +34,8 @@ import io.subnetcast.core.wire.proto.Nak;
 import io.subnetcast.core.wire.proto.SessionPhase;
 import io.subnetcast.core.wire.proto.Status;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -918,7 +914,8 @@ public final class SessionAgent implements DatagramSink {
         } else {
             contested = false;
         }
-        InetSocketAddress group = followableDataGroup(beacon);
+        InetSocketAddress group = BeaconCheck.followableDataGroup(beacon, trusted == null ? null : trusted.layout(),
+                task.contentIdentityOrNull());
         if (group == null) {
             invalidDatagrams++; // a beacon we could not follow is no reason to stop leading or following
             return;
@@ -933,52 +930,6 @@ public final class SessionAgent implements DatagramSink {
             stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
         }
         follow(message, beacon, group, nowNs);
-    }
-
-    /** @return the beacon's data group when every field of the beacon can be followed, else null */
-    private InetSocketAddress followableDataGroup(Beacon beacon) {
-        if (!isAcceptableBeacon(beacon)) {
-            return null;
-        }
-        try {
-            InetAddress group = Inet4Address.getByAddress(beacon.getDataGroup().toByteArray());
-            return group.isMulticastAddress() ? new InetSocketAddress(group, beacon.getDataPort()) : null;
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private boolean isAcceptableBeacon(Beacon beacon) {
-        SessionPhase phase = beacon.getPhase();
-        if (phase != SessionPhase.PHASE_WAITING && phase != SessionPhase.PHASE_SENDING && phase != SessionPhase.PHASE_PAUSED
-                && phase != SessionPhase.PHASE_ENDED) {
-            return false; // a phase this agent could not act on
-        }
-        if (beacon.getDataGroup().size() != 4 || beacon.getDataPort() < 1 || beacon.getDataPort() > 65_535) {
-            return false;
-        }
-        if (beacon.getContentIdentity().length() > 1024 || beacon.getRepairUrl().length() > 2048) {
-            return false;
-        }
-        if (beacon.getBlockSize() != 0) {
-            if (beacon.getBlockSize() < BlockLayout.MIN_BLOCK_SIZE || beacon.getBlockSize() > BlockLayout.MAX_BLOCK_SIZE
-                    || beacon.getPackageLength() < 0 || beacon.getChunkSize() < 1
-                    || beacon.getChunkSize() > Math.min(beacon.getBlockSize(), 65_507 - DataHeader.LENGTH)) {
-                return false;
-            }
-            try {
-                new BlockLayout(beacon.getPackageLength(), beacon.getBlockSize());
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        if (trusted != null && beacon.getBlockSize() != 0 && (beacon.getBlockSize() != trusted.layout().blockSize()
-                || beacon.getPackageLength() != trusted.layout().length())) {
-            return false; // a session of other content, or a representative that lies about it
-        }
-        String mine = task.contentIdentityOrNull();
-        // A task that names its SHA-256 joins only sessions of that content.
-        return mine == null || beacon.getContentIdentity().isEmpty() || mine.equals(beacon.getContentIdentity());
     }
 
     private void follow(Control message, Beacon beacon, InetSocketAddress group, long nowNs) {
@@ -996,7 +947,7 @@ public final class SessionAgent implements DatagramSink {
         leaderNodeId = message.getNodeId();
         leaderPriority = beacon.getPriority();
         lastBeaconNs = nowNs;
-        representativeUrl = parseUrl(beacon.getRepairUrl());
+        representativeUrl = BeaconCheck.blockServerUrl(beacon.getRepairUrl());
         membersKnown = beacon.getMembersKnown();
         membersComplete = beacon.getMembersComplete();
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
@@ -1167,7 +1118,7 @@ public final class SessionAgent implements DatagramSink {
                 || have.getHeld().size() > ControlCodec.MAX_CONTROL_BYTES) {
             return;
         }
-        if (!directory.update(message.getNodeId(), parseUrl(have.getRepairUrl()), have.getComplete(),
+        if (!directory.update(message.getNodeId(), BeaconCheck.blockServerUrl(have.getRepairUrl()), have.getComplete(),
                 have.getFirstBlock(), have.getHeld().toByteArray(), nowNs)) {
             invalidDatagrams++;
         }
@@ -1198,20 +1149,6 @@ public final class SessionAgent implements DatagramSink {
     private String blockServerUrl() {
         URI url = port.blockServerUrl(task.taskId());
         return url == null ? "" : url.toString();
-    }
-
-    private static URI parseUrl(String value) {
-        if (value == null || value.isEmpty() || value.length() > 2048) {
-            return null;
-        }
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            return scheme != null && (scheme.equals("http") || scheme.equals("https") || scheme.equals("sim"))
-                    && uri.getHost() != null ? uri : null;
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 
     // ---------------------------------------------------------------- representative work
