@@ -21,21 +21,24 @@ public final class BlockSender {
     /** {@link #next} found the first pass over and no retransmission queued. */
     public static final int DONE = 3;
 
+    /** What the pass does at a block. */
+    public enum PassDecision {
+        /** Send the block now. */
+        SEND,
+        /** Leave the block out of the pass: nobody needs it from the multicast. */
+        SKIP,
+        /** Wait: the block is needed but not held yet. */
+        PAUSE
+    }
+
     /** Decides, when the pass reaches a block, whether to send it now, skip it or wait for it. */
     @FunctionalInterface
     public interface PassPolicy {
-        /** Send the block now. */
-        int SEND = 0;
-        /** Leave the block out of the pass: nobody needs it from the multicast. */
-        int SKIP = 1;
-        /** Wait: the block is needed but not held yet. */
-        int PAUSE = 2;
-
         /**
          * @param block the block the pass reached
-         * @return {@link #SEND}, {@link #SKIP} or {@link #PAUSE}
+         * @return what the pass does there
          */
-        int decide(int block);
+        PassDecision decide(int block);
     }
 
     /** Retransmitted chunks in a row before a ready pass chunk goes out. */
@@ -107,11 +110,11 @@ public final class BlockSender {
     private int nextPassChunk(BlockFile store) {
         // A block is judged when the pass reaches it; once started it is sent whole.
         while (passOffset == 0 && passBlock < layout.blockCount()) {
-            int decision = policy == null ? (store.hasBlock(passBlock) ? PassPolicy.SEND : PassPolicy.PAUSE)
-                    : policy.decide(passBlock);
-            if (decision == PassPolicy.SKIP) {
+            PassDecision decision = policy == null
+                    ? (store.hasBlock(passBlock) ? PassDecision.SEND : PassDecision.PAUSE) : policy.decide(passBlock);
+            if (decision == PassDecision.SKIP) {
                 passBlock++;
-            } else if (decision == PassPolicy.PAUSE || !store.hasBlock(passBlock)) {
+            } else if (decision == PassDecision.PAUSE || !store.hasBlock(passBlock)) {
                 return WAIT;
             } else {
                 break;

@@ -17,7 +17,7 @@ import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.repair.RepairPlanner;
-import io.subnetcast.core.send.BlockSender;
+import io.subnetcast.core.send.BlockSender.PassDecision;
 import io.subnetcast.core.send.PassSender;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataFrame;
@@ -853,15 +853,15 @@ public final class SessionAgent implements DatagramSink {
      * to peer repair; a block every known member holds is skipped; anything else is sent (or waited
      * for while it downloads).
      */
-    private int passDecision(int block) {
+    private PassDecision passDecision(int block) {
         long nowNs = pumpNowNs;
         if (!store.hasBlock(block)) {
-            return heldByPeer(block, nowNs) && planner.isRunning() ? BlockSender.PassPolicy.SKIP : BlockSender.PassPolicy.PAUSE;
+            return heldByPeer(block, nowNs) && planner.isRunning() ? PassDecision.SKIP : PassDecision.PAUSE;
         }
         if (directory != null && !directory.peers().isEmpty() && directory.lacking(block) == 0) {
-            return BlockSender.PassPolicy.SKIP;
+            return PassDecision.SKIP;
         }
-        return BlockSender.PassPolicy.SEND;
+        return PassDecision.SEND;
     }
 
     private void stepDown(long nowNs, String reason) {
