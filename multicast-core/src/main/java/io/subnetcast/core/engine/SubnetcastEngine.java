@@ -23,13 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -63,33 +59,25 @@ import org.slf4j.LoggerFactory;
  * an HTTP fetcher; {@link #close()} stops them all.
  */
 public final class SubnetcastEngine implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
     /** Default control group: in the organisation-local scope 239.255.0.0/16. */
+    public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
+    private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
     /** Most datagrams handled before timers and the send loop run, within one burst from the socket. */
     private static final int MAX_DATAGRAMS_BETWEEN_WORK = 32;
-
-    public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
     private static final long PROGRESS_INTERVAL_NS = 250_000_000L;
 
     private final SessionConfig config;
     private final NanoClock clock;
-    private final InetSocketAddress controlGroup;
-    private final BlockCache cache;
     private final long nodeId;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final MulticastTransport transport;
     private final HttpFetcher fetcher;
     private final boolean ownFetcher;
-    private final PackageDownloader downloader;
     private final ExecutorService verifier;
     private final BlockServer blockServer;
-    private final GapRepairFactory repairFactory;
-    private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
-    // Routes datagrams to the running tasks and opens sealed ones with their keys; owned by the
-    // engine thread. A fault in one task fails that task only.
-    private final DatagramDispatcher<TaskRuntime> dispatcher =
-            new DatagramDispatcher<>(DatagramDispatcher.OnFault.CONTINUE);
+    private final EngineResources resources;
+    private final RunningTasks tasks = new RunningTasks();
     private ScheduledFuture<?> wakeup;
     private long wakeupAtNs = Long.MAX_VALUE;
     private long nextProgressNs;
@@ -100,16 +88,14 @@ public final class SubnetcastEngine implements AutoCloseable {
     private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
         this.config = builder.session;
         this.clock = builder.clock;
-        this.controlGroup = builder.controlGroup;
-        this.cache = BlockCache.open(builder.cacheDirectory);
+        InetSocketAddress controlGroup = builder.controlGroup;
+        BlockCache cache = BlockCache.open(builder.cacheDirectory);
         this.nodeId = builder.nodeId != 0 ? builder.nodeId : ThreadLocalRandom.current().nextLong();
         this.group = EventLoops.newGroup(1, new DefaultThreadFactory("subnetcast-engine", true));
         this.loop = group.next();
         this.verifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("subnetcast-verify", true));
         this.ownFetcher = builder.fetcher == null;
         this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
-        this.downloader = new PackageDownloader(fetcher);
-        this.repairFactory = builder.repairFactory;
         int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES + SealedHeader.OVERHEAD);
         BlockServer server = null;
         try {
@@ -135,6 +121,8 @@ public final class SubnetcastEngine implements AutoCloseable {
             throw e;
         }
         this.blockServer = server;
+        this.resources = new EngineResources(config, nodeId, clock, transport, controlGroup, cache, server, fetcher,
+                new PackageDownloader(fetcher), verifier, builder.repairFactory, this::post);
         LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
                 networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
                 controlGroup.getPort(), cache.root());
@@ -155,7 +143,7 @@ public final class SubnetcastEngine implements AutoCloseable {
      *     addressed to a task with a key, sealed with a key no task here holds
      */
     public AuthCounters authCounters() {
-        return dispatcher.authCounters();
+        return tasks.authCounters();
     }
 
     /** @return the interface multicast runs on */
@@ -181,25 +169,11 @@ public final class SubnetcastEngine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        if (!task.isCacheOnly()) {
-            Path parent = task.destination().toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new IllegalArgumentException("cannot place " + task.destination() + ": directory " + parent
-                        + " does not exist");
-            }
-            if (Files.isDirectory(task.destination())) {
-                throw new IllegalArgumentException("cannot place the package at " + task.destination() + ": it is a directory");
-            }
-        }
-        TaskRuntime runtime = new TaskRuntime(this, task, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
+        EngineTask.requirePlaceable(task);
+        EngineTask started = new EngineTask(task, resources, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
         try {
             loop.submit(() -> {
-                if (tasks.containsKey(task.taskId())) {
-                    throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
-                }
-                dispatcher.add(runtime);
-                tasks.put(task.taskId(), runtime);
-                runtime.start(clock.nanoTime());
+                tasks.start(started, clock.nanoTime());
                 afterEvent();
                 return null;
             }).get(10, TimeUnit.SECONDS);
@@ -214,7 +188,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("engine did not start task '" + task.taskId() + "' in time", e);
         }
-        return runtime;
+        return started.handle();
     }
 
     /**
@@ -230,11 +204,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         closed = true;
         try {
             loop.submit(() -> {
-                long now = clock.nanoTime();
-                for (TaskRuntime runtime : new ArrayList<>(tasks.values())) {
-                    retire(runtime, now);
-                }
-                tasks.clear();
+                tasks.retireAll(clock.nanoTime());
                 if (wakeup != null) {
                     wakeup.cancel(false);
                 }
@@ -261,54 +231,8 @@ public final class SubnetcastEngine implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------ engine-thread plumbing
-
-    NanoClock clock() {
-        return clock;
-    }
-
-    EventLoop loop() {
-        return loop;
-    }
-
-    MulticastTransport transport() {
-        return transport;
-    }
-
-    BlockCache cache() {
-        return cache;
-    }
-
-    HttpFetcher httpFetcher() {
-        return fetcher;
-    }
-
-    PackageDownloader downloader() {
-        return downloader;
-    }
-
-    ExecutorService verifier() {
-        return verifier;
-    }
-
-    InetSocketAddress controlGroup() {
-        return controlGroup;
-    }
-
-    BlockServer blockServer() {
-        return blockServer;
-    }
-
-    GapRepairFactory repairFactory() {
-        return repairFactory;
-    }
-
-    long engineNodeId() {
-        return nodeId;
-    }
-
-    /** Runs a task on the engine thread and then lets the agents act on what it changed. */
-    void post(Runnable event) {
+    /** Runs an event on the engine thread and then lets the agents act on what it changed. */
+    private void post(Runnable event) {
         if (closed) {
             return;
         }
@@ -320,15 +244,10 @@ public final class SubnetcastEngine implements AutoCloseable {
         });
     }
 
-    private void retire(TaskRuntime runtime, long now) {
-        runtime.shutdown(now);
-        dispatcher.remove(runtime.taskId());
-    }
-
     private void onDatagram(ByteBuf datagram) {
         // The transport owns the buffer for this call only, and no other reader shares it, so a
         // sealed datagram may be opened in place.
-        dispatcher.dispatch(datagram, clock.nanoTime());
+        tasks.dispatch(datagram, clock.nanoTime());
         // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
         // not once per datagram; the bound keeps a long burst from starving the sender.
         if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
@@ -351,55 +270,21 @@ public final class SubnetcastEngine implements AutoCloseable {
         datagramsSinceWork = 0;
         try {
             long now = clock.nanoTime();
-            List<TaskRuntime> done = null;
-            for (TaskRuntime runtime : tasks.values()) {
-                guarded(runtime, now, () -> runtime.agent().doWork(now));
-                runtime.settle(now);
-                if (runtime.isFinished(now)) {
-                    done = done == null ? new ArrayList<>() : done;
-                    done.add(runtime);
-                }
-            }
+            List<EngineTask> done = tasks.work(now);
             transport.flush();
             if (now - nextProgressNs >= 0) {
                 nextProgressNs = now + PROGRESS_INTERVAL_NS;
-                for (TaskRuntime runtime : tasks.values()) {
-                    runtime.reportProgress(now, null);
-                }
+                tasks.reportProgress(now);
             }
-            if (done != null) {
-                for (TaskRuntime runtime : done) {
-                    tasks.remove(runtime.task().taskId());
-                    retire(runtime, now);
-                }
-            }
+            tasks.retire(done, now);
             schedule(now);
         } finally {
             ticking = false;
         }
     }
 
-    /**
-     * Runs one agent's event so that a fault in it fails its own task with the reason instead of
-     * escaping the event loop, where it would stop every task of the engine.
-     */
-    private static void guarded(TaskRuntime runtime, long now, Runnable event) {
-        try {
-            event.run();
-        } catch (RuntimeException e) {
-            LOG.error("task {}: internal error, the task fails", runtime.task().taskId(), e);
-            runtime.agent().onTransportFailure("internal error: " + e, now);
-        }
-    }
-
     private void schedule(long now) {
-        long next = nextProgressNs;
-        for (TaskRuntime runtime : tasks.values()) {
-            next = Math.min(next, runtime.agent().nextWakeNs(now));
-        }
-        if (tasks.isEmpty()) {
-            next = Long.MAX_VALUE;
-        }
+        long next = tasks.isEmpty() ? Long.MAX_VALUE : tasks.nextWakeNs(now, nextProgressNs);
         if (wakeup != null && !wakeup.isDone() && wakeupAtNs - next <= 0) {
             return; // an earlier or equal wake-up is already scheduled
         }

@@ -1,0 +1,104 @@
+package io.subnetcast.core.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.auth.AuthCounters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tasks an engine runs, in the order they started, and the {@link DatagramDispatcher} that
+ * hands them the datagrams the engine receives. Owned by the engine thread.
+ */
+final class RunningTasks {
+    private final Map<String, EngineTask> byId = new LinkedHashMap<>();
+    // A fault in one task fails that task only.
+    private final DatagramDispatcher<EngineTask> dispatcher = new DatagramDispatcher<>(DatagramDispatcher.OnFault.CONTINUE);
+
+    /** @return the dispatcher's counts of datagrams dropped for lack of authenticity; any thread */
+    AuthCounters authCounters() {
+        return dispatcher.authCounters();
+    }
+
+    /** @return whether no task runs */
+    boolean isEmpty() {
+        return byId.isEmpty();
+    }
+
+    /**
+     * Starts a task: it receives datagrams from now on.
+     *
+     * @throws IllegalStateException if a task of that id runs already
+     * @throws IllegalArgumentException if another key with the task's key id is in use
+     */
+    void start(EngineTask task, long nowNs) {
+        if (byId.containsKey(task.taskId())) {
+            throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
+        }
+        dispatcher.add(task);
+        byId.put(task.taskId(), task);
+        task.start(nowNs);
+    }
+
+    /** Routes one received datagram to the tasks it is for (see {@link DatagramDispatcher#dispatch}). */
+    void dispatch(ByteBuf datagram, long nowNs) {
+        dispatcher.dispatch(datagram, nowNs);
+    }
+
+    /**
+     * Lets every task work.
+     *
+     * @return the tasks that are finished now, to {@link #retire}; null if none is
+     */
+    List<EngineTask> work(long nowNs) {
+        List<EngineTask> done = null;
+        for (EngineTask task : byId.values()) {
+            task.work(nowNs);
+            if (task.isFinished(nowNs)) {
+                done = done == null ? new ArrayList<>() : done;
+                done.add(task);
+            }
+        }
+        return done;
+    }
+
+    /** Tells every task's listeners where it stands. */
+    void reportProgress(long nowNs) {
+        for (EngineTask task : byId.values()) {
+            task.reportProgress(nowNs);
+        }
+    }
+
+    /** @return the earliest time a task needs to work, at most {@code latestNs} */
+    long nextWakeNs(long nowNs, long latestNs) {
+        long next = latestNs;
+        for (EngineTask task : byId.values()) {
+            next = Math.min(next, task.nextWakeNs(nowNs));
+        }
+        return next;
+    }
+
+    /** @param done tasks to stop for good, or null */
+    void retire(List<EngineTask> done, long nowNs) {
+        if (done != null) {
+            for (EngineTask task : done) {
+                byId.remove(task.taskId());
+                stop(task, nowNs);
+            }
+        }
+    }
+
+    /** Stops every task: the engine closes. */
+    void retireAll(long nowNs) {
+        for (EngineTask task : new ArrayList<>(byId.values())) {
+            stop(task, nowNs);
+        }
+        byId.clear();
+    }
+
+    private void stop(EngineTask task, long nowNs) {
+        task.shutdown(nowNs);
+        dispatcher.remove(task.taskId());
+    }
+}
