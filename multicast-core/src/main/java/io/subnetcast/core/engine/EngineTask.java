@@ -77,10 +77,14 @@ final class EngineTask implements DatagramDispatcher.Target {
         return port.receivesData();
     }
 
-    /** @param nowNs current time: the agent starts looking for its session */
+    /**
+     * The agent starts looking for its session. A fault in it fails this task (see {@link #work}).
+     *
+     * @param nowNs current time
+     */
     void start(long nowNs) {
         progress.start(nowNs);
-        agent.start(nowNs);
+        guarded(() -> agent.start(nowNs), nowNs);
     }
 
     /**
@@ -91,13 +95,17 @@ final class EngineTask implements DatagramDispatcher.Target {
      * @param nowNs current time
      */
     void work(long nowNs) {
+        guarded(() -> agent.doWork(nowNs), nowNs);
+        handle.settle();
+    }
+
+    private void guarded(Runnable event, long nowNs) {
         try {
-            agent.doWork(nowNs);
+            event.run();
         } catch (RuntimeException e) {
             LOG.error("task {}: internal error, the task fails", task.taskId(), e);
             agent.onTransportFailure("internal error: " + e, nowNs);
         }
-        handle.settle();
     }
 
     /** @return whether the agent no longer takes part in the session */

@@ -5,6 +5,7 @@ import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.FetchRequest;
 import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.session.SessionAgent;
+import io.subnetcast.core.session.SessionPort;
 import io.subnetcast.core.session.TaskSpec;
 import java.io.IOException;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ final class OriginFetches {
         this.agent = agent;
     }
 
-    /** Learns the package's length and validator; see {@link io.subnetcast.core.session.SessionPort#probeOrigin}. */
+    /** Learns the package's length and validator (see {@link SessionPort#probeOrigin}). */
     void probe(TaskSpec spec) {
         engine.downloader().probe(spec.origin()).whenComplete((info, failure) -> engine.post(() -> {
             long now = engine.nowNs();
@@ -43,7 +44,7 @@ final class OriginFetches {
         }));
     }
 
-    /** Downloads missing blocks; see {@link io.subnetcast.core.session.SessionPort#fetchMissing}. */
+    /** Downloads the missing blocks (see {@link SessionPort#fetchMissing}). */
     void fetchMissing(TaskSpec spec, BlockFile store, IntPredicate wanted) {
         download = engine.downloader().download(spec.origin(), store, validator, wanted,
                 block -> engine.post(() -> agent.onBlockFetched(block, engine.nowNs())));
@@ -59,7 +60,7 @@ final class OriginFetches {
         });
     }
 
-    /** Fetches and checks the trusted manifest; see {@link io.subnetcast.core.session.SessionPort#fetchTrustedManifest}. */
+    /** Fetches and checks the trusted manifest (see {@link SessionPort#fetchTrustedManifest}). */
     void fetchTrustedManifest(TaskSpec spec) {
         byte[][] received = {new byte[4096]};
         int[] size = {0};

@@ -28,12 +28,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,10 +158,19 @@ public final class SubnetcastEngine implements AutoCloseable {
     /**
      * Starts taking part in a task's session on this subnet.
      *
+     * <p>Returns at once and never waits for the engine thread, so it may be called from any thread,
+     * the engine's own included (from a progress listener, or a callback on another task's future).
+     * The task is checked and its id reserved on the caller's thread, then started on the engine
+     * thread, where everything the task does happens: commands given to the handle right away
+     * ({@link DistributionHandle#cancel()} and the like) take effect after it started. Should the
+     * engine close before the task started, the task ends as {@link #close()} ends running ones: its
+     * completion is cancelled and {@link DistributionHandle#finished()} completes.
+     *
      * @param task the task
      * @return its handle
-     * @throws IllegalStateException if the engine is closed or already runs this task
-     * @throws IllegalArgumentException if the destination's directory does not exist
+     * @throws IllegalStateException if the engine is closed or already runs a task of this id
+     * @throws IllegalArgumentException if the destination's directory does not exist, the
+     *     destination is a directory, or a task of this engine uses another key with the same key id
      */
     public DistributionHandle distribute(DistributionTask task) {
         Objects.requireNonNull(task, "task");
@@ -171,24 +179,32 @@ public final class SubnetcastEngine implements AutoCloseable {
         }
         EngineTask.requirePlaceable(task);
         EngineTask started = new EngineTask(task, resources, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
+        tasks.claim(started);
         try {
-            loop.submit(() -> {
-                tasks.start(started, clock.nanoTime());
-                afterEvent();
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtimeException) {
-                throw runtimeException;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting task '" + task.taskId() + "'", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("engine did not start task '" + task.taskId() + "' in time", e);
+            loop.execute(() -> begin(started));
+        } catch (RejectedExecutionException e) {
+            tasks.abandon(started, clock.nanoTime()); // the engine thread is gone: nothing else touches the task
+            throw new IllegalStateException("engine is closed", e);
         }
         return started.handle();
+    }
+
+    /** Engine thread: starts a task {@link #distribute} handed over. */
+    private void begin(EngineTask task) {
+        long now = clock.nanoTime();
+        if (closed) {
+            tasks.abandon(task, now);
+            return;
+        }
+        try {
+            tasks.start(task, now);
+        } catch (RuntimeException e) {
+            // claim() refuses whatever start() would: a bug, which must not leave a handle that never completes
+            LOG.error("task {}: cannot start", task.taskId(), e);
+            tasks.abandon(task, now);
+            return;
+        }
+        afterEvent();
     }
 
     /**

@@ -97,7 +97,8 @@ final class TaskPort implements SessionPort {
             return writer.sendChunk(store, agent.dataGroup(), sessionId, epoch, block, offsetInBlock, length, sequence,
                     flags);
         } catch (IOException e) {
-            agent.onTransportFailure("cannot read block " + block + " from the cache: " + e.getMessage(), engine.nowNs());
+            agent.onTransportFailure("cannot read block " + block + " from the cache: " + e.getMessage(),
+                    engine.nowNs());
             return false;
         }
     }
