@@ -2,6 +2,7 @@ package io.subnetcast.core.engine;
 
 import io.subnetcast.core.session.SessionProgress;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells a task's progress listeners what its agent is doing, with the rate at which it gains
  * verified bytes, and keeps the latest snapshot for {@link DistributionHandle#progress()}. Reports
- * are made on the engine thread; listeners may be added from any thread.
+ * are made on the engine thread; listeners may be added and removed from any thread.
  */
 final class ProgressReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -18,7 +19,8 @@ final class ProgressReporter {
     private static final double MIN_RATE_SPAN_SECONDS = 0.2;
 
     private final String taskId;
-    private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
+    // Copied on write: listeners come and go on any thread while reports iterate on the engine thread.
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile SessionProgress latest;
     private String lastReason = "";
     private long lastReportNs;
@@ -43,9 +45,14 @@ final class ProgressReporter {
         return latest;
     }
 
-    /** @param listener called with every report from now on; any thread */
-    void add(Consumer<ProgressEvent> listener) {
-        listeners.add(listener);
+    /**
+     * @param listener called with every report from now on; any thread
+     * @return what removes it
+     */
+    ProgressSubscription add(Consumer<ProgressEvent> listener) {
+        Subscription subscription = new Subscription(Objects.requireNonNull(listener, "listener"));
+        subscriptions.add(subscription);
+        return subscription;
     }
 
     /**
@@ -68,12 +75,36 @@ final class ProgressReporter {
         }
         latest = snapshot;
         ProgressEvent event = new ProgressEvent(snapshot, Math.max(0, rate), lastReason);
-        for (Consumer<ProgressEvent> listener : listeners) {
+        for (Subscription subscription : subscriptions) {
+            subscription.deliver(event);
+        }
+    }
+
+    /** One listener's registration; each has its own, so that the same listener may be added twice. */
+    private final class Subscription implements ProgressSubscription {
+        private final Consumer<ProgressEvent> listener;
+        // Checked before each call: a report that copied the list before close() skips the listener.
+        private volatile boolean closed;
+
+        Subscription(Consumer<ProgressEvent> listener) {
+            this.listener = listener;
+        }
+
+        void deliver(ProgressEvent event) {
+            if (closed) {
+                return;
+            }
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
                 LOG.warn("progress listener of task {} failed", taskId, e);
             }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            subscriptions.remove(this);
         }
     }
 }

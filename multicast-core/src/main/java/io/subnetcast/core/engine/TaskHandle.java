@@ -66,8 +66,8 @@ final class TaskHandle implements DistributionHandle {
     }
 
     @Override
-    public void onProgress(Consumer<ProgressEvent> listener) {
-        progress.add(listener);
+    public ProgressSubscription onProgress(Consumer<ProgressEvent> listener) {
+        return progress.add(listener);
     }
 
     @Override
