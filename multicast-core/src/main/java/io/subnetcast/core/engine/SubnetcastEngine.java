@@ -1,10 +1,8 @@
 package io.subnetcast.core.engine;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.subnetcast.core.auth.AuthCounters;
 import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.cache.BlockCache;
@@ -14,7 +12,6 @@ import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
-import io.subnetcast.core.transport.DatagramReceiver;
 import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
@@ -25,7 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -61,9 +57,6 @@ public final class SubnetcastEngine implements AutoCloseable {
     /** Default control group: in the organisation-local scope 239.255.0.0/16. */
     public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
     private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
-    /** Most datagrams handled before timers and the send loop run, within one burst from the socket. */
-    private static final int MAX_DATAGRAMS_BETWEEN_WORK = 32;
-    private static final long PROGRESS_INTERVAL_NS = 250_000_000L;
 
     private final SessionConfig config;
     private final NanoClock clock;
@@ -77,11 +70,7 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final BlockServer blockServer;
     private final EngineResources resources;
     private final RunningTasks tasks = new RunningTasks();
-    private ScheduledFuture<?> wakeup;
-    private long wakeupAtNs = Long.MAX_VALUE;
-    private long nextProgressNs;
-    private boolean ticking;
-    private int datagramsSinceWork;
+    private final WorkCycle work;
     private volatile boolean closed;
 
     private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
@@ -95,23 +84,13 @@ public final class SubnetcastEngine implements AutoCloseable {
         this.verifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("subnetcast-verify", true));
         this.ownFetcher = builder.fetcher == null;
         this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
+        this.work = new WorkCycle(loop, clock, tasks, this::flush, () -> closed);
         int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES + SealedHeader.OVERHEAD);
         BlockServer server = null;
         try {
             server = builder.blockServer
                     ? new BlockServer(new InetSocketAddress(networkInterface.address(), builder.blockServerPort)) : null;
-            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss,
-                    new DatagramReceiver() {
-                        @Override
-                        public void onDatagram(ByteBuf datagram) {
-                            SubnetcastEngine.this.onDatagram(datagram);
-                        }
-
-                        @Override
-                        public void onReadComplete() {
-                            SubnetcastEngine.this.onReadComplete();
-                        }
-                    });
+            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss, work);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -204,7 +183,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             tasks.abandon(task, now);
             return;
         }
-        afterEvent();
+        work.afterEvent();
     }
 
     /**
@@ -221,9 +200,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         try {
             loop.submit(() -> {
                 tasks.retireAll(clock.nanoTime());
-                if (wakeup != null) {
-                    wakeup.cancel(false);
-                }
+                work.stop();
             }).awaitUninterruptibly(10, TimeUnit.SECONDS);
         } finally {
             transport.close();
@@ -255,73 +232,13 @@ public final class SubnetcastEngine implements AutoCloseable {
         loop.execute(() -> {
             if (!closed) {
                 event.run();
-                afterEvent();
+                work.afterEvent();
             }
         });
     }
 
-    private void onDatagram(ByteBuf datagram) {
-        // The transport owns the buffer for this call only, and no other reader shares it, so a
-        // sealed datagram may be opened in place.
-        tasks.dispatch(datagram, clock.nanoTime());
-        // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
-        // not once per datagram; the bound keeps a long burst from starving the sender.
-        if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
-            afterEvent();
-        }
-    }
-
-    private void onReadComplete() {
-        if (datagramsSinceWork > 0) {
-            afterEvent();
-        }
-    }
-
-    /** Runs every agent's timers and send loop, flushes, reports progress and schedules the next wake-up. */
-    private void afterEvent() {
-        if (ticking || closed) {
-            return;
-        }
-        ticking = true;
-        datagramsSinceWork = 0;
-        try {
-            long now = clock.nanoTime();
-            List<EngineTask> done = tasks.work(now);
-            transport.flush();
-            if (now - nextProgressNs >= 0) {
-                nextProgressNs = now + PROGRESS_INTERVAL_NS;
-                tasks.reportProgress(now);
-            }
-            tasks.retire(done, now);
-            schedule(now);
-        } finally {
-            ticking = false;
-        }
-    }
-
-    private void schedule(long now) {
-        long next = tasks.isEmpty() ? Long.MAX_VALUE : tasks.nextWakeNs(now, nextProgressNs);
-        if (wakeup != null && !wakeup.isDone() && wakeupAtNs - next <= 0) {
-            return; // an earlier or equal wake-up is already scheduled
-        }
-        if (wakeup != null) {
-            wakeup.cancel(false);
-            wakeup = null;
-        }
-        if (next == Long.MAX_VALUE) {
-            wakeupAtNs = Long.MAX_VALUE;
-            return;
-        }
-        long delayNs = Math.max(0, next - now);
-        wakeupAtNs = next;
-        wakeup = loop.schedule(this::onWakeup, delayNs, TimeUnit.NANOSECONDS);
-    }
-
-    private void onWakeup() {
-        // This future is running, hence not done: forget it so that afterEvent can arm the next one.
-        wakeup = null;
-        wakeupAtNs = Long.MAX_VALUE;
-        afterEvent();
+    private void flush() {
+        transport.flush();
     }
 
     /** Settings of an engine; {@link #build()} checks them and opens the sockets. */

@@ -15,6 +15,7 @@
  * out what the task's {@link io.subnetcast.core.session.SessionAgent} does (datagrams through a
  * {@code TaskDatagramWriter}, origin requests through {@code OriginFetches}, the cache, the block
  * server, publishing), and the agent itself. {@code RunningTasks} keeps the engine's tasks and its
- * dispatcher; {@code EngineResources} is what the tasks share.
+ * dispatcher, {@code WorkCycle} runs them on the engine thread after every event and at their
+ * wake-ups, and {@code EngineResources} is what the tasks share.
  */
 package io.subnetcast.core.engine;
