@@ -73,8 +73,9 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final WorkCycle work;
     private volatile boolean closed;
 
-    private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
-        this.config = builder.session;
+    private SubnetcastEngine(Builder builder, SessionConfig config, MulticastInterface networkInterface)
+            throws IOException {
+        this.config = config;
         this.clock = builder.clock;
         InetSocketAddress controlGroup = builder.controlGroup;
         BlockCache cache = BlockCache.open(builder.cacheDirectory);
@@ -241,12 +242,26 @@ public final class SubnetcastEngine implements AutoCloseable {
         transport.flush();
     }
 
-    /** Settings of an engine; {@link #build()} checks them and opens the sockets. */
+    /**
+     * Settings of an engine; {@link #build()} checks them and opens the sockets.
+     *
+     * <p>The protocol settings are those of {@link #session(SessionConfig)} (by default
+     * {@link SessionConfig}'s defaults) with the shortcuts {@link #startDelay}, {@link #rateBitsPerSecond}
+     * and {@link #mtu} applied over them, whatever the order of the calls: a shortcut always wins
+     * over the same setting of the session, and a later {@code session(...)} keeps it. A shortcut's
+     * value is checked when it is given; whether it suits the session (an MTU above the session's
+     * block size does not) is checked by {@link #build()}.
+     */
     public static final class Builder {
         private String networkInterface;
         private InetSocketAddress controlGroup = DEFAULT_CONTROL_GROUP;
         private Path cacheDirectory;
         private SessionConfig session = SessionConfig.builder().build();
+        // The shortcuts, kept apart and applied over session by build() so that the order of the
+        // calls does not matter; null or 0 when not given.
+        private Duration startDelay;
+        private long rateBitsPerSecond;
+        private int mtu;
         private NanoClock clock = NanoClock.system();
         private LossGenerator loss = LossGenerator.NONE;
         private HttpFetcher fetcher;
@@ -307,27 +322,46 @@ public final class SubnetcastEngine implements AutoCloseable {
             return this;
         }
 
-        /** @param config protocol settings (default {@link SessionConfig#builder()}) @return this */
+        /**
+         * @param config protocol settings (default {@link SessionConfig#builder()}); the shortcuts
+         *     given before or after still apply over it
+         * @return this
+         */
         public Builder session(SessionConfig config) {
             this.session = config;
             return this;
         }
 
-        /** @param delay start delay (default 1 minute) @return this */
+        /**
+         * @param delay start delay (default 1 minute), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is negative
+         */
         public Builder startDelay(Duration delay) {
-            this.session = session.toBuilder().startDelay(delay).build();
+            SessionConfig.builder().startDelay(delay).build(); // checks the value, in SessionConfig's words
+            this.startDelay = delay;
             return this;
         }
 
-        /** @param bitsPerSecond multicast rate (default 100 Mbit/s) @return this */
+        /**
+         * @param bitsPerSecond multicast rate (default 100 Mbit/s), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is below 8 kbit/s
+         */
         public Builder rateBitsPerSecond(long bitsPerSecond) {
-            this.session = session.toBuilder().rateBitsPerSecond(bitsPerSecond).build();
+            SessionConfig.builder().rateBitsPerSecond(bitsPerSecond).build();
+            this.rateBitsPerSecond = bitsPerSecond;
             return this;
         }
 
-        /** @param mtu link MTU (default 1500) @return this */
+        /**
+         * @param mtu link MTU (default 1500), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is not 576 to 65535
+         */
         public Builder mtu(int mtu) {
-            this.session = session.toBuilder().mtu(mtu).build();
+            SessionConfig.builder().mtu(mtu).build();
+            this.mtu = mtu;
             return this;
         }
 
@@ -359,7 +393,8 @@ public final class SubnetcastEngine implements AutoCloseable {
          * Checks the settings, resolves the interface and opens the sockets.
          *
          * @return the running engine
-         * @throws IllegalArgumentException with a clear message for a bad setting or interface
+         * @throws IllegalArgumentException with a clear message for a bad setting or interface, or
+         *     a shortcut the session's other settings refuse
          * @throws IOException if a socket cannot be bound or the control group cannot be joined
          */
         public SubnetcastEngine build() throws IOException {
@@ -374,12 +409,30 @@ public final class SubnetcastEngine implements AutoCloseable {
             if (address == null || !address.isMulticastAddress() || address.getAddress().length != 4) {
                 throw new IllegalArgumentException("control group " + controlGroup + " is not an IPv4 multicast group");
             }
+            SessionConfig config = sessionWithShortcuts();
             MulticastInterface resolved = MulticastInterface.resolve(networkInterface);
             try {
-                return new SubnetcastEngine(this, resolved);
+                return new SubnetcastEngine(this, config, resolved);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+        }
+
+        private SessionConfig sessionWithShortcuts() {
+            if (startDelay == null && rateBitsPerSecond == 0 && mtu == 0) {
+                return session;
+            }
+            SessionConfig.Builder withShortcuts = session.toBuilder();
+            if (startDelay != null) {
+                withShortcuts.startDelay(startDelay);
+            }
+            if (rateBitsPerSecond != 0) {
+                withShortcuts.rateBitsPerSecond(rateBitsPerSecond);
+            }
+            if (mtu != 0) {
+                withShortcuts.mtu(mtu);
+            }
+            return withShortcuts.build();
         }
     }
 }
