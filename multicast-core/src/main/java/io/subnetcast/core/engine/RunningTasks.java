@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The tasks an engine runs, in the order they started, and the {@link DatagramDispatcher} that
  * hands them the datagrams the engine receives. Owned by the engine thread, but for
- * {@link #claim} and {@link #authCounters}, which any thread may call.
+ * {@link #claim} and {@link #authCounters}, which any thread may call, and {@link #abandon} of a
+ * task the engine thread never took (it is gone).
  */
 final class RunningTasks {
     // The tasks distributed and not yet retired, claimed on the embedder's thread: distribute refuses
