@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of a task key per data datagram: building one (header and payload into a reused pooled
- * direct buffer, as {@code TaskRuntime.sendChunk} does) and sealing it in place ({@link #seal}),
+ * direct buffer, as {@code TaskDatagramWriter.sendChunk} does) and sealing it in place ({@link #seal}),
  * and then also opening it in place as a receiver does ({@link #sealThenOpen}). {@code mode}:
  * {@code plain} (no key: the receiver side is {@code classify} + {@code isWellFormed}),
  * {@code authenticate} (AES-GCM tag over the clear datagram) or {@code encrypt} (AES-GCM

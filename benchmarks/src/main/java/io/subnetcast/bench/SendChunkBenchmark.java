@@ -23,7 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * How the engine builds each data datagram before Netty sends it, copied from
- * {@code io.subnetcast.core.engine.TaskRuntime#sendChunk} (package-private there) so that its cost
+ * {@code io.subnetcast.core.engine.TaskDatagramWriter#sendChunk} (package-private there) so that its cost
  * can be measured without a socket: a pooled direct buffer, the 32-byte header, the payload copied
  * from the block read once into a direct {@code ByteBuffer}, and a {@link DatagramPacket} to the
  * group. The packet is handed to a blackhole (in the engine it escapes into the channel) and

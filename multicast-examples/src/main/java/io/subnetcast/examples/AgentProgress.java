@@ -2,6 +2,7 @@ package io.subnetcast.examples;
 
 import io.subnetcast.core.engine.DistributionHandle;
 import io.subnetcast.core.engine.ProgressEvent;
+import io.subnetcast.core.engine.ProgressSubscription;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionProgress;
@@ -16,6 +17,7 @@ final class AgentProgress implements AutoCloseable {
     private final ProgressPrinter printer;
     private final String label;
     private final DistributionHandle handle;
+    private final ProgressSubscription subscription;
     private volatile double bytesPerSecond;
     private volatile long completedAtNs;
     private AgentState lastState;
@@ -35,7 +37,7 @@ final class AgentProgress implements AutoCloseable {
                 elapsed -> new ProgressPrinter.Line(Progress.fraction(handle.progress()),
                         label + ": " + Progress.describe(handle.progress(), bytesPerSecond)));
         handle.completion().whenComplete((path, failure) -> completedAtNs = System.nanoTime());
-        handle.onProgress(this::onEvent);
+        this.subscription = handle.onProgress(this::onEvent);
         onState(handle.progress(), "started");
         printer.start();
     }
@@ -70,6 +72,7 @@ final class AgentProgress implements AutoCloseable {
 
     @Override
     public void close() {
+        subscription.close(); // the task may run on (lingering) after the display is gone
         printer.close();
     }
 }

@@ -1,11 +1,13 @@
 package io.subnetcast.examples;
 
+import io.subnetcast.core.engine.ProgressSubscription;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionProgress;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Progress of all the demo's agents on one line: each agent's share of the package, and what the
@@ -16,6 +18,7 @@ final class DemoProgress implements AutoCloseable {
     private final List<DemoAgent> agents;
     private final AgentState[] lastStates;
     private final Role[] lastRoles;
+    private final List<ProgressSubscription> subscriptions = new CopyOnWriteArrayList<>();
 
     /**
      * @param err where to print
@@ -49,7 +52,7 @@ final class DemoProgress implements AutoCloseable {
 
     /** Subscribes to a started agent's state changes. */
     void watch(DemoAgent agent) {
-        agent.handle().onProgress(event -> onState(agent, event.progress(), event.reason()));
+        subscriptions.add(agent.handle().onProgress(event -> onState(agent, event.progress(), event.reason())));
     }
 
     private synchronized void onState(DemoAgent agent, SessionProgress progress, String reason) {
@@ -89,6 +92,7 @@ final class DemoProgress implements AutoCloseable {
 
     @Override
     public void close() {
+        subscriptions.forEach(ProgressSubscription::close); // the agents may run on after the display is gone
         printer.close();
     }
 }

@@ -43,11 +43,13 @@ public interface DistributionHandle {
 
     /**
      * Adds a listener called on the engine's thread at every state change and periodically; it
-     * must return quickly.
+     * must return quickly. Adding the same listener twice calls it twice.
      *
      * @param listener the listener
+     * @return its subscription, whose {@link ProgressSubscription#close()} removes the listener; a
+     *     caller that listens for the task's whole life may ignore it
      */
-    void onProgress(Consumer<ProgressEvent> listener);
+    ProgressSubscription onProgress(Consumer<ProgressEvent> listener);
 
     /** Pauses; on the representative this pauses the whole session for every member. */
     void pause();

@@ -1,10 +1,8 @@
 package io.subnetcast.core.engine;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.subnetcast.core.auth.AuthCounters;
 import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.cache.BlockCache;
@@ -14,7 +12,6 @@ import io.subnetcast.core.fetch.PackageDownloader;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.SessionConfig;
-import io.subnetcast.core.transport.DatagramReceiver;
 import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
@@ -23,21 +20,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,70 +54,44 @@ import org.slf4j.LoggerFactory;
  * an HTTP fetcher; {@link #close()} stops them all.
  */
 public final class SubnetcastEngine implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
     /** Default control group: in the organisation-local scope 239.255.0.0/16. */
-    /** Most datagrams handled before timers and the send loop run, within one burst from the socket. */
-    private static final int MAX_DATAGRAMS_BETWEEN_WORK = 32;
-
     public static final InetSocketAddress DEFAULT_CONTROL_GROUP = new InetSocketAddress("239.255.0.1", 41_234);
-    private static final long PROGRESS_INTERVAL_NS = 250_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(SubnetcastEngine.class);
 
     private final SessionConfig config;
     private final NanoClock clock;
-    private final InetSocketAddress controlGroup;
-    private final BlockCache cache;
     private final long nodeId;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final MulticastTransport transport;
     private final HttpFetcher fetcher;
     private final boolean ownFetcher;
-    private final PackageDownloader downloader;
     private final ExecutorService verifier;
     private final BlockServer blockServer;
-    private final GapRepairFactory repairFactory;
-    private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
-    // Routes datagrams to the running tasks and opens sealed ones with their keys; owned by the
-    // engine thread. A fault in one task fails that task only.
-    private final DatagramDispatcher<TaskRuntime> dispatcher =
-            new DatagramDispatcher<>(DatagramDispatcher.OnFault.CONTINUE);
-    private ScheduledFuture<?> wakeup;
-    private long wakeupAtNs = Long.MAX_VALUE;
-    private long nextProgressNs;
-    private boolean ticking;
-    private int datagramsSinceWork;
+    private final EngineResources resources;
+    private final RunningTasks tasks = new RunningTasks();
+    private final WorkCycle work;
     private volatile boolean closed;
 
-    private SubnetcastEngine(Builder builder, MulticastInterface networkInterface) throws IOException {
-        this.config = builder.session;
+    private SubnetcastEngine(Builder builder, SessionConfig config, MulticastInterface networkInterface)
+            throws IOException {
+        this.config = config;
         this.clock = builder.clock;
-        this.controlGroup = builder.controlGroup;
-        this.cache = BlockCache.open(builder.cacheDirectory);
+        InetSocketAddress controlGroup = builder.controlGroup;
+        BlockCache cache = BlockCache.open(builder.cacheDirectory);
         this.nodeId = builder.nodeId != 0 ? builder.nodeId : ThreadLocalRandom.current().nextLong();
         this.group = EventLoops.newGroup(1, new DefaultThreadFactory("subnetcast-engine", true));
         this.loop = group.next();
         this.verifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("subnetcast-verify", true));
         this.ownFetcher = builder.fetcher == null;
         this.fetcher = ownFetcher ? HttpFetcher.builder().build() : builder.fetcher;
-        this.downloader = new PackageDownloader(fetcher);
-        this.repairFactory = builder.repairFactory;
+        this.work = new WorkCycle(loop, clock, tasks, this::flush, () -> closed);
         int maxDatagram = Math.max(config.mtu(), ControlCodec.MAX_CONTROL_BYTES + SealedHeader.OVERHEAD);
         BlockServer server = null;
         try {
             server = builder.blockServer
                     ? new BlockServer(new InetSocketAddress(networkInterface.address(), builder.blockServerPort)) : null;
-            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss,
-                    new DatagramReceiver() {
-                        @Override
-                        public void onDatagram(ByteBuf datagram) {
-                            SubnetcastEngine.this.onDatagram(datagram);
-                        }
-
-                        @Override
-                        public void onReadComplete() {
-                            SubnetcastEngine.this.onReadComplete();
-                        }
-                    });
+            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss, work);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -135,6 +100,8 @@ public final class SubnetcastEngine implements AutoCloseable {
             throw e;
         }
         this.blockServer = server;
+        this.resources = new EngineResources(config, nodeId, clock, transport, controlGroup, cache, server, fetcher,
+                new PackageDownloader(fetcher), verifier, builder.repairFactory, this::post);
         LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
                 networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
                 controlGroup.getPort(), cache.root());
@@ -155,7 +122,7 @@ public final class SubnetcastEngine implements AutoCloseable {
      *     addressed to a task with a key, sealed with a key no task here holds
      */
     public AuthCounters authCounters() {
-        return dispatcher.authCounters();
+        return tasks.authCounters();
     }
 
     /** @return the interface multicast runs on */
@@ -171,50 +138,53 @@ public final class SubnetcastEngine implements AutoCloseable {
     /**
      * Starts taking part in a task's session on this subnet.
      *
+     * <p>Returns at once and never waits for the engine thread, so it may be called from any thread,
+     * the engine's own included (from a progress listener, or a callback on another task's future).
+     * The task is checked and its id reserved on the caller's thread, then started on the engine
+     * thread, where everything the task does happens: commands given to the handle right away
+     * ({@link DistributionHandle#cancel()} and the like) take effect after it started. Should the
+     * engine close before the task started, the task ends as {@link #close()} ends running ones: its
+     * completion is cancelled and {@link DistributionHandle#finished()} completes.
+     *
      * @param task the task
      * @return its handle
-     * @throws IllegalStateException if the engine is closed or already runs this task
-     * @throws IllegalArgumentException if the destination's directory does not exist
+     * @throws IllegalStateException if the engine is closed or already runs a task of this id
+     * @throws IllegalArgumentException if the destination's directory does not exist, the
+     *     destination is a directory, or a task of this engine uses another key with the same key id
      */
     public DistributionHandle distribute(DistributionTask task) {
         Objects.requireNonNull(task, "task");
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        if (!task.isCacheOnly()) {
-            Path parent = task.destination().toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new IllegalArgumentException("cannot place " + task.destination() + ": directory " + parent
-                        + " does not exist");
-            }
-            if (Files.isDirectory(task.destination())) {
-                throw new IllegalArgumentException("cannot place the package at " + task.destination() + ": it is a directory");
-            }
-        }
-        TaskRuntime runtime = new TaskRuntime(this, task, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
+        EngineTask.requirePlaceable(task);
+        EngineTask started = new EngineTask(task, resources, new SplittableRandom(nodeId ^ task.taskId().hashCode()));
+        tasks.claim(started);
         try {
-            loop.submit(() -> {
-                if (tasks.containsKey(task.taskId())) {
-                    throw new IllegalStateException("task '" + task.taskId() + "' already runs on this engine");
-                }
-                dispatcher.add(runtime);
-                tasks.put(task.taskId(), runtime);
-                runtime.start(clock.nanoTime());
-                afterEvent();
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtimeException) {
-                throw runtimeException;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting task '" + task.taskId() + "'", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("engine did not start task '" + task.taskId() + "' in time", e);
+            loop.execute(() -> begin(started));
+        } catch (RejectedExecutionException e) {
+            tasks.abandon(started, clock.nanoTime()); // the engine thread is gone: nothing else touches the task
+            throw new IllegalStateException("engine is closed", e);
         }
-        return runtime;
+        return started.handle();
+    }
+
+    /** Engine thread: starts a task {@link #distribute} handed over. */
+    private void begin(EngineTask task) {
+        long now = clock.nanoTime();
+        if (closed) {
+            tasks.abandon(task, now);
+            return;
+        }
+        try {
+            tasks.start(task, now);
+        } catch (RuntimeException e) {
+            // claim() refuses whatever start() would: a bug, which must not leave a handle that never completes
+            LOG.error("task {}: cannot start", task.taskId(), e);
+            tasks.abandon(task, now);
+            return;
+        }
+        work.afterEvent();
     }
 
     /**
@@ -230,14 +200,8 @@ public final class SubnetcastEngine implements AutoCloseable {
         closed = true;
         try {
             loop.submit(() -> {
-                long now = clock.nanoTime();
-                for (TaskRuntime runtime : new ArrayList<>(tasks.values())) {
-                    retire(runtime, now);
-                }
-                tasks.clear();
-                if (wakeup != null) {
-                    wakeup.cancel(false);
-                }
+                tasks.retireAll(clock.nanoTime());
+                work.stop();
             }).awaitUninterruptibly(10, TimeUnit.SECONDS);
         } finally {
             transport.close();
@@ -261,174 +225,43 @@ public final class SubnetcastEngine implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------ engine-thread plumbing
-
-    NanoClock clock() {
-        return clock;
-    }
-
-    EventLoop loop() {
-        return loop;
-    }
-
-    MulticastTransport transport() {
-        return transport;
-    }
-
-    BlockCache cache() {
-        return cache;
-    }
-
-    HttpFetcher httpFetcher() {
-        return fetcher;
-    }
-
-    PackageDownloader downloader() {
-        return downloader;
-    }
-
-    ExecutorService verifier() {
-        return verifier;
-    }
-
-    InetSocketAddress controlGroup() {
-        return controlGroup;
-    }
-
-    BlockServer blockServer() {
-        return blockServer;
-    }
-
-    GapRepairFactory repairFactory() {
-        return repairFactory;
-    }
-
-    long engineNodeId() {
-        return nodeId;
-    }
-
-    /** Runs a task on the engine thread and then lets the agents act on what it changed. */
-    void post(Runnable event) {
+    /** Runs an event on the engine thread and then lets the agents act on what it changed. */
+    private void post(Runnable event) {
         if (closed) {
             return;
         }
         loop.execute(() -> {
             if (!closed) {
                 event.run();
-                afterEvent();
+                work.afterEvent();
             }
         });
     }
 
-    private void retire(TaskRuntime runtime, long now) {
-        runtime.shutdown(now);
-        dispatcher.remove(runtime.taskId());
-    }
-
-    private void onDatagram(ByteBuf datagram) {
-        // The transport owns the buffer for this call only, and no other reader shares it, so a
-        // sealed datagram may be opened in place.
-        dispatcher.dispatch(datagram, clock.nanoTime());
-        // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
-        // not once per datagram; the bound keeps a long burst from starving the sender.
-        if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
-            afterEvent();
-        }
-    }
-
-    private void onReadComplete() {
-        if (datagramsSinceWork > 0) {
-            afterEvent();
-        }
-    }
-
-    /** Runs every agent's timers and send loop, flushes, reports progress and schedules the next wake-up. */
-    private void afterEvent() {
-        if (ticking || closed) {
-            return;
-        }
-        ticking = true;
-        datagramsSinceWork = 0;
-        try {
-            long now = clock.nanoTime();
-            List<TaskRuntime> done = null;
-            for (TaskRuntime runtime : tasks.values()) {
-                guarded(runtime, now, () -> runtime.agent().doWork(now));
-                runtime.settle(now);
-                if (runtime.isFinished(now)) {
-                    done = done == null ? new ArrayList<>() : done;
-                    done.add(runtime);
-                }
-            }
-            transport.flush();
-            if (now - nextProgressNs >= 0) {
-                nextProgressNs = now + PROGRESS_INTERVAL_NS;
-                for (TaskRuntime runtime : tasks.values()) {
-                    runtime.reportProgress(now, null);
-                }
-            }
-            if (done != null) {
-                for (TaskRuntime runtime : done) {
-                    tasks.remove(runtime.task().taskId());
-                    retire(runtime, now);
-                }
-            }
-            schedule(now);
-        } finally {
-            ticking = false;
-        }
+    private void flush() {
+        transport.flush();
     }
 
     /**
-     * Runs one agent's event so that a fault in it fails its own task with the reason instead of
-     * escaping the event loop, where it would stop every task of the engine.
+     * Settings of an engine; {@link #build()} checks them and opens the sockets.
+     *
+     * <p>The protocol settings are those of {@link #session(SessionConfig)} (by default
+     * {@link SessionConfig}'s defaults) with the shortcuts {@link #startDelay}, {@link #rateBitsPerSecond}
+     * and {@link #mtu} applied over them, whatever the order of the calls: a shortcut always wins
+     * over the same setting of the session, and a later {@code session(...)} keeps it. A shortcut's
+     * value is checked when it is given; whether it suits the session (an MTU above the session's
+     * block size does not) is checked by {@link #build()}.
      */
-    private static void guarded(TaskRuntime runtime, long now, Runnable event) {
-        try {
-            event.run();
-        } catch (RuntimeException e) {
-            LOG.error("task {}: internal error, the task fails", runtime.task().taskId(), e);
-            runtime.agent().onTransportFailure("internal error: " + e, now);
-        }
-    }
-
-    private void schedule(long now) {
-        long next = nextProgressNs;
-        for (TaskRuntime runtime : tasks.values()) {
-            next = Math.min(next, runtime.agent().nextWakeNs(now));
-        }
-        if (tasks.isEmpty()) {
-            next = Long.MAX_VALUE;
-        }
-        if (wakeup != null && !wakeup.isDone() && wakeupAtNs - next <= 0) {
-            return; // an earlier or equal wake-up is already scheduled
-        }
-        if (wakeup != null) {
-            wakeup.cancel(false);
-            wakeup = null;
-        }
-        if (next == Long.MAX_VALUE) {
-            wakeupAtNs = Long.MAX_VALUE;
-            return;
-        }
-        long delayNs = Math.max(0, next - now);
-        wakeupAtNs = next;
-        wakeup = loop.schedule(this::onWakeup, delayNs, TimeUnit.NANOSECONDS);
-    }
-
-    private void onWakeup() {
-        // This future is running, hence not done: forget it so that afterEvent can arm the next one.
-        wakeup = null;
-        wakeupAtNs = Long.MAX_VALUE;
-        afterEvent();
-    }
-
-    /** Settings of an engine; {@link #build()} checks them and opens the sockets. */
     public static final class Builder {
         private String networkInterface;
         private InetSocketAddress controlGroup = DEFAULT_CONTROL_GROUP;
         private Path cacheDirectory;
         private SessionConfig session = SessionConfig.builder().build();
+        // The shortcuts, kept apart and applied over session by build() so that the order of the
+        // calls does not matter; null or 0 when not given.
+        private Duration startDelay;
+        private long rateBitsPerSecond;
+        private int mtu;
         private NanoClock clock = NanoClock.system();
         private LossGenerator loss = LossGenerator.NONE;
         private HttpFetcher fetcher;
@@ -489,27 +322,46 @@ public final class SubnetcastEngine implements AutoCloseable {
             return this;
         }
 
-        /** @param config protocol settings (default {@link SessionConfig#builder()}) @return this */
+        /**
+         * @param config protocol settings (default {@link SessionConfig#builder()}); the shortcuts
+         *     given before or after still apply over it
+         * @return this
+         */
         public Builder session(SessionConfig config) {
             this.session = config;
             return this;
         }
 
-        /** @param delay start delay (default 1 minute) @return this */
+        /**
+         * @param delay start delay (default 1 minute), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is negative
+         */
         public Builder startDelay(Duration delay) {
-            this.session = session.toBuilder().startDelay(delay).build();
+            SessionConfig.builder().startDelay(delay).build(); // checks the value, in SessionConfig's words
+            this.startDelay = delay;
             return this;
         }
 
-        /** @param bitsPerSecond multicast rate (default 100 Mbit/s) @return this */
+        /**
+         * @param bitsPerSecond multicast rate (default 100 Mbit/s), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is below 8 kbit/s
+         */
         public Builder rateBitsPerSecond(long bitsPerSecond) {
-            this.session = session.toBuilder().rateBitsPerSecond(bitsPerSecond).build();
+            SessionConfig.builder().rateBitsPerSecond(bitsPerSecond).build();
+            this.rateBitsPerSecond = bitsPerSecond;
             return this;
         }
 
-        /** @param mtu link MTU (default 1500) @return this */
+        /**
+         * @param mtu link MTU (default 1500), over the session's whenever given
+         * @return this
+         * @throws IllegalArgumentException if it is not 576 to 65535
+         */
         public Builder mtu(int mtu) {
-            this.session = session.toBuilder().mtu(mtu).build();
+            SessionConfig.builder().mtu(mtu).build();
+            this.mtu = mtu;
             return this;
         }
 
@@ -541,7 +393,8 @@ public final class SubnetcastEngine implements AutoCloseable {
          * Checks the settings, resolves the interface and opens the sockets.
          *
          * @return the running engine
-         * @throws IllegalArgumentException with a clear message for a bad setting or interface
+         * @throws IllegalArgumentException with a clear message for a bad setting or interface, or
+         *     a shortcut the session's other settings refuse
          * @throws IOException if a socket cannot be bound or the control group cannot be joined
          */
         public SubnetcastEngine build() throws IOException {
@@ -556,12 +409,30 @@ public final class SubnetcastEngine implements AutoCloseable {
             if (address == null || !address.isMulticastAddress() || address.getAddress().length != 4) {
                 throw new IllegalArgumentException("control group " + controlGroup + " is not an IPv4 multicast group");
             }
+            SessionConfig config = sessionWithShortcuts();
             MulticastInterface resolved = MulticastInterface.resolve(networkInterface);
             try {
-                return new SubnetcastEngine(this, resolved);
+                return new SubnetcastEngine(this, config, resolved);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+        }
+
+        private SessionConfig sessionWithShortcuts() {
+            if (startDelay == null && rateBitsPerSecond == 0 && mtu == 0) {
+                return session;
+            }
+            SessionConfig.Builder withShortcuts = session.toBuilder();
+            if (startDelay != null) {
+                withShortcuts.startDelay(startDelay);
+            }
+            if (rateBitsPerSecond != 0) {
+                withShortcuts.rateBitsPerSecond(rateBitsPerSecond);
+            }
+            if (mtu != 0) {
+                withShortcuts.mtu(mtu);
+            }
+            return withShortcuts.build();
         }
     }
 }
