@@ -11,6 +11,7 @@ import io.subnetcast.core.election.Election;
 import io.subnetcast.core.election.Leader;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.election.Succession;
+import io.subnetcast.core.peers.HaveAdvertiser;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.BeaconCheck;
 import io.subnetcast.core.receive.ChunkTracker;
@@ -67,7 +68,6 @@ public final class SessionAgent implements DatagramSink {
     /** A representative answers discoveries and claims at most this often with an extra beacon. */
     private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
     private static final int MAX_NAK_RANGES = RepairPlanner.MAX_NAK_RANGES;
-    private static final int MAX_HAVE_BYTES = 4096;
     private static final int END_REPEATS = 3;
     private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
     private static final long END_GAP_NS = 100 * MS;
@@ -128,7 +128,7 @@ public final class SessionAgent implements DatagramSink {
     // What peers hold, and completing from them.
     private PeerDirectory directory;
     private long nextHaveNs;
-    private int haveCursor;
+    private final HaveAdvertiser advertiser = new HaveAdvertiser();
     private final RepairPlanner planner;
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
@@ -1130,20 +1130,7 @@ public final class SessionAgent implements DatagramSink {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
             directory.expire(nowNs - config.memberTimeout().toNanos());
         }
-        int blockCount = store.layout().blockCount();
-        Have.Builder have = Have.newBuilder().setSessionId(sessionId).setRepairUrl(blockServerUrl())
-                .setBlockCount(blockCount);
-        if (store.isComplete()) {
-            have.setComplete(true);
-        } else {
-            if (haveCursor >= blockCount) {
-                haveCursor = 0;
-            }
-            byte[] bits = PeerDirectory.encode(store::hasBlock, blockCount, haveCursor, MAX_HAVE_BYTES);
-            have.setFirstBlock(haveCursor).setHeld(ByteString.copyFrom(bits));
-            haveCursor += bits.length * 8;
-        }
-        port.sendControl(control().setHave(have).build());
+        port.sendControl(control().setHave(advertiser.next(store, sessionId, blockServerUrl())).build());
     }
 
     private String blockServerUrl() {
