@@ -15,7 +15,7 @@ import java.util.Map;
  * hogging the link, the sender's cap keeps the pass going whatever the sources. Authenticated
  * sessions drop forged ids before they reach either.
  */
-public final class RetransmissionBudget {
+final class RetransmissionBudget {
     private static final class Bucket {
         long bytes;
         long refilledAtNs;
@@ -30,7 +30,7 @@ public final class RetransmissionBudget {
      * @param burstBytes most bytes a source may have in hand, at least 1
      * @param maxSources most sources remembered, at least 1
      */
-    public RetransmissionBudget(long bytesPerSecond, long burstBytes, int maxSources) {
+    RetransmissionBudget(long bytesPerSecond, long burstBytes, int maxSources) {
         if (bytesPerSecond < 1 || burstBytes < 1 || maxSources < 1) {
             throw new IllegalArgumentException("rate, burst and sources must be positive");
         }
@@ -51,7 +51,7 @@ public final class RetransmissionBudget {
      * @param nowNs current time
      * @return bytes the source may still have retransmitted now
      */
-    public long available(long source, long nowNs) {
+    long available(long source, long nowNs) {
         Bucket bucket = sources.get(source);
         if (bucket == null) {
             bucket = new Bucket();
@@ -79,7 +79,7 @@ public final class RetransmissionBudget {
      * @param source the NAK's sender
      * @param bytes bytes queued for it
      */
-    public void charge(long source, long bytes) {
+    void charge(long source, long bytes) {
         Bucket bucket = sources.get(source);
         if (bucket != null) {
             bucket.bytes = Math.max(0, bucket.bytes - bytes);
@@ -87,7 +87,7 @@ public final class RetransmissionBudget {
     }
 
     /** @return sources remembered */
-    public int sources() {
+    int sources() {
         return sources.size();
     }
 }
