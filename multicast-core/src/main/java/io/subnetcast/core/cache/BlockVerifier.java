@@ -88,7 +88,8 @@ final class BlockVerifier {
      */
     static byte[] hashPackage(FileChannel content, long length, String taskId) throws IOException {
         MessageDigest digest = BlockHashes.newSha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(PACKAGE_READ_SIZE);
+        // No bigger than the package: a small one should not cost a zeroed megabyte per publish.
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(PACKAGE_READ_SIZE, length)));
         long position = 0;
         while (position < length) {
             buffer.clear();
