@@ -27,7 +27,8 @@ import java.time.Duration;
  * of an honest session and as the representative, with a stream of hostile events: structured
  * control messages of every body type with extreme field values, raw protobuf, raw and structured
  * data datagrams, floods of node ids, honest chunks and manifests in between, and time passing.
- * After every event {@link AgentHarness#checkInvariants()} must hold. Input layout: see
+ * After every event {@link AgentHarness#checkProtocolInvariants()} must hold, and at the end of the
+ * input {@link AgentHarness#checkInvariants()}. Input layout: see
  * {@link #step}; {@link #main} writes the seeds.
  */
 class SessionAgentFuzzTest {
@@ -53,8 +54,9 @@ class SessionAgentFuzzTest {
             h.checkInvariants();
             for (int steps = 0; steps < MAX_STEPS && in.hasMore(); steps++) {
                 step(h, in);
-                h.checkInvariants();
+                h.checkProtocolInvariants();
             }
+            h.checkInvariants();
         }
     }
 
