@@ -1,7 +1,6 @@
 package io.subnetcast.core.session;
 
 import com.google.protobuf.ByteString;
-import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.TrustedManifest;
@@ -18,8 +17,10 @@ import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.repair.RepairPlanner;
-import io.subnetcast.core.send.BlockSender.PassDecision;
-import io.subnetcast.core.send.PassSender;
+import io.subnetcast.core.send.Representative;
+import io.subnetcast.core.send.RepresentativeHost;
+import io.subnetcast.core.send.Term;
+import io.subnetcast.core.send.TermSettings;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
@@ -38,6 +39,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +67,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionAgent implements DatagramSink {
     private static final Logger LOG = LoggerFactory.getLogger(SessionAgent.class);
     private static final long MS = 1_000_000L;
-    /** A representative answers discoveries and claims at most this often with an extra beacon. */
-    private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
     private static final int MAX_NAK_RANGES = RepairPlanner.MAX_NAK_RANGES;
-    private static final int END_REPEATS = 3;
-    private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
-    private static final long END_GAP_NS = 100 * MS;
 
     private final TaskSpec task;
     private final SessionConfig config;
@@ -107,16 +104,8 @@ public final class SessionAgent implements DatagramSink {
     private final Election election;
     private final Succession succession;
 
-    // Representative.
-    private long startAtNs;
-    private long pausedStartDelayNs;
-    private long nextBeaconNs;
-    private long lastBeaconSentNs;
-    // The data path of this term; null unless this agent is the representative.
-    private PassSender pass;
-    private int endsSent;
-    private long nextEndNs;
-    private MemberTable members;
+    // This agent's term as representative; null unless it is one.
+    private Representative term;
     private boolean fetching;
 
     // Member.
@@ -135,11 +124,6 @@ public final class SessionAgent implements DatagramSink {
     private TrustedManifest trusted;
     private final DataSilenceDetector silence;
     private String fallback;
-    // Representative: the missing blocks its repair completes (held by a peer, or partly held here so
-    // that only the gaps are fetched); the origin download skips them. Fixed when the download starts,
-    // since the downloader reads it on its own thread. Null when the download takes every block.
-    private BlockBitmap leftToRepair;
-    private long pumpNowNs;
 
     private long lingerUntilNs;
     private long nowNsOfLastEvent;
@@ -342,8 +326,7 @@ public final class SessionAgent implements DatagramSink {
         if (!openStore(length, blockSize, identity, nowNs)) {
             return;
         }
-        chunkSize = config.chunkSize() - port.datagramOverhead();
-        startFetchOrPublish(nowNs);
+        startTermPass(nowNs);
     }
 
     /**
@@ -390,7 +373,9 @@ public final class SessionAgent implements DatagramSink {
                 sendHave(nowNs);
             }
         }
-        if (role == Role.MEMBER || pass == null || !pass.isStarted() || pass.passDone()) {
+        if (term != null) {
+            term.onPublished("package verified and placed at " + path, nowNs);
+        } else {
             transition(AgentState.COMPLETE, nowNs, "package verified and placed at " + path);
         }
     }
@@ -405,13 +390,8 @@ public final class SessionAgent implements DatagramSink {
      * @param nowNs current time
      */
     public void onPublishMismatch(String reason, long nowNs) {
-        if (role == Role.REPRESENTATIVE && sessionId != 0) {
-            // Whatever went out of this package is wrong: tell the members, so that they do not each
-            // fetch it from the origin again, only to find the same.
-            String failure = "the package downloaded from the origin does not match the task's SHA-256";
-            for (int i = 0; i < END_REPEATS; i++) {
-                port.sendControl(control().setEnd(End.newBuilder().setSessionId(sessionId).setFailure(failure)).build());
-            }
+        if (term != null && sessionId != 0) {
+            term.sendFailedEnd();
         }
         if (role != Role.MEMBER || recoveringFromOrigin || store == null) {
             fail(nowNs, reason);
@@ -459,8 +439,9 @@ public final class SessionAgent implements DatagramSink {
             return;
         }
         stateBeforePause = state;
-        if (role == Role.REPRESENTATIVE && state == AgentState.FETCHING) {
-            pausedStartDelayNs = Math.max(0, startAtNs - nowNs);
+        if (term != null) {
+            term.pause(nowNs); // the whole session pauses; the term's phase shows as PAUSED
+            return;
         }
         if (role == Role.MEMBER) {
             port.leaveDataGroup();
@@ -468,9 +449,6 @@ public final class SessionAgent implements DatagramSink {
             silence.reset();
         }
         transition(AgentState.PAUSED, nowNs, "paused locally");
-        if (role == Role.REPRESENTATIVE) {
-            sendBeacon(nowNs);
-        }
     }
 
     /**
@@ -484,6 +462,10 @@ public final class SessionAgent implements DatagramSink {
         }
         AgentState back = stateBeforePause;
         stateBeforePause = null;
+        if (term != null) {
+            term.resume(nowNs);
+            return;
+        }
         if (role == Role.UNDECIDED && back != AgentState.DISCOVERING && back != AgentState.CLAIMING) {
             enterDiscovering(nowNs, "resumed locally; the session it was in is gone");
             return;
@@ -491,9 +473,6 @@ public final class SessionAgent implements DatagramSink {
         if (role == Role.MEMBER && (back == AgentState.DISCOVERING || back == AgentState.CLAIMING)) {
             // It followed a session while paused: resume as the member it became; beacons set the phase.
             back = published ? AgentState.COMPLETE : AgentState.WAITING;
-        }
-        if (role == Role.REPRESENTATIVE && back == AgentState.FETCHING) {
-            startAtNs = nowNs + pausedStartDelayNs;
         }
         if (role == Role.MEMBER && dataGroup != null) {
             port.joinDataGroup(dataGroup);
@@ -503,9 +482,6 @@ public final class SessionAgent implements DatagramSink {
             planRepair(nowNs);
         }
         transition(back, nowNs, "resumed locally");
-        if (role == Role.REPRESENTATIVE) {
-            sendBeacon(nowNs);
-        }
     }
 
     /**
@@ -533,9 +509,12 @@ public final class SessionAgent implements DatagramSink {
         if (!state.isTerminal() && sessionId != 0 && store != null && nowNs - nextHaveNs >= 0) {
             sendHave(nowNs);
         }
+        if (term != null && !state.isTerminal()) {
+            term.doWork(nowNs);
+            return;
+        }
         switch (state) {
             case DISCOVERING, CLAIMING -> election.doWork(nowNs, myRank());
-            case FETCHING, SENDING -> onRepresentativeWork(nowNs);
             case WAITING, RECEIVING, REPAIRING -> onMemberWork(nowNs);
             case PAUSED -> onPausedWork(nowNs);
             case COMPLETE -> onCompleteWork(nowNs);
@@ -560,30 +539,23 @@ public final class SessionAgent implements DatagramSink {
         return protocolWake;
     }
 
-    private long representativeRepairWakeNs(long nowNs) {
-        return planner.isRunning() && !published ? planner.nextWakeNs(nowNs) : Long.MAX_VALUE;
-    }
-
     /** The end of the linger is an event once; after it the owner removes the finished agent. */
     private long lingerWakeNs(long nowNs) {
         return lingerUntilNs - nowNs > 0 ? lingerUntilNs : Long.MAX_VALUE;
     }
 
     private long protocolWakeNs(long nowNs) {
+        if (term != null && !state.isTerminal()) {
+            return term.nextWakeNs(nowNs, lingerWakeNs(nowNs));
+        }
         return switch (state) {
             case DISCOVERING, CLAIMING -> election.nextWakeNs();
-            case FETCHING -> Math.min(Math.min(nextBeaconNs, startAtNs), representativeRepairWakeNs(nowNs));
-            case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()), sendWakeNs(nowNs)),
-                    representativeRepairWakeNs(nowNs));
-            case COMPLETE -> role == Role.REPRESENTATIVE
-                    ? Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()),
-                        pass.queuedRetransmissions() > 0 ? sendWakeNs(nowNs) : lingerWakeNs(nowNs))
-                    : Math.min(nextStatusNs, lingerWakeNs(nowNs));
+            case FETCHING, SENDING -> Long.MAX_VALUE; // only a representative's term fetches or sends
+            case COMPLETE -> Math.min(nextStatusNs, lingerWakeNs(nowNs));
             case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
                     state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
             case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
-            case PAUSED -> role == Role.REPRESENTATIVE ? nextBeaconNs
-                    : nowNs + config.beaconInterval().toNanos();
+            case PAUSED -> nowNs + config.beaconInterval().toNanos();
             case FAILED, CANCELLED -> Long.MAX_VALUE;
         };
     }
@@ -656,12 +628,12 @@ public final class SessionAgent implements DatagramSink {
      *     thread); null on a member or when the rate is fixed
      */
     public RateController rateController() {
-        return pass == null ? null : pass.rateController();
+        return term == null ? null : term.rateController();
     }
 
     /** @return the representative's current send rate in bit/s, 0 when it is not a representative */
     public long sendRateBitsPerSecond() {
-        return pass == null ? 0 : pass.rateBitsPerSecond();
+        return term == null ? 0 : term.rateBitsPerSecond();
     }
 
     /** @return datagrams dropped as malformed or out of range */
@@ -685,11 +657,8 @@ public final class SessionAgent implements DatagramSink {
         if (state != AgentState.COMPLETE) {
             return false;
         }
-        if (role == Role.REPRESENTATIVE) {
-            if (endsSent < END_REPEATS || pass.queuedRetransmissions() > 0) {
-                return false;
-            }
-            return nowNs - lingerUntilNs >= 0 || (members.known() > 0 && members.allComplete());
+        if (term != null) {
+            return term.isDone(nowNs, lingerUntilNs);
         }
         return nowNs - lingerUntilNs >= 0 || (sessionEnded && membersKnown > 0 && membersComplete >= membersKnown);
     }
@@ -699,28 +668,15 @@ public final class SessionAgent implements DatagramSink {
      * @return a snapshot for progress reporting
      */
     public SessionProgress progress(long nowNs) {
-        long remainingMs;
-        if (role == Role.REPRESENTATIVE) {
-            remainingMs = state == AgentState.FETCHING ? Math.max(0, (startAtNs - nowNs) / MS)
-                    : state == AgentState.PAUSED && stateBeforePause == AgentState.FETCHING ? pausedStartDelayNs / MS : 0;
-        } else {
-            remainingMs = startDelayRemainingMs;
-        }
-        int known = role == Role.REPRESENTATIVE && members != null ? members.known() : membersKnown;
-        int complete = role == Role.REPRESENTATIVE && members != null ? members.complete() : membersComplete;
+        long remainingMs = term != null ? term.startDelayRemainingMs(nowNs) : startDelayRemainingMs;
+        int known = term != null ? term.membersKnown() : membersKnown;
+        int complete = term != null ? term.membersComplete() : membersComplete;
         long peerBytes = planner.bytesFromPeers();
         long originRepairBytes = planner.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
                 bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback,
-                passBytes());
-    }
-
-    private long passBytes() {
-        if (role != Role.REPRESENTATIVE || pass == null || store == null) {
-            return 0;
-        }
-        return pass.passBytes(store.layout());
+                term == null ? 0 : term.passBytes());
     }
 
     // ---------------------------------------------------------------- election
@@ -737,14 +693,14 @@ public final class SessionAgent implements DatagramSink {
     private void onClaim(Control message, Claim claim, long nowNs) {
         succession.onClaim(message.getNodeId(), message.getEpoch(), nowNs);
         election.onClaim(new Rank(claim.getPriority(), claim.getBytesHeld(), message.getNodeId()), nowNs);
-        if (role == Role.REPRESENTATIVE) {
-            sendUnsolicitedBeacon(nowNs);
+        if (term != null) {
+            term.sendUnsolicitedBeacon(nowNs);
         }
     }
 
     private void onDiscover(long nowNs) {
-        if (role == Role.REPRESENTATIVE) {
-            sendUnsolicitedBeacon(nowNs);
+        if (term != null) {
+            term.sendUnsolicitedBeacon(nowNs);
         }
     }
 
@@ -779,24 +735,23 @@ public final class SessionAgent implements DatagramSink {
         leaderNodeId = nodeId;
         leaderPriority = task.priority();
         dataGroup = config.dataGroupFor(sessionId);
-        startAtNs = nowNs + startDelayForNewTerm(nowNs);
-        pass = new PassSender(new PassOutput(), config.rateBitsPerSecond(), config.adaptiveRate(), config.mtu(),
-                config.nakInterval().toNanos(), config.nakThreshold(), config.maxMembers());
-        members = new MemberTable(config.maxMembers());
+        term = new Representative(new Term(task.taskId(), nodeId, task.priority(), task.sha256(), sessionId, epoch, dataGroup),
+                new TermSettings(config.beaconInterval().toNanos(), config.memberTimeout().toNanos(), config.mtu(),
+                        config.rateBitsPerSecond(), config.adaptiveRate(), config.nakInterval().toNanos(),
+                        config.nakThreshold(), config.maxMembers()),
+                nowNs + startDelayForNewTerm(nowNs), new TermHost(), planner);
         sessionEnded = false;
-        endsSent = 0;
         if (joinedData) {
             port.leaveDataGroup();
             joinedData = false;
         }
         transition(AgentState.FETCHING, nowNs, "elected representative, epoch " + epoch);
-        sendBeacon(nowNs);
+        term.sendBeacon(nowNs);
         if (store == null) {
             fetching = true;
             port.probeOrigin(task);
         } else {
-            chunkSize = config.chunkSize() - port.datagramOverhead();
-            startFetchOrPublish(nowNs);
+            startTermPass(nowNs);
         }
     }
 
@@ -811,57 +766,11 @@ public final class SessionAgent implements DatagramSink {
                 startDelayRemainingMs * MS, nowNs - lastBeaconNs);
     }
 
-    /**
-     * Fetches from the origin only what no peer holds when peers can fill the rest (a successor
-     * continues from the session's caches), everything otherwise. A block this agent already holds
-     * in part (chunks of the pass it received as a member) is left to repair too, which fetches only
-     * its missing chunks: a successor under loss holds few whole blocks but most of every block sent.
-     */
-    private void startFetchOrPublish(long nowNs) {
-        pass.start(store.layout(), chunkSize, this::passDecision);
-        if (store.isComplete()) {
-            fetching = false;
-            requestPublish();
-            return;
-        }
-        leftToRepair = planner.hasGapRepair() ? blocksForRepair(nowNs) : null;
-        BlockBitmap forRepair = leftToRepair;
-        fetching = true;
-        port.fetchMissing(task, store, forRepair == null ? block -> true : block -> !forRepair.get(block));
-        if (forRepair != null) {
-            planner.startBesideDownload(nowNs);
-        }
-    }
-
-    /** @return the missing blocks a peer holds or this agent holds in part, or null when there are none */
-    private BlockBitmap blocksForRepair(long nowNs) {
-        BlockBitmap blocks = new BlockBitmap(store.layout().blockCount());
-        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-            if (heldByPeer(block, nowNs) || (tracker != null && tracker.chunksHeld(block) > 0)) {
-                blocks.set(block);
-            }
-        }
-        return blocks.cardinality() == 0 ? null : blocks;
-    }
-
-    private boolean heldByPeer(int block, long nowNs) {
-        return directory != null && !directory.holdersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
-    }
-
-    /**
-     * What the pass does at each block: a block this representative lacks but a peer holds is left
-     * to peer repair; a block every known member holds is skipped; anything else is sent (or waited
-     * for while it downloads).
-     */
-    private PassDecision passDecision(int block) {
-        long nowNs = pumpNowNs;
-        if (!store.hasBlock(block)) {
-            return heldByPeer(block, nowNs) && planner.isRunning() ? PassDecision.SKIP : PassDecision.PAUSE;
-        }
-        if (directory != null && !directory.peers().isEmpty() && directory.lacking(block) == 0) {
-            return PassDecision.SKIP;
-        }
-        return PassDecision.SEND;
+    /** The layout is known: the term plans its pass and fetches what it lacks, or publishes. */
+    private void startTermPass(long nowNs) {
+        chunkSize = config.chunkSize() - port.datagramOverhead();
+        fetching = false; // the probe's; the term starts the download it needs
+        term.startFetchOrPublish(chunkSize, nowNs);
     }
 
     private void stepDown(long nowNs, String reason) {
@@ -870,9 +779,7 @@ public final class SessionAgent implements DatagramSink {
             port.cancelFetch();
             fetching = false;
         }
-        pass = null;
-        members = null;
-        leftToRepair = null;
+        term = null;
         role = Role.MEMBER;
         if (state == AgentState.PAUSED) {
             // Paused locally as representative: resume as the member it now is.
@@ -899,9 +806,9 @@ public final class SessionAgent implements DatagramSink {
         long otherNode = message.getNodeId();
         Leader rival = new Leader(otherEpoch, beacon.getPriority(), otherNode);
         boolean contested;
-        if (role == Role.REPRESENTATIVE) {
+        if (term != null) {
             if (new Leader(epoch, task.priority(), nodeId).beats(rival)) {
-                sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
+                term.sendUnsolicitedBeacon(nowNs); // the other one will step down when it hears us
                 return;
             }
             contested = true;
@@ -921,12 +828,12 @@ public final class SessionAgent implements DatagramSink {
             return;
         }
         if (contested && !succession.justifiesHandover(otherNode, otherEpoch, epoch, nowNs)) {
-            if (role == Role.REPRESENTATIVE) {
-                sendUnsolicitedBeacon(nowNs); // a real rival hears us, and its beacons go on if it is better
+            if (term != null) {
+                term.sendUnsolicitedBeacon(nowNs); // a real rival hears us, and its beacons go on if it is better
             }
             return;
         }
-        if (role == Role.REPRESENTATIVE) {
+        if (term != null) {
             stepDown(nowNs, "heard representative " + Long.toHexString(otherNode) + " of epoch " + otherEpoch);
         }
         follow(message, beacon, group, nowNs);
@@ -1078,23 +985,8 @@ public final class SessionAgent implements DatagramSink {
     }
 
     private void onStatus(Control message, Status status, long nowNs) {
-        if (role == Role.REPRESENTATIVE && status.getSessionId() == sessionId && members != null) {
-            int completeBefore = members.complete();
-            boolean known = members.contains(message.getNodeId()); // a stranger's report counts for nothing
-            if (members.update(message.getNodeId(), status.getBytesHeld(), status.getComplete(), nowNs) && sessionEnded
-                    && endsSent > 0) {
-                // A member still completing blocks after the pass may still need this representative
-                // (repairs): the linger counts from the last progress any member reported.
-                lingerUntilNs = Math.max(lingerUntilNs, nowNs + config.linger().toNanos());
-            }
-            if (known && pass != null && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
-                pass.onLossReport(message.getNodeId(), status.getLossFraction(),
-                        Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000, nowNs);
-            }
-            if (members.complete() > completeBefore && members.allComplete()) {
-                // Tell everyone at once, so that members may finish instead of lingering.
-                sendUnsolicitedBeacon(nowNs);
-            }
+        if (term != null) {
+            term.onStatus(message.getNodeId(), status, nowNs);
         }
     }
 
@@ -1108,7 +1000,7 @@ public final class SessionAgent implements DatagramSink {
             planner.suppress(nak, ranges);
             return;
         }
-        if (role == Role.REPRESENTATIVE && pass != null && !pass.onNak(source, nak, ranges, store, nowNsOfLastEvent)) {
+        if (term != null && !term.onNak(source, nak, ranges, nowNsOfLastEvent)) {
             retransmitRequestsRefused++;
         }
     }
@@ -1136,113 +1028,6 @@ public final class SessionAgent implements DatagramSink {
     private String blockServerUrl() {
         URI url = port.blockServerUrl(task.taskId());
         return url == null ? "" : url.toString();
-    }
-
-    // ---------------------------------------------------------------- representative work
-
-    private void onRepresentativeWork(long nowNs) {
-        pass.evaluateRound(store, directory, nowNs);
-        if (planner.isRunning() && !published) {
-            planner.doWork(store, tracker, false, nowNs);
-            if (store.isComplete()) {
-                requestPublish();
-            }
-        }
-        if (nowNs - nextBeaconNs >= 0) {
-            sendBeacon(nowNs);
-            members.expire(nowNs, config.memberTimeout().toNanos());
-        }
-        if (state == AgentState.FETCHING && pass.isStarted() && nowNs - startAtNs >= 0) {
-            transition(AgentState.SENDING, nowNs, "start delay over");
-            sendBeacon(nowNs);
-        }
-        if (state == AgentState.SENDING || (state == AgentState.COMPLETE && pass.isStarted())) {
-            pass.tickRate(nowNs, members.known());
-            pumpNowNs = nowNs; // the pass policy is asked inside the pump and judges peers' adverts at this time
-            if (pass.pump(store, nowNs)) {
-                endPass(nowNs);
-            }
-        }
-    }
-
-    private long sendWakeNs(long nowNs) {
-        if (pass == null || !pass.isStarted()) {
-            return nowNs + config.beaconInterval().toNanos();
-        }
-        long wake = pass.sendWakeNs(store, nowNs, config.mtu());
-        if (wake != Long.MAX_VALUE) {
-            return wake;
-        }
-        if (pass.passDone()) {
-            return endsSent < END_REPEATS ? nextEndNs : nextBeaconNs;
-        }
-        return nextBeaconNs; // waiting for the download; onBlockFetched wakes the engine
-    }
-
-    private void endPass(long nowNs) {
-        if (endsSent >= END_REPEATS || nowNs - nextEndNs < 0) {
-            return;
-        }
-        if (endsSent == 0) {
-            LOG.debug("task {}: multicast pass over after {} datagrams", task.taskId(), pass.sequence());
-        }
-        port.sendControl(control().setEnd(End.newBuilder().setSessionId(sessionId)).build());
-        endsSent++;
-        nextEndNs = nowNs + END_GAP_NS;
-        if (endsSent == 1) {
-            sessionEnded = true;
-            // The representative serves its members (retransmissions, peer repair) for a linger
-            // counted from the end of its pass, not from when its own copy was placed.
-            lingerUntilNs = nowNs + config.linger().toNanos();
-            sendBeacon(nowNs);
-            if (published) {
-                transition(AgentState.COMPLETE, nowNs, "multicast pass over; package in place");
-            }
-        }
-    }
-
-    private void sendUnsolicitedBeacon(long nowNs) {
-        if (nowNs - lastBeaconSentNs >= UNSOLICITED_BEACON_GAP_NS) {
-            sendBeacon(nowNs);
-        }
-    }
-
-    private void sendBeacon(long nowNs) {
-        SessionPhase phase;
-        if (state == AgentState.PAUSED) {
-            phase = SessionPhase.PHASE_PAUSED;
-        } else if (sessionEnded) {
-            phase = SessionPhase.PHASE_ENDED;
-        } else if (state == AgentState.SENDING) {
-            phase = SessionPhase.PHASE_SENDING;
-        } else {
-            phase = SessionPhase.PHASE_WAITING;
-        }
-        Beacon.Builder beacon = Beacon.newBuilder()
-                .setSessionId(sessionId)
-                .setPhase(phase)
-                .setStartDelayRemainingMs(progress(nowNs).startDelayRemainingMs())
-                .setDataGroup(ByteString.copyFrom(dataGroup.getAddress().getAddress()))
-                .setDataPort(dataGroup.getPort())
-                .setPriority(task.priority())
-                .setRepairUrl(blockServerUrl())
-                .setMembersKnown(members.known())
-                .setMembersComplete(members.complete());
-        if (store != null) {
-            beacon.setPackageLength(store.layout().length())
-                    .setBlockSize(store.layout().blockSize())
-                    .setChunkSize(chunkSize)
-                    .setBytesHeld(store.bytesHeld())
-                    .setContentIdentity(store.identity())
-                    .setNextBlock(pass == null ? 0 : pass.passPosition());
-        }
-        byte[] sha = task.sha256();
-        if (sha != null) {
-            beacon.setPackageSha256(ByteString.copyFrom(sha));
-        }
-        port.sendControl(control().setBeacon(beacon).build());
-        lastBeaconSentNs = nowNs;
-        nextBeaconNs = nowNs + config.beaconInterval().toNanos();
     }
 
     // ---------------------------------------------------------------- member work
@@ -1320,16 +1105,73 @@ public final class SessionAgent implements DatagramSink {
         return Math.min(wake, planner.nextWakeNs(nowNs));
     }
 
-    /** The pass's datagrams, stamped with this term's session and epoch. */
-    private final class PassOutput implements PassSender.Output {
+    /** What the representative's term reads and does: this agent's store, peers and port. */
+    private final class TermHost implements RepresentativeHost {
         @Override
-        public boolean sendChunk(BlockFile chunkStore, int block, int offsetInBlock, int length, int sequence, int flags) {
-            return port.sendChunk(chunkStore, sessionId, epoch, block, offsetInBlock, length, sequence, flags);
+        public BlockFile store() {
+            return store;
         }
 
         @Override
-        public void sendManifest(Manifest.Builder manifest) {
-            port.sendControl(control().setManifest(manifest.setSessionId(sessionId)).build());
+        public ChunkTracker tracker() {
+            return tracker;
+        }
+
+        @Override
+        public PeerDirectory peers() {
+            return directory;
+        }
+
+        @Override
+        public boolean published() {
+            return published;
+        }
+
+        @Override
+        public String blockServerUrl() {
+            return SessionAgent.this.blockServerUrl();
+        }
+
+        @Override
+        public void sendControl(Control message) {
+            port.sendControl(message);
+        }
+
+        @Override
+        public boolean sendChunk(BlockFile chunkStore, long session, int termEpoch, int block, int offsetInBlock,
+                                 int length, int sequence, int flags) {
+            return port.sendChunk(chunkStore, session, termEpoch, block, offsetInBlock, length, sequence, flags);
+        }
+
+        @Override
+        public void fetchMissing(IntPredicate wanted) {
+            fetching = true;
+            port.fetchMissing(task, store, wanted);
+        }
+
+        @Override
+        public void requestPublish() {
+            SessionAgent.this.requestPublish();
+        }
+
+        @Override
+        public void lingerFrom(long nowNs) {
+            lingerUntilNs = nowNs + config.linger().toNanos();
+        }
+
+        @Override
+        public void extendLinger(long nowNs) {
+            lingerUntilNs = Math.max(lingerUntilNs, nowNs + config.linger().toNanos());
+        }
+
+        @Override
+        public void phaseChanged(Representative.Phase next, long nowNs, String reason) {
+            transition(switch (next) {
+                case STARTING -> AgentState.FETCHING;
+                case SENDING -> AgentState.SENDING;
+                case SERVING -> AgentState.COMPLETE;
+                case PAUSED -> AgentState.PAUSED;
+            }, nowNs, reason);
         }
     }
 
@@ -1366,8 +1208,8 @@ public final class SessionAgent implements DatagramSink {
 
         @Override
         public boolean originAllowed(int block, long nowNs) {
-            if (role == Role.REPRESENTATIVE) {
-                return leftToRepair != null && leftToRepair.get(block); // the rest is its download's
+            if (term != null) {
+                return term.originAllowed(block); // the rest is its download's
             }
             // Silence for the member timeout (10 s), not the representative timeout (2 s): a member in
             // repair elects no successor, and a representative on a loaded host (or a member whose own
@@ -1382,11 +1224,7 @@ public final class SessionAgent implements DatagramSink {
     }
 
     private void onPausedWork(long nowNs) {
-        if (role == Role.REPRESENTATIVE) {
-            if (nowNs - nextBeaconNs >= 0) {
-                sendBeacon(nowNs);
-            }
-        } else if (role == Role.MEMBER && stateBeforePause == null
+        if (role == Role.MEMBER && stateBeforePause == null
                 && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
             leaveSession(nowNs);
             enterDiscovering(nowNs, "representative went silent while paused");
@@ -1394,9 +1232,7 @@ public final class SessionAgent implements DatagramSink {
     }
 
     private void onCompleteWork(long nowNs) {
-        if (role == Role.REPRESENTATIVE) {
-            onRepresentativeWork(nowNs);
-        } else if (nowNs - nextStatusNs >= 0) {
+        if (nowNs - nextStatusNs >= 0) {
             sendStatus(nowNs);
         }
     }
@@ -1432,10 +1268,9 @@ public final class SessionAgent implements DatagramSink {
                 store.close();
                 // Everything sized to or bound to the old entry's layout goes with it.
                 stopRepair(nowNs, "cache entry replaced");
-                if (pass != null) {
-                    pass.dropRound();
+                if (term != null) {
+                    term.onStoreReplaced();
                 }
-                leftToRepair = null;
             }
             tracker = null; // its chunks belong to the entry closed here
             store = port.openStore(task.taskId(), length, blockSize, identity);

@@ -1,4 +1,4 @@
-package io.subnetcast.core.session;
+package io.subnetcast.core.send;
 
 import java.util.HashMap;
 import java.util.Iterator;

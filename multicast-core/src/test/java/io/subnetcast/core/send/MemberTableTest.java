@@ -1,4 +1,4 @@
-package io.subnetcast.core.session;
+package io.subnetcast.core.send;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

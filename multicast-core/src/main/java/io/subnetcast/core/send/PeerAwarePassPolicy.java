@@ -1,0 +1,86 @@
+package io.subnetcast.core.send;
+
+import io.subnetcast.core.cache.BlockBitmap;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.peers.PeerDirectory;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.repair.RepairPlanner;
+import io.subnetcast.core.send.BlockSender.PassDecision;
+
+/**
+ * What a representative's pass does at each block, given what its members advertise: a block this
+ * representative lacks but a peer holds is left to peer repair; a block every known member holds
+ * is skipped; anything else is sent (or waited for while it downloads). It also splits the missing
+ * blocks between the origin download and repair when the term starts.
+ */
+final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
+    /** A peer's advertisement older than this is not counted on for a block. */
+    private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
+
+    private final RepresentativeHost host;
+    private final RepairPlanner planner;
+    // The missing blocks repair completes (held by a peer, or partly held here so that only the gaps
+    // are fetched); the origin download skips them. Fixed when the download starts, since the
+    // downloader reads it on its own thread. Null when the download takes every block.
+    private BlockBitmap leftToRepair;
+    // Decisions are asked inside the pump and judge peers' adverts at the pump's time.
+    private long nowNs;
+
+    PeerAwarePassPolicy(RepresentativeHost host, RepairPlanner planner) {
+        this.host = host;
+        this.planner = planner;
+    }
+
+    /** Sets the time the next decisions judge peers' advertisements at. */
+    void at(long nowNs) {
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * Fixes which missing blocks repair takes: those a peer holds or this agent holds in part.
+     *
+     * @return them, or null when there are none (or no gap repair): the download takes every block
+     */
+    BlockBitmap splitForRepair(BlockFile store, long nowNs) {
+        leftToRepair = planner.hasGapRepair() ? blocksForRepair(store, nowNs) : null;
+        return leftToRepair;
+    }
+
+    /** The cache entry was replaced: the split belonged to the old one. */
+    void forgetSplit() {
+        leftToRepair = null;
+    }
+
+    /** @return whether repair may fetch {@code block} from the origin: only blocks left out of the download */
+    boolean originAllowed(int block) {
+        return leftToRepair != null && leftToRepair.get(block);
+    }
+
+    @Override
+    public PassDecision decide(int block) {
+        if (!host.store().hasBlock(block)) {
+            return heldByPeer(block, nowNs) && planner.isRunning() ? PassDecision.SKIP : PassDecision.PAUSE;
+        }
+        PeerDirectory peers = host.peers();
+        if (peers != null && !peers.peers().isEmpty() && peers.lacking(block) == 0) {
+            return PassDecision.SKIP;
+        }
+        return PassDecision.SEND;
+    }
+
+    private BlockBitmap blocksForRepair(BlockFile store, long nowNs) {
+        ChunkTracker tracker = host.tracker();
+        BlockBitmap blocks = new BlockBitmap(store.layout().blockCount());
+        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+            if (heldByPeer(block, nowNs) || (tracker != null && tracker.chunksHeld(block) > 0)) {
+                blocks.set(block);
+            }
+        }
+        return blocks.cardinality() == 0 ? null : blocks;
+    }
+
+    private boolean heldByPeer(int block, long nowNs) {
+        PeerDirectory peers = host.peers();
+        return peers != null && !peers.holdersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
+    }
+}
