@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class AuthCounters {
     private final AtomicLongArray counts = new AtomicLongArray(AuthCounter.values().length);
 
+    /** Creates counters that all start at zero. */
+    public AuthCounters() {
+    }
+
     /** @param counter the one to add 1 to */
     void increment(AuthCounter counter) {
         counts.incrementAndGet(counter.ordinal());

@@ -38,6 +38,10 @@ public final class LossMeter {
     private int lossFraction;
     private long receiveRateBitsPerSecond;
 
+    /** Creates a meter that starts measuring at the first datagram. */
+    public LossMeter() {
+    }
+
     /**
      * The report interval for a session of a size: the base interval, stretched so that a session
      * of many members sends at most about {@link #REPORTS_PER_INTERVAL} reports per base interval

@@ -16,6 +16,10 @@ public final class HaveAdvertiser {
 
     private int cursor;
 
+    /** Creates an advertiser whose first window starts at block 0. */
+    public HaveAdvertiser() {
+    }
+
     /**
      * @param store the cache entry
      * @param sessionId the session it is advertised in

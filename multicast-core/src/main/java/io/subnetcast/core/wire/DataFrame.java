@@ -18,6 +18,10 @@ public final class DataFrame {
     // receive path stays shallow enough for the JIT to inline it whole.
     private int base;
 
+    /** Creates a frame pointing at nothing: {@link #wrap} it before use. */
+    public DataFrame() {
+    }
+
     /**
      * Points this frame at a datagram.
      *
