@@ -1,5 +1,6 @@
 package io.subnetcast.core.receive;
 
+import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Beacon;
@@ -64,7 +65,9 @@ public final class BeaconCheck {
                 return false;
             }
             try {
-                new BlockLayout(beacon.getPackageLength(), beacon.getBlockSize());
+                if (new BlockLayout(beacon.getPackageLength(), beacon.getBlockSize()).blockCount() > BlockFile.MAX_BLOCKS) {
+                    return false; // the cache would refuse it: following would fail the task
+                }
             } catch (IllegalArgumentException e) {
                 return false;
             }

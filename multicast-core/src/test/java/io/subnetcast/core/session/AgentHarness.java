@@ -124,6 +124,21 @@ final class AgentHarness implements AutoCloseable {
      * @return the harness
      * @throws IOException if the cache cannot be opened
      */
+    /**
+     * An agent that has started and heard nothing yet: it is discovering.
+     *
+     * @param root scratch directory
+     * @param packageLength bytes of the package
+     * @return the harness
+     * @throws IOException if the cache cannot be opened
+     */
+    static AgentHarness undecided(Path root, int packageLength) throws IOException {
+        AgentHarness h = new AgentHarness(root, packageLength, packageLength, defaults().build());
+        h.agent.start(h.nowNs);
+        assertEquals(AgentState.DISCOVERING, h.agent.state());
+        return h;
+    }
+
     static AgentHarness member(Path root, int packageLength) throws IOException {
         return member(root, packageLength, defaults().build());
     }
@@ -335,10 +350,13 @@ final class AgentHarness implements AutoCloseable {
         BlockFile store = agent.store();
         if (store != null && !store.isPublished()) {
             BlockLayout storeLayout = store.layout();
-            for (int block = 0; block < storeLayout.blockCount(); block++) {
+            // Up to the last present block: a stranger's layout may have two million blocks, none held.
+            int present = store.presentBlocks();
+            for (int block = 0, seen = 0; block < storeLayout.blockCount() && seen < present; block++) {
                 if (!store.hasBlock(block)) {
                     continue;
                 }
+                seen++;
                 ByteBuffer bytes = ByteBuffer.allocate(storeLayout.lengthOf(block));
                 store.read(storeLayout.offsetOf(block), bytes);
                 bytes.flip();

@@ -187,6 +187,34 @@ class SessionAgentHostileInputTest {
         }
     }
 
+    /**
+     * Found by the fuzzer as slow inputs: a beacon for a package of more blocks than the cache holds
+     * made an undecided agent follow it, and opening the cache then failed its task. One datagram
+     * must not end a task: such a beacon is not followed, and the agent goes on discovering.
+     */
+    @Test
+    void aBeaconForMoreBlocksThanTheCacheHoldsIsNotFollowed() throws IOException {
+        try (AgentHarness h = AgentHarness.undecided(dir, LENGTH)) {
+            long blocks = BlockFile.MAX_BLOCKS + 1L;
+            h.deliver(AgentHarness.control(99, 7).setBeacon(Beacon.newBuilder()
+                    .setSessionId(77).setPhase(SessionPhase.PHASE_SENDING).setPackageLength(blocks * 1024)
+                    .setBlockSize(1024).setChunkSize(516).setDataGroup(ByteString.copyFrom(AgentHarness.GROUP))
+                    .setDataPort(AgentHarness.DATA_PORT)).build());
+            assertEquals(AgentState.DISCOVERING, h.agent.state(), h.agent.failure());
+            assertEquals(Role.UNDECIDED, h.agent.role());
+            assertNull(h.agent.store());
+            assertEquals(0, h.agent.sessionId());
+            h.checkInvariants();
+            // The largest layout the cache holds is still followed.
+            h.deliver(AgentHarness.control(98, 7).setBeacon(Beacon.newBuilder()
+                    .setSessionId(78).setPhase(SessionPhase.PHASE_WAITING).setPackageLength(BlockFile.MAX_BLOCKS * 1024L)
+                    .setBlockSize(1024).setChunkSize(516).setDataGroup(ByteString.copyFrom(AgentHarness.GROUP))
+                    .setDataPort(AgentHarness.DATA_PORT)).build());
+            assertEquals(Role.MEMBER, h.agent.role());
+            assertEquals(BlockFile.MAX_BLOCKS, h.agent.store().layout().blockCount());
+        }
+    }
+
     @Test
     void manifestsOutOfRangeOrRaggedAreRefused() throws IOException {
         try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
