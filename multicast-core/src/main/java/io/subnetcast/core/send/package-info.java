@@ -1,10 +1,16 @@
 /**
- * The sending side of the data path. {@link io.subnetcast.core.send.PassSender} is the
- * representative's data path for one term: the paced pass with its manifest announcements, NAK
- * intake within each member's retransmission budget, retransmission rounds and the adaptive rate.
- * Under it, the {@link io.subnetcast.core.send.Pacer} spreads packets evenly at the current rate
- * and the {@link io.subnetcast.core.send.BlockSender} decides which chunk of which block goes next
- * (retransmissions first, the pass at the pace of the download). None of them does I/O: datagrams
- * leave through the caller's port.
+ * The representative. {@link io.subnetcast.core.send.Representative} is one term of an agent as
+ * its session's representative, from its election to stepping down: the download beside the start
+ * delay, the pass, the End messages, serving repairs, the beacons and the
+ * {@link io.subnetcast.core.send.MemberTable} of its members' reports, with its phases on the
+ * common state-machine form; {@link io.subnetcast.core.send.PeerAwarePassPolicy} decides per block
+ * whether the pass sends, skips or waits, and which missing blocks repair rather than the download
+ * takes. {@link io.subnetcast.core.send.PassSender} is the term's data path: the paced pass with its
+ * manifest announcements, NAK intake within each member's retransmission budget, retransmission
+ * rounds and the adaptive rate. Under it, the {@link io.subnetcast.core.send.Pacer} spreads packets
+ * evenly at the current rate and the {@link io.subnetcast.core.send.BlockSender} decides which chunk
+ * of which block goes next (retransmissions first, the pass at the pace of the download). None of
+ * them does I/O: datagrams and downloads leave through the
+ * {@link io.subnetcast.core.send.RepresentativeHost} the session agent implements.
  */
 package io.subnetcast.core.send;

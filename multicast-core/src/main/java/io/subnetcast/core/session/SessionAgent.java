@@ -101,6 +101,7 @@ public final class SessionAgent implements DatagramSink {
     private boolean published;
     private Path publishedPath;
 
+    private final AgentParts parts = new AgentParts();
     private final Election election;
     private final Succession succession;
 
@@ -161,7 +162,7 @@ public final class SessionAgent implements DatagramSink {
         this.nodeId = nodeId;
         this.port = port;
         this.random = random;
-        this.planner = new RepairPlanner(task.taskId(), repairFactory, new AgentRepairContext(), port::peerTransfer,
+        this.planner = new RepairPlanner(task.taskId(), repairFactory, parts, port::peerTransfer,
                 nak -> port.sendControl(control().setNak(nak.setSessionId(sessionId)).build()), random,
                 config.nakInterval(), config.repairDelay());
         this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
@@ -739,7 +740,7 @@ public final class SessionAgent implements DatagramSink {
                 new TermSettings(config.beaconInterval().toNanos(), config.memberTimeout().toNanos(), config.mtu(),
                         config.rateBitsPerSecond(), config.adaptiveRate(), config.nakInterval().toNanos(),
                         config.nakThreshold(), config.maxMembers()),
-                nowNs + startDelayForNewTerm(nowNs), new TermHost(), planner);
+                nowNs + startDelayForNewTerm(nowNs), parts, planner);
         sessionEnded = false;
         if (joinedData) {
             port.leaveDataGroup();
@@ -1105,8 +1106,16 @@ public final class SessionAgent implements DatagramSink {
         return Math.min(wake, planner.nextWakeNs(nowNs));
     }
 
-    /** What the representative's term reads and does: this agent's store, peers and port. */
-    private final class TermHost implements RepresentativeHost {
+    /**
+     * What repair and the representative's term read of this agent (its store, chunks and peers),
+     * and where the term's effects go.
+     */
+    private final class AgentParts implements RepairContext, RepresentativeHost {
+        @Override
+        public TaskSpec task() {
+            return task;
+        }
+
         @Override
         public BlockFile store() {
             return store;
@@ -1120,6 +1129,32 @@ public final class SessionAgent implements DatagramSink {
         @Override
         public PeerDirectory peers() {
             return directory;
+        }
+
+        @Override
+        public long selfNodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public URI representativeUrl() {
+            return representativeUrl;
+        }
+
+        @Override
+        public boolean originAllowed(int block, long nowNs) {
+            if (term != null) {
+                return term.originAllowed(block); // the rest is its download's
+            }
+            // Silence for the member timeout (10 s), not the representative timeout (2 s): a member in
+            // repair elects no successor, and a representative on a loaded host (or a member whose own
+            // thread was starved) may miss a few beacons without being gone.
+            return !(role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.memberTimeout().toNanos());
+        }
+
+        @Override
+        public long representativeNodeId() {
+            return role == Role.MEMBER ? leaderNodeId : 0;
         }
 
         @Override
@@ -1172,54 +1207,6 @@ public final class SessionAgent implements DatagramSink {
                 case SERVING -> AgentState.COMPLETE;
                 case PAUSED -> AgentState.PAUSED;
             }, nowNs, reason);
-        }
-    }
-
-    private final class AgentRepairContext implements RepairContext {
-        @Override
-        public TaskSpec task() {
-            return task;
-        }
-
-        @Override
-        public BlockFile store() {
-            return store;
-        }
-
-        @Override
-        public ChunkTracker tracker() {
-            return tracker;
-        }
-
-        @Override
-        public PeerDirectory peers() {
-            return directory;
-        }
-
-        @Override
-        public long selfNodeId() {
-            return nodeId;
-        }
-
-        @Override
-        public URI representativeUrl() {
-            return representativeUrl;
-        }
-
-        @Override
-        public boolean originAllowed(int block, long nowNs) {
-            if (term != null) {
-                return term.originAllowed(block); // the rest is its download's
-            }
-            // Silence for the member timeout (10 s), not the representative timeout (2 s): a member in
-            // repair elects no successor, and a representative on a loaded host (or a member whose own
-            // thread was starved) may miss a few beacons without being gone.
-            return !(role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.memberTimeout().toNanos());
-        }
-
-        @Override
-        public long representativeNodeId() {
-            return role == Role.MEMBER ? leaderNodeId : 0;
         }
     }
 

@@ -2,9 +2,10 @@
  * The per-task session protocol as a sans-IO state machine.
  *
  * <p>{@link io.subnetcast.core.session.SessionAgent} is what one agent runs for one task: discovery
- * and election (delegated to {@code election}), then either the representative's duties (fetch
- * once, count down the start delay, beacon, multicast paced blocks with their manifest through
- * {@code send.PassSender}, answer retransmission requests) or a member's (join the session's data
+ * and election (delegated to {@code election}), then either a term as representative (delegated
+ * to {@code send.Representative}: fetch once, count down the start delay, beacon, multicast paced
+ * blocks with their manifest, answer retransmission requests; its phases show as the agent's
+ * FETCHING, SENDING and COMPLETE) or a member's duties, still written here (join the session's data
  * group, write what it hears into the block cache, report status, repair through
  * {@code repair.RepairPlanner}). It is fed events (a control message, a data datagram, a fetched
  * block, a timer) with the current time, and acts only through its
