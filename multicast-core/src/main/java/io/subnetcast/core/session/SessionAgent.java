@@ -1,10 +1,7 @@
 package io.subnetcast.core.session;
 
-import com.google.protobuf.ByteString;
 import io.subnetcast.core.cache.BlockFile;
-import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.TrustedManifest;
-import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.election.Election;
 import io.subnetcast.core.election.Leader;
@@ -23,8 +20,6 @@ import io.subnetcast.core.send.Term;
 import io.subnetcast.core.send.TermSettings;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataFrame;
-import io.subnetcast.core.wire.DataHeader;
-import io.subnetcast.core.wire.LogSafe;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.Claim;
 import io.subnetcast.core.wire.proto.Control;
@@ -33,7 +28,6 @@ import io.subnetcast.core.wire.proto.End;
 import io.subnetcast.core.wire.proto.Have;
 import io.subnetcast.core.wire.proto.Manifest;
 import io.subnetcast.core.wire.proto.Nak;
-import io.subnetcast.core.wire.proto.SessionPhase;
 import io.subnetcast.core.wire.proto.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -86,12 +80,7 @@ public final class SessionAgent implements DatagramSink {
     private int epoch;
     private long leaderNodeId;
     private int leaderPriority;
-    private long lastBeaconNs;
     private InetSocketAddress dataGroup;
-    private boolean sessionEnded;
-    private int membersKnown;
-    private int membersComplete;
-    private long startDelayRemainingMs;
 
     // The package.
     private BlockFile store;
@@ -109,11 +98,8 @@ public final class SessionAgent implements DatagramSink {
     private Representative term;
     private boolean fetching;
 
-    // Member.
-    private long nextStatusNs;
-    private boolean joinedData;
-    private URI representativeUrl;
-    private final LossMeter lossMeter = new LossMeter();
+    // This agent as a member of the session it follows.
+    private final Member member;
 
     // What peers hold, and completing from them.
     private PeerDirectory directory;
@@ -123,14 +109,10 @@ public final class SessionAgent implements DatagramSink {
     private boolean awaitingManifest;
     private boolean recoveringFromOrigin;
     private TrustedManifest trusted;
-    private final DataSilenceDetector silence;
-    private String fallback;
 
     private long lingerUntilNs;
     private long nowNsOfLastEvent;
     private long bytesFromOrigin;
-    private long bytesFromMulticast;
-    private long bytesFromRepair;
     private long invalidDatagrams;
     private long retransmitRequestsRefused;
     private long staleDatagrams;
@@ -165,7 +147,7 @@ public final class SessionAgent implements DatagramSink {
         this.planner = new RepairPlanner(task.taskId(), repairFactory, parts, port::peerTransfer,
                 nak -> port.sendControl(control().setNak(nak.setSessionId(sessionId)).build()), random,
                 config.nakInterval(), config.repairDelay());
-        this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
+        this.member = new Member(task.taskId(), config, parts, planner);
         this.election = new Election(task.taskId(), config.discoveryTimeout().toNanos(), config.claimJitter().toNanos(),
                 config.claimWindow().toNanos(), random, new ElectionEvents());
         this.succession = new Succession(config.claimWindow().toNanos() + config.claimJitter().toNanos(),
@@ -253,51 +235,7 @@ public final class SessionAgent implements DatagramSink {
             staleDatagrams++; // a deposed representative's packets
             return;
         }
-        if (lossMeter.onDatagram(frame.sequence(), frame.length() + SessionConfig.IP_UDP_OVERHEAD,
-                nowNs, membersKnown)) {
-            sendStatus(nowNs, true); // the representative adapts its rate to it
-        }
-        int block = frame.block();
-        int offset = frame.offsetInBlock();
-        int length = frame.payloadLength();
-        if (!tracker.isValidChunk(block, offset, length)) {
-            invalidDatagrams++;
-            return;
-        }
-        silence.onData(); // even a duplicate shows the data group delivers here
-        if (store.hasBlock(block) || tracker.has(block, offset)) {
-            return; // duplicate
-        }
-        if (planner.isFetching(block)) {
-            return; // a peer or the origin supplies this block whole; see GapRepair.isFetching
-        }
-        // Its data shows the representative is alive even when its beacons are late or lost (a
-        // starved receiver may drop control datagrams while the data stream flows).
-        if (Integer.compareUnsigned(frame.epoch(), epoch) == 0) {
-            lastBeaconNs = nowNs;
-        }
-        if (state == AgentState.WAITING) {
-            transition(AgentState.RECEIVING, nowNs, "data arrives");
-        }
-        long packageOffset = store.layout().offsetOf(block) + offset;
-        try {
-            store.write(packageOffset, frame); // in place: no slice, no copy
-            if ((frame.flags() & DataHeader.FLAG_RETRANSMISSION) != 0) {
-                bytesFromRepair += length;
-            } else {
-                bytesFromMulticast += length;
-            }
-            if (tracker.record(block, offset) && !store.commitBlock(block)) {
-                LOG.debug("task {}: block {} failed verification; it will be repaired", task.taskId(), block);
-            }
-        } catch (IOException e) {
-            fail(nowNs, "cannot write task '" + task.taskId() + "' to the cache in " + store.contentPath().getParent()
-                    + ": " + e.getMessage());
-            return;
-        }
-        if (store.isComplete()) {
-            requestPublish();
-        }
+        member.onData(frame, nowNs);
     }
 
     /**
@@ -369,7 +307,7 @@ public final class SessionAgent implements DatagramSink {
         publishedPath = path;
         lingerUntilNs = nowNs + config.linger().toNanos();
         if (role == Role.MEMBER) {
-            sendStatus(nowNs);
+            member.sendStatus(nowNs);
             if (store != null && sessionId != 0) {
                 sendHave(nowNs);
             }
@@ -399,10 +337,15 @@ public final class SessionAgent implements DatagramSink {
             return;
         }
         LOG.warn("task {}: {}; fetching the package from the origin instead", task.taskId(), reason);
-        recoveringFromOrigin = true;
         publishRequested = false;
+        recoverFromOrigin(nowNs, "recovering from the origin after a SHA-256 mismatch");
+    }
+
+    /** Leaves the session and downloads every missing block from the origin, once. */
+    private void recoverFromOrigin(long nowNs, String reason) {
+        recoveringFromOrigin = true;
         leaveSession(nowNs);
-        transition(AgentState.REPAIRING, nowNs, "recovering from the origin after a SHA-256 mismatch");
+        transition(AgentState.REPAIRING, nowNs, reason);
         fetching = true;
         port.fetchMissing(task, store, block -> true);
     }
@@ -445,9 +388,7 @@ public final class SessionAgent implements DatagramSink {
             return;
         }
         if (role == Role.MEMBER) {
-            port.leaveDataGroup();
-            joinedData = false;
-            silence.reset();
+            member.pause();
         }
         transition(AgentState.PAUSED, nowNs, "paused locally");
     }
@@ -475,12 +416,11 @@ public final class SessionAgent implements DatagramSink {
             // It followed a session while paused: resume as the member it became; beacons set the phase.
             back = published ? AgentState.COMPLETE : AgentState.WAITING;
         }
-        if (role == Role.MEMBER && dataGroup != null) {
-            port.joinDataGroup(dataGroup);
-            joinedData = true;
+        if (role == Role.MEMBER) {
+            member.rejoin();
         }
         if (back == AgentState.REPAIRING) {
-            planRepair(nowNs);
+            member.planRepair(nowNs);
         }
         transition(back, nowNs, "resumed locally");
     }
@@ -516,9 +456,13 @@ public final class SessionAgent implements DatagramSink {
         }
         switch (state) {
             case DISCOVERING, CLAIMING -> election.doWork(nowNs, myRank());
-            case WAITING, RECEIVING, REPAIRING -> onMemberWork(nowNs);
-            case PAUSED -> onPausedWork(nowNs);
-            case COMPLETE -> onCompleteWork(nowNs);
+            case WAITING, RECEIVING, REPAIRING -> member.onWork(nowNs);
+            case PAUSED -> {
+                if (role == Role.MEMBER) {
+                    member.onPausedWork(nowNs);
+                }
+            }
+            case COMPLETE -> member.onCompleteWork(nowNs);
             case FAILED, CANCELLED -> {
             }
             default -> throw new IllegalStateException(state.name());
@@ -552,10 +496,7 @@ public final class SessionAgent implements DatagramSink {
         return switch (state) {
             case DISCOVERING, CLAIMING -> election.nextWakeNs();
             case FETCHING, SENDING -> Long.MAX_VALUE; // only a representative's term fetches or sends
-            case COMPLETE -> Math.min(nextStatusNs, lingerWakeNs(nowNs));
-            case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
-                    state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
-            case REPAIRING -> recoveringFromOrigin ? Long.MAX_VALUE : repairWakeNs(nowNs);
+            case COMPLETE, WAITING, RECEIVING, REPAIRING -> member.nextWakeNs(state, nowNs, lingerWakeNs(nowNs));
             case PAUSED -> nowNs + config.beaconInterval().toNanos();
             case FAILED, CANCELLED -> Long.MAX_VALUE;
         };
@@ -639,7 +580,7 @@ public final class SessionAgent implements DatagramSink {
 
     /** @return datagrams dropped as malformed or out of range */
     public long invalidDatagrams() {
-        return invalidDatagrams;
+        return invalidDatagrams + member.invalidDatagrams();
     }
 
     /** @return data datagrams dropped because they belong to another session or an older epoch */
@@ -661,7 +602,8 @@ public final class SessionAgent implements DatagramSink {
         if (term != null) {
             return term.isDone(nowNs, lingerUntilNs);
         }
-        return nowNs - lingerUntilNs >= 0 || (sessionEnded && membersKnown > 0 && membersComplete >= membersKnown);
+        return nowNs - lingerUntilNs >= 0
+                || (member.sessionEnded() && member.membersKnown() > 0 && member.membersComplete() >= member.membersKnown());
     }
 
     /**
@@ -669,14 +611,15 @@ public final class SessionAgent implements DatagramSink {
      * @return a snapshot for progress reporting
      */
     public SessionProgress progress(long nowNs) {
-        long remainingMs = term != null ? term.startDelayRemainingMs(nowNs) : startDelayRemainingMs;
-        int known = term != null ? term.membersKnown() : membersKnown;
-        int complete = term != null ? term.membersComplete() : membersComplete;
+        long remainingMs = term != null ? term.startDelayRemainingMs(nowNs) : member.startDelayRemainingMs();
+        int known = term != null ? term.membersKnown() : member.membersKnown();
+        int complete = term != null ? term.membersComplete() : member.membersComplete();
         long peerBytes = planner.bytesFromPeers();
         long originRepairBytes = planner.bytesFromOrigin();
         return new SessionProgress(task.taskId(), state, role, store == null ? 0 : store.bytesHeld(),
                 store == null ? -1 : store.layout().length(), known, complete, remainingMs, epoch,
-                bytesFromOrigin + originRepairBytes, bytesFromMulticast, bytesFromRepair + peerBytes, fallback,
+                bytesFromOrigin + originRepairBytes, member.bytesFromMulticast(), member.bytesFromRepair() + peerBytes,
+                member.fallback(),
                 term == null ? 0 : term.passBytes());
     }
 
@@ -741,11 +684,7 @@ public final class SessionAgent implements DatagramSink {
                         config.rateBitsPerSecond(), config.adaptiveRate(), config.nakInterval().toNanos(),
                         config.nakThreshold(), config.maxMembers()),
                 nowNs + startDelayForNewTerm(nowNs), parts, planner);
-        sessionEnded = false;
-        if (joinedData) {
-            port.leaveDataGroup();
-            joinedData = false;
-        }
+        member.onBecameRepresentative();
         transition(AgentState.FETCHING, nowNs, "elected representative, epoch " + epoch);
         term.sendBeacon(nowNs);
         if (store == null) {
@@ -764,7 +703,7 @@ public final class SessionAgent implements DatagramSink {
      */
     private long startDelayForNewTerm(long nowNs) {
         return succession.startDelayForNewTerm(config.startDelay().toNanos(), config.beaconInterval().toNanos(),
-                startDelayRemainingMs * MS, nowNs - lastBeaconNs);
+                member.startDelayRemainingMs() * MS, nowNs - member.lastBeaconNs());
     }
 
     /** The layout is known: the term plans its pass and fetches what it lacks, or publishes. */
@@ -814,7 +753,7 @@ public final class SessionAgent implements DatagramSink {
             }
             contested = true;
         } else if (role == Role.MEMBER && otherNode != leaderNodeId && sessionId != 0) {
-            boolean leaderAlive = nowNs - lastBeaconNs < config.representativeTimeout().toNanos();
+            boolean leaderAlive = nowNs - member.lastBeaconNs() < config.representativeTimeout().toNanos();
             if (leaderAlive && new Leader(epoch, leaderPriority, leaderNodeId).beats(rival)) {
                 return; // a weaker representative that will step down
             }
@@ -854,19 +793,8 @@ public final class SessionAgent implements DatagramSink {
         succession.onFollowed(epoch, newSession, nowNs);
         leaderNodeId = message.getNodeId();
         leaderPriority = beacon.getPriority();
-        lastBeaconNs = nowNs;
-        representativeUrl = BeaconCheck.blockServerUrl(beacon.getRepairUrl());
-        membersKnown = beacon.getMembersKnown();
-        membersComplete = beacon.getMembersComplete();
-        startDelayRemainingMs = beacon.getStartDelayRemainingMs();
+        member.onBeaconHeard(beacon, newSession, nowNs);
         if (newSession) {
-            sessionEnded = false;
-            silence.reset();
-            lossMeter.reset();
-            if (joinedData) {
-                port.leaveDataGroup(); // the old session's group; the new one is joined below
-                joinedData = false;
-            }
             dataGroup = group;
             LOG.debug("task {}: following session {} of {} (epoch {})", task.taskId(),
                     Long.toHexString(sessionId), Long.toHexString(leaderNodeId), epoch);
@@ -882,80 +810,12 @@ public final class SessionAgent implements DatagramSink {
                 tracker = new ChunkTracker(store.layout(), chunkSize);
             }
         }
-        if (!joinedData && state != AgentState.PAUSED && !published) {
-            port.joinDataGroup(dataGroup);
-            joinedData = true;
-        }
-        if (newSession) {
-            sendStatus(nowNs);
-        }
-        if (state == AgentState.PAUSED && stateBeforePause != null) {
-            return; // paused locally: keep following, do not move
-        }
-        applyPhase(beacon.getPhase(), nowNs); // before the detector forgets a silence the pass's end reveals
-        silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !published, beacon.getNextBlock(), store, nowNs);
-    }
-
-    private void applyPhase(SessionPhase phase, long nowNs) {
-        if (published) {
-            if (state != AgentState.COMPLETE) {
-                transition(AgentState.COMPLETE, nowNs, "already complete");
-            }
-            sessionEnded |= phase == SessionPhase.PHASE_ENDED;
-            return;
-        }
-        switch (phase) {
-            case PHASE_WAITING -> {
-                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
-                    transition(AgentState.WAITING, nowNs, "session waits for its start delay");
-                }
-            }
-            case PHASE_SENDING -> {
-                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
-                    transition(AgentState.RECEIVING, nowNs, "session is multicasting");
-                }
-            }
-            case PHASE_PAUSED -> transition(AgentState.PAUSED, nowNs, "representative paused the session");
-            case PHASE_ENDED -> enterRepairingIfNeeded(nowNs);
-            default -> {
-            }
-        }
+        member.onBeaconFollowed(beacon, newSession, nowNs);
     }
 
     private void onEnd(Control message, End end, long nowNs) {
         if (role == Role.MEMBER && end.getSessionId() == sessionId && message.getNodeId() == leaderNodeId) {
-            if (!end.getFailure().isEmpty() && !published) {
-                // Believed like every message of the representative: in an authenticated session only
-                // a key holder can send it. Without it each member would fetch the whole package from
-                // the origin, only to find the same.
-                fail(nowNs, "the representative gave up: " + LogSafe.of(end.getFailure()));
-                return;
-            }
-            if (store == null) {
-                return; // no layout yet, nothing to repair: the next beacons tell what happens
-            }
-            enterRepairingIfNeeded(nowNs);
-        }
-    }
-
-    private void enterRepairingIfNeeded(long nowNs) {
-        sessionEnded = true;
-        if (state == AgentState.PAUSED && stateBeforePause != null) {
-            if (!published) {
-                stateBeforePause = AgentState.REPAIRING; // paused locally: resume into repair
-            }
-            return;
-        }
-        if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
-            if (store != null && sessionId != 0) {
-                sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
-            }
-            if (state == AgentState.RECEIVING && silence.passMovedWithoutData()) {
-                fallBackToUnicast(nowNs); // a pass shorter than the silence limit, and none of it arrived
-                return;
-            }
-            planRepair(nowNs);
-            transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
+            member.onEnd(end, nowNs);
         }
     }
 
@@ -963,26 +823,7 @@ public final class SessionAgent implements DatagramSink {
         if (role != Role.MEMBER || store == null || published || trusted != null || manifest.getSessionId() != sessionId) {
             return;
         }
-        if (message.getNodeId() != leaderNodeId || message.getEpoch() != epoch) {
-            invalidDatagrams++; // only the representative vouches for blocks, and only in its own term
-            return;
-        }
-        ByteString hashes = manifest.getBlockSha256();
-        int count = hashes.size() / BlockHashes.SHA256_LENGTH;
-        long first = Integer.toUnsignedLong(manifest.getFirstBlock());
-        if (hashes.size() % BlockHashes.SHA256_LENGTH != 0 || first + count > store.layout().blockCount()) {
-            invalidDatagrams++;
-            return;
-        }
-        try {
-            for (int i = 0; i < count; i++) {
-                byte[] digest = hashes.substring(i * BlockHashes.SHA256_LENGTH, (i + 1) * BlockHashes.SHA256_LENGTH)
-                        .toByteArray();
-                store.expectBlockHash((int) first + i, digest);
-            }
-        } catch (IOException e) {
-            LOG.warn("task {}: cannot record manifest: {}", task.taskId(), e.getMessage());
-        }
+        member.onManifest(message.getNodeId(), message.getEpoch(), manifest);
     }
 
     private void onStatus(Control message, Status status, long nowNs) {
@@ -1031,86 +872,11 @@ public final class SessionAgent implements DatagramSink {
         return url == null ? "" : url.toString();
     }
 
-    // ---------------------------------------------------------------- member work
-
-    private void onMemberWork(long nowNs) {
-        if (recoveringFromOrigin) {
-            return; // the download from the origin reports through onBlockFetched
-        }
-        // Peer repair needs no representative: a member repairing from peers stays with them.
-        if (!planner.isRunning() && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
-            String lost = Long.toHexString(leaderNodeId);
-            if (directory != null) {
-                directory.remove(leaderNodeId); // its adverts would make a successor wait for blocks from the dead
-            }
-            leaveSession(nowNs);
-            // Everyone here knew the session: there is nothing to discover, elect a successor now.
-            role = Role.UNDECIDED;
-            election.claim(nowNs, "representative " + lost + " went silent");
-            return;
-        }
-        if (nowNs - nextStatusNs >= 0) {
-            sendStatus(nowNs);
-        }
-        if (state == AgentState.RECEIVING && silence.isSilent(nowNs)) {
-            fallBackToUnicast(nowNs);
-        }
-        if (state == AgentState.REPAIRING) {
-            onRepairingWork(nowNs);
-        }
-    }
-
-    /**
-     * The session multicasts but its data never reaches this member: stop waiting for the pass and
-     * complete now over unicast, from the representative's block server and peers (the origin only
-     * for blocks none of them will hold). No NAK round: a retransmission would not arrive either.
-     * Without peer repair the only unicast source is the origin.
-     */
-    private void fallBackToUnicast(long nowNs) {
-        fallback = "no multicast data for " + silence.silentForNs(nowNs) / MS + " ms while the representative's"
-                + " pass moved on";
-        silence.reset();
-        LOG.info("task {}: {}: the data group {} is blocked here; completing over unicast", task.taskId(), fallback,
-                dataGroup);
-        if (!planner.hasGapRepair()) {
-            recoveringFromOrigin = true;
-            leaveSession(nowNs);
-            transition(AgentState.REPAIRING, nowNs, "fell back to the origin: " + fallback);
-            fetching = true;
-            port.fetchMissing(task, store, block -> true);
-            return;
-        }
-        planner.fallBack(nowNs, "the data group is blocked here");
-        transition(AgentState.REPAIRING, nowNs, "fell back to unicast: " + fallback);
-    }
-
-    /** After the pass: the planner's NAKs, or its NAK round and gap repair. */
-    private void planRepair(long nowNs) {
-        if (store != null) {
-            planner.afterPass(store, tracker, nowNs);
-        }
-    }
-
-    private void onRepairingWork(long nowNs) {
-        planner.doWork(store, tracker, sessionId != 0, nowNs);
-        if (planner.hasGapRepair() && store != null && store.isComplete()) {
-            requestPublish();
-        }
-    }
-
-    private long repairWakeNs(long nowNs) {
-        long wake = nextStatusNs;
-        if (!planner.isRunning()) {
-            wake = Math.min(wake, lastBeaconNs + config.representativeTimeout().toNanos());
-        }
-        return Math.min(wake, planner.nextWakeNs(nowNs));
-    }
-
     /**
      * What repair and the representative's term read of this agent (its store, chunks and peers),
      * and where the term's effects go.
      */
-    private final class AgentParts implements RepairContext, RepresentativeHost {
+    private final class AgentParts implements RepairContext, RepresentativeHost, MemberHost {
         @Override
         public TaskSpec task() {
             return task;
@@ -1138,7 +904,7 @@ public final class SessionAgent implements DatagramSink {
 
         @Override
         public URI representativeUrl() {
-            return representativeUrl;
+            return member.representativeUrl();
         }
 
         @Override
@@ -1149,7 +915,7 @@ public final class SessionAgent implements DatagramSink {
             // Silence for the member timeout (10 s), not the representative timeout (2 s): a member in
             // repair elects no successor, and a representative on a loaded host (or a member whose own
             // thread was starved) may miss a few beacons without being gone.
-            return !(role == Role.MEMBER && sessionId != 0 && nowNs - lastBeaconNs < config.memberTimeout().toNanos());
+            return !(role == Role.MEMBER && sessionId != 0 && nowNs - member.lastBeaconNs() < config.memberTimeout().toNanos());
         }
 
         @Override
@@ -1200,6 +966,99 @@ public final class SessionAgent implements DatagramSink {
         }
 
         @Override
+        public AgentState state() {
+            return state;
+        }
+
+        @Override
+        public void transition(AgentState next, long nowNs, String reason) {
+            SessionAgent.this.transition(next, nowNs, reason);
+        }
+
+        @Override
+        public boolean locallyPaused() {
+            return state == AgentState.PAUSED && stateBeforePause != null;
+        }
+
+        @Override
+        public void resumeInto(AgentState back) {
+            stateBeforePause = back;
+        }
+
+        @Override
+        public long sessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public long leaderNodeId() {
+            return leaderNodeId;
+        }
+
+        @Override
+        public InetSocketAddress dataGroup() {
+            return dataGroup;
+        }
+
+        @Override
+        public boolean recoveringFromOrigin() {
+            return recoveringFromOrigin;
+        }
+
+        @Override
+        public void joinDataGroup() {
+            port.joinDataGroup(dataGroup);
+        }
+
+        @Override
+        public void leaveDataGroup() {
+            port.leaveDataGroup();
+        }
+
+        @Override
+        public void sendStatus(Status.Builder status) {
+            port.sendControl(control().setStatus(status).build());
+        }
+
+        @Override
+        public void sendHave(long nowNs) {
+            SessionAgent.this.sendHave(nowNs);
+        }
+
+        @Override
+        public void fail(long nowNs, String reason) {
+            SessionAgent.this.fail(nowNs, reason);
+        }
+
+        @Override
+        public void recoverFromOrigin(long nowNs, String reason) {
+            SessionAgent.this.recoverFromOrigin(nowNs, reason);
+        }
+
+        @Override
+        public void representativeLost(long nowNs) {
+            String lost = Long.toHexString(leaderNodeId);
+            if (directory != null) {
+                directory.remove(leaderNodeId); // its adverts would make a successor wait for blocks from the dead
+            }
+            leaveSession(nowNs);
+            // Everyone here knew the session: there is nothing to discover, elect a successor now.
+            role = Role.UNDECIDED;
+            election.claim(nowNs, "representative " + lost + " went silent");
+        }
+
+        @Override
+        public void sessionLostWhilePaused(long nowNs) {
+            leaveSession(nowNs);
+            enterDiscovering(nowNs, "representative went silent while paused");
+        }
+
+        @Override
         public void phaseChanged(Representative.Phase next, long nowNs, String reason) {
             transition(switch (next) {
                 case STARTING -> AgentState.FETCHING;
@@ -1210,39 +1069,6 @@ public final class SessionAgent implements DatagramSink {
         }
     }
 
-    private void onPausedWork(long nowNs) {
-        if (role == Role.MEMBER && stateBeforePause == null
-                && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
-            leaveSession(nowNs);
-            enterDiscovering(nowNs, "representative went silent while paused");
-        }
-    }
-
-    private void onCompleteWork(long nowNs) {
-        if (nowNs - nextStatusNs >= 0) {
-            sendStatus(nowNs);
-        }
-    }
-
-    private void sendStatus(long nowNs) {
-        sendStatus(nowNs, false);
-    }
-
-    private void sendStatus(long nowNs, boolean withLossReport) {
-        nextStatusNs = nowNs + config.statusInterval().toNanos();
-        if (sessionId == 0) {
-            return;
-        }
-        Status.Builder status = Status.newBuilder().setSessionId(sessionId)
-                .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(published);
-        if (withLossReport) {
-            long kbps = lossMeter.receiveRateBitsPerSecond() / 1000;
-            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)));
-        }
-        port.sendControl(control().setStatus(status).build());
-    }
-
-    /** Asks for the missing chunks of the first blocks that lack some, bounded per request. */
     // ---------------------------------------------------------------- shared
 
     private boolean openStore(long length, int blockSize, String identity, long nowNs) {
@@ -1286,11 +1112,7 @@ public final class SessionAgent implements DatagramSink {
 
     private void leaveSession(long nowNs) {
         stopRepair(nowNs, "left the session");
-        silence.reset();
-        if (joinedData) {
-            port.leaveDataGroup();
-            joinedData = false;
-        }
+        member.leave();
         sessionId = 0;
         // The chunk tracker stays with the cache entry: a successor's session of the same content
         // goes on from the chunks received so far (openStore drops it with the entry).
@@ -1306,10 +1128,7 @@ public final class SessionAgent implements DatagramSink {
             port.cancelFetch();
             fetching = false;
         }
-        if (joinedData) {
-            port.leaveDataGroup();
-            joinedData = false;
-        }
+        member.leaveDataGroup();
     }
 
     private void fail(long nowNs, String reason) {

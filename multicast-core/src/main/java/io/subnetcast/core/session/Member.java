@@ -1,0 +1,460 @@
+package io.subnetcast.core.session;
+
+import com.google.protobuf.ByteString;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.congestion.LossMeter;
+import io.subnetcast.core.receive.BeaconCheck;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.repair.RepairPlanner;
+import io.subnetcast.core.wire.DataFrame;
+import io.subnetcast.core.wire.DataHeader;
+import io.subnetcast.core.wire.LogSafe;
+import io.subnetcast.core.wire.proto.Beacon;
+import io.subnetcast.core.wire.proto.End;
+import io.subnetcast.core.wire.proto.Manifest;
+import io.subnetcast.core.wire.proto.SessionPhase;
+import io.subnetcast.core.wire.proto.Status;
+import java.io.IOException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This agent as a member of the session it follows: it joins the session's data group, writes
+ * what it hears into the block cache, follows the session's phases from the representative's
+ * beacons and End, reports its status and loss, takes the representative's manifest, goes to
+ * repair after the pass, and falls back to unicast when the data group delivers nothing. When the
+ * representative goes silent it hands the agent back to the election.
+ *
+ * <p>The agent keeps what both roles share (the session's identity, the cache entry, the local
+ * pause) and its public state: the member moves it through {@link MemberHost#transition} among
+ * {@link AgentState#WAITING}, {@link AgentState#RECEIVING}, {@link AgentState#REPAIRING} and
+ * {@link AgentState#COMPLETE}, and {@link AgentState#PAUSED} when the representative pauses the
+ * session. One instance lives as long as the agent: what it learnt of the session survives a
+ * change of role (a successor's start delay is what was left of its predecessor's).
+ */
+final class Member {
+    private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+    private static final long MS = 1_000_000L;
+
+    private final String taskId;
+    private final SessionConfig config;
+    private final MemberHost host;
+    private final RepairPlanner planner;
+    private final LossMeter lossMeter = new LossMeter();
+    private final DataSilenceDetector silence;
+
+    private long lastBeaconNs;
+    private URI representativeUrl;
+    private int membersKnown;
+    private int membersComplete;
+    private long startDelayRemainingMs;
+    private boolean sessionEnded;
+    private long nextStatusNs;
+    private boolean joinedData;
+    private String fallback;
+    private long bytesFromMulticast;
+    private long bytesFromRepair;
+    private long invalidDatagrams;
+
+    Member(String taskId, SessionConfig config, MemberHost host, RepairPlanner planner) {
+        this.taskId = taskId;
+        this.config = config;
+        this.host = host;
+        this.planner = planner;
+        this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
+    }
+
+    // ---------------------------------------------------------------- following the session
+
+    /**
+     * A beacon of the session this agent now follows, checked and accepted: what it says of the
+     * session, before the cache entry is opened for its layout.
+     */
+    void onBeaconHeard(Beacon beacon, boolean newSession, long nowNs) {
+        lastBeaconNs = nowNs;
+        representativeUrl = BeaconCheck.blockServerUrl(beacon.getRepairUrl());
+        membersKnown = beacon.getMembersKnown();
+        membersComplete = beacon.getMembersComplete();
+        startDelayRemainingMs = beacon.getStartDelayRemainingMs();
+        if (newSession) {
+            sessionEnded = false;
+            silence.reset();
+            lossMeter.reset();
+            leaveDataGroup(); // the old session's group; the new one is joined next
+        }
+    }
+
+    /** The same beacon, once the cache entry fits its layout: join, report, and follow its phase. */
+    void onBeaconFollowed(Beacon beacon, boolean newSession, long nowNs) {
+        AgentState state = host.state();
+        if (!joinedData && state != AgentState.PAUSED && !host.published()) {
+            host.joinDataGroup();
+            joinedData = true;
+        }
+        if (newSession) {
+            sendStatus(nowNs);
+        }
+        if (host.locallyPaused()) {
+            return; // paused locally: keep following, do not move
+        }
+        applyPhase(beacon.getPhase(), nowNs); // before the detector forgets a silence the pass's end reveals
+        silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !host.published(), beacon.getNextBlock(),
+                host.store(), nowNs);
+    }
+
+    private void applyPhase(SessionPhase phase, long nowNs) {
+        AgentState state = host.state();
+        if (host.published()) {
+            if (state != AgentState.COMPLETE) {
+                host.transition(AgentState.COMPLETE, nowNs, "already complete");
+            }
+            sessionEnded |= phase == SessionPhase.PHASE_ENDED;
+            return;
+        }
+        switch (phase) {
+            case PHASE_WAITING -> {
+                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
+                    host.transition(AgentState.WAITING, nowNs, "session waits for its start delay");
+                }
+            }
+            case PHASE_SENDING -> {
+                if (state != AgentState.RECEIVING && state != AgentState.REPAIRING) {
+                    host.transition(AgentState.RECEIVING, nowNs, "session is multicasting");
+                }
+            }
+            case PHASE_PAUSED -> host.transition(AgentState.PAUSED, nowNs, "representative paused the session");
+            case PHASE_ENDED -> enterRepairingIfNeeded(nowNs);
+            default -> {
+            }
+        }
+    }
+
+    /** The representative's End of this session. */
+    void onEnd(End end, long nowNs) {
+        if (!end.getFailure().isEmpty() && !host.published()) {
+            // Believed like every message of the representative: in an authenticated session only
+            // a key holder can send it. Without it each member would fetch the whole package from
+            // the origin, only to find the same.
+            host.fail(nowNs, "the representative gave up: " + LogSafe.of(end.getFailure()));
+            return;
+        }
+        if (host.store() == null) {
+            return; // no layout yet, nothing to repair: the next beacons tell what happens
+        }
+        enterRepairingIfNeeded(nowNs);
+    }
+
+    private void enterRepairingIfNeeded(long nowNs) {
+        sessionEnded = true;
+        boolean published = host.published();
+        if (host.locallyPaused()) {
+            if (!published) {
+                host.resumeInto(AgentState.REPAIRING); // paused locally: resume into repair
+            }
+            return;
+        }
+        AgentState state = host.state();
+        if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
+            if (host.store() != null && host.sessionId() != 0) {
+                host.sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
+            }
+            if (state == AgentState.RECEIVING && silence.passMovedWithoutData()) {
+                fallBackToUnicast(nowNs); // a pass shorter than the silence limit, and none of it arrived
+                return;
+            }
+            planRepair(nowNs);
+            host.transition(AgentState.REPAIRING, nowNs, "multicast pass ended");
+        }
+    }
+
+    /**
+     * The representative's manifest of per-block SHA-256 values, for an entry without a trusted
+     * manifest: the cache refuses blocks that differ from it.
+     */
+    void onManifest(long source, int sourceEpoch, Manifest manifest) {
+        BlockFile store = host.store();
+        if (source != host.leaderNodeId() || sourceEpoch != host.epoch()) {
+            invalidDatagrams++; // only the representative vouches for blocks, and only in its own term
+            return;
+        }
+        ByteString hashes = manifest.getBlockSha256();
+        int count = hashes.size() / BlockHashes.SHA256_LENGTH;
+        long first = Integer.toUnsignedLong(manifest.getFirstBlock());
+        if (hashes.size() % BlockHashes.SHA256_LENGTH != 0 || first + count > store.layout().blockCount()) {
+            invalidDatagrams++;
+            return;
+        }
+        try {
+            for (int i = 0; i < count; i++) {
+                byte[] digest = hashes.substring(i * BlockHashes.SHA256_LENGTH, (i + 1) * BlockHashes.SHA256_LENGTH)
+                        .toByteArray();
+                store.expectBlockHash((int) first + i, digest);
+            }
+        } catch (IOException e) {
+            LOG.warn("task {}: cannot record manifest: {}", taskId, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /**
+     * A data datagram of the session: written in place into the cache entry.
+     *
+     * @param frame the datagram, well-formed, of this session and epoch or a later one
+     * @param nowNs current time
+     */
+    void onData(DataFrame frame, long nowNs) {
+        ChunkTracker tracker = host.tracker();
+        BlockFile store = host.store();
+        if (lossMeter.onDatagram(frame.sequence(), frame.length() + SessionConfig.IP_UDP_OVERHEAD, nowNs, membersKnown)) {
+            sendStatus(nowNs, true); // the representative adapts its rate to it
+        }
+        int block = frame.block();
+        int offset = frame.offsetInBlock();
+        int length = frame.payloadLength();
+        if (!tracker.isValidChunk(block, offset, length)) {
+            invalidDatagrams++;
+            return;
+        }
+        silence.onData(); // even a duplicate shows the data group delivers here
+        if (store.hasBlock(block) || tracker.has(block, offset)) {
+            return; // duplicate
+        }
+        if (planner.isFetching(block)) {
+            return; // a peer or the origin supplies this block whole; see GapRepair.isFetching
+        }
+        // Its data shows the representative is alive even when its beacons are late or lost (a
+        // starved receiver may drop control datagrams while the data stream flows).
+        if (Integer.compareUnsigned(frame.epoch(), host.epoch()) == 0) {
+            lastBeaconNs = nowNs;
+        }
+        if (host.state() == AgentState.WAITING) {
+            host.transition(AgentState.RECEIVING, nowNs, "data arrives");
+        }
+        long packageOffset = store.layout().offsetOf(block) + offset;
+        try {
+            store.write(packageOffset, frame); // in place: no slice, no copy
+            if ((frame.flags() & DataHeader.FLAG_RETRANSMISSION) != 0) {
+                bytesFromRepair += length;
+            } else {
+                bytesFromMulticast += length;
+            }
+            if (tracker.record(block, offset) && !store.commitBlock(block)) {
+                LOG.debug("task {}: block {} failed verification; it will be repaired", taskId, block);
+            }
+        } catch (IOException e) {
+            host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
+                    + ": " + e.getMessage());
+            return;
+        }
+        if (store.isComplete()) {
+            host.requestPublish();
+        }
+    }
+
+    // ---------------------------------------------------------------- work
+
+    /** Timers of a member that waits, receives or repairs. */
+    void onWork(long nowNs) {
+        if (host.recoveringFromOrigin()) {
+            return; // the download from the origin reports through the agent's onBlockFetched
+        }
+        // Peer repair needs no representative: a member repairing from peers stays with them.
+        if (!planner.isRunning() && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
+            host.representativeLost(nowNs);
+            return;
+        }
+        if (nowNs - nextStatusNs >= 0) {
+            sendStatus(nowNs);
+        }
+        AgentState state = host.state();
+        if (state == AgentState.RECEIVING && silence.isSilent(nowNs)) {
+            fallBackToUnicast(nowNs);
+        }
+        if (host.state() == AgentState.REPAIRING) {
+            BlockFile store = host.store();
+            planner.doWork(store, host.tracker(), host.sessionId() != 0, nowNs);
+            if (planner.hasGapRepair() && store != null && store.isComplete()) {
+                host.requestPublish();
+            }
+        }
+    }
+
+    /** Timers of a member whose copy is in place: status reports until it leaves. */
+    void onCompleteWork(long nowNs) {
+        if (nowNs - nextStatusNs >= 0) {
+            sendStatus(nowNs);
+        }
+    }
+
+    /** Timers of a member that is paused: a representative silent meanwhile means the session is gone. */
+    void onPausedWork(long nowNs) {
+        if (!host.locallyPaused() && nowNs - lastBeaconNs >= config.representativeTimeout().toNanos()) {
+            host.sessionLostWhilePaused(nowNs);
+        }
+    }
+
+    /**
+     * @param state the agent's state (a member's, or COMPLETE)
+     * @param nowNs current time
+     * @param lingerWakeNs when the linger ends, or {@link Long#MAX_VALUE} once it has
+     * @return when the member's timers next fire
+     */
+    long nextWakeNs(AgentState state, long nowNs, long lingerWakeNs) {
+        return switch (state) {
+            case COMPLETE -> Math.min(nextStatusNs, lingerWakeNs);
+            case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
+                    state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
+            case REPAIRING -> host.recoveringFromOrigin() ? Long.MAX_VALUE : repairWakeNs(nowNs);
+            default -> Long.MAX_VALUE;
+        };
+    }
+
+    private long repairWakeNs(long nowNs) {
+        long wake = nextStatusNs;
+        if (!planner.isRunning()) {
+            wake = Math.min(wake, lastBeaconNs + config.representativeTimeout().toNanos());
+        }
+        return Math.min(wake, planner.nextWakeNs(nowNs));
+    }
+
+    /**
+     * The session multicasts but its data never reaches this member: stop waiting for the pass and
+     * complete now over unicast, from the representative's block server and peers (the origin only
+     * for blocks none of them will hold). No NAK round: a retransmission would not arrive either.
+     * Without peer repair the only unicast source is the origin.
+     */
+    private void fallBackToUnicast(long nowNs) {
+        fallback = "no multicast data for " + silence.silentForNs(nowNs) / MS + " ms while the representative's"
+                + " pass moved on";
+        silence.reset();
+        LOG.info("task {}: {}: the data group {} is blocked here; completing over unicast", taskId, fallback,
+                host.dataGroup());
+        if (!planner.hasGapRepair()) {
+            host.recoverFromOrigin(nowNs, "fell back to the origin: " + fallback);
+            return;
+        }
+        planner.fallBack(nowNs, "the data group is blocked here");
+        host.transition(AgentState.REPAIRING, nowNs, "fell back to unicast: " + fallback);
+    }
+
+    /** After the pass: the planner's NAKs, or its NAK round and gap repair. */
+    void planRepair(long nowNs) {
+        BlockFile store = host.store();
+        if (store != null) {
+            planner.afterPass(store, host.tracker(), nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- reports and the data group
+
+    /** Reports this member's progress to the representative. */
+    void sendStatus(long nowNs) {
+        sendStatus(nowNs, false);
+    }
+
+    private void sendStatus(long nowNs, boolean withLossReport) {
+        nextStatusNs = nowNs + config.statusInterval().toNanos();
+        long sessionId = host.sessionId();
+        if (sessionId == 0) {
+            return;
+        }
+        BlockFile store = host.store();
+        Status.Builder status = Status.newBuilder().setSessionId(sessionId)
+                .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(host.published());
+        if (withLossReport) {
+            long kbps = lossMeter.receiveRateBitsPerSecond() / 1000;
+            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)));
+        }
+        host.sendStatus(status);
+    }
+
+    /** Paused locally: the data group is left and the silence forgotten. */
+    void pause() {
+        host.leaveDataGroup();
+        joinedData = false;
+        silence.reset();
+    }
+
+    /** The agent was elected: it leaves the data group it followed; its own term says when the pass ends. */
+    void onBecameRepresentative() {
+        sessionEnded = false;
+        leaveDataGroup();
+    }
+
+    /** Resumed locally: the data group is joined again. */
+    void rejoin() {
+        if (host.dataGroup() != null) {
+            host.joinDataGroup();
+            joinedData = true;
+        }
+    }
+
+    /** Left the session: silence forgotten, data group left. */
+    void leave() {
+        silence.reset();
+        leaveDataGroup();
+    }
+
+    /** Leaves the data group if it was joined. */
+    void leaveDataGroup() {
+        if (joinedData) {
+            host.leaveDataGroup();
+            joinedData = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** @return when the representative was last heard (a beacon, or data of its epoch) */
+    long lastBeaconNs() {
+        return lastBeaconNs;
+    }
+
+    /** @return the representative's block server, or null */
+    URI representativeUrl() {
+        return representativeUrl;
+    }
+
+    /** @return members the representative last reported */
+    int membersKnown() {
+        return membersKnown;
+    }
+
+    /** @return members the representative last reported complete */
+    int membersComplete() {
+        return membersComplete;
+    }
+
+    /** @return what was left of the session's start delay at the last beacon */
+    long startDelayRemainingMs() {
+        return startDelayRemainingMs;
+    }
+
+    /** @return whether the session's pass ended */
+    boolean sessionEnded() {
+        return sessionEnded;
+    }
+
+    /** @return why this member fell back to unicast, or null */
+    String fallback() {
+        return fallback;
+    }
+
+    /** @return payload bytes written from the pass */
+    long bytesFromMulticast() {
+        return bytesFromMulticast;
+    }
+
+    /** @return payload bytes written from retransmissions */
+    long bytesFromRepair() {
+        return bytesFromRepair;
+    }
+
+    /** @return data datagrams and manifests refused as out of range or not the representative's */
+    long invalidDatagrams() {
+        return invalidDatagrams;
+    }
+}
