@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * representative (two claims in the same instant, a healed partition) steps down when it hears a
  * beacon of a higher (epoch, priority, node id); members follow the better one.
  *
+ * <p>Parts: the election runs in {@link Election} and {@link Succession}, a term as representative
+ * in {@link Representative} (whose phases show here as FETCHING, SENDING, COMPLETE and PAUSED), the
+ * member's duties in {@link Member}, repair in {@link RepairPlanner}. This class checks what
+ * arrives, decides whom to follow, keeps what the roles share (the session's identity, the cache
+ * entry, the local pause), publishes, and owns the public state.
+ *
  * <p>Every method takes the current monotonic time and must be called from one thread. Nothing
  * here blocks, sleeps or reads a clock; all effects go through the {@link SessionPort}.
  */
