@@ -1,0 +1,313 @@
+package io.subnetcast.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.subnetcast.core.cache.BlockCache;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.repair.RepairPlanner;
+import io.subnetcast.core.wire.DataFrame;
+import io.subnetcast.core.wire.proto.Beacon;
+import io.subnetcast.core.wire.proto.End;
+import io.subnetcast.core.wire.proto.SessionPhase;
+import io.subnetcast.core.wire.proto.Status;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unit tests of {@link Member}, this agent's duties as a member, on a recording host and a virtual
+ * clock: the phases it moves the agent through, what it writes, what it reports, and when it gives
+ * up on the representative or on the data group. The session tests drive it through the agent.
+ */
+class MemberTest {
+    private static final long MS = 1_000_000L;
+    private static final int BLOCK = 1024;
+    private static final int CHUNK = 512;
+    private static final long SESSION = 77;
+    private static final int EPOCH = 4;
+
+    @TempDir
+    Path dir;
+
+    private final SessionConfig config = SessionConfig.builder().mtu(576).blockSize(BLOCK).startDelay(Duration.ZERO)
+            .linger(Duration.ofSeconds(30)).build();
+    private final Host host = new Host();
+    private Member member;
+    private long nowNs = 1_000 * MS;
+
+    @BeforeEach
+    void open() throws IOException {
+        host.store = BlockCache.open(dir).open("t", 2L * BLOCK, BLOCK, "id");
+        host.tracker = new ChunkTracker(host.store.layout(), CHUNK);
+        RepairPlanner planner = new RepairPlanner("t", null, null, () -> null, nak -> host.naks++,
+                new SplittableRandom(1), config.nakInterval(), config.repairDelay());
+        member = new Member("t", config, host, planner);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        host.store.close();
+    }
+
+    private static Beacon beacon(SessionPhase phase) {
+        return Beacon.newBuilder().setSessionId(SESSION).setPhase(phase).setPackageLength(2L * BLOCK).setBlockSize(BLOCK)
+                .setChunkSize(CHUNK).setMembersKnown(3).setMembersComplete(1).setStartDelayRemainingMs(1500).build();
+    }
+
+    private void follow(SessionPhase phase, boolean newSession) {
+        Beacon beacon = beacon(phase);
+        member.onBeaconHeard(beacon, newSession, nowNs);
+        member.onBeaconFollowed(beacon, newSession, nowNs);
+    }
+
+    private void data(int block, int offset, int epoch) {
+        byte[] datagram = AgentHarness.dataDatagram(0, CHUNK, SESSION, epoch, block, offset, new byte[CHUNK]);
+        ByteBuf buffer = Unpooled.wrappedBuffer(datagram);
+        try {
+            member.onData(new DataFrame().wrap(buffer), nowNs);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Test
+    void followsTheSessionsPhasesAndWritesWhatItHears() {
+        follow(SessionPhase.PHASE_WAITING, true);
+        assertEquals(AgentState.WAITING, host.state);
+        assertTrue(host.joined, "joined the data group");
+        assertEquals(1, host.statuses.size(), "a new session hears of this member at once");
+        assertEquals(3, member.membersKnown());
+        assertEquals(1500, member.startDelayRemainingMs());
+
+        data(0, 0, EPOCH);
+        assertEquals(AgentState.RECEIVING, host.state, "data moves a waiting member on");
+        data(0, CHUNK, EPOCH);
+        data(0, CHUNK, EPOCH); // a duplicate
+        assertTrue(host.store.hasBlock(0));
+        assertEquals(2L * CHUNK, member.bytesFromMulticast(), "the duplicate is not counted");
+
+        data(1, 0, EPOCH);
+        data(1, CHUNK, EPOCH);
+        assertTrue(host.store.isComplete());
+        assertEquals(1, host.publishRequests);
+    }
+
+    @Test
+    void theEndOfThePassSendsTheMemberToRepairWithAFreshAdvertisement() {
+        follow(SessionPhase.PHASE_SENDING, true);
+        assertEquals(AgentState.RECEIVING, host.state);
+        data(0, 0, EPOCH);
+        nowNs += 10 * MS;
+        member.onEnd(End.newBuilder().setSessionId(SESSION).build(), nowNs);
+        assertEquals(AgentState.REPAIRING, host.state);
+        assertTrue(member.sessionEnded());
+        assertEquals(1, host.haves, "what it holds is advertised before the NAK round is judged");
+    }
+
+    @Test
+    void anEndWithAFailureFailsTheTask() {
+        follow(SessionPhase.PHASE_SENDING, true);
+        member.onEnd(End.newBuilder().setSessionId(SESSION).setFailure("bad\ncopy").build(), nowNs);
+        assertNotNull(host.failure);
+        assertFalse(host.failure.contains("\n"), "the representative's words are made safe for the log");
+    }
+
+    @Test
+    void aSilentRepresentativeHandsTheAgentBackToTheElection() {
+        follow(SessionPhase.PHASE_WAITING, true);
+        nowNs += config.representativeTimeout().toNanos() - 1;
+        member.onWork(nowNs);
+        assertFalse(host.representativeLost);
+        data(0, 0, EPOCH); // its data shows it is alive
+        nowNs += config.representativeTimeout().toNanos() - 1;
+        member.onWork(nowNs);
+        assertFalse(host.representativeLost, "data of its epoch counts as hearing it");
+        nowNs += 2;
+        member.onWork(nowNs);
+        assertTrue(host.representativeLost);
+    }
+
+    @Test
+    void aDataGroupThatDeliversNothingWhileThePassMovesOnFallsBackToTheOrigin() {
+        follow(SessionPhase.PHASE_SENDING, true);
+        // Beacons keep coming and report the pass moving on; no datagram arrives.
+        for (int i = 1; i <= 10; i++) {
+            nowNs += 500 * MS;
+            Beacon moving = beacon(SessionPhase.PHASE_SENDING).toBuilder().setNextBlock(i).build();
+            member.onBeaconHeard(moving, false, nowNs);
+            member.onBeaconFollowed(moving, false, nowNs);
+            member.onWork(nowNs);
+        }
+        assertNotNull(member.fallback(), "no data for longer than the silence limit");
+        assertEquals("fell back to the origin: " + member.fallback(), host.recovery,
+                "without gap repair the origin is the only unicast source");
+    }
+
+    @Test
+    void aStatusReportsTheCopyAndNothingWithoutASession() {
+        host.sessionId = 0;
+        member.sendStatus(nowNs);
+        assertTrue(host.statuses.isEmpty(), "no session, no report");
+        host.sessionId = SESSION;
+        host.published = true;
+        member.sendStatus(nowNs);
+        Status status = host.statuses.get(0).build();
+        assertEquals(SESSION, status.getSessionId());
+        assertTrue(status.getComplete());
+    }
+
+    @Test
+    void aLocalPauseLeavesTheDataGroupAndKeepsTheRepairForLater() {
+        follow(SessionPhase.PHASE_SENDING, true);
+        member.pause();
+        assertFalse(host.joined);
+        host.state = AgentState.PAUSED;
+        host.locallyPaused = true;
+        member.onEnd(End.newBuilder().setSessionId(SESSION).build(), nowNs);
+        assertEquals(AgentState.REPAIRING, host.resumeInto, "resumes into repair");
+        assertEquals(AgentState.PAUSED, host.state, "but stays paused");
+        member.rejoin();
+        assertTrue(host.joined);
+        assertNull(host.failure);
+    }
+
+    /** Records what the member asks of its agent; its session is {@link #SESSION}. */
+    private static final class Host implements MemberHost {
+        BlockFile store;
+        ChunkTracker tracker;
+        AgentState state = AgentState.WAITING;
+        AgentState resumeInto;
+        boolean locallyPaused;
+        boolean published;
+        boolean joined;
+        long sessionId = SESSION;
+        final List<Status.Builder> statuses = new ArrayList<>();
+        int haves;
+        int naks;
+        int publishRequests;
+        String failure;
+        String recovery;
+        boolean representativeLost;
+
+        @Override
+        public AgentState state() {
+            return state;
+        }
+
+        @Override
+        public void transition(AgentState next, long nowNs, String reason) {
+            state = next;
+        }
+
+        @Override
+        public boolean locallyPaused() {
+            return locallyPaused;
+        }
+
+        @Override
+        public void resumeInto(AgentState back) {
+            resumeInto = back;
+        }
+
+        @Override
+        public boolean published() {
+            return published;
+        }
+
+        @Override
+        public BlockFile store() {
+            return store;
+        }
+
+        @Override
+        public ChunkTracker tracker() {
+            return tracker;
+        }
+
+        @Override
+        public long sessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public int epoch() {
+            return EPOCH;
+        }
+
+        @Override
+        public long leaderNodeId() {
+            return 2;
+        }
+
+        @Override
+        public InetSocketAddress dataGroup() {
+            return new InetSocketAddress("239.255.77.1", 41235);
+        }
+
+        @Override
+        public boolean recoveringFromOrigin() {
+            return recovery != null;
+        }
+
+        @Override
+        public void joinDataGroup() {
+            joined = true;
+        }
+
+        @Override
+        public void leaveDataGroup() {
+            joined = false;
+        }
+
+        @Override
+        public void sendStatus(Status.Builder status) {
+            statuses.add(status);
+        }
+
+        @Override
+        public void sendHave(long nowNs) {
+            haves++;
+        }
+
+        @Override
+        public void requestPublish() {
+            publishRequests++;
+        }
+
+        @Override
+        public void fail(long nowNs, String reason) {
+            failure = reason;
+            state = AgentState.FAILED;
+        }
+
+        @Override
+        public void recoverFromOrigin(long nowNs, String reason) {
+            recovery = reason;
+            state = AgentState.REPAIRING;
+        }
+
+        @Override
+        public void representativeLost(long nowNs) {
+            representativeLost = true;
+        }
+
+        @Override
+        public void sessionLostWhilePaused(long nowNs) {
+        }
+    }
+}
