@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -327,8 +328,16 @@ class MemberTableTest {
         assertCounts(table, 1, 1, true);
     }
 
+    /**
+     * Complete members are exempt from expiry by design (progress must not go backwards when
+     * finished agents exit), so in an unauthenticated session one burst of STATUS messages with
+     * made-up node ids and complete=true used to occupy every place for good: genuine members were
+     * never tracked and allComplete() was true, which ended the representative's linger while real
+     * members still needed repair. A member that still lacks blocks now takes the place of the
+     * oldest complete report.
+     */
     @Test
-    void forgedCompleteReportsFillTheTableForever() {
+    void forgedCompleteReportsCannotShutOutAMemberThatStillNeedsBlocks() {
         int capacity = 64;
         MemberTable table = new MemberTable(capacity);
         for (long forged = 1_000; forged < 1_000 + capacity; forged++) {
@@ -336,16 +345,40 @@ class MemberTableTest {
         }
         long later = 1_000 * TIMEOUT;
         table.expire(later, TIMEOUT);
-        // NOTE: complete members are exempt from expiry by design (progress must not go backwards when
-        // finished agents exit), so in an unauthenticated session one burst of STATUS messages with
-        // made-up node ids and complete=true occupies every place for good: genuine members are never
-        // tracked, known() and complete() report only the forgeries, and allComplete() is true, which
-        // lets SessionAgent.isDone end the representative's linger while real members still need repair.
-        // A bound on complete members (or expiry of ones never heard incomplete) would limit this.
         assertCounts(table, capacity, capacity, true);
-        assertFalse(table.update(7, 0, false, later), "a genuine member");
-        assertFalse(table.contains(7));
-        assertCounts(table, capacity, capacity, true);
+        assertFalse(table.update(7, 0, false, later), "a new member is no progress yet");
+        assertTrue(table.contains(7), "a genuine member that lacks blocks is tracked");
+        assertFalse(table.contains(1_000), "in the place of the oldest complete report");
+        assertCounts(table, capacity, capacity - 1, false);
+        assertTrue(table.update(7, 10, false, later + 1), "and its progress counts");
+        assertFalse(table.update(8, 0, true, later), "a complete stranger still finds the table full");
+        assertFalse(table.contains(8));
+    }
+
+    @Test
+    void aFullTableOfIncompleteMembersTakesNobody() {
+        MemberTable table = new MemberTable(2);
+        table.update(1, 0, true, 0);
+        table.update(2, 0, false, 0);
+        table.update(3, 0, false, 0); // takes 1's place
+        assertFalse(table.contains(1));
+        table.update(4, 0, false, 0);
+        assertFalse(table.contains(4), "no complete member left to give up its place");
+        assertCounts(table, 2, 0, false);
+    }
+
+    @Test
+    void theOldestCompletionGivesUpItsPlaceFirst() {
+        MemberTable table = new MemberTable(3);
+        table.update(1, 0, true, 0);
+        table.update(2, 0, true, 0);
+        table.update(3, 0, false, 0);
+        table.update(1, 0, false, 1); // 1 is incomplete again: its completion no longer counts
+        table.update(1, 0, true, 2); // and now completed after 2
+        table.update(9, 0, false, 3);
+        assertFalse(table.contains(2), "2 completed first");
+        assertTrue(table.contains(1));
+        assertCounts(table, 3, 1, false);
     }
 
     @Test
@@ -391,6 +424,7 @@ class MemberTableTest {
             int capacity = 1 + random.nextInt(12);
             MemberTable table = new MemberTable(capacity);
             Map<Long, long[]> model = new HashMap<>(); // id -> {bytes, complete ? 1 : 0, lastHeard}
+            LinkedHashSet<Long> completedOrder = new LinkedHashSet<>(); // complete ids, oldest first
             long now = random.nextLong();
             for (int step = 0; step < 2_000; step++) {
                 now += random.nextLong(SECOND);
@@ -405,11 +439,21 @@ class MemberTableTest {
                     boolean complete = random.nextInt(3) == 0;
                     long[] m = model.get(id);
                     boolean expected = m != null && m[1] == 0 && bytes > m[0];
+                    if (m == null && model.size() >= capacity && !complete && !completedOrder.isEmpty()) {
+                        Long oldest = completedOrder.iterator().next(); // a full table gives it up
+                        completedOrder.remove(oldest);
+                        model.remove(oldest);
+                    }
                     if (m == null && model.size() < capacity) {
                         m = new long[3];
                         model.put(id, m);
                     }
                     if (m != null) {
+                        if (m[1] == 0 && complete) {
+                            completedOrder.add(id);
+                        } else if (m[1] == 1 && !complete) {
+                            completedOrder.remove(id);
+                        }
                         m[0] = bytes;
                         m[1] = complete ? 1 : 0;
                         m[2] = now;

@@ -188,6 +188,35 @@ class SessionAgentHostileInputTest {
     }
 
     /**
+     * Without a session key anyone can send a status report in a member's name. A burst of made-up
+     * node ids reporting complete copies used to fill the representative's member table before its
+     * real members reported, so that it thought everyone complete and left right after its Ends,
+     * while a real member still needed repairs (and would then go to the origin). A member that
+     * still lacks blocks now takes the place of a complete report.
+     */
+    @Test
+    void forgedCompleteReportsDoNotEndTheRepresentativesDuties() throws IOException {
+        try (AgentHarness h = AgentHarness.representative(dir, LENGTH)) {
+            long session = h.agent.sessionId();
+            for (long forged = 100; forged < 100 + 4 * AgentHarness.MAX_MEMBERS; forged++) {
+                h.deliver(AgentHarness.control(forged, h.agent.epoch()).setStatus(Status.newBuilder()
+                        .setSessionId(session).setBytesHeld(LENGTH).setComplete(true)).build());
+            }
+            h.deliver(AgentHarness.control(7, h.agent.epoch()).setStatus(Status.newBuilder()
+                    .setSessionId(session).setBytesHeld(0).setComplete(false)).build());
+            for (int i = 0; i < 50; i++) {
+                h.advance(Duration.ofMillis(100)); // the pass, its three Ends, the copy in place
+            }
+            assertEquals(AgentState.COMPLETE, h.agent.state());
+            SessionProgress progress = h.agent.progress(h.nowNs());
+            assertEquals(AgentHarness.MAX_MEMBERS, progress.membersKnown());
+            assertEquals(AgentHarness.MAX_MEMBERS - 1, progress.membersComplete(), "the real member is counted");
+            assertFalse(h.agent.isFinished(h.nowNs()), "a member still lacks blocks: the representative stays");
+            h.checkInvariants();
+        }
+    }
+
+    /**
      * Found by the fuzzer as slow inputs: a beacon for a package of more blocks than the cache holds
      * made an undecided agent follow it, and opening the cache then failed its task. One datagram
      * must not end a task: such a beacon is not followed, and the agent goes on discovering.
