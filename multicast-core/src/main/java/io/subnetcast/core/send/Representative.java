@@ -14,7 +14,6 @@ import io.subnetcast.core.wire.proto.Nak;
 import io.subnetcast.core.wire.proto.SessionPhase;
 import io.subnetcast.core.wire.proto.Status;
 import java.net.InetSocketAddress;
-import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
