@@ -1,0 +1,88 @@
+package io.subnetcast.core.session;
+
+import io.subnetcast.core.peers.HaveAdvertiser;
+import io.subnetcast.core.peers.PeerDirectory;
+import io.subnetcast.core.receive.BeaconCheck;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.proto.Control;
+import io.subnetcast.core.wire.proto.Have;
+import java.net.URI;
+
+/**
+ * What this agent and its peers hold: the periodic Have advert it sends for its cache entry, and
+ * the {@link PeerDirectory} of what the session's other agents advertise, which repair and a
+ * successor's pass read.
+ */
+final class HaveExchange {
+    /** Longest repair URL taken from a peer's advert. */
+    private static final int MAX_URL_LENGTH = 2048;
+
+    private final AgentContext agent;
+    private final HaveAdvertiser advertiser = new HaveAdvertiser();
+    private PeerDirectory directory;
+    private long nextHaveNs;
+
+    HaveExchange(AgentContext agent) {
+        this.agent = agent;
+    }
+
+    /** A new cache entry: what peers advertised for the old one no longer applies. */
+    void reset(PeerDirectory empty) {
+        directory = empty;
+    }
+
+    /** @return what peers advertise, or null before a cache entry */
+    PeerDirectory directory() {
+        return directory;
+    }
+
+    /** Forgets a peer (a representative that went silent): its adverts would make others wait for it. */
+    void forget(long nodeId) {
+        if (directory != null) {
+            directory.remove(nodeId);
+        }
+    }
+
+    /** @return whether this agent advertises now: it has a session and a cache entry */
+    boolean active() {
+        return !agent.state.isTerminal() && agent.sessionId != 0 && agent.store != null;
+    }
+
+    /** @return when the next advert is due */
+    long nextWakeNs() {
+        return nextHaveNs;
+    }
+
+    void doWork(long nowNs) {
+        if (active() && nowNs - nextHaveNs >= 0) {
+            send(nowNs);
+        }
+    }
+
+    void onHave(Control message, Have have, long nowNs) {
+        if (directory == null || have.getSessionId() != agent.sessionId || have.getRepairUrl().length() > MAX_URL_LENGTH
+                || have.getHeld().size() > ControlCodec.MAX_CONTROL_BYTES) {
+            return;
+        }
+        if (!directory.update(message.getNodeId(), BeaconCheck.blockServerUrl(have.getRepairUrl()), have.getComplete(),
+                have.getFirstBlock(), have.getHeld().toByteArray(), nowNs)) {
+            agent.invalidDatagrams++;
+        }
+    }
+
+    /** Advertises what this agent holds, now, and restarts the interval. */
+    void send(long nowNs) {
+        nextHaveNs = nowNs + agent.config.haveInterval().toNanos();
+        if (directory != null) {
+            // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
+            directory.expire(nowNs - agent.config.memberTimeout().toNanos());
+        }
+        agent.port.sendControl(agent.control().setHave(advertiser.next(agent.store, agent.sessionId, blockServerUrl())).build());
+    }
+
+    /** @return this agent's block server URL for the task, empty when it serves none */
+    String blockServerUrl() {
+        URI url = agent.port.blockServerUrl(agent.task.taskId());
+        return url == null ? "" : url.toString();
+    }
+}
