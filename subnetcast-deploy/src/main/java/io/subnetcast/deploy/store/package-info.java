@@ -1,0 +1,5 @@
+/**
+ * Where the deployment server keeps its state: one relational database (SQLite in the data
+ * directory by default), written in one transaction per request, so a restart loses nothing.
+ */
+package io.subnetcast.deploy.store;
