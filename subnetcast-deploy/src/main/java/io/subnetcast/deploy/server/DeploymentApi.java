@@ -1,0 +1,284 @@
+package io.subnetcast.deploy.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.subnetcast.deploy.model.Artifact;
+import io.subnetcast.deploy.model.Deployment;
+import io.subnetcast.deploy.model.DeviceState;
+import io.subnetcast.deploy.model.HaltRule;
+import io.subnetcast.deploy.model.Inputs;
+import io.subnetcast.deploy.model.InvalidInputException;
+import io.subnetcast.deploy.model.Platform;
+import io.subnetcast.deploy.model.Release;
+import io.subnetcast.deploy.model.RolloutPlan;
+import io.subnetcast.deploy.model.Version;
+import io.subnetcast.deploy.model.Wave;
+import io.subnetcast.deploy.rollout.Offer;
+import io.subnetcast.deploy.store.DeploymentStore;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's JSON API, apart from HTTP: a request is a method, a path, its query, the
+ * {@code Authorization} header and a body; the answer is a status and JSON. Changes need the admin
+ * token; agents use the fleet token. Every field is checked, and bad input gets a 400 with a
+ * one-line {@code error}, never a stack trace.
+ *
+ * <pre>
+ * POST /api/deployments                      admin  create (and supersede the product's older one)
+ * GET  /api/deployments                      admin  every deployment with its progress
+ * GET  /api/products/{product}/status        admin  the latest (or ?version=V) with its progress
+ * POST /api/products/{product}/pause|resume  admin
+ * GET  /api/agent/offer?device=&amp;platform=&amp;product=[&amp;version=]   fleet
+ * POST /api/agent/report                     fleet  {deployment, device, state, attempt, reason}
+ * </pre>
+ */
+public final class DeploymentApi {
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final DeploymentStore store;
+    private final ApiTokens tokens;
+    private final LongSupplier clockMs;
+
+    /**
+     * @param store where the state lives
+     * @param tokens the admin and fleet tokens
+     * @param clockMs the wall clock in epoch ms
+     */
+    public DeploymentApi(DeploymentStore store, ApiTokens tokens, LongSupplier clockMs) {
+        this.store = store;
+        this.tokens = tokens;
+        this.clockMs = clockMs;
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param method the HTTP method
+     * @param path the path, without the query
+     * @param query the query's parameters (first value of each)
+     * @param authorization the {@code Authorization} header, or null
+     * @param body the request body, empty when none
+     * @return the answer
+     */
+    public ApiResponse handle(String method, String path, Map<String, String> query, String authorization, byte[] body) {
+        try {
+            return route(method, path, query, authorization, body);
+        } catch (InvalidInputException e) {
+            return ApiResponse.error(400, e.getMessage());
+        } catch (SQLException e) {
+            LOG.error("database failure on {} {}", method, Inputs.printable(path), e);
+            return ApiResponse.error(503, "the database failed: " + Inputs.printable(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("failure on {} {}", method, Inputs.printable(path), e);
+            return ApiResponse.error(500, "internal error (" + e.getClass().getSimpleName() + "); see the server log");
+        }
+    }
+
+    private ApiResponse route(String method, String path, Map<String, String> query, String authorization, byte[] body)
+            throws SQLException {
+        String[] parts = path.split("/", -1);
+        boolean agentPath = path.startsWith("/api/agent/");
+        if (agentPath ? !tokens.isFleet(authorization) : !tokens.isAdmin(authorization)) {
+            return ApiResponse.error(401, "this needs the " + (agentPath ? "fleet" : "admin") + " token as 'Authorization: Bearer TOKEN'");
+        }
+        if (path.equals("/api/deployments")) {
+            return switch (method) {
+                case "POST" -> created(create(parse(body)));
+                case "GET" -> ApiResponse.ok(all());
+                default -> notAllowed(method);
+            };
+        }
+        if (parts.length == 5 && parts[1].equals("api") && parts[2].equals("products")) {
+            String product = Inputs.name("product", parts[3]);
+            return switch (parts[4]) {
+                case "status" -> method.equals("GET") ? status(product, query.get("version")) : notAllowed(method);
+                case "pause", "resume" -> method.equals("POST")
+                        ? ApiResponse.ok(view(store.pauseOrResume(product, parts[4].equals("pause"), clockMs.getAsLong())))
+                        : notAllowed(method);
+                default -> ApiResponse.error(404, "no such resource");
+            };
+        }
+        if (path.equals("/api/agent/offer")) {
+            return method.equals("GET") ? ApiResponse.ok(offer(query)) : notAllowed(method);
+        }
+        if (path.equals("/api/agent/report")) {
+            return method.equals("POST") ? report(parse(body)) : notAllowed(method);
+        }
+        return ApiResponse.error(404, "no such resource");
+    }
+
+    private static ApiResponse notAllowed(String method) {
+        return ApiResponse.error(405, "method " + Inputs.printable(method) + " is not allowed here");
+    }
+
+    private static ApiResponse created(JsonNode body) {
+        return new ApiResponse(201, body);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new InvalidInputException("the body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("the body is not valid JSON: " + Inputs.printable(e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("the body cannot be read");
+        }
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    private JsonNode create(JsonNode body) throws SQLException {
+        String product = Inputs.name("product", text(body, "product", true));
+        Version version = Version.parse(text(body, "version", true));
+        List<Artifact> artifacts = new ArrayList<>();
+        JsonNode list = body.get("artifacts");
+        if (list == null || !list.isArray() || list.size() == 0 || list.size() > Platform.values().length) {
+            throw new InvalidInputException("artifacts must be a list of 1-3 {platform, url, sha256[, manifestUrl, manifestSha256]}");
+        }
+        for (JsonNode a : list) {
+            Artifact artifact = new Artifact(Platform.parse(text(a, "platform", true)),
+                    Inputs.httpUrl("artifact URL", text(a, "url", true)), Inputs.sha256("artifact SHA-256", text(a, "sha256", true)),
+                    null, null);
+            String manifestUrl = text(a, "manifestUrl", false);
+            if (manifestUrl != null || text(a, "manifestSha256", false) != null) {
+                artifact = artifact.withManifest(artifact.platform().label() + "=" + manifestUrl + "#" + text(a, "manifestSha256", true));
+            }
+            artifacts.add(artifact);
+        }
+        Set<String> pilot = new LinkedHashSet<>();
+        JsonNode pilots = body.get("pilot");
+        if (pilots != null && !pilots.isNull()) {
+            if (!pilots.isArray() || pilots.size() > RolloutPlan.MAX_PILOT) {
+                throw new InvalidInputException("pilot must be a list of at most " + RolloutPlan.MAX_PILOT + " device ids");
+            }
+            pilots.forEach(p -> pilot.add(Inputs.name("pilot device id", p.asText())));
+        }
+        String waves = text(body, "waves", false);
+        JsonNode halt = body.get("halt");
+        HaltRule haltRule = halt == null || halt.isNull() ? null
+                : new HaltRule(integer(halt, "failurePercent"), integer(halt, "minAttempts"));
+        int gate = body.has("successGatePercent") ? integer(body, "successGatePercent") : 0;
+        RolloutPlan plan = new RolloutPlan(pilot, waves == null ? RolloutPlan.everyoneNow().waves() : Wave.parseList(waves),
+                gate, haltRule, null);
+        String id = product + "-" + version.text();
+        if (id.length() > 64) {
+            throw new InvalidInputException("product and version are too long together (at most 63 characters)");
+        }
+        Deployment deployment = Deployment.start(id, Release.of(product, version, artifacts), plan, clockMs.getAsLong());
+        store.create(deployment);
+        LOG.info("deployment {} created: {} to {}", id, version, artifacts.stream().map(a -> a.platform().label()).toList());
+        return view(deployment);
+    }
+
+    private JsonNode all() throws SQLException {
+        ArrayNode out = NODES.arrayNode();
+        for (Deployment d : store.all()) {
+            out.add(view(d));
+        }
+        return NODES.objectNode().set("deployments", out);
+    }
+
+    private ApiResponse status(String product, String version) throws SQLException {
+        Deployment d = version == null ? store.latest(product) : store.find(product, Version.parse(version));
+        if (d == null) {
+            return ApiResponse.error(404, "no deployment of " + product + (version == null ? "" : " " + Inputs.printable(version)));
+        }
+        return ApiResponse.ok(view(d));
+    }
+
+    /** A deployment with its progress per platform. */
+    private ObjectNode view(Deployment d) throws SQLException {
+        ObjectNode out = NODES.objectNode();
+        out.put("id", d.id()).put("product", d.release().product()).put("version", d.release().version().text())
+                .put("state", d.state().label()).put("reason", d.reason()).put("openWaves", d.openWaves())
+                .put("waves", d.plan().waves().size()).put("createdAtMs", d.createdAtMs());
+        ObjectNode platforms = out.putObject("platforms");
+        Map<Platform, Map<DeviceState, Integer>> progress = store.progress(d.id());
+        for (Platform p : d.release().artifacts().keySet()) {
+            ObjectNode counts = platforms.putObject(p.label());
+            Map<DeviceState, Integer> byState = progress.getOrDefault(p, Map.of());
+            for (DeviceState s : DeviceState.values()) {
+                counts.put(s.label(), byState.getOrDefault(s, 0));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    private JsonNode offer(Map<String, String> query) throws SQLException {
+        String device = Inputs.name("device", query.get("device"));
+        Platform platform = Platform.parse(query.get("platform"));
+        String product = Inputs.name("product", query.get("product"));
+        String installed = query.get("version");
+        DeploymentStore.Answer answer = store.poll(device, platform, product,
+                installed == null || installed.isEmpty() ? null : Version.parse(installed), clockMs.getAsLong());
+        Offer offer = answer.offer();
+        ObjectNode out = NODES.objectNode();
+        out.put("kind", offer.kind().name().toLowerCase(java.util.Locale.ROOT)).put("why", offer.why());
+        if (offer.artifact() != null) {
+            Deployment d = answer.deployment();
+            out.put("deployment", d.id()).put("product", d.release().product()).put("version", d.release().version().text())
+                    .put("url", offer.artifact().url().toString()).put("sha256", offer.artifact().sha256())
+                    .put("notBeforeMs", offer.notBeforeMs()).put("maxTries", offer.retry().maxTries())
+                    .put("firstBackoffMs", offer.retry().firstBackoff().toMillis());
+            if (offer.artifact().manifestUrl() != null) {
+                out.put("manifestUrl", offer.artifact().manifestUrl().toString())
+                        .put("manifestSha256", offer.artifact().manifestSha256());
+            }
+        }
+        return out;
+    }
+
+    private ApiResponse report(JsonNode body) throws SQLException {
+        String deployment = Inputs.name("deployment", text(body, "deployment", true));
+        String device = Inputs.name("device", text(body, "device", true));
+        DeviceState state = DeviceState.parseReported(text(body, "state", true));
+        int attempt = body.has("attempt") ? integer(body, "attempt") : 1;
+        String reason = text(body, "reason", false);
+        store.report(deployment, device, state, attempt, reason == null ? "" : Inputs.printable(reason), clockMs.getAsLong());
+        return ApiResponse.ok(NODES.objectNode().put("accepted", true));
+    }
+
+    // ---------------------------------------------------------------- fields
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new InvalidInputException("missing field '" + field + "'");
+            }
+            return null;
+        }
+        if (!value.isTextual() || value.asText().length() > 4096) {
+            throw new InvalidInputException("field '" + field + "' must be a string of at most 4096 characters");
+        }
+        return value.asText();
+    }
+
+    private static int integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new InvalidInputException("field '" + field + "' must be an integer");
+        }
+        return value.intValue();
+    }
+}

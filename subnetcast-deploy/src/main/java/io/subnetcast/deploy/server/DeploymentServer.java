@@ -1,0 +1,143 @@
+package io.subnetcast.deploy.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The deployment server's HTTP/1.1 edge: it binds a port and hands each request to the
+ * {@link DeploymentApi} on a small pool of threads, because every request is a database
+ * transaction that may wait on a disk write. Bodies are limited to 64 KiB, idle connections
+ * close after 60 s.
+ */
+public final class DeploymentServer implements AutoCloseable {
+    /** Largest request body. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventLoopGroup loop;
+    private final EventExecutorGroup workers;
+    private final Channel channel;
+
+    private DeploymentServer(EventLoopGroup loop, EventExecutorGroup workers, Channel channel) {
+        this.loop = loop;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param api what answers requests
+     * @param address where to listen; port 0 picks a free one
+     * @return the running server
+     * @throws InterruptedException when interrupted while binding
+     */
+    public static DeploymentServer start(DeploymentApi api, InetSocketAddress address) throws InterruptedException {
+        EventLoopGroup loop = new NioEventLoopGroup(1);
+        EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS), new HttpServerCodec(),
+                                new HttpServerExpectContinueHandler(), new HttpObjectAggregator(MAX_BODY_BYTES));
+                        ch.pipeline().addLast(workers, new ApiHandler(api));
+                    }
+                });
+        try {
+            return new DeploymentServer(loop, workers, bootstrap.bind(address).sync().channel());
+        } catch (Exception e) { // Netty rethrows a failed bind's BindException unchecked
+            new DeploymentServer(loop, workers, null).close();
+            throw e;
+        }
+    }
+
+    /** @return the address the server listens on */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Answers one aggregated request with JSON. */
+    private static final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final DeploymentApi api;
+
+        ApiHandler(DeploymentApi api) {
+            this.api = api;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
+            ApiResponse answer;
+            if (!request.decoderResult().isSuccess()) {
+                answer = ApiResponse.error(400, "malformed HTTP request");
+            } else {
+                QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                Map<String, String> query = new HashMap<>();
+                for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
+                    query.put(e.getKey(), e.getValue().get(0));
+                }
+                answer = api.handle(request.method().name(), uri.path(), query,
+                        request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()));
+            }
+            byte[] body = JSON.writeValueAsBytes(answer.body());
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            HttpUtil.setKeepAlive(response, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a reset or a read timeout: nothing to answer
+        }
+    }
+}

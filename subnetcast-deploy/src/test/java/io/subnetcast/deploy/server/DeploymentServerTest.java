@@ -1,0 +1,131 @@
+package io.subnetcast.deploy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.subnetcast.deploy.store.DeploymentStore;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JSON API over real HTTP on loopback, with a settable clock. */
+class DeploymentServerTest {
+    private static final String ADMIN = "admin-token-0123456789";
+    private static final String FLEET = "fleet-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private DeploymentServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        DeploymentApi api = new DeploymentApi(DeploymentStore.openSqlite(dir), new ApiTokens(ADMIN, FLEET), clock::get);
+        server = DeploymentServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static final String CREATE = "{\"product\":\"app\",\"version\":\"1.0\",\"pilot\":[\"pilot-1\"],"
+            + "\"waves\":\"100%@+10s\",\"artifacts\":[{\"platform\":\"windows\",\"url\":\"http://origin/app.msi\","
+            + "\"sha256\":\"" + "a".repeat(64) + "\"},{\"platform\":\"macos\",\"url\":\"http://origin/app.pkg\","
+            + "\"sha256\":\"" + "b".repeat(64) + "\"}]}";
+
+    @Test
+    void adminCreatesPausesAndReadsProgressAgentsPollAndReport() throws Exception {
+        HttpResponse<String> created = call("POST", "/api/deployments", ADMIN, CREATE);
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("app-1.0", json(created).get("id").asText());
+        assertEquals("running", json(created).get("state").asText());
+
+        JsonNode offer = json(call("GET", "/api/agent/offer?device=pilot-1&platform=macos&product=app", FLEET, null));
+        assertEquals("install", offer.get("kind").asText(), offer.toString());
+        assertEquals("http://origin/app.pkg", offer.get("url").asText());
+        assertEquals(5, offer.get("maxTries").asInt());
+        JsonNode early = json(call("GET", "/api/agent/offer?device=dev-2&platform=windows&product=app&version=0.9", FLEET, null));
+        assertEquals("nothing", early.get("kind").asText(), "dev-2 waits for the 10 s wave: " + early);
+
+        assertEquals(200, call("POST", "/api/agent/report", FLEET,
+                "{\"deployment\":\"app-1.0\",\"device\":\"pilot-1\",\"state\":\"installed\",\"attempt\":1}").statusCode());
+        JsonNode status = json(call("GET", "/api/products/app/status", ADMIN, null));
+        assertEquals(1, status.at("/platforms/macos/installed").asInt(), status.toString());
+        assertEquals(1, status.at("/platforms/windows/targeted").asInt(), status.toString());
+
+        assertEquals("paused", json(call("POST", "/api/products/app/pause", ADMIN, null)).get("state").asText());
+        clock.addAndGet(60_000);
+        assertEquals("nothing", json(call("GET", "/api/agent/offer?device=dev-2&platform=windows&product=app", FLEET, null))
+                .get("kind").asText(), "paused");
+        assertEquals("running", json(call("POST", "/api/products/app/resume", ADMIN, null)).get("state").asText());
+        clock.addAndGet(10_000);
+        assertEquals("install", json(call("GET", "/api/agent/offer?device=dev-2&platform=windows&product=app", FLEET, null))
+                .get("kind").asText());
+    }
+
+    @Test
+    void tokensGuardEveryRoute() throws Exception {
+        assertEquals(401, call("POST", "/api/deployments", null, CREATE).statusCode());
+        assertEquals(401, call("POST", "/api/deployments", FLEET, CREATE).statusCode(), "agents cannot create");
+        assertEquals(401, call("GET", "/api/agent/offer?device=d&platform=linux&product=app", "wrong-token-0123456789", null)
+                .statusCode());
+        assertEquals(401, call("POST", "/api/products/app/pause", FLEET, null).statusCode());
+        HttpResponse<String> denied = call("GET", "/api/deployments", null, null);
+        assertTrue(json(denied).get("error").asText().contains("admin token"), denied.body());
+    }
+
+    @Test
+    void badInputGetsOneLineErrorsNeverATrace() throws Exception {
+        String[][] cases = {
+            {"POST", "/api/deployments", "not json"},
+            {"POST", "/api/deployments", "[]"},
+            {"POST", "/api/deployments", "{\"product\":\"app\",\"version\":\"1.0\"}"},
+            {"POST", "/api/deployments", CREATE.replace("1.0", "one")},
+            {"POST", "/api/deployments", CREATE.replace("100%@+10s", "50%@+10s")},
+            {"POST", "/api/deployments", CREATE.replace("http://origin/app.msi", "file:///etc/passwd")},
+            {"POST", "/api/deployments", CREATE.replace("\"app\"", "\"../../x\"")},
+            {"GET", "/api/products/a%20b/status", null},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = call(c[0], c[1], ADMIN, c[2]);
+            assertEquals(400, r.statusCode(), c[1] + " " + c[2] + " -> " + r.body());
+            String error = json(r).get("error").asText();
+            assertFalse(error.contains("\n") || error.contains("Exception") || error.contains("at io."), error);
+        }
+        assertEquals(404, call("GET", "/api/products/app/status", ADMIN, null).statusCode());
+        assertEquals(404, call("GET", "/nothing", ADMIN, null).statusCode());
+        assertEquals(405, call("DELETE", "/api/deployments", ADMIN, null).statusCode());
+        assertEquals(413, call("POST", "/api/deployments", ADMIN, "{\"x\":\"" + "y".repeat(70_000) + "\"}").statusCode());
+        assertEquals(400, call("POST", "/api/agent/report", FLEET,
+                "{\"deployment\":\"nope\",\"device\":\"d\",\"state\":\"installed\"}").statusCode());
+        assertEquals(400, call("GET", "/api/agent/offer?device=d&platform=amiga&product=app", FLEET, null).statusCode());
+    }
+}
