@@ -1,7 +1,14 @@
 package io.subnetcast.examples;
 
+import io.subnetcast.core.engine.SubnetcastEngine;
+import io.subnetcast.deploy.model.InvalidInputException;
+import io.subnetcast.deploy.model.Platform;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,17 +34,51 @@ import picocli.CommandLine.Spec;
                 + " several agents are multicast once more; every other gap is fetched from peers that hold the block (HTTP"
                 + " range requests to their block servers), and from the origin only when no peer holds it and no"
                 + " representative is alive to supply it. Every block is checked against its SHA-256 before it counts.",
-        footer = {"", "Exit status: 0 done; 1 failed; 2 bad input; 3 --timeout passed."})
+        footer = {"", "Daemon form: subnetcast agent --server URL --token-file F --device-id ID --platform OS --product NAME"
+                + " --interface IF [--install-command CMD] [--poll 5m] [--state-dir DIR] [--cache-dir DIR] [--start-delay D]",
+            "", "Exit status: 0 done (the daemon: stopped by a signal); 1 failed; 2 bad input; 3 --timeout passed."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "Where to place the verified package; its directory must exist.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Where to place the verified package; its directory must exist. Required, except for the daemon.")
     private Path out;
 
     @Mixin
     private SessionOptions options;
+
+    @Option(names = "--server", paramLabel = "URL", converter = Converters.UrlConverter.class,
+            description = "Run as a daemon of this deployment server (see 'subnetcast server'): poll it for offers, install"
+                    + " them through the session on this subnet, report. Then --task, --url and --out are not given.")
+    private URI server;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Daemon: file whose first line is the fleet token.")
+    private Path tokenFile;
+
+    @Option(names = "--device-id", paramLabel = "ID", description = "Daemon: this device's id, unique in the fleet.")
+    private String deviceId;
+
+    @Option(names = "--platform", paramLabel = "OS", description = "Daemon: windows, macos or linux.")
+    private String platform;
+
+    @Option(names = "--product", paramLabel = "NAME", description = "Daemon: a product this device installs; repeatable.")
+    private List<String> products = new ArrayList<>();
+
+    @Option(names = "--install-command", paramLabel = "CMD",
+            description = "Daemon: run CMD (through /bin/sh; cmd on Windows) with the placed file as its last argument and"
+                    + " SUBNETCAST_PRODUCT and SUBNETCAST_VERSION in its environment; exit status 0 means installed."
+                    + " Default: placing the verified file is the install.")
+    private String installCommand;
+
+    @Option(names = "--poll", paramLabel = "DURATION", converter = Converters.DurationConverter.class, defaultValue = "5m",
+            description = "Daemon: how often to ask the server (with 20%% jitter). Default: ${DEFAULT-VALUE}.")
+    private Duration poll;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Daemon: where its state (installed versions, jobs, unsent reports) and placed packages live."
+                    + " Default: $XDG_STATE_HOME/subnetcast or ~/.local/state/subnetcast.")
+    private Path stateDir;
 
     @Mixin
     private VerboseOption verbose;
@@ -49,8 +90,48 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        if (server != null) {
+            return runDaemon();
+        }
+        if (out == null) {
+            throw new CliException(ExitCodes.BAD_INPUT, "Missing required option: '--out=FILE' (or --server for the daemon)");
+        }
         Path file = Locations.requireWritableFile(out, "--out");
         return new SessionRun(spec, environment, options).run(file);
+    }
+
+    private int runDaemon() throws IOException, InterruptedException {
+        if (out != null || options.taskId != null || options.url != null) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--server runs the daemon, which takes its tasks from the server:"
+                    + " leave out --task, --url and --out");
+        }
+        if (tokenFile == null || deviceId == null || platform == null || products.isEmpty()) {
+            throw new CliException(ExitCodes.BAD_INPUT, "the daemon (--server) needs --token-file, --device-id, --platform"
+                    + " and at least one --product");
+        }
+        Platform os;
+        try {
+            io.subnetcast.deploy.model.Inputs.name("--device-id", deviceId);
+            products.forEach(p -> io.subnetcast.deploy.model.Inputs.name("--product", p));
+            os = Platform.parse(platform);
+        } catch (InvalidInputException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
+        }
+        if (poll.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--poll must be at least 100ms");
+        }
+        ServerClient client = new ServerClient(server, tokenFile);
+        Path state = Locations.requireWritableDirectory(stateDir != null ? stateDir : Locations.defaultStateDirectory(),
+                "--state-dir");
+        SubnetcastEngine engine = options.openEngine(options.cache());
+        Thread hook = environment.handleSignals() ? Signals.onShutdown(() -> environment.stop().complete(null)) : null;
+        try (engine) {
+            new AgentDaemon(client, deviceId, os, List.copyOf(products), engine, state, installCommand, poll,
+                    spec.commandLine().getErr()).run(environment.stop());
+        } finally {
+            Signals.remove(hook);
+        }
+        return ExitCodes.OK;
     }
 }

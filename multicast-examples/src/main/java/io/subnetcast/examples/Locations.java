@@ -15,10 +15,14 @@ final class Locations {
     private Locations() {
     }
 
-    /**
-     * @return the default cache directory: {@code $XDG_CACHE_HOME/subnetcast}, else
-     *     {@code ~/.cache/subnetcast}
-     */
+    /** @return the agent daemon's default state directory ($XDG_STATE_HOME/subnetcast or ~/.local/state/subnetcast) */
+    static Path defaultStateDirectory() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("subnetcast");
+    }
+
+    /** @return the default block cache directory ($XDG_CACHE_HOME/subnetcast or ~/.cache/subnetcast) */
     static Path defaultCacheDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");

@@ -22,12 +22,13 @@ import picocli.CommandLine.Option;
  * {@code precache}): which task, which interface and group, the protocol's timing, and the key.
  */
 final class SessionOptions {
-    @Option(names = "--task", required = true, paramLabel = "ID", converter = Converters.TaskIdConverter.class,
-            description = "Task id, the same on every agent: letters, digits and . _ - (one id per package version).")
+    @Option(names = "--task", paramLabel = "ID", converter = Converters.TaskIdConverter.class,
+            description = "Task id, the same on every agent: letters, digits and . _ - (one id per package version)."
+                    + " Required, except for the agent daemon (--server).")
     String taskId;
 
-    @Option(names = "--url", required = true, paramLabel = "URL", converter = Converters.UrlConverter.class,
-            description = "http or https URL of the package at the origin.")
+    @Option(names = "--url", paramLabel = "URL", converter = Converters.UrlConverter.class,
+            description = "http or https URL of the package at the origin. Required, except for the agent daemon (--server).")
     URI url;
 
     @Option(names = "--interface", required = true, paramLabel = "NAME",
@@ -108,6 +109,9 @@ final class SessionOptions {
      * @return the task these options describe
      */
     DistributionTask task(Path destination) {
+        if (taskId == null || url == null) {
+            throw new CliException(ExitCodes.BAD_INPUT, "Missing required option: '" + (taskId == null ? "--task=ID" : "--url=URL") + "'");
+        }
         // Checked here as well as by the engine, so that a misspelt name fails before anything is created.
         MulticastInterface.resolve(networkInterface);
         DistributionTask task = destination == null ? DistributionTask.cacheOnly(taskId, url)

@@ -13,7 +13,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code subnetcast} command: {@code demo}, {@code agent}, {@code origin} and {@code precache}.
+ * The {@code subnetcast} command: {@code demo}, {@code agent}, {@code origin}, {@code precache},
+ * {@code manifest}, and the deployment server with its admin commands ({@code server}, {@code deploy}).
  *
  * <p>Every failure ends in one line on stderr naming what is wrong and a non-zero exit status;
  * {@code --verbose} adds the stack trace. Embedders can read {@link AgentCommand} for how the
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "subnetcast", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {DemoCommand.class, AgentCommand.class, OriginCommand.class, PrecacheCommand.class, ManifestCommand.class,
+            ServerCommand.class, DeployCommand.class,
             CommandLine.HelpCommand.class},
         description = "Distributes software packages to the machines of a subnet with the least traffic: the agents of a"
                 + " subnet elect one representative, which downloads the package once over HTTP, waits a start delay so"

@@ -126,7 +126,7 @@ public final class Rollout {
             return new Offer(Offer.Kind.INSTALL, artifact, rule, at, "retry " + (record.failures() + 1) + " of "
                     + rule.maxTries());
         }
-        return new Offer(Offer.Kind.INSTALL, artifact, rule, 0, "wave " + group + " is open");
+        return new Offer(Offer.Kind.INSTALL, artifact, rule, 0, group == 0 ? "in the pilot" : "wave " + group + " is open");
     }
 
     /**

@@ -238,7 +238,9 @@ public final class DeploymentApi {
             Deployment d = answer.deployment();
             out.put("deployment", d.id()).put("product", d.release().product()).put("version", d.release().version().text())
                     .put("url", offer.artifact().url().toString()).put("sha256", offer.artifact().sha256())
-                    .put("notBeforeMs", offer.notBeforeMs()).put("maxTries", offer.retry().maxTries())
+                    .put("notBeforeMs", offer.notBeforeMs())
+                    .put("retryInMs", Math.max(0, offer.notBeforeMs() - clockMs.getAsLong())) // device clocks differ
+                    .put("maxTries", offer.retry().maxTries())
                     .put("firstBackoffMs", offer.retry().firstBackoff().toMillis());
             if (offer.artifact().manifestUrl() != null) {
                 out.put("manifestUrl", offer.artifact().manifestUrl().toString())

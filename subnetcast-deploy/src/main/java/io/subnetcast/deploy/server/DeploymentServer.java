@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,6 +31,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -48,11 +51,13 @@ public final class DeploymentServer implements AutoCloseable {
 
     private final EventLoopGroup loop;
     private final EventExecutorGroup workers;
+    private final ChannelGroup connections;
     private final Channel channel;
 
-    private DeploymentServer(EventLoopGroup loop, EventExecutorGroup workers, Channel channel) {
+    private DeploymentServer(EventLoopGroup loop, EventExecutorGroup workers, ChannelGroup connections, Channel channel) {
         this.loop = loop;
         this.workers = workers;
+        this.connections = connections;
         this.channel = channel;
     }
 
@@ -67,19 +72,21 @@ public final class DeploymentServer implements AutoCloseable {
     public static DeploymentServer start(DeploymentApi api, InetSocketAddress address) throws InterruptedException {
         EventLoopGroup loop = new NioEventLoopGroup(1);
         EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS), new HttpServerCodec(),
                                 new HttpServerExpectContinueHandler(), new HttpObjectAggregator(MAX_BODY_BYTES));
                         ch.pipeline().addLast(workers, new ApiHandler(api));
                     }
                 });
         try {
-            return new DeploymentServer(loop, workers, bootstrap.bind(address).sync().channel());
+            return new DeploymentServer(loop, workers, connections, bootstrap.bind(address).sync().channel());
         } catch (Exception e) { // Netty rethrows a failed bind's BindException unchecked
-            new DeploymentServer(loop, workers, null).close();
+            new DeploymentServer(loop, workers, connections, null).close();
             throw e;
         }
     }
@@ -94,8 +101,12 @@ public final class DeploymentServer implements AutoCloseable {
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // Open connections first, while the loop and the workers still run their pipelines' teardown.
+        // A closed connection's pipeline is torn down on the workers and then on the loop: stop the
+        // workers first, after a quiet period, and the loop last.
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loop.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** Answers one aggregated request with JSON. */

@@ -1,0 +1,270 @@
+package io.subnetcast.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.engine.DistributionHandle;
+import io.subnetcast.core.engine.DistributionTask;
+import io.subnetcast.core.engine.SubnetcastEngine;
+import io.subnetcast.deploy.model.Platform;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The agent daemon: asks the deployment server, every poll interval (with jitter), what to install
+ * of each product; runs each offered release through the multicast engine on its subnet; runs the
+ * install command on the placed file; reports every change. Its state lives in the state directory
+ * ({@link DaemonState}), so a restart neither repeats nor forgets an install, and reports made
+ * while the server is down are sent when it is back.
+ */
+final class AgentDaemon {
+    /** How often a running job is looked at, whatever the poll interval. */
+    private static final long JOB_CHECK_MS = 1_000;
+
+    private final ServerClient server;
+    private final String deviceId;
+    private final Platform platform;
+    private final List<String> products;
+    private final SubnetcastEngine engine;
+    private final Path stateDir;
+    private final String installCommand;
+    private final Duration poll;
+    private final PrintWriter log;
+    private final DaemonState state;
+    private final Map<String, Running> running = new HashMap<>();
+    private boolean serverDown;
+
+    /** A job whose distribution runs in the engine. */
+    private record Running(String deployment, String version, int attempt, DistributionHandle handle, boolean paused) {
+        Running paused(boolean now) {
+            return new Running(deployment, version, attempt, handle, now);
+        }
+    }
+
+    AgentDaemon(ServerClient server, String deviceId, Platform platform, List<String> products, SubnetcastEngine engine,
+                Path stateDir, String installCommand, Duration poll, PrintWriter log) throws IOException {
+        this.server = server;
+        this.deviceId = deviceId;
+        this.platform = platform;
+        this.products = products;
+        this.engine = engine;
+        this.stateDir = stateDir;
+        this.installCommand = installCommand;
+        this.poll = poll;
+        this.log = log;
+        this.state = DaemonState.load(stateDir);
+        Files.createDirectories(stateDir.resolve("packages"));
+    }
+
+    /**
+     * Runs until {@code stop} completes.
+     *
+     * @param stop completed on SIGTERM (or by a test)
+     */
+    void run(CompletableFuture<Void> stop) throws IOException, InterruptedException {
+        say("agent daemon " + deviceId + " (" + platform.label() + ") for " + String.join(", ", products) + ", installed: "
+                + (state.installed.isEmpty() ? "nothing yet" : state.installed));
+        long nextPollMs = 0;
+        while (!stop.isDone()) {
+            boolean changed = checkJobs();
+            long now = System.currentTimeMillis();
+            if (now >= nextPollMs) {
+                changed |= flushOutbox();
+                for (String product : products) {
+                    changed |= pollOnce(product);
+                }
+                long jitter = poll.toMillis() / 5;
+                nextPollMs = now + poll.toMillis() - jitter + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * jitter));
+            }
+            if (changed) {
+                state.save();
+            }
+            try {
+                stop.get(Math.min(JOB_CHECK_MS, Math.max(1, nextPollMs - System.currentTimeMillis())), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // time for the next round
+            }
+        }
+        say("stopping; the cache and " + stateDir.resolve("agent-state.json") + " keep where it stands");
+    }
+
+    private boolean pollOnce(String product) throws InterruptedException {
+        String installed = state.installed.get(product);
+        JsonNode offer;
+        try {
+            offer = server.call("GET", "/api/agent/offer?device=" + enc(deviceId) + "&platform=" + platform.label()
+                    + "&product=" + enc(product) + (installed == null ? "" : "&version=" + enc(installed)), null);
+        } catch (ServerClient.ServerException e) {
+            if (!serverDown || e.status() != 0) {
+                say("cannot ask the server about " + product + ": " + e.getMessage() + "; going on with what it said before");
+            }
+            serverDown = e.status() == 0;
+            return false;
+        }
+        if (serverDown) {
+            say("the server is back");
+            serverDown = false;
+        }
+        String kind = offer.path("kind").asText();
+        Running job = running.get(product);
+        if (kind.equals("hold")) {
+            if (job != null && !job.paused()) {
+                job.handle().pause();
+                running.put(product, job.paused(true));
+                say(product + " " + job.version() + ": paused by the server (" + offer.path("why").asText() + ")");
+            }
+            return false;
+        }
+        if (!kind.equals("install")) {
+            return false;
+        }
+        String deployment = offer.path("deployment").asText();
+        if (job != null && job.deployment().equals(deployment)) {
+            if (job.paused()) {
+                job.handle().resume();
+                running.put(product, job.paused(false));
+                say(product + " " + job.version() + ": resumed");
+            }
+            return false;
+        }
+        if (job != null) {
+            job.handle().cancel(); // a newer release superseded it: devices only move to the latest
+            running.remove(product);
+            say(product + " " + job.version() + ": cancelled, superseded by " + offer.path("version").asText());
+        }
+        DaemonState.Job saved = state.jobs.get(product);
+        int attempt = 1;
+        if (saved != null && saved.deployment.equals(deployment)) {
+            if (saved.state.equals("installed")) {
+                return false; // the server has not heard yet; the outbox tells it
+            }
+            if (saved.state.equals("failed")) {
+                if (offer.path("retryInMs").asLong() > 0) {
+                    return false; // the retry rule's backoff is not over
+                }
+                attempt = saved.attempt + 1;
+            } else {
+                attempt = saved.attempt; // a restart in the middle of a try goes on with it
+            }
+        }
+        start(product, offer, attempt);
+        return true;
+    }
+
+    private void start(String product, JsonNode offer, int attempt) {
+        String deployment = offer.path("deployment").asText();
+        String version = offer.path("version").asText();
+        Path destination = stateDir.resolve("packages").resolve(deployment + ".pkg");
+        DistributionTask task = DistributionTask.of(deployment, URI.create(offer.path("url").asText()), destination)
+                .withSha256(BlockHashes.parseSha256(offer.path("sha256").asText()));
+        if (offer.hasNonNull("manifestUrl")) {
+            task = task.withManifest(URI.create(offer.path("manifestUrl").asText()),
+                    BlockHashes.parseSha256(offer.path("manifestSha256").asText()));
+        }
+        DistributionHandle handle = engine.distribute(task);
+        running.put(product, new Running(deployment, version, attempt, handle, false));
+        state.jobs.put(product, new DaemonState.Job(deployment, version, attempt, "downloading"));
+        state.outbox.add(new DaemonState.Report(deployment, "downloading", attempt, ""));
+        say(product + " " + version + ": offered (" + offer.path("why").asText() + "); try " + attempt + ", joining the"
+                + " session on this subnet");
+    }
+
+    /** Looks at running jobs: a placed package is installed, a failure is recorded. */
+    private boolean checkJobs() throws InterruptedException {
+        boolean changed = false;
+        for (Iterator<Map.Entry<String, Running>> it = running.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Running> e = it.next();
+            Running job = e.getValue();
+            CompletableFuture<Path> completion = job.handle().completion();
+            if (!completion.isDone()) {
+                continue;
+            }
+            it.remove();
+            String product = e.getKey();
+            DaemonState.Job saved = state.jobs.get(product);
+            String failure;
+            try {
+                failure = install(product, job.version(), completion.get());
+            } catch (ExecutionException | java.util.concurrent.CancellationException ex) {
+                failure = "distribution failed: " + Errors.describe(Errors.unwrap(ex));
+            }
+            saved.state = failure == null ? "installed" : "failed";
+            saved.reason = failure == null ? "" : failure;
+            if (failure == null) {
+                state.installed.put(product, job.version());
+                say(product + " " + job.version() + ": installed");
+            } else {
+                say(product + " " + job.version() + ": try " + job.attempt() + " failed: " + failure);
+            }
+            state.outbox.add(new DaemonState.Report(job.deployment(), saved.state, job.attempt(), saved.reason));
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** @return null when installed, else the reason */
+    private String install(String product, String version, Path file) throws InterruptedException {
+        if (installCommand == null) {
+            return null; // placing the verified file is the install
+        }
+        ProcessBuilder pb = isWindows() ? new ProcessBuilder("cmd", "/c", installCommand, file.toString())
+                : new ProcessBuilder("/bin/sh", "-c", installCommand + " \"$1\"", "sh", file.toString());
+        pb.environment().put("SUBNETCAST_PRODUCT", product);
+        pb.environment().put("SUBNETCAST_VERSION", version);
+        pb.redirectErrorStream(true).redirectOutput(stateDir.resolve("install-" + product + ".log").toFile());
+        try {
+            int exit = pb.start().waitFor();
+            return exit == 0 ? null : "install command exited with " + exit + " (output in "
+                    + stateDir.resolve("install-" + product + ".log") + ")";
+        } catch (IOException e) {
+            return "install command cannot start: " + Errors.describe(e);
+        }
+    }
+
+    private boolean flushOutbox() throws InterruptedException {
+        boolean changed = false;
+        while (!state.outbox.isEmpty()) {
+            DaemonState.Report r = state.outbox.get(0);
+            try {
+                server.call("POST", "/api/agent/report", ServerClient.object().put("deployment", r.deployment())
+                        .put("device", deviceId).put("state", r.state()).put("attempt", r.attempt()).put("reason", r.reason()));
+            } catch (ServerClient.ServerException e) {
+                if (e.status() == 0 || e.status() >= 500) {
+                    return changed; // try again next round
+                }
+                say("the server refused a report (" + e.getMessage() + "); dropping it");
+            }
+            state.outbox.remove(0);
+            changed = true;
+        }
+        return changed;
+    }
+
+    private void say(String line) {
+        log.println(Instant.now() + " " + line);
+        log.flush();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+}
