@@ -1,6 +1,7 @@
 package io.subnetcast.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.engine.DistributionHandle;
 import io.subnetcast.core.engine.DistributionTask;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -176,12 +178,16 @@ final class AgentDaemon {
             task = task.withManifest(URI.create(offer.path("manifestUrl").asText()),
                     BlockHashes.parseSha256(offer.path("manifestSha256").asText()));
         }
+        if (offer.hasNonNull("sessionKey")) {
+            // The release is sealed: its sessions authenticate every datagram with this key (as --key-file does).
+            task = task.withKey(SessionKey.of(HexFormat.of().parseHex(offer.path("sessionKey").asText())), false);
+        }
         DistributionHandle handle = engine.distribute(task);
         running.put(product, new Running(deployment, version, attempt, handle, false));
         state.jobs.put(product, new DaemonState.Job(deployment, version, attempt, "downloading"));
         state.outbox.add(new DaemonState.Report(deployment, "downloading", attempt, ""));
-        say(product + " " + version + ": offered (" + offer.path("why").asText() + "); try " + attempt + ", joining the"
-                + " session on this subnet");
+        say(product + " " + version + ": offered (" + offer.path("why").asText() + "); try " + attempt + ", joining the "
+                + (task.key() != null ? "sealed" : "unkeyed") + " session on this subnet");
     }
 
     /** Looks at running jobs: a placed package is installed, a failure is recorded. */

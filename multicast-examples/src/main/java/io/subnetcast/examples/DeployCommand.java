@@ -118,9 +118,18 @@ final class DeployCommand implements Callable<Integer> {
                 description = "Halt (pause) the deployment when failed installs reach PERCENT of attempts after MIN attempts, e.g. 20@10.")
         String halt;
 
+        @Option(names = "--unkeyed",
+                description = "Do not seal the release's sessions. By default the server makes a fresh key per release and"
+                        + " hands it only to the devices it offers the release to, so no host on the LAN can forge the"
+                        + " sessions' beacons, NAKs or data.")
+        boolean unkeyed;
+
         @Override
         public Integer call() throws InterruptedException {
             ObjectNode body = ServerClient.object();
+            if (unkeyed) {
+                body.put("unkeyed", true);
+            }
             Map<Platform, ObjectNode> byPlatform = new EnumMap<>(Platform.class);
             try {
                 Version.parse(version);
@@ -167,7 +176,8 @@ final class DeployCommand implements Callable<Integer> {
             JsonNode created = options.call("POST", "/api/deployments", body);
             PrintWriter out = spec.commandLine().getOut();
             out.println("created " + created.get("id").asText() + ": " + options.product + " " + version + " is "
-                    + created.get("state").asText() + (pilot.isEmpty() ? "" : ", offered to " + pilot.size() + " pilot device(s)"));
+                    + created.get("state").asText() + (created.path("sealed").asBoolean() ? ", sealed" : ", unkeyed")
+                    + (pilot.isEmpty() ? "" : ", offered to " + pilot.size() + " pilot device(s)"));
             return ExitCodes.OK;
         }
     }

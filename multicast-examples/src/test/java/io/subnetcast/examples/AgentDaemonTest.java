@@ -170,6 +170,9 @@ class AgentDaemonTest {
             environment.stop().complete(null);
             Cli.Result result = exit.get(30, TimeUnit.SECONDS);
             assertEquals(0, result.exitCode(), result.err());
+            if (result.err().contains(": offered (")) {
+                assertTrue(result.err().contains("joining the sealed session"), "releases are sealed by default: " + result.err());
+            }
         }
     }
 }

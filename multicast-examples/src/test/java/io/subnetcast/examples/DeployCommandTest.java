@@ -41,7 +41,7 @@ class DeployCommandTest {
                 "--artifact", "windows=http://origin/app.msi#" + SHA, "--artifact", "linux=http://origin/app.tgz#" + SHA,
                 "--pilot", "dev-1,dev-2", "--waves", "50%@+1h,100%@+2h", "--success-gate", "80", "--halt-on-failures", "20@10"));
         assertEquals(0, created.exitCode(), created.err());
-        assertTrue(created.out().contains("created app-1.2.0: app 1.2.0 is running, offered to 2 pilot device(s)"), created.out());
+        assertTrue(created.out().contains("created app-1.2.0: app 1.2.0 is running, sealed, offered to 2 pilot device(s)"), created.out());
 
         Cli.Result status = Cli.run(concat(new String[] {"deploy", "status"}, common));
         assertEquals(0, status.exitCode(), status.err());

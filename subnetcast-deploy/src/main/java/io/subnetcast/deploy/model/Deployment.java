@@ -13,9 +13,11 @@ package io.subnetcast.deploy.model;
  * @param openWaves waves open so far: 0 while only the pilot is offered, {@code plan.waves().size()} when all are
  * @param pausedTotalMs time spent paused or halted before the current pause
  * @param pausedSinceMs when the current pause began, or -1 when not paused
+ * @param sessionKeyHex the secret that authenticates every session of this deployment (64 hex
+ *     digits), handed only to the devices it is offered to; empty for an unkeyed deployment
  */
 public record Deployment(String id, Release release, RolloutPlan plan, long createdAtMs, DeploymentState state,
-                         String reason, int openWaves, long pausedTotalMs, long pausedSinceMs) {
+                         String reason, int openWaves, long pausedTotalMs, long pausedSinceMs, String sessionKeyHex) {
     /** @throws InvalidInputException for an invalid id or wave count */
     public Deployment {
         Inputs.name("deployment id", id);
@@ -23,11 +25,20 @@ public record Deployment(String id, Release release, RolloutPlan plan, long crea
             throw new IllegalArgumentException("open waves " + openWaves + " of " + plan.waves().size());
         }
         reason = reason == null ? "" : reason;
+        sessionKeyHex = sessionKeyHex == null ? "" : sessionKeyHex;
+        if (!sessionKeyHex.isEmpty() && !sessionKeyHex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("a session key is 64 lower-case hex digits");
+        }
     }
 
-    /** @return a new deployment, running, with only its pilot offered */
+    /** @return a new unkeyed deployment, running, with only its pilot offered */
     public static Deployment start(String id, Release release, RolloutPlan plan, long nowMs) {
-        return new Deployment(id, release, plan, nowMs, DeploymentState.RUNNING, "", 0, 0, -1);
+        return new Deployment(id, release, plan, nowMs, DeploymentState.RUNNING, "", 0, 0, -1, "");
+    }
+
+    /** @return this deployment sealed with {@code keyHex} (64 hex digits) */
+    public Deployment withSessionKey(String keyHex) {
+        return new Deployment(id, release, plan, createdAtMs, state, reason, openWaves, pausedTotalMs, pausedSinceMs, keyHex);
     }
 
     /**
@@ -51,12 +62,12 @@ public record Deployment(String id, Release release, RolloutPlan plan, long crea
         } else if (!wasStopped && stops) {
             since = nowMs;
         }
-        return new Deployment(id, release, plan, createdAtMs, next, why, openWaves, total, since);
+        return new Deployment(id, release, plan, createdAtMs, next, why, openWaves, total, since, sessionKeyHex);
     }
 
     /** @return this deployment with {@code waves} open */
     public Deployment withOpenWaves(int waves) {
-        return new Deployment(id, release, plan, createdAtMs, state, reason, waves, pausedTotalMs, pausedSinceMs);
+        return new Deployment(id, release, plan, createdAtMs, state, reason, waves, pausedTotalMs, pausedSinceMs, sessionKeyHex);
     }
 
     /** @return whether every wave is open */

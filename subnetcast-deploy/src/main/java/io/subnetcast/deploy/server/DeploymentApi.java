@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * one-line {@code error}, never a stack trace.
  *
  * <pre>
- * POST /api/deployments                      admin  create (and supersede the product's older one)
+ * POST /api/deployments                      admin  create (and supersede the product's older one);
+ *                                                   sealed with a fresh session key unless "unkeyed": true
  * GET  /api/deployments                      admin  every deployment with its progress
  * GET  /api/products/{product}/status        admin  the latest (or ?version=V) with its progress
  * POST /api/products/{product}/pause|resume  admin
@@ -48,6 +49,7 @@ public final class DeploymentApi {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final DeploymentStore store;
     private final ApiTokens tokens;
@@ -183,6 +185,17 @@ public final class DeploymentApi {
             throw new InvalidInputException("product and version are too long together (at most 63 characters)");
         }
         Deployment deployment = Deployment.start(id, Release.of(product, version, artifacts), plan, clockMs.getAsLong());
+        JsonNode unkeyed = body.get("unkeyed");
+        if (unkeyed != null && !unkeyed.isBoolean()) {
+            throw new InvalidInputException("field 'unkeyed' must be true or false");
+        }
+        if (unkeyed == null || !unkeyed.booleanValue()) {
+            // Sealed by default: every session of this release is authenticated with a key that only
+            // the devices it is offered to receive, over this authenticated API.
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            deployment = deployment.withSessionKey(java.util.HexFormat.of().formatHex(key));
+        }
         store.create(deployment);
         LOG.info("deployment {} created: {} to {}", id, version, artifacts.stream().map(a -> a.platform().label()).toList());
         return view(deployment);
@@ -209,7 +222,8 @@ public final class DeploymentApi {
         ObjectNode out = NODES.objectNode();
         out.put("id", d.id()).put("product", d.release().product()).put("version", d.release().version().text())
                 .put("state", d.state().label()).put("reason", d.reason()).put("openWaves", d.openWaves())
-                .put("waves", d.plan().waves().size()).put("createdAtMs", d.createdAtMs());
+                .put("waves", d.plan().waves().size()).put("createdAtMs", d.createdAtMs())
+                .put("sealed", !d.sessionKeyHex().isEmpty()); // the key itself goes to devices only
         ObjectNode platforms = out.putObject("platforms");
         Map<Platform, Map<DeviceState, Integer>> progress = store.progress(d.id());
         for (Platform p : d.release().artifacts().keySet()) {
@@ -242,6 +256,9 @@ public final class DeploymentApi {
                     .put("retryInMs", Math.max(0, offer.notBeforeMs() - clockMs.getAsLong())) // device clocks differ
                     .put("maxTries", offer.retry().maxTries())
                     .put("firstBackoffMs", offer.retry().firstBackoff().toMillis());
+            if (!d.sessionKeyHex().isEmpty()) {
+                out.put("sessionKey", d.sessionKeyHex());
+            }
             if (offer.artifact().manifestUrl() != null) {
                 out.put("manifestUrl", offer.artifact().manifestUrl().toString())
                         .put("manifestSha256", offer.artifact().manifestSha256());

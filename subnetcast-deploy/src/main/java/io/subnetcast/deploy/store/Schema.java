@@ -35,7 +35,7 @@ final class Schema {
                     + " reason VARCHAR(512) NOT NULL, open_waves INTEGER NOT NULL, paused_total_ms BIGINT NOT NULL,"
                     + " paused_since_ms BIGINT NOT NULL, pilot TEXT NOT NULL, waves TEXT NOT NULL,"
                     + " gate_percent INTEGER NOT NULL, halt_percent INTEGER NOT NULL, halt_min_attempts INTEGER NOT NULL,"
-                    + " retry TEXT NOT NULL, UNIQUE (product, version))",
+                    + " retry TEXT NOT NULL, session_key VARCHAR(64) NOT NULL, UNIQUE (product, version))",
             "CREATE TABLE IF NOT EXISTS artifacts (deployment_id VARCHAR(64) NOT NULL REFERENCES deployments(id),"
                     + " platform VARCHAR(16) NOT NULL, url VARCHAR(2048) NOT NULL, sha256 CHAR(64) NOT NULL,"
                     + " manifest_url VARCHAR(2048), manifest_sha256 CHAR(64), PRIMARY KEY (deployment_id, platform))",
@@ -53,11 +53,11 @@ final class Schema {
     /** Reads and writes rows. */
     static final class Codec {
         private static final String DEPLOYMENT_COLUMNS = "id, product, version, created_at_ms, state, reason, open_waves,"
-                + " paused_total_ms, paused_since_ms, pilot, waves, gate_percent, halt_percent, halt_min_attempts, retry";
+                + " paused_total_ms, paused_since_ms, pilot, waves, gate_percent, halt_percent, halt_min_attempts, retry, session_key";
 
         void insert(Connection c, Deployment d) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + DEPLOYMENT_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 RolloutPlan plan = d.plan();
                 ps.setString(1, d.id());
                 ps.setString(2, d.release().product());
@@ -74,6 +74,7 @@ final class Schema {
                 ps.setInt(13, plan.haltRule() == null ? 0 : plan.haltRule().failurePercent());
                 ps.setInt(14, plan.haltRule() == null ? 0 : plan.haltRule().minAttempts());
                 ps.setString(15, retryText(plan.retry()));
+                ps.setString(16, d.sessionKeyHex());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (deployment_id, platform, url, sha256,"
@@ -133,7 +134,7 @@ final class Schema {
         }
 
         private static Object[] deploymentRow(ResultSet rs) throws SQLException {
-            Object[] row = new Object[15];
+            Object[] row = new Object[16];
             for (int i = 0; i < row.length; i++) {
                 row[i] = rs.getObject(i + 1);
             }
@@ -159,7 +160,8 @@ final class Schema {
             RolloutPlan plan = new RolloutPlan(pilots, waves((String) row[10]), ((Number) row[11]).intValue(),
                     haltPercent == 0 ? null : new HaltRule(haltPercent, ((Number) row[13]).intValue()), retry((String) row[14]));
             return new Deployment(id, release, plan, ((Number) row[3]).longValue(), DeploymentState.valueOf((String) row[4]),
-                    (String) row[5], ((Number) row[6]).intValue(), ((Number) row[7]).longValue(), ((Number) row[8]).longValue());
+                    (String) row[5], ((Number) row[6]).intValue(), ((Number) row[7]).longValue(), ((Number) row[8]).longValue(),
+                    (String) row[15]);
         }
 
         List<DeviceRecord> records(Connection c, String deploymentId) throws SQLException {

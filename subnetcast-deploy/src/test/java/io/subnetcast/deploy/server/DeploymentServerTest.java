@@ -72,6 +72,9 @@ class DeploymentServerTest {
         assertEquals("install", offer.get("kind").asText(), offer.toString());
         assertEquals("http://origin/app.pkg", offer.get("url").asText());
         assertEquals(5, offer.get("maxTries").asInt());
+        assertTrue(offer.get("sessionKey").asText().matches("[0-9a-f]{64}"), "sealed by default: " + offer);
+        assertTrue(json(created).get("sealed").asBoolean());
+        assertFalse(created.body().contains(offer.get("sessionKey").asText()), "the admin view does not show the key");
         JsonNode early = json(call("GET", "/api/agent/offer?device=dev-2&platform=windows&product=app&version=0.9", FLEET, null));
         assertEquals("nothing", early.get("kind").asText(), "dev-2 waits for the 10 s wave: " + early);
 
@@ -89,6 +92,22 @@ class DeploymentServerTest {
         clock.addAndGet(10_000);
         assertEquals("install", json(call("GET", "/api/agent/offer?device=dev-2&platform=windows&product=app", FLEET, null))
                 .get("kind").asText());
+    }
+
+    @Test
+    void everyReleaseGetsItsOwnKeyAndUnkeyedIsOnlyOnRequest() throws Exception {
+        call("POST", "/api/deployments", ADMIN, CREATE);
+        String first = json(call("GET", "/api/agent/offer?device=pilot-1&platform=macos&product=app", FLEET, null))
+                .get("sessionKey").asText();
+        call("POST", "/api/deployments", ADMIN, CREATE.replace("\"1.0\"", "\"1.1\"").replace("100%@+10s", "100%@+0s"));
+        String second = json(call("GET", "/api/agent/offer?device=pilot-1&platform=macos&product=app", FLEET, null))
+                .get("sessionKey").asText();
+        assertTrue(second.matches("[0-9a-f]{64}") && !second.equals(first), first + " / " + second);
+        call("POST", "/api/deployments", ADMIN, CREATE.replace("\"1.0\"", "\"1.2\"").replace("100%@+10s", "100%@+0s")
+                .replace("{\"product\"", "{\"unkeyed\":true,\"product\""));
+        JsonNode unkeyed = json(call("GET", "/api/agent/offer?device=pilot-1&platform=macos&product=app", FLEET, null));
+        assertEquals("1.2", unkeyed.get("version").asText());
+        assertFalse(unkeyed.has("sessionKey"), unkeyed.toString());
     }
 
     @Test
