@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,7 +49,11 @@ final class AgentDaemon {
     private final Duration poll;
     private final PrintWriter log;
     private final DaemonState state;
+    /** Priority of a task run to serve a held package: above every agent that starts with nothing. */
+    private static final int HOLDER_PRIORITY = 1_000;
+
     private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, SubnetcastEngine.HeldPackage> serving = new HashMap<>();
     private boolean serverDown;
 
     /** A job whose distribution runs in the engine. */
@@ -81,6 +86,11 @@ final class AgentDaemon {
     void run(CompletableFuture<Void> stop) throws IOException, InterruptedException {
         say("agent daemon " + deviceId + " (" + platform.label() + ") for " + String.join(", ", products) + ", installed: "
                 + (state.installed.isEmpty() ? "nothing yet" : state.installed));
+        state.jobs.forEach((product, job) -> {
+            if (job.state.equals("installed")) {
+                serve(product, job); // a restart goes on serving what it holds
+            }
+        });
         long nextPollMs = 0;
         while (!stop.isDone()) {
             boolean changed = checkJobs();
@@ -171,23 +181,54 @@ final class AgentDaemon {
     private void start(String product, JsonNode offer, int attempt) {
         String deployment = offer.path("deployment").asText();
         String version = offer.path("version").asText();
-        Path destination = stateDir.resolve("packages").resolve(deployment + ".pkg");
-        DistributionTask task = DistributionTask.of(deployment, URI.create(offer.path("url").asText()), destination)
-                .withSha256(BlockHashes.parseSha256(offer.path("sha256").asText()));
-        if (offer.hasNonNull("manifestUrl")) {
-            task = task.withManifest(URI.create(offer.path("manifestUrl").asText()),
-                    BlockHashes.parseSha256(offer.path("manifestSha256").asText()));
-        }
-        if (offer.hasNonNull("sessionKey")) {
-            // The release is sealed: its sessions authenticate every datagram with this key (as --key-file does).
-            task = task.withKey(SessionKey.of(HexFormat.of().parseHex(offer.path("sessionKey").asText())), false);
-        }
+        DaemonState.Job job = new DaemonState.Job(deployment, version, attempt, "downloading");
+        job.url = offer.path("url").asText();
+        job.sha256 = offer.path("sha256").asText();
+        job.manifestUrl = offer.path("manifestUrl").asText("");
+        job.manifestSha256 = offer.path("manifestSha256").asText("");
+        job.sessionKey = offer.path("sessionKey").asText("");
+        release(product); // a newer release: this device no longer serves the old one
+        // Kept in the cache (and copied out for the install), so that this device can serve it afterwards.
+        DistributionTask task = task(job);
         DistributionHandle handle = engine.distribute(task);
         running.put(product, new Running(deployment, version, attempt, handle, false));
-        state.jobs.put(product, new DaemonState.Job(deployment, version, attempt, "downloading"));
+        state.jobs.put(product, job);
         state.outbox.add(new DaemonState.Report(deployment, "downloading", attempt, ""));
         say(product + " " + version + ": offered (" + offer.path("why").asText() + "); try " + attempt + ", joining the "
                 + (task.key() != null ? "sealed" : "unkeyed") + " session on this subnet");
+    }
+
+    /** @return the job's task, cache-only, with its hash, manifest and key */
+    private static DistributionTask task(DaemonState.Job job) {
+        DistributionTask task = DistributionTask.cacheOnly(job.deployment, URI.create(job.url))
+                .withSha256(BlockHashes.parseSha256(job.sha256));
+        if (!job.manifestUrl.isEmpty()) {
+            task = task.withManifest(URI.create(job.manifestUrl), BlockHashes.parseSha256(job.manifestSha256));
+        }
+        if (!job.sessionKey.isEmpty()) {
+            // The release is sealed: its sessions authenticate every datagram with this key (as --key-file does).
+            task = task.withKey(SessionKey.of(HexFormat.of().parseHex(job.sessionKey)), false);
+        }
+        return task;
+    }
+
+    /**
+     * Keeps serving an installed release to the subnet: a device of a later wave that looks for a
+     * session gets this one as its representative, and the package from here instead of the origin.
+     */
+    private void serve(String product, DaemonState.Job job) {
+        if (job.url.isEmpty()) {
+            return; // a state file from before the daemon kept what the task needs
+        }
+        release(product);
+        serving.put(product, engine.hold(task(job).withPriority(HOLDER_PRIORITY)));
+    }
+
+    private void release(String product) {
+        SubnetcastEngine.HeldPackage old = serving.remove(product);
+        if (old != null) {
+            old.close();
+        }
     }
 
     /** Looks at running jobs: a placed package is installed, a failure is recorded. */
@@ -205,15 +246,18 @@ final class AgentDaemon {
             DaemonState.Job saved = state.jobs.get(product);
             String failure;
             try {
-                failure = install(product, job.version(), completion.get());
+                failure = install(product, job.version(), placeCopy(completion.get(), job.deployment()));
             } catch (ExecutionException | java.util.concurrent.CancellationException ex) {
                 failure = "distribution failed: " + Errors.describe(Errors.unwrap(ex));
+            } catch (IOException ex) {
+                failure = "cannot copy the package out of the cache: " + Errors.describe(ex);
             }
             saved.state = failure == null ? "installed" : "failed";
             saved.reason = failure == null ? "" : failure;
             if (failure == null) {
                 state.installed.put(product, job.version());
-                say(product + " " + job.version() + ": installed");
+                say(product + " " + job.version() + ": installed; serving it to this subnet from now on");
+                serve(product, saved);
             } else {
                 say(product + " " + job.version() + ": try " + job.attempt() + " failed: " + failure);
             }
@@ -221,6 +265,18 @@ final class AgentDaemon {
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Copies the verified package out of the cache, so that the install command may do what it
+     * likes with its file while the cache keeps serving the subnet.
+     */
+    private Path placeCopy(Path cached, String deployment) throws IOException {
+        Path target = stateDir.resolve("packages").resolve(deployment + ".pkg");
+        Path tmp = target.resolveSibling(deployment + ".pkg.tmp");
+        Files.copy(cached, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /** @return null when installed, else the reason */

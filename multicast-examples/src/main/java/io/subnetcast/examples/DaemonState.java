@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * What the agent daemon must not forget across a restart, in {@code agent-state.json} in its state
  * directory: the version installed per product, the job per product (which deployment, which try,
- * how it stands), and the reports the server has not acknowledged yet. Every change is written to
+ * how it stands, and what runs it again from the cache), and the reports the server has not
+ * acknowledged yet. It holds session keys, so it is created readable by its owner only. Every change is written to
  * a temporary file, forced to disk and moved over the old one, so a crash leaves the old state or
  * the new one, never a torn file.
  */
@@ -34,6 +35,12 @@ final class DaemonState {
         /** downloading, installed or failed. */
         String state;
         String reason = "";
+        /** What the task needs to be run again from the cache (to serve it): the offer's fields. */
+        String url = "";
+        String sha256 = "";
+        String manifestUrl = "";
+        String manifestSha256 = "";
+        String sessionKey = "";
 
         Job(String deployment, String version, int attempt, String state) {
             this.deployment = deployment;
@@ -85,6 +92,11 @@ final class DaemonState {
             Job job = new Job(j.path("deployment").asText(), j.path("version").asText(), j.path("attempt").asInt(1),
                     j.path("state").asText());
             job.reason = j.path("reason").asText("");
+            job.url = j.path("url").asText("");
+            job.sha256 = j.path("sha256").asText("");
+            job.manifestUrl = j.path("manifestUrl").asText("");
+            job.manifestSha256 = j.path("manifestSha256").asText("");
+            job.sessionKey = j.path("sessionKey").asText("");
             state.jobs.put(e.getKey(), job);
         });
         for (JsonNode r : root.path("outbox")) {
@@ -101,11 +113,21 @@ final class DaemonState {
         installed.forEach(inst::put);
         ObjectNode js = root.putObject("jobs");
         jobs.forEach((product, j) -> js.putObject(product).put("deployment", j.deployment).put("version", j.version)
-                .put("attempt", j.attempt).put("state", j.state).put("reason", j.reason));
+                .put("attempt", j.attempt).put("state", j.state).put("reason", j.reason).put("url", j.url)
+                .put("sha256", j.sha256).put("manifestUrl", j.manifestUrl).put("manifestSha256", j.manifestSha256)
+                .put("sessionKey", j.sessionKey));
         ArrayNode out = root.putArray("outbox");
         outbox.forEach(r -> out.addObject().put("deployment", r.deployment()).put("state", r.state())
                 .put("attempt", r.attempt()).put("reason", r.reason()));
         Path tmp = file.resolveSibling(FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        // It holds the releases' session keys: readable by its owner only, where the file system says so.
+        try {
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);

@@ -74,7 +74,17 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
         CONTINUE
     }
 
+    /** Hears control messages of tasks that have no target here (an engine that holds such a package may serve it). */
+    public interface UnknownTaskListener {
+        /**
+         * @param message a well-formed control message, authentic under a key held here or plain
+         * @param nowNs current time
+         */
+        void onUnknownTask(Control message, long nowNs);
+    }
+
     private final DatagramGuard guard = new DatagramGuard();
+    private UnknownTaskListener unknownTask = (message, nowNs) -> { };
     private final OnFault onFault;
     private final Map<String, T> byTaskId = new HashMap<>();
     // Data datagrams go to every task of their session: a list scanned by index needs no iterator.
@@ -124,6 +134,33 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
         return target;
     }
 
+    /** @param listener hears control messages of tasks that have no target here */
+    public void onUnknownTask(UnknownTaskListener listener) {
+        this.unknownTask = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Opens datagrams sealed with a key although no task of it runs (a package held to be served).
+     *
+     * @param key the key; {@link #releaseKey} undoes this
+     */
+    public void holdKey(SessionKey key) {
+        guard.addKey(key);
+    }
+
+    /** @param key a key given to {@link #holdKey} */
+    public void releaseKey(SessionKey key) {
+        guard.removeKey(key);
+    }
+
+    /**
+     * During {@link UnknownTaskListener#onUnknownTask}: whether the message came sealed with
+     * {@code key} (or plain, when {@code key} is null).
+     */
+    public boolean admitsLast(SessionKey key) {
+        return guard.admits(key);
+    }
+
     /**
      * @return counts of datagrams dropped for lack of authenticity: forged, replayed, plain ones
      *     addressed to a task with a key, sealed with a key no task here holds
@@ -157,7 +194,13 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
     private void dispatchControl(ByteBuf datagram, long nowNs) {
         Control message = ControlCodec.decode(datagram); // null when malformed
         T target = message == null ? null : byTaskId.get(message.getTaskId());
-        if (target == null || !guard.admits(target.key())) {
+        if (target == null) {
+            if (message != null) {
+                unknownTask.onUnknownTask(message, nowNs);
+            }
+            return;
+        }
+        if (!guard.admits(target.key())) {
             return;
         }
         try {

@@ -24,8 +24,19 @@ final class EngineTask implements DatagramDispatcher.Target {
     private final ProgressReporter progress;
     private final TaskHandle handle;
 
+    private final boolean holder;
+
     EngineTask(DistributionTask task, EngineResources engine, RandomGenerator random) {
+        this(task, engine, random, false);
+    }
+
+    /**
+     * @param holder whether the engine started the task because it holds the package and a newcomer
+     *     looks for a session ({@link HeldPackages}): then the agent claims the role at once
+     */
+    EngineTask(DistributionTask task, EngineResources engine, RandomGenerator random, boolean holder) {
         this.task = task;
+        this.holder = holder;
         this.port = new TaskPort(task, engine);
         this.agent = new SessionAgent(task.spec(), engine.config(), engine.nodeId(), port, random,
                 engine.repairFactory());
@@ -84,7 +95,13 @@ final class EngineTask implements DatagramDispatcher.Target {
      */
     void start(long nowNs) {
         progress.start(nowNs);
-        guarded(() -> agent.start(nowNs), nowNs);
+        guarded(() -> {
+            if (holder) {
+                agent.startAsHolder(nowNs);
+            } else {
+                agent.start(nowNs);
+            }
+        }, nowNs);
     }
 
     /**

@@ -29,6 +29,11 @@ final class RunningTasks {
         return dispatcher.authCounters();
     }
 
+    /** @return the dispatcher, for the packages held to be served ({@link HeldPackages}) */
+    DatagramDispatcher<EngineTask> dispatcher() {
+        return dispatcher;
+    }
+
     /** @return whether no task runs */
     boolean isEmpty() {
         return byId.isEmpty();

@@ -70,6 +70,7 @@ public final class SubnetcastEngine implements AutoCloseable {
     private final BlockServer blockServer;
     private final EngineResources resources;
     private final RunningTasks tasks = new RunningTasks();
+    private final HeldPackages held;
     private final WorkCycle work;
     private volatile boolean closed;
 
@@ -102,6 +103,8 @@ public final class SubnetcastEngine implements AutoCloseable {
         this.blockServer = server;
         this.resources = new EngineResources(config, nodeId, clock, transport, controlGroup, cache, server, fetcher,
                 new PackageDownloader(fetcher), verifier, builder.repairFactory, this::post);
+        this.held = new HeldPackages(tasks, task -> new EngineTask(task, resources,
+                new SplittableRandom(nodeId ^ task.taskId().hashCode()), true));
         LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
                 networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
                 controlGroup.getPort(), cache.root());
@@ -185,6 +188,44 @@ public final class SubnetcastEngine implements AutoCloseable {
             return;
         }
         work.afterEvent();
+    }
+
+    /**
+     * Keeps serving a package this engine holds, after its task ended: when a newcomer of the task
+     * looks for a session on the subnet, the engine starts the task again from its cache and claims
+     * the representative's role at once, so the newcomer gets the package from its subnet instead
+     * of the origin. Give the task a high {@link DistributionTask#withPriority priority}: the
+     * election prefers it then over an agent that holds nothing. A sealed task's key is held too.
+     * Holding the same task id again replaces the first; the task must be complete in the cache
+     * (as after a finished {@link #distribute}), or the agent fetches what it lacks.
+     *
+     * @param task the task, usually cache-only
+     * @return closing it stops holding the package (a session it serves goes on)
+     */
+    public HeldPackage hold(DistributionTask task) {
+        Objects.requireNonNull(task, "task");
+        EngineTask.requirePlaceable(task);
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        try {
+            loop.execute(() -> held.hold(task));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("engine is closed", e);
+        }
+        return () -> {
+            try {
+                loop.execute(() -> held.release(task.taskId()));
+            } catch (RejectedExecutionException e) {
+                // the engine closed: nothing is held any more
+            }
+        };
+    }
+
+    /** A package held to be served ({@link #hold}); closing it stops that. */
+    public interface HeldPackage extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**

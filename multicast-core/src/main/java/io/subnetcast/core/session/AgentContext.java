@@ -58,6 +58,9 @@ final class AgentContext {
     /** The agent left its session to download the package from the origin itself. */
     boolean recoveringFromOrigin;
 
+    /** The agent holds the package and was started for a newcomer: its election begins with a claim. */
+    boolean claimFirst;
+
     long invalidDatagrams;
     long staleDatagrams;
     long retransmitRequestsRefused;
@@ -136,15 +139,16 @@ final class AgentContext {
         port.stateChanged(next, role, reason);
     }
 
-    void start(long nowNs) {
+    void start(long nowNs, boolean holder) {
         stateSinceNs = nowNs;
+        claimFirst = holder;
         if (task.manifest() != null) {
             awaitingManifest = true;
             transition(AgentState.DISCOVERING, nowNs, "fetching the trusted manifest");
             port.fetchTrustedManifest(task);
             return;
         }
-        leadership.enterDiscovering(nowNs, "task started");
+        leadership.beginElection(nowNs, "task started");
     }
 
     // ---------------------------------------------------------------- local pause

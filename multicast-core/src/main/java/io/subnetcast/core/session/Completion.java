@@ -34,7 +34,7 @@ final class Completion {
         }
         agent.awaitingManifest = false;
         agent.trusted = manifest;
-        agent.leadership.enterDiscovering(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
+        agent.leadership.beginElection(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
     }
 
     /** Representative: the origin's answer to the probe gives the layout; the term's pass can start. */

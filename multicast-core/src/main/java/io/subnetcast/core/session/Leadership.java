@@ -42,6 +42,20 @@ final class Leadership implements Election.Listener {
 
     // ---------------------------------------------------------------- election
 
+    /**
+     * The first election of the task: an agent asks whether a session exists; one that holds the
+     * package and was started because a newcomer asked that claims the role at once, so that it
+     * wins before the newcomer's discovery ends.
+     */
+    void beginElection(long nowNs, String reason) {
+        if (agent.claimFirst) {
+            agent.role = Role.UNDECIDED;
+            election.claim(nowNs, reason + "; holds the package and a newcomer looks for a session");
+        } else {
+            enterDiscovering(nowNs, reason);
+        }
+    }
+
     void enterDiscovering(long nowNs, String reason) {
         agent.role = Role.UNDECIDED;
         election.discover(nowNs, reason);

@@ -65,11 +65,14 @@ public final class SessionAgent implements DatagramSink {
         this.intake = new ControlIntake(agent);
     }
 
-    // ---------------------------------------------------------------- events
-
     /** Starts the agent: fetches the trusted manifest if the task has one, else asks whether a session exists. */
     public void start(long nowNs) {
-        agent.start(nowNs);
+        agent.start(nowNs, false);
+    }
+
+    /** Starts an agent that holds the whole package because a newcomer looks for a session: it claims at once. */
+    public void startAsHolder(long nowNs) {
+        agent.start(nowNs, true);
     }
 
     /** The task's trusted manifest arrived and matched the task's hash for it. */

@@ -157,6 +157,32 @@ class DatagramDispatcherTest {
     }
 
     @Test
+    void controlOfATaskWithoutTargetGoesToTheUnknownTaskListenerWhichCanTellTheKeyItCameUnder() {
+        add(new Task("known", 7, null));
+        List<String> unknown = new java.util.ArrayList<>();
+        List<Boolean> sealedWithKey = new java.util.ArrayList<>();
+        dispatcher.onUnknownTask((message, nowNs) -> {
+            unknown.add(message.getTaskId());
+            sealedWithKey.add(dispatcher.admitsLast(KEY));
+        });
+
+        dispatch(control("known"));
+        dispatch(control("held"));
+        assertEquals(List.of("held"), unknown, "a known task's control is its own");
+        assertEquals(List.of(false), sealedWithKey, "a plain datagram is not under the key");
+
+        dispatch(new DatagramSealer(KEY, false).seal(ALLOC, control("held")));
+        assertEquals(List.of("held"), unknown, "sealed under a key nobody holds: not even opened");
+        dispatcher.holdKey(KEY);
+        dispatch(new DatagramSealer(KEY, false).seal(ALLOC, control("held")));
+        assertEquals(List.of("held", "held"), unknown);
+        assertEquals(List.of(false, true), sealedWithKey);
+        dispatcher.releaseKey(KEY);
+        dispatch(new DatagramSealer(KEY, false).seal(ALLOC, control("held")));
+        assertEquals(2, unknown.size(), "a released key opens nothing");
+    }
+
+    @Test
     void aTaskWithAKeyTakesOnlyWhatWasSealedWithItAndAPlainTaskOnlyPlainDatagrams() {
         Task keyed = add(new Task("keyed", 7, KEY));
         Task plain = add(new Task("plain", 7, null));
