@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three agent daemons in this JVM on interface {@code lo}, a deployment server and the project's
- * origin on loopback: a pilot installs first, the wave follows, a Windows device whose install
+ * origin on loopback: a pilot installs first, a pause holds the wave past its time and a resume lets
+ * it come, a Windows device whose install
  * fails is not retried while a macOS device retries and succeeds, the wave gets the package from the
  * pilot (which keeps serving what it installed) and not from the origin, a restarted daemon does not
  * install again, and a newer release reaches every device, the failed Windows one included.
@@ -90,6 +91,16 @@ class AgentDaemonTest {
             assertEquals(0, status.get("openWaves").asInt(), "the wave is not open yet: " + status);
             assertEquals(List.of(), installs("dev-win"), "no device installs before its wave");
             assertEquals(List.of(), installs("dev-mac"), "no device installs before its wave");
+
+            // A pause before the wave: its time passes, no device installs; resume and the wave comes.
+            admin.call("POST", "/api/products/app/pause", null);
+            long pausedAt = System.currentTimeMillis();
+            Thread.sleep(6000);
+            assertEquals(List.of(), installs("dev-win"), "paused: no new install although the wave's time passed");
+            assertEquals(List.of(), installs("dev-mac"), "paused: no new install although the wave's time passed");
+            admin.call("POST", "/api/products/app/resume", null);
+            long resumedAt = System.currentTimeMillis();
+            System.out.println("AgentDaemonTest: paused for " + (resumedAt - pausedAt) + " ms without a new install");
 
             await(() -> installs("dev-win").size() == 1 && installs("dev-mac").size() == 2, "the wave: win fails, mac retries");
             assertTrue(System.currentTimeMillis() - pilotInstalledAt > 1000, "the wave came after the pilot");
