@@ -130,25 +130,22 @@ final class DeployCommand implements Callable<Integer> {
             if (unkeyed) {
                 body.put("unkeyed", true);
             }
-            Map<Platform, ObjectNode> byPlatform = new EnumMap<>(Platform.class);
+            Map<Platform, Artifact> byPlatform = new EnumMap<>(Platform.class);
             try {
                 Version.parse(version);
                 for (String spec : artifacts) {
                     Artifact a = Artifact.parse(spec);
-                    if (byPlatform.containsKey(a.platform())) {
+                    if (byPlatform.putIfAbsent(a.platform(), a) != null) {
                         throw new InvalidInputException("two --artifact options for " + a.platform().label());
                     }
-                    byPlatform.put(a.platform(), ServerClient.object().put("platform", a.platform().label())
-                            .put("url", a.url().toString()).put("sha256", a.sha256()));
                 }
                 for (String spec : manifests) {
                     Platform p = Platform.parse(spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : spec);
-                    if (!byPlatform.containsKey(p)) {
+                    Artifact a = byPlatform.get(p);
+                    if (a == null) {
                         throw new InvalidInputException("--manifest " + p.label() + " has no --artifact for its platform");
                     }
-                    Artifact m = Artifact.parse(spec.substring(0, spec.indexOf('=') + 1) + "http://x/#" + "0".repeat(64))
-                            .withManifest(spec);
-                    byPlatform.get(p).put("manifestUrl", m.manifestUrl().toString()).put("manifestSha256", m.manifestSha256());
+                    byPlatform.put(p, a.withManifest(spec));
                 }
                 if (waves != null) {
                     Wave.parseList(waves);
@@ -159,7 +156,13 @@ final class DeployCommand implements Callable<Integer> {
             }
             body.put("product", options.product).put("version", version);
             ArrayNode list = body.putArray("artifacts");
-            byPlatform.values().forEach(list::add);
+            for (Artifact a : byPlatform.values()) {
+                ObjectNode item = list.addObject().put("platform", a.platform().label()).put("url", a.url().toString())
+                        .put("sha256", a.sha256());
+                if (a.manifestUrl() != null) {
+                    item.put("manifestUrl", a.manifestUrl().toString()).put("manifestSha256", a.manifestSha256());
+                }
+            }
             ArrayNode pilots = body.putArray("pilot");
             pilot.forEach(pilots::add);
             if (gate != null) {
@@ -182,35 +185,39 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, header = "Pause the product's deployment: no device gets it until resumed.")
-    static final class Pause implements Callable<Integer> {
+    /** Pause and resume differ only in the verb they send. */
+    private abstract static class StateChange implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
         ServerOptions options;
 
+        private final String verb;
+
+        StateChange(String verb) {
+            this.verb = verb;
+        }
+
         @Override
         public Integer call() throws InterruptedException {
-            JsonNode d = options.call("POST", "/api/products/" + options.product + "/pause", null);
+            JsonNode d = options.call("POST", "/api/products/" + options.product + "/" + verb, null);
             spec.commandLine().getOut().println(d.get("id").asText() + " is " + d.get("state").asText());
             return ExitCodes.OK;
         }
     }
 
+    @Command(name = "pause", mixinStandardHelpOptions = true, header = "Pause the product's deployment: no device gets it until resumed.")
+    static final class Pause extends StateChange {
+        Pause() {
+            super("pause");
+        }
+    }
+
     @Command(name = "resume", mixinStandardHelpOptions = true, header = "Resume the product's paused or halted deployment.")
-    static final class Resume implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ServerOptions options;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            JsonNode d = options.call("POST", "/api/products/" + options.product + "/resume", null);
-            spec.commandLine().getOut().println(d.get("id").asText() + " is " + d.get("state").asText());
-            return ExitCodes.OK;
+    static final class Resume extends StateChange {
+        Resume() {
+            super("resume");
         }
     }
 
