@@ -1,5 +1,6 @@
 package io.subnetcast.deploy.model;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ public record Release(String product, Version version, Map<Platform, Artifact> a
         if (version == null || artifacts == null || artifacts.isEmpty()) {
             throw new InvalidInputException("a release needs a version and at least one --artifact");
         }
-        artifacts = Map.copyOf(new EnumMap<>(artifacts));
+        // Platform order, the same in every process (Map.copyOf's order changes from one JVM run to the next).
+        artifacts = Collections.unmodifiableMap(new EnumMap<>(artifacts));
     }
 
     /**
