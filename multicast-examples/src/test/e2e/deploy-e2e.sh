@@ -125,7 +125,7 @@ start_daemon() {
     local d=$1 ns="$P-h${1#d}"
     # shellcheck disable=SC2086
     ip netns exec "$ns" "$JAVA" $JAVA_OPTS -jar "$JAR" agent --server "$SERVER" --token-file "$WORK/fleet.token" \
-        --device-id "$d" --platform "${PLATFORM[$d]}" --product app --interface lan0 \
+        --device-id "$d" --platform "${PLATFORM[$d]}" --interface lan0 \
         --install-command "sh $WORK/install.sh $d" --poll "$POLL" --start-delay 2s --linger 3s --group "$GROUP" \
         --state-dir "$WORK/$d/state" --cache-dir "$WORK/$d/cache" >>"$WORK/$d.log" 2>>"$WORK/$d.err" &
     DAEMON_PID[$d]=$!

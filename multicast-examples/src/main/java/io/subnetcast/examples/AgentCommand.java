@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
                 + " several agents are multicast once more; every other gap is fetched from peers that hold the block (HTTP"
                 + " range requests to their block servers), and from the origin only when no peer holds it and no"
                 + " representative is alive to supply it. Every block is checked against its SHA-256 before it counts.",
-        footer = {"", "Daemon form: subnetcast agent --server URL --token-file F --device-id ID --platform OS --product NAME"
-                + " --interface IF [--install-command CMD] [--poll 5m] [--state-dir DIR] [--cache-dir DIR] [--start-delay D]",
+        footer = {"", "Daemon form: subnetcast agent --server URL --token-file F --device-id ID --platform OS"
+                + " --interface IF [--product NAME]... [--install-command CMD] [--poll 5m] [--state-dir DIR] [--cache-dir DIR] [--start-delay D]",
             "", "Exit status: 0 done (the daemon: stopped by a signal); 1 failed; 2 bad input; 3 --timeout passed."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
@@ -62,7 +62,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "OS", description = "Daemon: windows, macos or linux.")
     private String platform;
 
-    @Option(names = "--product", paramLabel = "NAME", description = "Daemon: a product this device installs; repeatable.")
+    @Option(names = "--product", paramLabel = "NAME", description = "Daemon: a product this device installs; repeatable. Default: every product the server"
+                    + " deploys for this device's platform.")
     private List<String> products = new ArrayList<>();
 
     @Option(names = "--install-command", paramLabel = "CMD",
@@ -106,9 +107,8 @@ final class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, "--server runs the daemon, which takes its tasks from the server:"
                     + " leave out --task, --url and --out");
         }
-        if (tokenFile == null || deviceId == null || platform == null || products.isEmpty()) {
-            throw new CliException(ExitCodes.BAD_INPUT, "the daemon (--server) needs --token-file, --device-id, --platform"
-                    + " and at least one --product");
+        if (tokenFile == null || deviceId == null || platform == null) {
+            throw new CliException(ExitCodes.BAD_INPUT, "the daemon (--server) needs --token-file, --device-id and --platform");
         }
         Platform os;
         try {

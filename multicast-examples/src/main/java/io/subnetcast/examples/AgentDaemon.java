@@ -42,7 +42,10 @@ final class AgentDaemon {
     private final ServerClient server;
     private final String deviceId;
     private final Platform platform;
+    /** The products named with --product; empty: every product the server deploys for this platform. */
     private final List<String> products;
+    /** Without --product: the products the server named last (kept while it cannot be reached). */
+    private final java.util.Set<String> followed = new java.util.TreeSet<>();
     private final SubnetcastEngine engine;
     private final Path stateDir;
     private final String installCommand;
@@ -84,7 +87,9 @@ final class AgentDaemon {
      * @param stop completed on SIGTERM (or by a test)
      */
     void run(CompletableFuture<Void> stop) throws IOException, InterruptedException {
-        say("agent daemon " + deviceId + " (" + platform.label() + ") for " + String.join(", ", products) + ", installed: "
+        say("agent daemon " + deviceId + " (" + platform.label() + ") for "
+                + (products.isEmpty() ? "every product the server deploys for " + platform.label() : String.join(", ", products))
+                + ", installed: "
                 + (state.installed.isEmpty() ? "nothing yet" : state.installed));
         state.jobs.forEach((product, job) -> {
             if (job.state.equals("installed")) {
@@ -97,7 +102,7 @@ final class AgentDaemon {
             long now = System.currentTimeMillis();
             if (now >= nextPollMs) {
                 changed |= flushOutbox();
-                for (String product : products) {
+                for (String product : products()) {
                     changed |= pollOnce(product);
                 }
                 long jitter = poll.toMillis() / 5;
@@ -113,6 +118,24 @@ final class AgentDaemon {
             }
         }
         say("stopping; the cache and " + stateDir.resolve("agent-state.json") + " keep where it stands");
+    }
+
+    /** @return the products to ask about this round */
+    private Iterable<String> products() throws InterruptedException {
+        if (!products.isEmpty()) {
+            return products;
+        }
+        try {
+            JsonNode answer = server.call("GET", "/api/agent/products?platform=" + platform.label(), null);
+            followed.clear();
+            for (JsonNode p : answer.path("products")) {
+                followed.add(io.subnetcast.deploy.model.Inputs.name("product", p.asText()));
+            }
+        } catch (ServerClient.ServerException | io.subnetcast.deploy.model.InvalidInputException e) {
+            // pollOnce says that the server cannot be reached; go on with the products it named before
+        }
+        followed.addAll(state.jobs.keySet()); // a job under way is seen through, whatever the server lists now
+        return List.copyOf(followed);
     }
 
     private boolean pollOnce(String product) throws InterruptedException {

@@ -79,7 +79,7 @@ class AgentDaemonTest {
             String serverUrl = "http://127.0.0.1:" + server.address().getPort();
             ServerClient admin = new ServerClient(URI.create(serverUrl), adminToken);
             admin.call("POST", "/api/deployments", JSON.readTree("{\"product\":\"app\",\"version\":\"1.0\",\"pilot\":[\"dev-lin\"],"
-                    + "\"waves\":\"100%@+4s\",\"artifacts\":" + artifacts(originUrl, "1.0", sha) + "}"));
+                    + "\"waves\":\"100%@+8s\",\"artifacts\":" + artifacts(originUrl, "1.0", sha) + "}"));
             Map<String, Daemon> daemons = new HashMap<>();
             String[][] devices = {{"dev-lin", "linux"}, {"dev-win", "windows"}, {"dev-mac", "macos"}};
             for (String[] d : devices) {
@@ -175,10 +175,14 @@ class AgentDaemonTest {
         static Daemon start(String device, String platform, String server, Path token, Path script, String group, Path dir) {
             CliEnvironment environment = CliEnvironment.inProcess();
             List<String> args = new ArrayList<>(List.of("agent", "--server", server, "--token-file", token.toString(),
-                    "--device-id", device, "--platform", platform, "--product", "app", "--interface", "lo",
+                    "--device-id", device, "--platform", platform, "--interface", "lo",
                     "--install-command", "sh " + script + " " + device, "--poll", "300ms", "--group", group,
                     "--start-delay", "300ms", "--linger", "1s", "--rate", "200m",
                     "--state-dir", dir.resolve("state-" + device).toString(), "--cache-dir", dir.resolve("cache-" + device).toString()));
+            if (!device.equals("dev-mac")) {
+                args.add("--product"); // dev-mac follows every product the server deploys for macOS
+                args.add("app");
+            }
             return new Daemon(environment, CompletableFuture.supplyAsync(() -> Cli.run(environment, args.toArray(String[]::new))));
         }
 

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/deployments                      admin  every deployment with its progress
  * GET  /api/products/{product}/status        admin  the latest (or ?version=V) with its progress
  * POST /api/products/{product}/pause|resume  admin
+ * GET  /api/agent/products?platform=         fleet  the products deployed for that platform (a daemon
+ *                                                   started without --product follows them all)
  * GET  /api/agent/offer?device=&amp;platform=&amp;product=[&amp;version=]   fleet
  * POST /api/agent/report                     fleet  {deployment, device, state, attempt, reason}
  * </pre>
@@ -113,6 +115,9 @@ public final class DeploymentApi {
                         : notAllowed(method);
                 default -> ApiResponse.error(404, "no such resource");
             };
+        }
+        if (path.equals("/api/agent/products")) {
+            return method.equals("GET") ? ApiResponse.ok(products(Platform.parse(query.get("platform")))) : notAllowed(method);
         }
         if (path.equals("/api/agent/offer")) {
             return method.equals("GET") ? ApiResponse.ok(offer(query)) : notAllowed(method);
@@ -237,6 +242,12 @@ public final class DeploymentApi {
     }
 
     // ---------------------------------------------------------------- agents
+
+    private JsonNode products(Platform platform) throws SQLException {
+        ArrayNode out = NODES.arrayNode();
+        store.productsFor(platform).forEach(out::add);
+        return NODES.objectNode().set("products", out);
+    }
 
     private JsonNode offer(Map<String, String> query) throws SQLException {
         String device = Inputs.name("device", query.get("device"));

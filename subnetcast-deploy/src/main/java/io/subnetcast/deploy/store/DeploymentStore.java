@@ -152,6 +152,23 @@ public final class DeploymentStore {
         }
     }
 
+    /**
+     * @param platform a device's platform
+     * @return the products whose latest deployment ships for the platform, by name
+     */
+    public List<String> productsFor(Platform platform) throws SQLException {
+        List<String> out = new ArrayList<>();
+        String previous = null;
+        for (Deployment d : all()) { // by product, newest first: the first of each product is its latest
+            String product = d.release().product();
+            if (!product.equals(previous) && d.release().artifact(platform) != null) {
+                out.add(product);
+            }
+            previous = product;
+        }
+        return out;
+    }
+
     /** @return the records of the deployment's devices */
     public List<DeviceRecord> devices(String deploymentId) throws SQLException {
         try (Connection c = connect()) {

@@ -111,6 +111,21 @@ class DeploymentServerTest {
     }
 
     @Test
+    void aDaemonWithoutProductsLearnsWhichProductsShipForItsPlatform() throws Exception {
+        call("POST", "/api/deployments", ADMIN, CREATE);
+        call("POST", "/api/deployments", ADMIN, CREATE.replace("\"app\"", "\"tool\"").replace("\"macos\"", "\"linux\""));
+        assertEquals("[\"app\",\"tool\"]", json(call("GET", "/api/agent/products?platform=windows", FLEET, null))
+                .get("products").toString());
+        assertEquals("[\"app\"]", json(call("GET", "/api/agent/products?platform=macos", FLEET, null)).get("products").toString());
+        // The latest release decides: tool 1.1 ships for windows only.
+        call("POST", "/api/deployments", ADMIN, CREATE.replace("\"app\"", "\"tool\"").replace("\"1.0\"", "\"1.1\"")
+                .replaceAll(",\\{\"platform\":\"macos\"[^}]*}", ""));
+        assertEquals("[]", json(call("GET", "/api/agent/products?platform=linux", FLEET, null)).get("products").toString());
+        assertEquals(401, call("GET", "/api/agent/products?platform=linux", "wrong-token-0123456789", null).statusCode());
+        assertEquals(400, call("GET", "/api/agent/products?platform=beos", FLEET, null).statusCode());
+    }
+
+    @Test
     void tokensGuardEveryRoute() throws Exception {
         assertEquals(401, call("POST", "/api/deployments", null, CREATE).statusCode());
         assertEquals(401, call("POST", "/api/deployments", FLEET, CREATE).statusCode(), "agents cannot create");
