@@ -99,11 +99,20 @@ final class AgentDaemon {
         long nextPollMs = 0;
         while (!stop.isDone()) {
             boolean changed = checkJobs();
+            if (changed) {
+                changed |= flushOutbox(); // a change goes to the server at once, not a poll interval later
+            }
             long now = System.currentTimeMillis();
             if (now >= nextPollMs) {
+                // Reports first: the server decides on retries from what it knows of the last try.
                 changed |= flushOutbox();
+                boolean started = false;
                 for (String product : products()) {
-                    changed |= pollOnce(product);
+                    started |= pollOnce(product);
+                }
+                changed |= started;
+                if (started) {
+                    changed |= flushOutbox();
                 }
                 long jitter = poll.toMillis() / 5;
                 nextPollMs = now + poll.toMillis() - jitter + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * jitter));
@@ -189,8 +198,10 @@ final class AgentDaemon {
                 return false; // the server has not heard yet; the outbox tells it
             }
             if (saved.state.equals("failed")) {
-                if (offer.path("retryInMs").asLong() > 0) {
-                    return false; // the retry rule's backoff is not over
+                if (offer.path("retryInMs").asLong() > 0 || unsentFailure(deployment)) {
+                    // The retry rule's backoff is not over, or the server has not heard of the failure yet
+                    // and would count this try as the first (Windows does not retry a failed version).
+                    return false;
                 }
                 attempt = saved.attempt + 1;
             } else {
@@ -319,6 +330,10 @@ final class AgentDaemon {
         } catch (IOException e) {
             return "install command cannot start: " + Errors.describe(e);
         }
+    }
+
+    private boolean unsentFailure(String deployment) {
+        return state.outbox.stream().anyMatch(r -> r.deployment().equals(deployment) && r.state().equals("failed"));
     }
 
     private boolean flushOutbox() throws InterruptedException {
