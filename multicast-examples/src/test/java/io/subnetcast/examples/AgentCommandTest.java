@@ -90,4 +90,28 @@ class AgentCommandTest {
             assertEquals(LENGTH, served.get(), "the origin served the package once");
         }
     }
+
+    /** The command trusts the engine's whole-file check: a package that does not match is never placed. */
+    @org.junit.jupiter.api.Test
+    @Timeout(60)
+    void aPackageThatDoesNotMatchItsSha256IsNotPlacedAndTheAgentFailsInOneLine() throws Exception {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.write(www.resolve("pkg.bin"), new byte[100_000]);
+        String wrong = "ab".repeat(32);
+        SplittableRandom random = new SplittableRandom();
+        String group = "239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)) + ":"
+                + (20_000 + 2 * random.nextInt(10_000));
+        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .rootDirectory(www).build()) {
+            String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
+            Path out = dir.resolve("out.bin");
+            Cli.Result result = Cli.run("agent", "--task", "wrong-sha", "--url", url, "--out", out.toString(), "--interface", "lo",
+                    "--sha256", wrong, "--group", group, "--start-delay", "200ms", "--linger", "1s", "--timeout", "40s",
+                    "--cache-dir", dir.resolve("cache").toString());
+            assertEquals(1, result.exitCode(), result.err());
+            assertTrue(Files.notExists(out), "nothing placed");
+            String last = result.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.contains("SHA-256") && !last.contains("\tat "), "a one-line reason: " + result.err());
+        }
+    }
 }
