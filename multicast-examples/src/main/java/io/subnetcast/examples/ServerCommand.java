@@ -1,5 +1,6 @@
 package io.subnetcast.examples;
 
+import io.subnetcast.deploy.model.InvalidInputException;
 import io.subnetcast.deploy.server.ApiTokens;
 import io.subnetcast.deploy.server.DeploymentApi;
 import io.subnetcast.deploy.server.DeploymentServer;
@@ -21,21 +22,41 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code subnetcast server}: the deployment server. Its whole state is in an SQLite database in
- * the data directory, so it may be stopped (or killed) and started again at any time.
+ * {@code subnetcast server}: the deployment server. Its whole state is in its database (SQLite in
+ * the data directory, or PostgreSQL by JDBC URL), so it may be stopped (or killed) and started
+ * again at any time, and several instances may share one PostgreSQL database.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
         header = "Run the deployment server (pilot, waves, pause and resume, progress per platform).",
         description = "Serves the deployment JSON API until SIGINT or SIGTERM. Admins create, pause, resume and watch"
                 + " deployments with 'subnetcast deploy' (admin token); agent daemons ask for offers and report with the"
-                + " fleet token. Every change is committed to DIR/deployments.db before it is answered.",
-        footer = {"", "Exit status: 0 stopped by a signal; 1 failed; 2 bad input (directory, token file, address, port in use)."})
+                + " fleet token. Every change is committed to the database before it is answered: SQLite in"
+                + " DIR/deployments.db, or PostgreSQL with --database. The server keeps no state outside its database,"
+                + " so several instances may share one PostgreSQL database (behind one load balancer, say).",
+        footer = {"", "Exit status: 0 stopped by a signal; 1 failed (the database cannot be reached); 2 bad input (directory,"
+                + " database URL or login, token file, address, port in use)."})
 final class ServerCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Directory of the server's database (created if missing).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory of the server's SQLite database, deployments.db (created if missing). Needed unless"
+                    + " --database is given.")
     private Path dataDir;
+
+    @Option(names = "--database", paramLabel = "JDBC_URL",
+            description = "The database instead of --data-dir (its tables are created if missing):%n"
+                    + "jdbc:postgresql://HOST:PORT/DATABASE, which several server instances may share, or%n"
+                    + "jdbc:sqlite:FILE.%nDefault: SQLite, DIR/deployments.db.")
+    private String database;
+
+    @Option(names = "--database-user", paramLabel = "NAME", description = "PostgreSQL user (default: the driver's, the"
+            + " system user name).")
+    private String databaseUser;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE",
+            description = "File whose first line is the PostgreSQL user's password (never give it on the command line).")
+    private Path databasePasswordFile;
 
     @Option(names = "--port", required = true, paramLabel = "PORT", converter = Converters.ListenPortConverter.class,
             description = "TCP port to listen on; 0 picks a free one (printed at start).")
@@ -70,17 +91,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.BAD_INPUT, "cannot read a token file: " + Errors.describe(e));
         }
-        DeploymentStore store;
-        try {
-            store = DeploymentStore.openSqlite(dataDir);
-        } catch (IOException | SQLException e) {
-            throw new CliException(ExitCodes.BAD_INPUT, "cannot open the database in " + dataDir + ": " + Errors.describe(e));
-        }
+        DeploymentStore store = openStore();
         DeploymentServer server;
         try {
             server = DeploymentServer.start(new DeploymentApi(store, tokens, System::currentTimeMillis),
                     new InetSocketAddress(bind, port));
         } catch (RuntimeException e) {
+            store.close();
             throw new CliException(ExitCodes.BAD_INPUT, "cannot listen on " + bind.getHostAddress() + ":" + port + ": "
                     + Errors.describe(e));
         }
@@ -97,16 +114,54 @@ final class ServerCommand implements Callable<Integer> {
         try {
             InetSocketAddress bound = server.address();
             out.println("deployment server on http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort()
-                    + "/ with its database in " + dataDir.toAbsolutePath() + " (stop with Ctrl-C)");
+                    + "/ with its database " + where() + " (stop with Ctrl-C)");
             out.flush();
             environment.stop().get();
         } catch (ExecutionException e) {
             throw new CliException(ExitCodes.FAILED, Errors.describe(e));
         } finally {
             server.close();
+            store.close();
             stopped.countDown();
             Signals.remove(hook);
         }
         return ExitCodes.OK;
+    }
+
+    private DeploymentStore openStore() {
+        if ((dataDir == null) == (database == null)) {
+            throw new CliException(ExitCodes.BAD_INPUT, "give either --data-dir DIR (SQLite) or --database JDBC_URL");
+        }
+        boolean postgres = database != null && database.startsWith("jdbc:postgresql:");
+        if (!postgres && (databaseUser != null || databasePasswordFile != null)) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--database-user and --database-password-file are for a"
+                    + " jdbc:postgresql: --database");
+        }
+        String password = null;
+        if (databasePasswordFile != null) {
+            try {
+                password = ApiTokens.read(databasePasswordFile);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.BAD_INPUT, "cannot read the database password file: " + Errors.describe(e));
+            }
+        }
+        try {
+            return database == null ? DeploymentStore.openSqlite(dataDir) : DeploymentStore.open(database, databaseUser, password);
+        } catch (InvalidInputException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
+        } catch (SQLException e) {
+            // 08001 and 08006: no connection (down, unreachable, refused), which may pass; the rest is the input.
+            boolean unreachable = "08001".equals(e.getSQLState()) || "08006".equals(e.getSQLState());
+            throw new CliException(unreachable ? ExitCodes.FAILED : ExitCodes.BAD_INPUT, "cannot open the database "
+                    + where() + ": " + Errors.describe(e));
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, "cannot open the database " + where() + ": " + Errors.describe(e));
+        }
+    }
+
+    /** @return where the database is, without what may hold a secret (a URL's user info and parameters) */
+    private String where() {
+        return database == null ? "in " + dataDir.toAbsolutePath()
+                : "at " + database.replaceFirst("//[^/?@]*@", "//").replaceFirst("\\?.*$", "");
     }
 }

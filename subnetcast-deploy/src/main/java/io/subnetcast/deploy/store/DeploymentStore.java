@@ -5,6 +5,7 @@ import io.subnetcast.deploy.model.Deployment;
 import io.subnetcast.deploy.model.DeploymentState;
 import io.subnetcast.deploy.model.DeviceRecord;
 import io.subnetcast.deploy.model.DeviceState;
+import io.subnetcast.deploy.model.Inputs;
 import io.subnetcast.deploy.model.InvalidInputException;
 import io.subnetcast.deploy.model.Platform;
 import io.subnetcast.deploy.model.Release;
@@ -20,9 +21,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deployment server's state, all of it in one database, so that a restart (even after
@@ -32,18 +40,54 @@ import java.util.Map;
  * <p>The default database is SQLite in a file ({@link #openSqlite}): write-ahead log,
  * {@code synchronous=FULL}, and write transactions that take the database's write lock when they
  * begin, so two instances never decide on the same stale state.
+ *
+ * <p>PostgreSQL ({@link #open} with a {@code jdbc:postgresql:} URL) is for fleets whose several
+ * server instances share one database. There every transaction is {@code SERIALIZABLE}: when two
+ * instances decide on the same rows at once, PostgreSQL aborts one of them (serialization failure
+ * or deadlock), and the store runs that whole operation again on the new state, at most
+ * {@value #MAX_ATTEMPTS} times. The store keeps a few PostgreSQL connections open between
+ * operations; {@link #close} closes them.
  */
-public final class DeploymentStore {
-    private final String jdbcUrl;
-    private final Schema.Codec codec = new Schema.Codec();
+public final class DeploymentStore implements AutoCloseable {
+    /** Runs of one operation before a PostgreSQL serialization failure is passed on to the caller. */
+    static final int MAX_ATTEMPTS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentStore.class);
+    private static final String SQLITE = "jdbc:sqlite:";
+    private static final String POSTGRESQL = "jdbc:postgresql:";
+    /** What the SQLite store relies on; appended last, so a URL cannot turn it off. */
+    private static final String SQLITE_SETTINGS =
+            "journal_mode=WAL&synchronous=FULL&busy_timeout=10000&transaction_mode=IMMEDIATE&foreign_keys=true";
+    /** Serializes the DDL of instances that start at once: CREATE TABLE IF NOT EXISTS races on PostgreSQL. */
+    private static final long DDL_LOCK = 0x5375626e65746361L;
+    /** PostgreSQL connections kept open between operations (the server runs four at a time). */
+    private static final int MAX_IDLE = 8;
 
-    private DeploymentStore(String jdbcUrl) throws SQLException {
+    private final String jdbcUrl;
+    private final Properties credentials;
+    private final boolean postgres;
+    private final Schema.Codec codec = new Schema.Codec();
+    private final AtomicLong retries = new AtomicLong();
+    private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+
+    private DeploymentStore(String jdbcUrl, Properties credentials, boolean postgres) throws SQLException {
         this.jdbcUrl = jdbcUrl;
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            for (String ddl : Schema.DDL) {
-                s.execute(ddl);
-            }
-            c.commit();
+        this.credentials = credentials;
+        this.postgres = postgres;
+        try {
+            transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    if (postgres) {
+                        s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+                    }
+                    for (String ddl : Schema.DDL) {
+                        s.execute(ddl);
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -57,14 +101,150 @@ public final class DeploymentStore {
      */
     public static DeploymentStore openSqlite(Path dataDir) throws SQLException, java.io.IOException {
         Files.createDirectories(dataDir);
-        return new DeploymentStore("jdbc:sqlite:" + dataDir.resolve("deployments.db").toAbsolutePath()
-                + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&transaction_mode=IMMEDIATE&foreign_keys=true");
+        return open(SQLITE + dataDir.resolve("deployments.db").toAbsolutePath(), null, null);
     }
 
+    /**
+     * Opens the database at a JDBC URL, creating the tables that are missing: SQLite
+     * ({@code jdbc:sqlite:FILE}, the settings of {@link #openSqlite} added) or PostgreSQL
+     * ({@code jdbc:postgresql://HOST:PORT/DATABASE}, e.g. with {@code ?currentSchema=NAME}).
+     *
+     * @param jdbcUrl the database
+     * @param user the database user, or null (SQLite ignores it)
+     * @param password the user's password, or null (SQLite ignores it)
+     * @return the store
+     * @throws InvalidInputException when the URL is neither SQLite nor PostgreSQL
+     * @throws SQLException when the database cannot be reached, opened or created
+     */
+    public static DeploymentStore open(String jdbcUrl, String user, String password) throws SQLException {
+        Properties credentials = new Properties();
+        if (jdbcUrl != null && jdbcUrl.startsWith(SQLITE)) {
+            return new DeploymentStore(jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + SQLITE_SETTINGS, credentials, false);
+        }
+        if (jdbcUrl != null && jdbcUrl.startsWith(POSTGRESQL)) {
+            if (user != null) {
+                credentials.setProperty("user", user);
+            }
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            return new DeploymentStore(jdbcUrl, credentials, true);
+        }
+        // Only the scheme is echoed: the rest of a URL may hold a password.
+        String scheme = jdbcUrl == null ? "" : jdbcUrl.replaceFirst("^([^:]*:[^:]*:).*$", "$1");
+        throw new InvalidInputException("database URL must start with " + SQLITE + " or " + POSTGRESQL + ", not '"
+                + Inputs.printable(scheme.length() > 30 ? scheme.substring(0, 30) : scheme) + "'");
+    }
+
+    /** @return how many times an operation ran again after a serialization failure, since the store opened */
+    long retries() {
+        return retries.get();
+    }
+
+    /**
+     * Closes the connections kept open between operations. Operations after this still work (on
+     * new connections).
+     */
+    @Override
+    public void close() {
+        for (Connection c; (c = idle.pollFirst()) != null; ) {
+            closeQuietly(c);
+        }
+    }
+
+    /** A PostgreSQL connection kept from an earlier operation, or a new one. */
     private Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection(jdbcUrl);
-        c.setAutoCommit(false);
+        for (Connection c; (c = idle.pollFirst()) != null; ) {
+            if (c.isValid(5)) {
+                return c;
+            }
+            closeQuietly(c); // broken, e.g. the database restarted
+        }
+        Connection c = DriverManager.getConnection(jdbcUrl, credentials);
+        try {
+            c.setAutoCommit(false);
+            if (postgres) {
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            }
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
         return c;
+    }
+
+    /**
+     * Ends what a connection did not commit. A PostgreSQL connection is kept for the next
+     * operation, since opening one costs tens of milliseconds and an operation about one; an
+     * SQLite connection is closed, as it always was.
+     */
+    private void release(Connection c) {
+        if (!postgres || idle.size() >= MAX_IDLE) {
+            closeQuietly(c); // closing without a commit rolls back
+            return;
+        }
+        try {
+            c.rollback();
+            idle.addFirst(c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a database connection failed", e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it; on PostgreSQL runs it again, from the
+     * start and on a fresh snapshot, when the database aborted it because a concurrent transaction
+     * changed what it read. What {@code work} does not commit (it refused its input, it failed) is
+     * rolled back.
+     */
+    private <T> T transaction(Work<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            SQLException failure;
+            Connection c = connect();
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                if (!serializationFailure(e) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                failure = e;
+            } finally {
+                release(c);
+            }
+            retries.incrementAndGet();
+            LOG.debug("run {} of an operation failed to serialize ({}); running it again", attempt, failure.getSQLState());
+            pause(attempt, failure);
+        }
+    }
+
+    private static boolean serializationFailure(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
+
+    /** A short random wait, longer with each attempt, so that instances that collided do not collide again in step. */
+    private static void pause(int attempt, SQLException cause) throws SQLException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(4L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cause;
+        }
+    }
+
+    /** One operation's reads and writes, inside its transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
     }
 
     // ---------------------------------------------------------------- admin
@@ -77,7 +257,7 @@ public final class DeploymentStore {
      * @throws InvalidInputException when the id is taken or the version is not newer than the latest
      */
     public void create(Deployment deployment) throws SQLException {
-        try (Connection c = connect()) {
+        transaction(c -> {
             Deployment latest = latest(c, deployment.release().product());
             if (latest != null && !deployment.release().version().isNewerThan(latest.release().version())) {
                 throw new InvalidInputException(deployment.release().product() + " " + deployment.release().version()
@@ -91,8 +271,8 @@ public final class DeploymentStore {
                         + deployment.release().version(), deployment.createdAtMs()));
             }
             codec.insert(c, deployment);
-            c.commit();
-        }
+            return null;
+        });
     }
 
     /**
@@ -105,7 +285,7 @@ public final class DeploymentStore {
      * @throws InvalidInputException when the product has no deployment, or it is superseded or completed and pausing
      */
     public Deployment pauseOrResume(String product, boolean pause, long nowMs) throws SQLException {
-        try (Connection c = connect()) {
+        return transaction(c -> {
             Deployment d = latest(c, product);
             if (d == null) {
                 throw new InvalidInputException("no deployment of '" + product + "'");
@@ -121,35 +301,30 @@ public final class DeploymentStore {
             if (next != d) {
                 update(c, next);
             }
-            c.commit();
             return next;
-        }
+        });
     }
 
     /** @return the product's latest deployment, or null */
     public Deployment latest(String product) throws SQLException {
-        try (Connection c = connect()) {
-            return latest(c, product);
-        }
+        return transaction(c -> latest(c, product));
     }
 
     /** @return the deployment of that version of the product, or null */
     public Deployment find(String product, Version version) throws SQLException {
-        try (Connection c = connect()) {
+        return transaction(c -> {
             for (Deployment d : codec.byProduct(c, product)) {
                 if (d.release().version().compareTo(version) == 0) {
                     return d;
                 }
             }
             return null;
-        }
+        });
     }
 
     /** @return every deployment, newest first per product */
     public List<Deployment> all() throws SQLException {
-        try (Connection c = connect()) {
-            return codec.all(c);
-        }
+        return transaction(codec::all);
     }
 
     /**
@@ -171,9 +346,7 @@ public final class DeploymentStore {
 
     /** @return the records of the deployment's devices */
     public List<DeviceRecord> devices(String deploymentId) throws SQLException {
-        try (Connection c = connect()) {
-            return codec.records(c, deploymentId);
-        }
+        return transaction(c -> codec.records(c, deploymentId));
     }
 
     /** @return per platform, how many devices are in each state */
@@ -199,11 +372,10 @@ public final class DeploymentStore {
      */
     public Answer poll(String deviceId, Platform platform, String product, Version installed, long nowMs)
             throws SQLException {
-        try (Connection c = connect()) {
+        return transaction(c -> {
             codec.seen(c, deviceId, platform, product, installed, nowMs);
             Deployment d = latest(c, product);
             if (d == null) {
-                c.commit();
                 return new Answer(null, new Offer(Offer.Kind.NOTHING, null, null, 0, "no deployment of " + product));
             }
             DeviceRecord record = codec.record(c, d.id(), deviceId);
@@ -218,9 +390,8 @@ public final class DeploymentStore {
             if (offer.kind() == Offer.Kind.INSTALL && record != null && record.state() == DeviceState.TARGETED) {
                 codec.upsert(c, d.id(), Rollout.report(record, DeviceState.OFFERED, 1, "", nowMs));
             }
-            c.commit();
             return new Answer(d, offer);
-        }
+        });
     }
 
     /**
@@ -236,7 +407,7 @@ public final class DeploymentStore {
      */
     public void report(String deploymentId, String deviceId, DeviceState state, int attempt, String reason, long nowMs)
             throws SQLException {
-        try (Connection c = connect()) {
+        transaction(c -> {
             Deployment d = find(c, deploymentId);
             DeviceRecord record = d == null ? null : codec.record(c, deploymentId, deviceId);
             if (record == null) {
@@ -250,8 +421,8 @@ public final class DeploymentStore {
                 }
                 advance(c, d, nowMs);
             }
-            c.commit();
-        }
+            return null;
+        });
     }
 
     /**

@@ -31,7 +31,7 @@ import java.util.Set;
 final class Schema {
     static final List<String> DDL = List.of(
             "CREATE TABLE IF NOT EXISTS deployments (id VARCHAR(64) PRIMARY KEY, product VARCHAR(64) NOT NULL,"
-                    + " version VARCHAR(64) NOT NULL, created_at_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL,"
+                    + " version VARCHAR(80) NOT NULL, created_at_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL,"
                     + " reason VARCHAR(512) NOT NULL, open_waves INTEGER NOT NULL, paused_total_ms BIGINT NOT NULL,"
                     + " paused_since_ms BIGINT NOT NULL, pilot TEXT NOT NULL, waves TEXT NOT NULL,"
                     + " gate_percent INTEGER NOT NULL, halt_percent INTEGER NOT NULL, halt_min_attempts INTEGER NOT NULL,"
@@ -44,7 +44,7 @@ final class Schema {
                     + " failures INTEGER NOT NULL, reason VARCHAR(512) NOT NULL, updated_at_ms BIGINT NOT NULL,"
                     + " PRIMARY KEY (deployment_id, device_id))",
             "CREATE TABLE IF NOT EXISTS devices (device_id VARCHAR(64) NOT NULL, product VARCHAR(64) NOT NULL,"
-                    + " platform VARCHAR(16) NOT NULL, version VARCHAR(64), last_seen_ms BIGINT NOT NULL,"
+                    + " platform VARCHAR(16) NOT NULL, version VARCHAR(80), last_seen_ms BIGINT NOT NULL,"
                     + " PRIMARY KEY (device_id, product))");
 
     private Schema() {
