@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.subnetcast.deploy.model.Artifact;
 import io.subnetcast.deploy.model.Deployment;
+import io.subnetcast.deploy.model.DeviceRecord;
 import io.subnetcast.deploy.model.DeviceState;
 import io.subnetcast.deploy.model.HaltRule;
 import io.subnetcast.deploy.model.Inputs;
@@ -19,6 +20,7 @@ import io.subnetcast.deploy.model.Version;
 import io.subnetcast.deploy.model.Wave;
 import io.subnetcast.deploy.rollout.Offer;
 import io.subnetcast.deploy.store.DeploymentStore;
+import io.subnetcast.deploy.store.FleetDevice;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *                                                   sealed with a fresh session key unless "unkeyed": true
  * GET  /api/deployments                      admin  every deployment with its progress
  * GET  /api/products/{product}/status        admin  the latest (or ?version=V) with its progress
+ * GET  /api/products/{product}/devices[?version=V]   admin  the devices that asked for the product, by id,
+ *                                                   at most {@value #MAX_DEVICE_ROWS} ("truncated": true when
+ *                                                   more): version run, last seen, state/reason/time in the
+ *                                                   latest deployment (state null: not part of it)
  * POST /api/products/{product}/pause|resume  admin
  * GET  /api/agent/offer?device=&amp;platform=&amp;product=[&amp;version=]   fleet
  * POST /api/agent/report                     fleet  {deployment, device, state, attempt, reason}
@@ -108,6 +114,7 @@ public final class DeploymentApi {
             String product = Inputs.name("product", parts[3]);
             return switch (parts[4]) {
                 case "status" -> method.equals("GET") ? status(product, query.get("version")) : notAllowed(method);
+                case "devices" -> method.equals("GET") ? ApiResponse.ok(devices(product, query.get("version"))) : notAllowed(method);
                 case "pause", "resume" -> method.equals("POST")
                         ? ApiResponse.ok(view(store.pauseOrResume(product, parts[4].equals("pause"), clockMs.getAsLong())))
                         : notAllowed(method);
@@ -217,6 +224,34 @@ public final class DeploymentApi {
         return ApiResponse.ok(view(d));
     }
 
+    /** Most devices that {@code GET /api/products/{product}/devices} lists. */
+    public static final int MAX_DEVICE_ROWS = 1000;
+
+    private JsonNode devices(String product, String version) throws SQLException {
+        Version only = version == null || version.isEmpty() ? null : Version.parse(version);
+        Deployment latest = store.latest(product);
+        List<FleetDevice> rows = store.fleet(product, latest == null ? null : latest.id(), only, MAX_DEVICE_ROWS + 1);
+        ObjectNode out = NODES.objectNode();
+        out.put("product", product).put("deployment", latest == null ? null : latest.id())
+                .put("version", latest == null ? null : latest.release().version().text())
+                .put("limit", MAX_DEVICE_ROWS).put("truncated", rows.size() > MAX_DEVICE_ROWS);
+        ArrayNode list = out.putArray("devices");
+        for (FleetDevice f : rows.subList(0, Math.min(rows.size(), MAX_DEVICE_ROWS))) {
+            ObjectNode row = list.addObject();
+            row.put("device", f.deviceId()).put("platform", f.platform().label()).put("version", f.version())
+                    .put("lastSeenMs", f.lastSeenMs());
+            DeviceRecord r = f.record();
+            row.put("state", r == null ? null : r.state().label()).put("failures", r == null ? 0 : r.failures())
+                    .put("reason", r == null ? "" : r.reason());
+            if (r != null) {
+                row.put("updatedAtMs", r.updatedAtMs());
+            } else {
+                row.putNull("updatedAtMs");
+            }
+        }
+        return out;
+    }
+
     /** A deployment with its progress per platform. */
     private ObjectNode view(Deployment d) throws SQLException {
         ObjectNode out = NODES.objectNode();
@@ -225,7 +260,7 @@ public final class DeploymentApi {
                 .put("waves", d.plan().waves().size()).put("createdAtMs", d.createdAtMs())
                 .put("sealed", !d.sessionKeyHex().isEmpty()); // the key itself goes to devices only
         ObjectNode platforms = out.putObject("platforms");
-        Map<Platform, Map<DeviceState, Integer>> progress = store.progress(d.id());
+        Map<Platform, Map<DeviceState, Integer>> progress = store.counts(d.id()); // counted by the database
         for (Platform p : d.release().artifacts().keySet()) {
             ObjectNode counts = platforms.putObject(p.label());
             Map<DeviceState, Integer> byState = progress.getOrDefault(p, Map.of());

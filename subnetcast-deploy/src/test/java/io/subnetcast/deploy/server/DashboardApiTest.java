@@ -1,0 +1,107 @@
+package io.subnetcast.deploy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.subnetcast.deploy.model.Platform;
+import io.subnetcast.deploy.model.Version;
+import io.subnetcast.deploy.store.DeploymentStore;
+import io.subnetcast.deploy.store.FleetDevice;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the dashboard stands on, over real HTTP: the devices API. */
+class DashboardApiTest {
+    private static final String ADMIN = "admin-token-0123456789";
+    private static final String FLEET = "fleet-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CREATE = "{\"product\":\"app\",\"version\":\"1.0\",\"waves\":\"100%@+0s\","
+            + "\"artifacts\":[{\"platform\":\"windows\",\"url\":\"http://origin/app.msi\",\"sha256\":\"" + "a".repeat(64)
+            + "\"},{\"platform\":\"macos\",\"url\":\"http://origin/app.pkg\",\"sha256\":\"" + "b".repeat(64) + "\"}]}";
+
+    @TempDir
+    Path dir;
+    private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private DeploymentStore store;
+    private DeploymentServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = DeploymentStore.openSqlite(dir);
+        DeploymentApi api = new DeploymentApi(store, new ApiTokens(ADMIN, FLEET), clock::get);
+        server = DeploymentServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void devicesShowVersionAndLastReportFilteredByVersionAndBounded() throws Exception {
+        assertEquals(201, call("POST", "/api/deployments", ADMIN, CREATE).statusCode());
+        call("GET", "/api/agent/offer?device=win-1&platform=windows&product=app&version=0.9", FLEET, null);
+        call("GET", "/api/agent/offer?device=mac-1&platform=macos&product=app", FLEET, null);
+        call("GET", "/api/agent/offer?device=lin-1&platform=linux&product=app&version=0.9", FLEET, null);
+        clock.addAndGet(1000);
+        assertEquals(200, call("POST", "/api/agent/report", FLEET, "{\"deployment\":\"app-1.0\",\"device\":\"win-1\","
+                + "\"state\":\"failed\",\"attempt\":1,\"reason\":\"exit 1603\"}").statusCode());
+        assertEquals(200, call("POST", "/api/agent/report", FLEET, "{\"deployment\":\"app-1.0\",\"device\":\"mac-1\","
+                + "\"state\":\"installed\",\"attempt\":1}").statusCode());
+
+        JsonNode all = JSON.readTree(call("GET", "/api/products/app/devices", ADMIN, null).body());
+        assertEquals("app-1.0", all.get("deployment").asText());
+        assertEquals(DeploymentApi.MAX_DEVICE_ROWS, all.get("limit").asInt());
+        assertFalse(all.get("truncated").asBoolean());
+        assertEquals(3, all.get("devices").size(), all.toString());
+        JsonNode lin = all.get("devices").get(0);
+        assertEquals("lin-1", lin.get("device").asText());
+        assertTrue(lin.get("state").isNull(), "linux is not shipped: not part of the deployment: " + lin);
+        JsonNode mac = all.get("devices").get(1);
+        assertEquals("installed", mac.get("state").asText());
+        assertEquals("1.0", mac.get("version").asText(), "installed, so it runs 1.0");
+        JsonNode win = all.get("devices").get(2);
+        assertEquals("failed", win.get("state").asText());
+        assertEquals("exit 1603", win.get("reason").asText());
+        assertEquals("0.9", win.get("version").asText());
+        assertEquals(1_800_000_001_000L, win.get("updatedAtMs").asLong());
+        assertEquals(1_800_000_000_000L, win.get("lastSeenMs").asLong());
+
+        JsonNode old = JSON.readTree(call("GET", "/api/products/app/devices?version=0.9", ADMIN, null).body());
+        assertEquals(2, old.get("devices").size(), old.toString());
+        assertEquals(400, call("GET", "/api/products/app/devices?version=%3Cscript%3E", ADMIN, null).statusCode());
+        assertEquals(401, call("GET", "/api/products/app/devices", FLEET, null).statusCode());
+        assertEquals(405, call("POST", "/api/products/app/devices", ADMIN, null).statusCode());
+        JsonNode none = JSON.readTree(call("GET", "/api/products/other/devices", ADMIN, null).body());
+        assertTrue(none.get("deployment").isNull() && none.get("devices").isEmpty(), none.toString());
+
+        List<FleetDevice> two = store.fleet("app", "app-1.0", null, 2);
+        assertEquals(List.of("lin-1", "mac-1"), two.stream().map(FleetDevice::deviceId).toList(), "bounded, by id");
+        assertEquals(List.of("win-1"), store.fleet("app", "app-1.0", Version.parse("0.9"), 10).stream()
+                .filter(f -> f.platform() == Platform.WINDOWS).map(FleetDevice::deviceId).toList());
+    }
+}
