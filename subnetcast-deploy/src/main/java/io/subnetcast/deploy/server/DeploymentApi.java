@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/products/{product}/pause|resume  admin
  * GET  /api/agent/offer?device=&amp;platform=&amp;product=[&amp;version=]   fleet
  * POST /api/agent/report                     fleet  {deployment, device, state, attempt, reason}
+ * GET  /metrics                              admin  Prometheus text format ({@link ServerMetrics}); the
+ *                                                   admin token, because it shows what the admin views show
  * </pre>
  */
 public final class DeploymentApi {
@@ -60,6 +62,7 @@ public final class DeploymentApi {
     private final DeploymentStore store;
     private final ApiTokens tokens;
     private final LongSupplier clockMs;
+    private final ServerMetrics metrics;
 
     /**
      * @param store where the state lives
@@ -70,6 +73,37 @@ public final class DeploymentApi {
         this.store = store;
         this.tokens = tokens;
         this.clockMs = clockMs;
+        this.metrics = new ServerMetrics(store, clockMs);
+    }
+
+    /** @return the figures this API counts, served at {@code /metrics} */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Answers {@code GET /metrics}.
+     *
+     * @param method the HTTP method
+     * @param authorization the {@code Authorization} header, or null
+     * @return 200 with the figures in Prometheus' text format, or an error in plain text
+     */
+    public TextResponse scrape(String method, String authorization) {
+        TextResponse answer;
+        if (!tokens.isAdmin(authorization)) {
+            answer = TextResponse.plain(401, "this needs the admin token as 'Authorization: Bearer TOKEN'");
+        } else if (!method.equals("GET") && !method.equals("HEAD")) {
+            answer = TextResponse.plain(405, "method " + Inputs.printable(method) + " is not allowed here");
+        } else {
+            try {
+                answer = new TextResponse(200, ServerMetrics.CONTENT_TYPE, metrics.scrape());
+            } catch (SQLException e) {
+                LOG.error("database failure on /metrics", e);
+                answer = TextResponse.plain(503, "the database failed: " + Inputs.printable(e.getMessage()));
+            }
+        }
+        metrics.answered(answer.status());
+        return answer;
     }
 
     /**
@@ -83,6 +117,12 @@ public final class DeploymentApi {
      * @return the answer
      */
     public ApiResponse handle(String method, String path, Map<String, String> query, String authorization, byte[] body) {
+        ApiResponse answer = answer(method, path, query, authorization, body);
+        metrics.answered(answer.status());
+        return answer;
+    }
+
+    private ApiResponse answer(String method, String path, Map<String, String> query, String authorization, byte[] body) {
         try {
             return route(method, path, query, authorization, body);
         } catch (InvalidInputException e) {
@@ -281,6 +321,7 @@ public final class DeploymentApi {
         DeploymentStore.Answer answer = store.poll(device, platform, product,
                 installed == null || installed.isEmpty() ? null : Version.parse(installed), clockMs.getAsLong());
         Offer offer = answer.offer();
+        metrics.polled(platform);
         ObjectNode out = NODES.objectNode();
         out.put("kind", offer.kind().name().toLowerCase(java.util.Locale.ROOT)).put("why", offer.why());
         if (offer.artifact() != null) {
@@ -309,6 +350,7 @@ public final class DeploymentApi {
         int attempt = body.has("attempt") ? integer(body, "attempt") : 1;
         String reason = text(body, "reason", false);
         store.report(deployment, device, state, attempt, reason == null ? "" : Inputs.printable(reason), clockMs.getAsLong());
+        metrics.reported(state);
         return ApiResponse.ok(NODES.objectNode().put("accepted", true));
     }
 

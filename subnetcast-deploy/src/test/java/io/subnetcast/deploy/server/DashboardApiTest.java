@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the dashboard stands on, over real HTTP: the devices API. */
+/** What the dashboard stands on, over real HTTP: the devices API, /metrics. */
 class DashboardApiTest {
     private static final String ADMIN = "admin-token-0123456789";
     private static final String FLEET = "fleet-token-0123456789";
@@ -59,6 +59,10 @@ class DashboardApiTest {
             b.header("Authorization", "Bearer " + token);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse("(none)");
     }
 
     @Test
@@ -103,5 +107,48 @@ class DashboardApiTest {
         assertEquals(List.of("lin-1", "mac-1"), two.stream().map(FleetDevice::deviceId).toList(), "bounded, by id");
         assertEquals(List.of("win-1"), store.fleet("app", "app-1.0", Version.parse("0.9"), 10).stream()
                 .filter(f -> f.platform() == Platform.WINDOWS).map(FleetDevice::deviceId).toList());
+    }
+
+    @Test
+    void metricsNeedTheAdminTokenHaveOnlyBoundedLabelsAndAreReadAtMostEveryFiveSeconds() throws Exception {
+        assertEquals(401, call("GET", "/metrics", null, null).statusCode());
+        assertEquals(401, call("GET", "/metrics", FLEET, null).statusCode(), "agents hold the fleet token");
+        assertEquals(201, call("POST", "/api/deployments", ADMIN, CREATE).statusCode());
+        call("GET", "/api/agent/offer?device=win-1&platform=windows&product=app", FLEET, null);
+        call("GET", "/api/agent/offer?device=win-2&platform=windows&product=app", FLEET, null);
+        call("POST", "/api/agent/report", FLEET, "{\"deployment\":\"app-1.0\",\"device\":\"win-1\",\"state\":\"installed\"}");
+
+        HttpResponse<String> scrape = call("GET", "/metrics", ADMIN, null);
+        assertEquals(200, scrape.statusCode());
+        assertEquals(ServerMetrics.CONTENT_TYPE, header(scrape, "Content-Type"));
+        assertEquals("no-store", header(scrape, "Cache-Control"));
+        String text = scrape.body();
+        assertTrue(text.contains("subnetcast_deployment_devices{platform=\"windows\",product=\"app\",state=\"installed\"} 1"), text);
+        assertTrue(text.contains("subnetcast_deployment_devices{platform=\"windows\",product=\"app\",state=\"offered\"} 1"), text);
+        assertTrue(text.contains("subnetcast_deployment_devices{platform=\"macos\",product=\"app\",state=\"failed\"} 0"), text);
+        assertTrue(text.contains("subnetcast_deployment_state{product=\"app\",state=\"running\"} 1"), text);
+        assertTrue(text.contains("subnetcast_deployment_state{product=\"app\",state=\"paused\"} 0"), text);
+        assertTrue(text.contains("subnetcast_deployment_open_waves{product=\"app\"} 1"), text);
+        assertTrue(text.contains("subnetcast_agent_polls_total{platform=\"windows\"} 2"), text);
+        assertTrue(text.contains("subnetcast_agent_reports_total{state=\"installed\"} 1"), text);
+        assertTrue(text.contains("subnetcast_api_errors_total{status=\"4xx\"} 2"), text);
+        assertFalse(text.contains("win-1") || text.contains("device="), "no device ids as labels");
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("#") && line.contains("{")) {
+                String labels = line.substring(line.indexOf('{') + 1, line.indexOf('}'));
+                for (String label : labels.split(",")) {
+                    String name = label.substring(0, label.indexOf('='));
+                    assertTrue(List.of("product", "platform", "state", "status").contains(name), line);
+                }
+            }
+        }
+
+        assertEquals(200, call("POST", "/api/products/app/pause", ADMIN, null).statusCode());
+        assertTrue(call("GET", "/metrics", ADMIN, null).body()
+                .contains("subnetcast_deployment_state{product=\"app\",state=\"running\"} 1"), "read again only after 5 s");
+        clock.addAndGet(ServerMetrics.MIN_REFRESH_MS);
+        String later = call("GET", "/metrics", ADMIN, null).body();
+        assertTrue(later.contains("subnetcast_deployment_state{product=\"app\",state=\"paused\"} 1"), later);
+        assertTrue(later.contains("subnetcast_deployment_state{product=\"app\",state=\"running\"} 0"), later);
     }
 }
