@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * GET  /metrics                              admin  Prometheus text format ({@link ServerMetrics}); the
  *                                                   admin token, because it shows what the admin views show
  * </pre>
+ *
+ * <p>The HTTP edge ({@link DeploymentServer}) also serves the dashboard's static files at {@code /}
+ * without a token; they hold no data, which the page reads through this API with the admin token.
  */
 public final class DeploymentApi {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentApi.class);

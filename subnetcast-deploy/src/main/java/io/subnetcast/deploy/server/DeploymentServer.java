@@ -45,8 +45,9 @@ import java.util.concurrent.TimeUnit;
  * transaction that may wait on a disk write. Bodies are limited to 64 KiB, idle connections
  * close after 60 s.
  *
- * <p>Besides the API it serves the Prometheus figures at {@code /metrics} (admin token). No answer
- * is cached or sniffed.
+ * <p>Besides the API it serves the dashboard's static files at {@code /} (no token: they hold no
+ * data) and the Prometheus figures at {@code /metrics} (admin token). Every answer forbids
+ * sniffing and framing; the API's and the figures' are never cached.
  */
 public final class DeploymentServer implements AutoCloseable {
     /** Largest request body. */
@@ -131,6 +132,12 @@ public final class DeploymentServer implements AutoCloseable {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             String method = request.method().name();
             String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            Dashboard.File file = Dashboard.file(uri.path());
+            if (file != null) {
+                send(ctx, request, method.equals("GET") || method.equals("HEAD") ? page(file)
+                        : json(ApiResponse.error(405, "method not allowed here")));
+                return;
+            }
             if (uri.path().equals("/metrics")) {
                 TextResponse text = api.scrape(method, authorization);
                 byte[] body = text.body().getBytes(StandardCharsets.UTF_8);
@@ -157,6 +164,17 @@ public final class DeploymentServer implements AutoCloseable {
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                     // JSON is data, never a document: nothing in it may load or run if opened in a browser
                     .set(CSP, "default-src 'none'; frame-ancestors 'none'");
+            return response;
+        }
+
+        private static FullHttpResponse page(Dashboard.File file) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(file.bytes()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                    .set(CSP, Dashboard.CONTENT_SECURITY_POLICY)
+                    .set("Referrer-Policy", "no-referrer")
+                    .set("X-Frame-Options", "DENY");
             return response;
         }
 

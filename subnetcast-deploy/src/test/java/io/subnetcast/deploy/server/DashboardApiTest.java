@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the dashboard stands on, over real HTTP: the devices API, /metrics. */
+/** What the dashboard stands on, over real HTTP: its files and headers, the devices API, /metrics. */
 class DashboardApiTest {
     private static final String ADMIN = "admin-token-0123456789";
     private static final String FLEET = "fleet-token-0123456789";
@@ -63,6 +63,37 @@ class DashboardApiTest {
 
     private static String header(HttpResponse<?> r, String name) {
         return r.headers().firstValue(name).orElse("(none)");
+    }
+
+    @Test
+    void thePageNeedsNoTokenHoldsNoDataAndForbidsInlineCodeFramingAndSniffing() throws Exception {
+        assertEquals(201, call("POST", "/api/deployments", ADMIN, CREATE).statusCode());
+        HttpResponse<String> page = call("GET", "/", null, null);
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", header(page, "Content-Type"));
+        assertEquals(Dashboard.CONTENT_SECURITY_POLICY, header(page, "Content-Security-Policy"));
+        assertTrue(Dashboard.CONTENT_SECURITY_POLICY.startsWith("default-src 'self';"));
+        assertEquals("nosniff", header(page, "X-Content-Type-Options"));
+        assertEquals("DENY", header(page, "X-Frame-Options"));
+        assertEquals("no-referrer", header(page, "Referrer-Policy"));
+        assertTrue(page.body().contains("/dashboard.js") && !page.body().contains("app"), "no data in the page");
+        assertFalse(page.body().contains("<script>") || page.body().contains("style="), "no inline code: the CSP forbids it");
+        for (String file : new String[] {"/dashboard.js", "/dashboard.css", "/favicon.svg"}) {
+            HttpResponse<String> r = call("GET", file, null, null);
+            assertEquals(200, r.statusCode(), file);
+            assertEquals("nosniff", header(r, "X-Content-Type-Options"), file);
+        }
+        assertFalse(call("GET", "/dashboard.js", null, null).body().contains("innerHTML"), "data goes in as text only");
+        assertEquals(405, call("POST", "/", ADMIN, "{}").statusCode());
+        assertEquals(404, call("GET", "/index.html/../../etc/passwd", ADMIN, null).statusCode());
+
+        HttpResponse<String> denied = call("GET", "/api/deployments", null, null);
+        assertEquals(401, denied.statusCode(), "the data needs the token");
+        assertEquals("no-store", header(denied, "Cache-Control"));
+        HttpResponse<String> api = call("GET", "/api/deployments", ADMIN, null);
+        assertEquals("no-store", header(api, "Cache-Control"));
+        assertEquals("nosniff", header(api, "X-Content-Type-Options"));
+        assertTrue(header(api, "Content-Security-Policy").startsWith("default-src 'none'"));
     }
 
     @Test
