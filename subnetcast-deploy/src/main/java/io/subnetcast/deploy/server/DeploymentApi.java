@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.subnetcast.deploy.model.Artifact;
 import io.subnetcast.deploy.model.Deployment;
+import io.subnetcast.deploy.model.DeviceRecord;
 import io.subnetcast.deploy.model.DeviceState;
 import io.subnetcast.deploy.model.HaltRule;
 import io.subnetcast.deploy.model.Inputs;
@@ -19,6 +20,7 @@ import io.subnetcast.deploy.model.Version;
 import io.subnetcast.deploy.model.Wave;
 import io.subnetcast.deploy.rollout.Offer;
 import io.subnetcast.deploy.store.DeploymentStore;
+import io.subnetcast.deploy.store.FleetDevice;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,12 +42,21 @@ import org.slf4j.LoggerFactory;
  *                                                   sealed with a fresh session key unless "unkeyed": true
  * GET  /api/deployments                      admin  every deployment with its progress
  * GET  /api/products/{product}/status        admin  the latest (or ?version=V) with its progress
+ * GET  /api/products/{product}/devices[?version=V]   admin  the devices that asked for the product, by id,
+ *                                                   at most {@value #MAX_DEVICE_ROWS} ("truncated": true when
+ *                                                   more): version run, last seen, state/reason/time in the
+ *                                                   latest deployment (state null: not part of it)
  * POST /api/products/{product}/pause|resume  admin
  * GET  /api/agent/products?platform=         fleet  the products deployed for that platform (a daemon
  *                                                   started without --product follows them all)
  * GET  /api/agent/offer?device=&amp;platform=&amp;product=[&amp;version=]   fleet
  * POST /api/agent/report                     fleet  {deployment, device, state, attempt, reason}
+ * GET  /metrics                              admin  Prometheus text format ({@link ServerMetrics}); the
+ *                                                   admin token, because it shows what the admin views show
  * </pre>
+ *
+ * <p>The HTTP edge ({@link DeploymentServer}) also serves the dashboard's static files at {@code /}
+ * without a token; they hold no data, which the page reads through this API with the admin token.
  */
 public final class DeploymentApi {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentApi.class);
@@ -56,6 +67,7 @@ public final class DeploymentApi {
     private final DeploymentStore store;
     private final ApiTokens tokens;
     private final LongSupplier clockMs;
+    private final ServerMetrics metrics;
 
     /**
      * @param store where the state lives
@@ -66,6 +78,37 @@ public final class DeploymentApi {
         this.store = store;
         this.tokens = tokens;
         this.clockMs = clockMs;
+        this.metrics = new ServerMetrics(store, clockMs);
+    }
+
+    /** @return the figures this API counts, served at {@code /metrics} */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Answers {@code GET /metrics}.
+     *
+     * @param method the HTTP method
+     * @param authorization the {@code Authorization} header, or null
+     * @return 200 with the figures in Prometheus' text format, or an error in plain text
+     */
+    public TextResponse scrape(String method, String authorization) {
+        TextResponse answer;
+        if (!tokens.isAdmin(authorization)) {
+            answer = TextResponse.plain(401, "this needs the admin token as 'Authorization: Bearer TOKEN'");
+        } else if (!method.equals("GET") && !method.equals("HEAD")) {
+            answer = TextResponse.plain(405, "method " + Inputs.printable(method) + " is not allowed here");
+        } else {
+            try {
+                answer = new TextResponse(200, ServerMetrics.CONTENT_TYPE, metrics.scrape());
+            } catch (SQLException e) {
+                LOG.error("database failure on /metrics", e);
+                answer = TextResponse.plain(503, "the database failed: " + Inputs.printable(e.getMessage()));
+            }
+        }
+        metrics.answered(answer.status());
+        return answer;
     }
 
     /**
@@ -79,6 +122,12 @@ public final class DeploymentApi {
      * @return the answer
      */
     public ApiResponse handle(String method, String path, Map<String, String> query, String authorization, byte[] body) {
+        ApiResponse answer = answer(method, path, query, authorization, body);
+        metrics.answered(answer.status());
+        return answer;
+    }
+
+    private ApiResponse answer(String method, String path, Map<String, String> query, String authorization, byte[] body) {
         try {
             return route(method, path, query, authorization, body);
         } catch (InvalidInputException e) {
@@ -110,6 +159,7 @@ public final class DeploymentApi {
             String product = Inputs.name("product", parts[3]);
             return switch (parts[4]) {
                 case "status" -> method.equals("GET") ? status(product, query.get("version")) : notAllowed(method);
+                case "devices" -> method.equals("GET") ? ApiResponse.ok(devices(product, query.get("version"))) : notAllowed(method);
                 case "pause", "resume" -> method.equals("POST")
                         ? ApiResponse.ok(view(store.pauseOrResume(product, parts[4].equals("pause"), clockMs.getAsLong())))
                         : notAllowed(method);
@@ -222,6 +272,34 @@ public final class DeploymentApi {
         return ApiResponse.ok(view(d));
     }
 
+    /** Most devices that {@code GET /api/products/{product}/devices} lists. */
+    public static final int MAX_DEVICE_ROWS = 1000;
+
+    private JsonNode devices(String product, String version) throws SQLException {
+        Version only = version == null || version.isEmpty() ? null : Version.parse(version);
+        Deployment latest = store.latest(product);
+        List<FleetDevice> rows = store.fleet(product, latest == null ? null : latest.id(), only, MAX_DEVICE_ROWS + 1);
+        ObjectNode out = NODES.objectNode();
+        out.put("product", product).put("deployment", latest == null ? null : latest.id())
+                .put("version", latest == null ? null : latest.release().version().text())
+                .put("limit", MAX_DEVICE_ROWS).put("truncated", rows.size() > MAX_DEVICE_ROWS);
+        ArrayNode list = out.putArray("devices");
+        for (FleetDevice f : rows.subList(0, Math.min(rows.size(), MAX_DEVICE_ROWS))) {
+            ObjectNode row = list.addObject();
+            row.put("device", f.deviceId()).put("platform", f.platform().label()).put("version", f.version())
+                    .put("lastSeenMs", f.lastSeenMs());
+            DeviceRecord r = f.record();
+            row.put("state", r == null ? null : r.state().label()).put("failures", r == null ? 0 : r.failures())
+                    .put("reason", r == null ? "" : r.reason());
+            if (r != null) {
+                row.put("updatedAtMs", r.updatedAtMs());
+            } else {
+                row.putNull("updatedAtMs");
+            }
+        }
+        return out;
+    }
+
     /** A deployment with its progress per platform. */
     private ObjectNode view(Deployment d) throws SQLException {
         ObjectNode out = NODES.objectNode();
@@ -230,7 +308,7 @@ public final class DeploymentApi {
                 .put("waves", d.plan().waves().size()).put("createdAtMs", d.createdAtMs())
                 .put("sealed", !d.sessionKeyHex().isEmpty()); // the key itself goes to devices only
         ObjectNode platforms = out.putObject("platforms");
-        Map<Platform, Map<DeviceState, Integer>> progress = store.progress(d.id());
+        Map<Platform, Map<DeviceState, Integer>> progress = store.counts(d.id()); // counted by the database
         for (Platform p : d.release().artifacts().keySet()) {
             ObjectNode counts = platforms.putObject(p.label());
             Map<DeviceState, Integer> byState = progress.getOrDefault(p, Map.of());
@@ -257,6 +335,7 @@ public final class DeploymentApi {
         DeploymentStore.Answer answer = store.poll(device, platform, product,
                 installed == null || installed.isEmpty() ? null : Version.parse(installed), clockMs.getAsLong());
         Offer offer = answer.offer();
+        metrics.polled(platform);
         ObjectNode out = NODES.objectNode();
         out.put("kind", offer.kind().name().toLowerCase(java.util.Locale.ROOT)).put("why", offer.why());
         if (offer.artifact() != null) {
@@ -285,6 +364,7 @@ public final class DeploymentApi {
         int attempt = body.has("attempt") ? integer(body, "attempt") : 1;
         String reason = text(body, "reason", false);
         store.report(deployment, device, state, attempt, reason == null ? "" : Inputs.printable(reason), clockMs.getAsLong());
+        metrics.reported(state);
         return ApiResponse.ok(NODES.objectNode().put("accepted", true));
     }
 

@@ -33,6 +33,7 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,16 @@ import java.util.concurrent.TimeUnit;
  * {@link DeploymentApi} on a small pool of threads, because every request is a database
  * transaction that may wait on a disk write. Bodies are limited to 64 KiB, idle connections
  * close after 60 s.
+ *
+ * <p>Besides the API it serves the dashboard's static files at {@code /} (no token: they hold no
+ * data) and the Prometheus figures at {@code /metrics} (admin token). Every answer forbids
+ * sniffing and framing; the API's and the figures' are never cached.
  */
 public final class DeploymentServer implements AutoCloseable {
     /** Largest request body. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CSP = "Content-Security-Policy";
 
     private final EventLoopGroup loop;
     private final EventExecutorGroup workers;
@@ -119,24 +125,65 @@ public final class DeploymentServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
-            ApiResponse answer;
             if (!request.decoderResult().isSuccess()) {
-                answer = ApiResponse.error(400, "malformed HTTP request");
-            } else {
-                QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-                Map<String, String> query = new HashMap<>();
-                for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
-                    query.put(e.getKey(), e.getValue().get(0));
-                }
-                answer = api.handle(request.method().name(), uri.path(), query,
-                        request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()));
+                send(ctx, request, json(ApiResponse.error(400, "malformed HTTP request")));
+                return;
             }
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            String method = request.method().name();
+            String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            Dashboard.File file = Dashboard.file(uri.path());
+            if (file != null) {
+                send(ctx, request, method.equals("GET") || method.equals("HEAD") ? page(file)
+                        : json(ApiResponse.error(405, "method not allowed here")));
+                return;
+            }
+            if (uri.path().equals("/metrics")) {
+                TextResponse text = api.scrape(method, authorization);
+                byte[] body = text.body().getBytes(StandardCharsets.UTF_8);
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(text.status()), Unpooled.wrappedBuffer(body));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, text.contentType())
+                        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+                send(ctx, request, response);
+                return;
+            }
+            Map<String, String> query = new HashMap<>();
+            for (Map.Entry<String, List<String>> e : uri.parameters().entrySet()) {
+                query.put(e.getKey(), e.getValue().get(0));
+            }
+            send(ctx, request, json(api.handle(method, uri.path(), query, authorization,
+                    ByteBufUtil.getBytes(request.content()))));
+        }
+
+        private static FullHttpResponse json(ApiResponse answer) throws JsonProcessingException {
             byte[] body = JSON.writeValueAsBytes(answer.body());
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                    // JSON is data, never a document: nothing in it may load or run if opened in a browser
+                    .set(CSP, "default-src 'none'; frame-ancestors 'none'");
+            return response;
+        }
+
+        private static FullHttpResponse page(Dashboard.File file) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(file.bytes()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                    .set(CSP, Dashboard.CONTENT_SECURITY_POLICY)
+                    .set("Referrer-Policy", "no-referrer")
+                    .set("X-Frame-Options", "DENY");
+            return response;
+        }
+
+        private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                    .set("X-Content-Type-Options", "nosniff");
+            if (request.method().name().equals("HEAD")) {
+                response.content().clear(); // the length stays that of the GET
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             HttpUtil.setKeepAlive(response, keepAlive);
             if (keepAlive) {

@@ -358,6 +358,66 @@ public final class DeploymentStore implements AutoCloseable {
         return counts;
     }
 
+    // ---------------------------------------------------------------- views (dashboard, metrics)
+
+    /** Most rows {@link #fleet} returns in one call. */
+    public static final int MAX_FLEET_ROWS = 10_000;
+
+    /**
+     * Per platform, how many devices of a deployment are in each state, counted by the database
+     * (one grouped query over the deployment's part of the primary key), for views that run often.
+     *
+     * @param deploymentId the deployment
+     * @return per platform, the count of each state that occurs
+     */
+    public Map<Platform, Map<DeviceState, Integer>> counts(String deploymentId) throws SQLException {
+        Map<Platform, Map<DeviceState, Integer>> counts = new EnumMap<>(Platform.class);
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT platform, state, COUNT(*)"
+                + " FROM device_records WHERE deployment_id = ? GROUP BY platform, state")) {
+            ps.setString(1, deploymentId);
+            for (Object[] row : query(ps, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3)})) {
+                counts.computeIfAbsent(Platform.valueOf((String) row[0]), p -> new EnumMap<>(DeviceState.class))
+                        .put(DeviceState.valueOf((String) row[1]), (Integer) row[2]);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The devices that asked for a product, by device id, with their record in the product's latest
+     * deployment.
+     *
+     * @param product the product
+     * @param deploymentId the deployment whose records to join (the product's latest), or null for none
+     * @param version only devices that run this version, or null for all
+     * @param limit at most this many rows, 1 to {@value #MAX_FLEET_ROWS}
+     * @return the devices, ordered by id
+     */
+    public List<FleetDevice> fleet(String product, String deploymentId, Version version, int limit) throws SQLException {
+        if (limit < 1 || limit > MAX_FLEET_ROWS) {
+            throw new IllegalArgumentException("limit " + limit + " outside 1-" + MAX_FLEET_ROWS);
+        }
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT d.device_id, d.platform, d.version,"
+                + " d.last_seen_ms, r.state, r.failures, r.reason, r.updated_at_ms FROM devices d LEFT JOIN device_records r"
+                + " ON r.deployment_id = ? AND r.device_id = d.device_id WHERE d.product = ?"
+                + (version == null ? "" : " AND d.version = ?") + " ORDER BY d.device_id LIMIT ?")) {
+            int i = 1;
+            ps.setString(i++, deploymentId == null ? "" : deploymentId);
+            ps.setString(i++, product);
+            if (version != null) {
+                ps.setString(i++, version.text());
+            }
+            ps.setInt(i, limit);
+            return query(ps, rs -> {
+                Platform platform = Platform.valueOf(rs.getString(2));
+                String state = rs.getString(5);
+                DeviceRecord record = state == null ? null : new DeviceRecord(rs.getString(1), platform,
+                        DeviceState.valueOf(state), rs.getInt(6), rs.getString(7), rs.getLong(8));
+                return new FleetDevice(rs.getString(1), platform, rs.getString(3), rs.getLong(4), record);
+            });
+        }
+    }
+
     // ---------------------------------------------------------------- agents
 
     /**
