@@ -107,9 +107,10 @@ public final class SubnetcastEngine implements AutoCloseable {
                 new PackageDownloader(fetcher), verifier, builder.repairFactory, this::post);
         this.held = new HeldPackages(tasks, task -> new EngineTask(task, resources,
                 new SplittableRandom(nodeId ^ task.taskId().hashCode()), true));
-        LOG.info("engine {} on {} ({}), control group {}:{}, receive sockets bound to the {}, cache {}",
+        LOG.info("engine {} on {} ({}), control group {}:{}, {} transport, receive sockets bound to the {}, cache {}",
                 Long.toHexString(nodeId), networkInterface.name(), networkInterface.address().getHostAddress(),
                 controlGroup.getAddress().getHostAddress(), controlGroup.getPort(),
+                EventLoops.isEpoll(group) ? "epoll" : "NIO",
                 builder.receiveBind == ReceiveBind.GROUP ? "group" : "wildcard address", cache.root());
     }
 
