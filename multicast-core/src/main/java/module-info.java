@@ -19,6 +19,7 @@ module io.subnetcast.core {
     requires transitive io.netty.handler;
     requires transitive io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
     requires org.slf4j;
 
     exports io.subnetcast.core.engine;

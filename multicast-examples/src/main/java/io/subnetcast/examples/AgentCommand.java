@@ -78,7 +78,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Daemon: where its state (installed versions, jobs, unsent reports) and placed packages live."
-                    + " Default: $XDG_STATE_HOME/subnetcast or ~/.local/state/subnetcast.")
+                    + " Default: Linux $XDG_STATE_HOME/subnetcast or ~/.local/state/subnetcast; macOS ~/Library/Application"
+                    + " Support/subnetcast; Windows %%LOCALAPPDATA%%\\subnetcast\\state. A Windows service should pass"
+                    + " a directory under %%ProgramData%%.")
     private Path stateDir;
 
     @Mixin

@@ -1,6 +1,7 @@
 package io.subnetcast.examples;
 
 import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.transport.ReceiveBind;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,6 +107,14 @@ final class Converters {
         @Override
         public Integer convert(String value) {
             return Converters.convert(v -> v.trim().equals("0") ? 0 : Inputs.port(v, 65_535), value);
+        }
+    }
+
+    /** {@code group} or {@code wildcard}. */
+    static final class BindModeConverter implements ITypeConverter<ReceiveBind> {
+        @Override
+        public ReceiveBind convert(String value) {
+            return Converters.convert(ReceiveBind::parse, value);
         }
     }
 }

@@ -3,30 +3,114 @@ package io.subnetcast.examples;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Checks of the paths a command writes, made before any work starts, so that a typo fails in a
- * second with a clear line rather than after a download.
+ * Default directories per platform, and checks of the paths a command writes, made before any work
+ * starts, so that a typo fails in a second with a clear line rather than after a download.
  */
 final class Locations {
     private Locations() {
     }
 
-    /** @return the agent daemon's default state directory ($XDG_STATE_HOME/subnetcast or ~/.local/state/subnetcast) */
-    static Path defaultStateDirectory() {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("subnetcast");
+    /** The platforms whose conventions for per-user directories differ. */
+    enum Os {
+        WINDOWS, MACOS, UNIX;
+
+        /**
+         * @param osName the value of {@code os.name}, or null
+         * @return Windows and macOS by name; anything else follows the XDG base directories
+         */
+        static Os of(String osName) {
+            String name = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
+            if (name.startsWith("windows")) {
+                return WINDOWS;
+            }
+            return name.startsWith("mac") || name.startsWith("darwin") ? MACOS : UNIX;
+        }
     }
 
-    /** @return the default block cache directory ($XDG_CACHE_HOME/subnetcast or ~/.cache/subnetcast) */
+    /** @return the agent daemon's default state directory on this machine (see {@link #defaultStateDirectory(String, Map, String)}) */
+    static Path defaultStateDirectory() {
+        return defaultStateDirectory(System.getProperty("os.name"), System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** @return the default block cache directory on this machine (see {@link #defaultCacheDirectory(String, Map, String)}) */
     static Path defaultCacheDirectory() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("subnetcast");
+        return defaultCacheDirectory(System.getProperty("os.name"), System.getenv(), System.getProperty("user.home"));
+    }
+
+    /**
+     * The state directory a platform's conventions give a per-user program: Windows
+     * {@code %LOCALAPPDATA%\subnetcast\state}, macOS {@code ~/Library/Application Support/subnetcast},
+     * elsewhere {@code $XDG_STATE_HOME/subnetcast} or {@code ~/.local/state/subnetcast}.
+     *
+     * @param osName the value of {@code os.name}
+     * @param env the environment; a variable that is blank or not an absolute path is ignored, as the
+     *     XDG specification asks
+     * @param userHome the value of {@code user.home}
+     * @return the directory, not created
+     */
+    static Path defaultStateDirectory(String osName, Map<String, String> env, String userHome) {
+        Os os = Os.of(osName);
+        return switch (os) {
+            case WINDOWS -> localAppData(env, userHome).resolve("subnetcast").resolve("state");
+            case MACOS -> Path.of(userHome, "Library", "Application Support", "subnetcast");
+            case UNIX -> fromEnv(os, env, "XDG_STATE_HOME", Path.of(userHome, ".local", "state")).resolve("subnetcast");
+        };
+    }
+
+    /**
+     * The cache directory a platform's conventions give a per-user program: Windows
+     * {@code %LOCALAPPDATA%\subnetcast\cache}, macOS {@code ~/Library/Caches/subnetcast}, elsewhere
+     * {@code $XDG_CACHE_HOME/subnetcast} or {@code ~/.cache/subnetcast}.
+     *
+     * @param osName the value of {@code os.name}
+     * @param env the environment; a variable that is blank or not an absolute path is ignored
+     * @param userHome the value of {@code user.home}
+     * @return the directory, not created
+     */
+    static Path defaultCacheDirectory(String osName, Map<String, String> env, String userHome) {
+        Os os = Os.of(osName);
+        return switch (os) {
+            case WINDOWS -> localAppData(env, userHome).resolve("subnetcast").resolve("cache");
+            case MACOS -> Path.of(userHome, "Library", "Caches", "subnetcast");
+            case UNIX -> fromEnv(os, env, "XDG_CACHE_HOME", Path.of(userHome, ".cache")).resolve("subnetcast");
+        };
+    }
+
+    private static Path localAppData(Map<String, String> env, String userHome) {
+        // Where Windows itself puts LOCALAPPDATA when the variable is missing (a stripped service environment).
+        return fromEnv(Os.WINDOWS, env, "LOCALAPPDATA", Path.of(userHome, "AppData", "Local"));
+    }
+
+    private static Path fromEnv(Os os, Map<String, String> env, String variable, Path fallback) {
+        String value = env.get(variable);
+        if (value == null || value.isBlank() || !looksAbsolute(os, value)) {
+            return fallback;
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            return fallback; // a NUL or the like: not a path this file system takes
+        }
+    }
+
+    /**
+     * Judged by the text, not by {@link Path#isAbsolute()}, so that the choice is the same whatever
+     * machine runs it (the tests run every platform's case on Linux).
+     */
+    private static boolean looksAbsolute(Os os, String path) {
+        if (os != Os.WINDOWS) {
+            return path.startsWith("/");
+        }
+        boolean drive = path.length() >= 3 && Character.isLetter(path.charAt(0)) && path.charAt(1) == ':'
+                && (path.charAt(2) == '\\' || path.charAt(2) == '/');
+        return drive || path.startsWith("\\\\");
     }
 
     /**

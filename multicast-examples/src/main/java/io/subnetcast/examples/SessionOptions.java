@@ -6,6 +6,7 @@ import io.subnetcast.core.engine.SubnetcastEngine;
 import io.subnetcast.core.loss.LossGenerator;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.transport.MulticastInterface;
+import io.subnetcast.core.transport.ReceiveBind;
 import io.subnetcast.repair.PeerRepair;
 import io.subnetcast.repair.PeerRepairConfig;
 import java.io.IOException;
@@ -31,9 +32,18 @@ final class SessionOptions {
             description = "http or https URL of the package at the origin. Required, except for the agent daemon (--server).")
     URI url;
 
-    @Option(names = "--interface", required = true, paramLabel = "NAME",
-            description = "Network interface to multicast on, e.g. eth0 (never guessed).")
+    @Option(names = "--interface", required = true, paramLabel = "NAME|INDEX",
+            description = "Network interface to multicast on (never guessed): a name (eth0 on Linux, en0 on macOS) or an"
+                    + " index as 'ip link' or, on Windows, 'netsh interface ipv4 show interfaces' lists it (Java names"
+                    + " Windows interfaces its own way, e.g. eth3, so the index is the dependable choice there).")
     String networkInterface;
+
+    @Option(names = "--bind-mode", paramLabel = "MODE", converter = Converters.BindModeConverter.class,
+            description = "What receive sockets bind to: 'group' (the multicast address; filters other groups in the"
+                    + " kernel) or 'wildcard' (the wildcard address on the group's port; other groups' datagrams are"
+                    + " dropped by task and session). Default: wildcard on Windows, which refuses a bind to a group;"
+                    + " group on Linux and macOS.")
+    ReceiveBind bindMode;
 
     @Option(names = "--sha256", paramLabel = "HEX", converter = Converters.Sha256Converter.class,
             description = "SHA-256 of the package (64 hex digits); the package is checked against it.")
@@ -60,8 +70,10 @@ final class SessionOptions {
     Duration startDelay;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Block cache; a restart resumes from it. Default: $XDG_CACHE_HOME/subnetcast or"
-                    + " ~/.cache/subnetcast. Give each agent on one machine its own.")
+            description = "Block cache; a restart resumes from it. Give each agent on one machine its own. Default: Linux"
+                    + " $XDG_CACHE_HOME/subnetcast or ~/.cache/subnetcast; macOS ~/Library/Caches/subnetcast; Windows"
+                    + " %%LOCALAPPDATA%%\\subnetcast\\cache. A Windows service should pass a directory under"
+                    + " %%ProgramData%%, a macOS launchd daemon one under /Library/Caches.")
     Path cacheDir;
 
     @Option(names = "--rate", paramLabel = "RATE", converter = Converters.RateConverter.class, defaultValue = "100m",
@@ -113,7 +125,11 @@ final class SessionOptions {
             throw new CliException(ExitCodes.BAD_INPUT, "Missing required option: '" + (taskId == null ? "--task=ID" : "--url=URL") + "'");
         }
         // Checked here as well as by the engine, so that a misspelt name fails before anything is created.
-        MulticastInterface.resolve(networkInterface);
+        try {
+            MulticastInterface.resolve(networkInterface);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
+        }
         DistributionTask task = destination == null ? DistributionTask.cacheOnly(taskId, url)
                 : DistributionTask.of(taskId, url, destination);
         task = task.withPriority(priority);
@@ -144,7 +160,11 @@ final class SessionOptions {
         SessionConfig config = SessionConfig.builder().startDelay(startDelay).rateBitsPerSecond(rate).mtu(mtu)
                 .adaptiveRate(!fixedRate).linger(linger).dataPort(group.getPort() + 1).build();
         try {
-            return SubnetcastEngine.builder().networkInterface(networkInterface).controlGroup(group).cacheDirectory(cache)
+            SubnetcastEngine.Builder builder = SubnetcastEngine.builder();
+            if (bindMode != null) {
+                builder.receiveBind(bindMode); // otherwise the engine's default for this platform
+            }
+            return builder.networkInterface(networkInterface).controlGroup(group).cacheDirectory(cache)
                     .session(config).receiveLoss(loss > 0 ? LossGenerator.random(loss, ThreadLocalRandom.current().nextLong())
                             : LossGenerator.NONE)
                     .gapRepair(PeerRepair.overHttp(PeerRepairConfig.defaults()))

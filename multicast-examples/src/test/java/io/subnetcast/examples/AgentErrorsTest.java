@@ -97,11 +97,20 @@ class AgentErrorsTest {
         Cli.run(agent("--loss", "1.5")).assertOneLineError("must be at least 0 and below 1");
         Cli.run(agent("--group", "10.1.1.1:5000")).assertOneLineError("is not an IPv4 multicast address");
         Cli.run(agent("--task", "../escape")).assertOneLineError("task id '../escape'");
+        Cli.run(agent("--bind-mode", "any")).assertOneLineError("bind mode must be 'group' or 'wildcard', not 'any'");
+    }
+
+    @Test
+    void anInterfaceIndexThatNoInterfaceHasListsTheNamesAndIndexes() {
+        Cli.Result result = Cli.run(agent("--interface", "999999")).assertOneLineError(
+                "unknown network interface '999999' (neither a name nor an index); known: ");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("lo ("), "names with their indexes: " + result.err());
     }
 
     @Test
     void missingAndUnknownOptions() {
-        Cli.run(agent("--interface", null)).assertOneLineError("Missing required option: '--interface=NAME'");
+        Cli.run(agent("--interface", null)).assertOneLineError("Missing required option: '--interface=NAME|INDEX'");
         Cli.run(agent("--bogus", "1")).assertOneLineError("Unknown options: '--bogus'");
     }
 

@@ -32,7 +32,11 @@ import org.slf4j.LoggerFactory;
  *       without a key;</li>
  *   <li>anything else (foreign magic, another version, an unknown type, too short, undecodable, an
  *       unknown task or session) is dropped silently: a subnet carries other traffic, and a decoder
- *       never throws on the receiving thread.</li>
+ *       never throws on the receiving thread. Well-formed datagrams of a task or session that no
+ *       task here has are counted ({@link #foreignDatagrams()}): a receive socket bound to the
+ *       wildcard address (as on Windows) gets the datagrams of every group on its port, and this
+ *       is where they are told apart; the group a datagram was sent to is not known here (Netty's
+ *       NIO transport reports the socket's own address as the recipient).</li>
  * </ol>
  *
  * <p>Nothing is allocated per datagram here beyond what decoding a control message needs: targets
@@ -91,6 +95,8 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
     private final List<T> targets = new ArrayList<>();
     // One view for every data datagram: the agents read it in place during their call.
     private final DataFrame frame = new DataFrame();
+    // Written by the receiving thread only, read by any.
+    private volatile long foreign;
 
     /** @param onFault what a handler's fault does */
     public DatagramDispatcher(OnFault onFault) {
@@ -170,6 +176,14 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
     }
 
     /**
+     * @return well-formed datagrams dropped because no task here has their task (control) or their
+     *     session (data): another deployment's or session's traffic on a shared port. Any thread.
+     */
+    public long foreignDatagrams() {
+        return foreign;
+    }
+
+    /**
      * Routes one received datagram.
      *
      * @param datagram the bytes from the reader index; a sealed one is opened (and decrypted) in
@@ -196,6 +210,7 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
         T target = message == null ? null : byTaskId.get(message.getTaskId());
         if (target == null) {
             if (message != null) {
+                foreign++; // the receiving thread is the only writer
                 unknownTask.onUnknownTask(message, nowNs);
             }
             return;
@@ -215,17 +230,25 @@ public final class DatagramDispatcher<T extends DatagramDispatcher.Target> {
             return;
         }
         long sessionId = DataHeader.sessionId(datagram);
+        boolean known = false;
         for (int i = 0; i < targets.size(); i++) {
             T target = targets.get(i);
+            if (target.agent().sessionId() != sessionId) {
+                continue;
+            }
+            known = true;
             // The key is checked last: the guard counts a refusal only for a datagram the task would
             // otherwise have taken.
-            if (target.agent().sessionId() == sessionId && target.receivesData() && guard.admits(target.key())) {
+            if (target.receivesData() && guard.admits(target.key())) {
                 try {
                     target.agent().onData(frame.wrap(datagram), nowNs);
                 } catch (RuntimeException e) {
                     fault(target, e, nowNs);
                 }
             }
+        }
+        if (!known) {
+            foreign++;
         }
     }
 

@@ -29,6 +29,11 @@ final class RunningTasks {
         return dispatcher.authCounters();
     }
 
+    /** @return the dispatcher's count of datagrams of no task or session here; any thread */
+    long foreignDatagrams() {
+        return dispatcher.foreignDatagrams();
+    }
+
     /** @return the dispatcher, for the packages held to be served ({@link HeldPackages}) */
     DatagramDispatcher<EngineTask> dispatcher() {
         return dispatcher;

@@ -15,6 +15,7 @@ import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.transport.MulticastInterface;
 import io.subnetcast.core.transport.MulticastTransport;
+import io.subnetcast.core.transport.ReceiveBind;
 import io.subnetcast.core.wire.ControlCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +93,8 @@ public final class SubnetcastEngine implements AutoCloseable {
         try {
             server = builder.blockServer
                     ? new BlockServer(new InetSocketAddress(networkInterface.address(), builder.blockServerPort)) : null;
-            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss, work);
+            this.transport = MulticastTransport.open(loop, networkInterface, controlGroup, maxDatagram, builder.loss, work,
+                    builder.receiveBind);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -105,9 +107,11 @@ public final class SubnetcastEngine implements AutoCloseable {
                 new PackageDownloader(fetcher), verifier, builder.repairFactory, this::post);
         this.held = new HeldPackages(tasks, task -> new EngineTask(task, resources,
                 new SplittableRandom(nodeId ^ task.taskId().hashCode()), true));
-        LOG.info("engine {} on {} ({}), control group {}:{}, cache {}", Long.toHexString(nodeId), networkInterface.name(),
-                networkInterface.address().getHostAddress(), controlGroup.getAddress().getHostAddress(),
-                controlGroup.getPort(), cache.root());
+        LOG.info("engine {} on {} ({}), control group {}:{}, {} transport, receive sockets bound to the {}, cache {}",
+                Long.toHexString(nodeId), networkInterface.name(), networkInterface.address().getHostAddress(),
+                controlGroup.getAddress().getHostAddress(), controlGroup.getPort(),
+                EventLoops.isEpoll(group) ? "epoll" : "NIO",
+                builder.receiveBind == ReceiveBind.GROUP ? "group" : "wildcard address", cache.root());
     }
 
     /** @return a builder; the network interface and cache directory are required */
@@ -126,6 +130,20 @@ public final class SubnetcastEngine implements AutoCloseable {
      */
     public AuthCounters authCounters() {
         return tasks.authCounters();
+    }
+
+    /**
+     * @return well-formed datagrams dropped because no task of this engine has their task or
+     *     session: traffic of other deployments or sessions that reached a shared socket (see
+     *     {@link ReceiveBind#WILDCARD})
+     */
+    public long foreignDatagrams() {
+        return tasks.foreignDatagrams();
+    }
+
+    /** @return what the receive sockets are bound to */
+    public ReceiveBind receiveBind() {
+        return transport.receiveBind();
     }
 
     /** @return the interface multicast runs on */
@@ -310,8 +328,22 @@ public final class SubnetcastEngine implements AutoCloseable {
         private GapRepairFactory repairFactory;
         private boolean blockServer = true;
         private int blockServerPort;
+        // The platform decides by default: Windows refuses a bind to a group address. os.name is a
+        // fact of the platform, not a setting, so reading it does not break the rule that the
+        // library takes its settings from the embedder only.
+        private ReceiveBind receiveBind = ReceiveBind.forOs(System.getProperty("os.name"));
 
         private Builder() {
+        }
+
+        /**
+         * @param mode what receive sockets are bound to (default {@link ReceiveBind#forOs} of this
+         *     platform: the wildcard address on Windows, the group elsewhere)
+         * @return this
+         */
+        public Builder receiveBind(ReceiveBind mode) {
+            this.receiveBind = Objects.requireNonNull(mode, "mode");
+            return this;
         }
 
         /**

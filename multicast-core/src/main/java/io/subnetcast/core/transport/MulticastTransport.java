@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +30,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One channel sends everything: it is bound to the interface's address, with
  * {@code IP_MULTICAST_IF} set to the interface and a TTL of 1 so that nothing leaves the subnet.
- * One channel per joined group receives: it is bound to the group's address and port (on Linux
- * that filters out datagrams for other groups on the same port) and joined on the interface. The
- * receive buffer is sized deliberately: a datagram that fills it was truncated and is dropped.
+ * Receive channels are bound as {@link ReceiveBind} says: with {@link ReceiveBind#GROUP}, one per
+ * group, bound to the group's address and port (on Linux that filters out datagrams for other
+ * groups on the same port); with {@link ReceiveBind#WILDCARD}, one per port, bound to the wildcard
+ * address and joined to every group of that port, because Windows refuses a bind to a group and
+ * two wildcard sockets on one port would each receive every datagram of the port. The receive
+ * buffer is sized deliberately: a datagram that fills it was truncated and is dropped.
  *
  * <p>Every method except {@link #open} and {@link #close} must run on the transport's event loop.
  */
 public final class MulticastTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MulticastTransport.class);
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    /**
+     * Linux's {@code IP_MULTICAST_ALL} (IPPROTO_IP = 0, option 49): on by default, it hands a socket
+     * bound to the wildcard address the datagrams of every group any socket of the host joined on
+     * that port. Off, the socket gets only the groups it joined itself. The JDK turns it off on the
+     * datagram sockets it opens (NIO's); Netty's epoll transport leaves the kernel default and has no
+     * named option, so it is set by number. Elsewhere the protocol's own filter (task and session in
+     * every datagram) is the last word.
+     */
+    private static final IntegerUnixChannelOption IP_MULTICAST_ALL =
+            new IntegerUnixChannelOption("IP_MULTICAST_ALL", 0, 49);
 
     private final EventLoop loop;
     private final MulticastInterface networkInterface;
@@ -44,23 +59,39 @@ public final class MulticastTransport implements AutoCloseable {
     private final LossGenerator loss;
     private final DatagramReceiver receiver;
     private final Channel sendChannel;
+    private final ReceiveBind bind;
     private final Map<InetSocketAddress, Membership> groups = new HashMap<>();
+    // Keyed by what the socket is bound to: the group itself, or the wildcard address and port.
+    private final Map<InetSocketAddress, ReceiveSocket> sockets = new HashMap<>();
     private long truncated;
     private long injectedDrops;
     private long received;
 
     private static final class Membership {
         final Future<Channel> channel;
+        final InetSocketAddress socketKey;
         int users;
 
-        Membership(Future<Channel> channel) {
+        Membership(Future<Channel> channel, InetSocketAddress socketKey) {
             this.channel = channel;
+            this.socketKey = socketKey;
+        }
+    }
+
+    /** A bound receive socket and the number of groups joined on it. */
+    private static final class ReceiveSocket {
+        final Future<Channel> bound;
+        int groups;
+
+        ReceiveSocket(Future<Channel> bound) {
+            this.bound = bound;
         }
     }
 
     private MulticastTransport(EventLoop loop, MulticastInterface networkInterface, int maxDatagramBytes,
-                               LossGenerator loss, DatagramReceiver receiver, Channel sendChannel) {
+                               LossGenerator loss, DatagramReceiver receiver, Channel sendChannel, ReceiveBind bind) {
         this.loop = loop;
+        this.bind = bind;
         this.networkInterface = networkInterface;
         this.maxDatagramBytes = maxDatagramBytes;
         this.loss = loss;
@@ -78,13 +109,35 @@ public final class MulticastTransport implements AutoCloseable {
      * @param maxDatagramBytes largest datagram expected (larger ones are dropped as truncated)
      * @param loss loss injected on the receive path
      * @param receiver gets every accepted datagram
-     * @return the open transport
+     * @return the open transport, its receive sockets bound to their groups ({@link ReceiveBind#GROUP})
      * @throws IOException if a socket cannot be bound or the group cannot be joined on the interface
      * @throws IllegalArgumentException if the loop is neither epoll nor NIO
      */
     public static MulticastTransport open(EventLoop loop, MulticastInterface networkInterface,
                                           InetSocketAddress controlGroup, int maxDatagramBytes, LossGenerator loss,
                                           DatagramReceiver receiver) throws IOException {
+        return open(loop, networkInterface, controlGroup, maxDatagramBytes, loss, receiver, ReceiveBind.GROUP);
+    }
+
+    /**
+     * Opens the transport and joins the control group. Blocks until bound; call it off the event loop.
+     *
+     * @param loop the event loop that owns every channel and runs the receiver; of an epoll or a NIO
+     *     group
+     * @param networkInterface where multicast goes
+     * @param controlGroup the control group and port
+     * @param maxDatagramBytes largest datagram expected (larger ones are dropped as truncated)
+     * @param loss loss injected on the receive path
+     * @param receiver gets every accepted datagram
+     * @param bind what receive sockets are bound to ({@link ReceiveBind#forOs} gives the platform's default)
+     * @return the open transport
+     * @throws IOException if a socket cannot be bound or the group cannot be joined on the interface
+     * @throws IllegalArgumentException if the loop is neither epoll nor NIO
+     */
+    public static MulticastTransport open(EventLoop loop, MulticastInterface networkInterface,
+                                          InetSocketAddress controlGroup, int maxDatagramBytes, LossGenerator loss,
+                                          DatagramReceiver receiver, ReceiveBind bind) throws IOException {
+        Objects.requireNonNull(bind, "bind");
         if (loop.inEventLoop()) {
             throw new IllegalStateException("open the transport off its event loop");
         }
@@ -100,9 +153,9 @@ public final class MulticastTransport implements AutoCloseable {
                     + networkInterface.address().getHostAddress() + "): " + bound.cause().getMessage(), bound.cause());
         }
         MulticastTransport transport = new MulticastTransport(loop, networkInterface, maxDatagramBytes, loss, receiver,
-                bound.channel());
+                bound.channel(), bind);
         Promise<Channel> joined = loop.newPromise();
-        loop.execute(() -> transport.join(controlGroup, joined));
+        loop.execute(() -> transport.join(controlGroup, transport.socketKey(controlGroup), joined));
         joined.awaitUninterruptibly();
         if (!joined.isSuccess()) {
             transport.close();
@@ -110,6 +163,11 @@ public final class MulticastTransport implements AutoCloseable {
                     + networkInterface.name() + ": " + joined.cause().getMessage(), joined.cause());
         }
         return transport;
+    }
+
+    /** @return what receive sockets are bound to */
+    public ReceiveBind receiveBind() {
+        return bind;
     }
 
     /** @return the interface in use */
@@ -152,9 +210,9 @@ public final class MulticastTransport implements AutoCloseable {
         Membership membership = groups.get(group);
         if (membership == null) {
             Promise<Channel> promise = loop.newPromise();
-            membership = new Membership(promise);
+            membership = new Membership(promise, socketKey(group));
             groups.put(group, membership);
-            join(group, promise);
+            join(group, membership.socketKey, promise);
         }
         membership.users++;
         membership.channel.addListener(f -> {
@@ -175,11 +233,30 @@ public final class MulticastTransport implements AutoCloseable {
             return;
         }
         groups.remove(group);
+        ReceiveSocket socket = sockets.get(membership.socketKey);
+        if (socket != null && --socket.groups <= 0) {
+            sockets.remove(membership.socketKey);
+            closeWhenBound(socket.bound);
+            return;
+        }
+        // The socket still carries other groups of its port: leave this one only.
         membership.channel.addListener(f -> {
+            if (f.isSuccess()) {
+                ((DatagramChannel) f.getNow()).leaveGroup(group, networkInterface.networkInterface());
+            }
+        });
+    }
+
+    private static void closeWhenBound(Future<Channel> bound) {
+        bound.addListener(f -> {
             if (f.isSuccess()) {
                 ((Channel) f.getNow()).close();
             }
         });
+    }
+
+    private InetSocketAddress socketKey(InetSocketAddress group) {
+        return bind == ReceiveBind.GROUP ? group : new InetSocketAddress(group.getPort());
     }
 
     /** @return datagrams dropped because they filled the receive buffer (truncated) */
@@ -201,13 +278,10 @@ public final class MulticastTransport implements AutoCloseable {
     public void close() {
         sendChannel.close().awaitUninterruptibly();
         Runnable closeGroups = () -> {
-            for (Membership membership : groups.values()) {
-                membership.channel.addListener(f -> {
-                    if (f.isSuccess()) {
-                        ((Channel) f.getNow()).close();
-                    }
-                });
+            for (ReceiveSocket socket : sockets.values()) {
+                closeWhenBound(socket.bound);
             }
+            sockets.clear();
             groups.clear();
         };
         if (loop.inEventLoop()) {
@@ -217,26 +291,46 @@ public final class MulticastTransport implements AutoCloseable {
         }
     }
 
-    private void join(InetSocketAddress group, Promise<Channel> result) {
-        Bootstrap receiverBootstrap = bootstrap(loop, maxDatagramBytes).handler(new Inbound());
-        ChannelFuture bound = receiverBootstrap.bind(group);
-        bound.addListener((ChannelFuture b) -> {
+    private void join(InetSocketAddress group, InetSocketAddress socketKey, Promise<Channel> result) {
+        ReceiveSocket socket = sockets.get(socketKey);
+        if (socket == null) {
+            socket = new ReceiveSocket(bindReceiver(socketKey));
+            sockets.put(socketKey, socket);
+        }
+        socket.groups++;
+        socket.bound.addListener(b -> {
             if (!b.isSuccess()) {
                 result.tryFailure(b.cause());
                 return;
             }
-            DatagramChannel channel = (DatagramChannel) b.channel();
-            warnIfReceiveBufferCapped(channel.config().getReceiveBufferSize());
+            DatagramChannel channel = (DatagramChannel) b.getNow();
             channel.joinGroup(group, networkInterface.networkInterface()).addListener((ChannelFuture j) -> {
                 if (j.isSuccess()) {
-                    LOG.debug("joined {} on {}", format(group), networkInterface.name());
+                    LOG.debug("joined {} on {}, socket bound to {}", format(group), networkInterface.name(),
+                            format(socketKey));
                     result.trySuccess(channel);
                 } else {
-                    channel.close();
                     result.tryFailure(j.cause());
                 }
             });
         });
+    }
+
+    private Future<Channel> bindReceiver(InetSocketAddress address) {
+        Promise<Channel> result = loop.newPromise();
+        Bootstrap receiverBootstrap = bootstrap(loop, maxDatagramBytes).handler(new Inbound());
+        if (bind == ReceiveBind.WILDCARD && EventLoops.isEpoll(loop)) {
+            receiverBootstrap.option(IP_MULTICAST_ALL, 0);
+        }
+        receiverBootstrap.bind(address).addListener((ChannelFuture b) -> {
+            if (!b.isSuccess()) {
+                result.tryFailure(b.cause());
+                return;
+            }
+            warnIfReceiveBufferCapped(((DatagramChannel) b.channel()).config().getReceiveBufferSize());
+            result.trySuccess(b.channel());
+        });
+        return result;
     }
 
     private static volatile boolean capWarned;
@@ -264,8 +358,9 @@ public final class MulticastTransport implements AutoCloseable {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagramBytes + 1));
     }
 
-    private static String format(InetSocketAddress group) {
-        return group.getAddress().getHostAddress() + ":" + group.getPort();
+    private static String format(InetSocketAddress address) {
+        return (address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress()) + ":"
+                + address.getPort();
     }
 
     /** Receives on a group channel: counts, drops truncated datagrams and injected loss. */

@@ -154,6 +154,19 @@ class DatagramDispatcherTest {
 
         assertEquals(0, task.received());
         assertNull(task.failure);
+        // Only the well-formed ones of another task or session count as foreign (a wildcard-bound
+        // socket's share of other deployments); the malformed are dropped uncounted.
+        assertEquals(2, dispatcher.foreignDatagrams());
+    }
+
+    @Test
+    void dataOfAKnownSessionIsNotForeignEvenForATaskThatLeftItsGroup() {
+        Task left = add(new Task("left", 7, null));
+        left.joined = false;
+        dispatch(data(7));
+        dispatch(control("left"));
+        assertEquals(0, dispatcher.foreignDatagrams());
+        assertEquals(List.of("left"), left.taskIdsOfControl);
     }
 
     @Test
