@@ -91,6 +91,34 @@ class AgentCommandTest {
         }
     }
 
+    /**
+     * Paths as users on NTFS and APFS have them: spaces, non-ASCII letters, a long name, in the
+     * output file, the cache directory and the task id's cache entry.
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(60)
+    void pathsWithSpacesNonAsciiAndLongNamesWork() throws Exception {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        byte[] content = new byte[300_000];
+        new SplittableRandom(5).nextBytes(content);
+        Files.write(www.resolve("pkg.bin"), content);
+        SplittableRandom random = new SplittableRandom();
+        String group = "239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)) + ":"
+                + (20_000 + 2 * random.nextInt(10_000));
+        Path odd = Files.createDirectories(dir.resolve("Program Files (x86)").resolve("Ünïcödé ñame 日本")
+                .resolve("l".repeat(200)));
+        Path out = odd.resolve("app 2.0 – setup ✓.bin");
+        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .rootDirectory(www).build()) {
+            String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
+            Cli.Result result = Cli.run("agent", "--task", "app-2.0_" + "x".repeat(100), "--url", url, "--out", out.toString(),
+                    "--interface", "lo", "--sha256", BlockHashes.toHex(BlockHashes.newSha256().digest(content)), "--group", group,
+                    "--start-delay", "200ms", "--linger", "1s", "--timeout", "40s", "--cache-dir", odd.resolve("cache dir").toString());
+            assertEquals(0, result.exitCode(), result.err());
+            assertArrayEquals(content, Files.readAllBytes(out));
+        }
+    }
+
     /** The command trusts the engine's whole-file check: a package that does not match is never placed. */
     @org.junit.jupiter.api.Test
     @Timeout(60)
