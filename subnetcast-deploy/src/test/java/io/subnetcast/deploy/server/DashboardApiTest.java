@@ -10,11 +10,6 @@ import io.subnetcast.deploy.model.Platform;
 import io.subnetcast.deploy.model.Version;
 import io.subnetcast.deploy.store.DeploymentStore;
 import io.subnetcast.deploy.store.FleetDevice;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the dashboard stands on, over real HTTP: its files and headers, the devices API, /metrics. */
 class DashboardApiTest {
-    private static final String ADMIN = "admin-token-0123456789";
-    private static final String FLEET = "fleet-token-0123456789";
+    private static final String ADMIN = TestServer.ADMIN;
+    private static final String FLEET = TestServer.FLEET;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CREATE = "{\"product\":\"app\",\"version\":\"1.0\",\"waves\":\"100%@+0s\","
             + "\"artifacts\":[{\"platform\":\"windows\",\"url\":\"http://origin/app.msi\",\"sha256\":\"" + "a".repeat(64)
@@ -36,15 +31,13 @@ class DashboardApiTest {
     @TempDir
     Path dir;
     private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
-    private final HttpClient http = HttpClient.newHttpClient();
+    private TestServer server;
     private DeploymentStore store;
-    private DeploymentServer server;
 
     @BeforeEach
     void start() throws Exception {
-        store = DeploymentStore.openSqlite(dir);
-        DeploymentApi api = new DeploymentApi(store, new ApiTokens(ADMIN, FLEET), clock::get);
-        server = DeploymentServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = TestServer.start(dir, clock::get);
+        store = server.store();
     }
 
     @AfterEach
@@ -53,12 +46,7 @@ class DashboardApiTest {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.call(method, path, token, body);
     }
 
     private static String header(HttpResponse<?> r, String name) {

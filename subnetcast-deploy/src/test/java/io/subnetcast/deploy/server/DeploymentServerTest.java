@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.subnetcast.deploy.store.DeploymentStore;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,20 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON API over real HTTP on loopback, with a settable clock. */
 class DeploymentServerTest {
-    private static final String ADMIN = "admin-token-0123456789";
-    private static final String FLEET = "fleet-token-0123456789";
+    private static final String ADMIN = TestServer.ADMIN;
+    private static final String FLEET = TestServer.FLEET;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
     private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
-    private final HttpClient http = HttpClient.newHttpClient();
-    private DeploymentServer server;
+    private TestServer server;
 
     @BeforeEach
     void start() throws Exception {
-        DeploymentApi api = new DeploymentApi(DeploymentStore.openSqlite(dir), new ApiTokens(ADMIN, FLEET), clock::get);
-        server = DeploymentServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = TestServer.start(dir, clock::get);
     }
 
     @AfterEach
@@ -44,12 +36,7 @@ class DeploymentServerTest {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.call(method, path, token, body);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
