@@ -1,0 +1,245 @@
+package io.subnetcast.core.delta;
+
+import io.subnetcast.core.cache.BlockHashes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.BitSet;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the units of a new package version inside basis files (older versions), wherever they
+ * moved to, zsync style: the weak {@link RollingChecksum} of a unit-sized window rolls over the
+ * basis byte by byte; where it hits a unit's weak value the window's SHA-256 is computed, and each
+ * unit whose strong hash matches too is handed to the sink. After a match the window jumps a whole
+ * unit ahead, as rsync does, so a basis identical to the new version costs one checksum and one
+ * strong hash per unit.
+ *
+ * <p>Units of identical content are all reported from one matching window. Several bases may be
+ * scanned in turn: each unit is reported once, and a scan stops reading as soon as every unit is
+ * found.
+ *
+ * <p>The short last unit (when the package length is not a multiple of the unit size) has a window
+ * of its own length, so the rolling pass cannot see it. It is tried, cheaply, at the two places it
+ * is likely to be: right after every full-unit match (where the new version continues it when the
+ * basis holds the new content followed by more), and over the basis's last bytes (a file's tail
+ * usually stays its tail across versions). A short last unit elsewhere is not found.
+ *
+ * <p>Not thread-safe: one scanner, one thread.
+ */
+public final class BasisScanner {
+    /**
+     * Receives each unit found.
+     */
+    public interface UnitSink {
+        /**
+         * @param unit the unit's index
+         * @param bytes exactly the unit's content, position to limit, read-only; its strong hash
+         *     was checked; valid only during the call
+         * @throws IOException to abort the scan (the unit then does not count as found)
+         */
+        void found(int unit, ByteBuffer bytes) throws IOException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(BasisScanner.class);
+    /** Basis read buffer: large, so refills (and their carry-over copies) are rare. */
+    private static final int BUFFER_SIZE = 4 << 20;
+
+    private final UnitIndex index;
+    private final int bufferSize;
+    private final int unitSize;
+    private final int outFactor;
+    private final int shortUnit;
+    private final int shortLength;
+    private final WeakTable table;
+    private final BitSet found;
+    private final MessageDigest sha = BlockHashes.newSha256();
+    private final byte[] digest = new byte[BlockHashes.SHA256_LENGTH];
+    private int foundCount;
+    private long foundBytes;
+
+    /**
+     * Builds the lookup table of the index's units (one pass over the index).
+     *
+     * @param index the new version's index, from its trusted manifest
+     */
+    public BasisScanner(UnitIndex index) {
+        this(index, Math.max(BUFFER_SIZE, 4 * index.unitSize()));
+    }
+
+    /**
+     * @param index the index
+     * @param bufferSize basis read buffer in bytes, at least two units (small ones let tests
+     *     cross many refills)
+     */
+    BasisScanner(UnitIndex index, int bufferSize) {
+        this.index = Objects.requireNonNull(index, "index");
+        this.unitSize = index.unitSize();
+        if (bufferSize < 2 * unitSize) {
+            throw new IllegalArgumentException("buffer of " + bufferSize + " bytes is under two units");
+        }
+        this.bufferSize = bufferSize;
+        this.outFactor = RollingChecksum.outFactor(unitSize);
+        int count = index.unitCount();
+        int last = count - 1;
+        boolean lastIsShort = count > 0 && index.lengthOf(last) < unitSize;
+        this.shortUnit = lastIsShort ? last : -1;
+        this.shortLength = lastIsShort ? index.lengthOf(last) : 0;
+        this.table = new WeakTable(index, lastIsShort ? last : count);
+        this.found = new BitSet(count);
+    }
+
+    /**
+     * Scans one basis file from start to end (or until every unit is found).
+     *
+     * @param basis the file
+     * @param sink receives each unit found in it and not found before
+     * @return what the scan did
+     * @throws IOException naming the basis when it cannot be opened or read; or what the sink threw
+     */
+    public ScanStats scan(Path basis, UnitSink sink) throws IOException {
+        Objects.requireNonNull(sink, "sink");
+        long started = System.nanoTime();
+        int countBefore = foundCount;
+        long bytesBefore = foundBytes;
+        long bytesRead;
+        try (BasisBuffer in = BasisBuffer.open(basis, bufferSize)) {
+            if (foundCount < index.unitCount()) {
+                scan(in, sink);
+            }
+            bytesRead = in.bytesRead();
+        }
+        ScanStats stats = new ScanStats(bytesRead, foundCount - countBefore,
+                foundBytes - bytesBefore, System.nanoTime() - started);
+        LOG.debug("basis {}: read {} bytes, found {} units ({} bytes) in {} ms; {} of {} units found",
+                basis, stats.bytesRead(), stats.unitsFound(), stats.bytesFound(),
+                stats.nanos() / 1_000_000, foundCount, index.unitCount());
+        return stats;
+    }
+
+    /**
+     * @param unit unit index
+     * @return whether a scan has found it
+     */
+    public boolean isFound(int unit) {
+        return found.get(Objects.checkIndex(unit, index.unitCount()));
+    }
+
+    /** @return units found by all scans so far */
+    public int foundCount() {
+        return foundCount;
+    }
+
+    /** @return their total length in bytes */
+    public long foundBytes() {
+        return foundBytes;
+    }
+
+    /** @return the index scanned against */
+    public UnitIndex index() {
+        return index;
+    }
+
+    private void scan(BasisBuffer in, UnitSink sink) throws IOException {
+        byte[] b = in.bytes();
+        ByteBuffer view = ByteBuffer.wrap(b).asReadOnlyBuffer();
+        int n = unitSize;
+        int total = index.unitCount();
+        int pos = 0;
+        int h = 0;
+        boolean hashed = false;
+        boolean tryShortHere = false;
+        outer:
+        while (foundCount < total) {
+            if (in.limit() - pos < n && !in.eof()) {
+                // Keep at least the last unit's worth of bytes, for the tail check at the end.
+                pos -= in.refill(Math.max(0, Math.min(pos, in.limit() - n)));
+                continue;
+            }
+            int limit = in.limit();
+            if (tryShortHere) {
+                tryShortHere = false;
+                if (limit - pos >= shortLength) {
+                    tryShort(b, pos, view, sink);
+                }
+            }
+            if (limit - pos < n) {
+                break;
+            }
+            if (!hashed) {
+                h = RollingChecksum.of(b, pos, n);
+                hashed = true;
+            }
+            // The window at pos is checked, then rolled while the byte after it is in the buffer.
+            int lastRoll = limit - n - 1;
+            while (true) {
+                if (table.mayContain(h) && tryFull(b, pos, h, view, sink)) {
+                    pos += n;
+                    hashed = false;
+                    tryShortHere = shortUnit >= 0 && !found.get(shortUnit);
+                    continue outer;
+                }
+                if (pos > lastRoll) {
+                    break;
+                }
+                h = RollingChecksum.roll(h, b[pos], b[pos + n], outFactor);
+                pos++;
+            }
+            if (in.eof()) {
+                break;
+            }
+            pos -= in.refill(pos);
+            if (in.limit() - pos <= n) {
+                break;
+            }
+            h = RollingChecksum.roll(h, b[pos], b[pos + n], outFactor);
+            pos++;
+        }
+        if (shortUnit >= 0 && !found.get(shortUnit) && in.limit() >= shortLength) {
+            tryShort(b, in.limit() - shortLength, view, sink);
+        }
+    }
+
+    private boolean tryFull(byte[] b, int pos, int weak, ByteBuffer view, UnitSink sink)
+            throws IOException {
+        int slot = table.slotOf(weak);
+        if (slot < 0) {
+            return false;
+        }
+        int unit = table.firstUnfound(slot, found);
+        if (unit < 0) {
+            return false;
+        }
+        UnitHashes.digest(sha, b, pos, unitSize, digest);
+        boolean matched = false;
+        for (; unit >= 0; unit = table.next(unit)) {
+            if (index.strongMatches(unit, digest)) {
+                report(unit, b, pos, unitSize, view, sink);
+                matched = true;
+            }
+        }
+        return matched;
+    }
+
+    private void tryShort(byte[] b, int pos, ByteBuffer view, UnitSink sink) throws IOException {
+        if (RollingChecksum.of(b, pos, shortLength) != index.weakOf(shortUnit)) {
+            return;
+        }
+        UnitHashes.digest(sha, b, pos, shortLength, digest);
+        if (index.strongMatches(shortUnit, digest)) {
+            report(shortUnit, b, pos, shortLength, view, sink);
+        }
+    }
+
+    private void report(int unit, byte[] b, int pos, int length, ByteBuffer view, UnitSink sink)
+            throws IOException {
+        view.clear().position(pos).limit(pos + length);
+        sink.found(unit, view);
+        found.set(unit);
+        foundCount++;
+        foundBytes += length;
+    }
+}

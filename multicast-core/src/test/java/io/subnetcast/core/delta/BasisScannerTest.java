@@ -1,0 +1,287 @@
+package io.subnetcast.core.delta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BasisScannerTest {
+    private static final int UNIT = UnitIndex.DEFAULT_UNIT_SIZE;
+    private static final int OVERWRITE = 16 * 1024;
+    private static final int INSERTION = 3000;
+
+    @TempDir
+    Path dir;
+
+    /** v1: 2 MiB of random bytes; v2: v1 with 3000 bytes inserted in the middle and 3 overwrites. */
+    private static final class Versions {
+        final byte[] v1 = random(2 << 20, 21);
+        final int insertAt = (1 << 20) + 1234;
+        final int[] overwrites = {100_001, 700_777, 1_600_003};
+        final byte[] v2;
+
+        Versions() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(v1, 0, insertAt);
+            out.writeBytes(random(INSERTION, 22));
+            out.write(v1, insertAt, v1.length - insertAt);
+            v2 = out.toByteArray();
+            byte[] junk = random(OVERWRITE, 23);
+            for (int at : overwrites) {
+                System.arraycopy(junk, 0, v2, at, OVERWRITE);
+            }
+        }
+
+        /** Whether a unit of v2 overlaps an edit (then its bytes may be nowhere in v1). */
+        boolean touched(long offset, int length) {
+            for (int at : overwrites) {
+                if (overlaps(offset, length, at, OVERWRITE)) {
+                    return true;
+                }
+            }
+            return overlaps(offset, length, insertAt, INSERTION);
+        }
+
+        private static boolean overlaps(long offset, int length, long at, int span) {
+            return offset < at + span && at < offset + length;
+        }
+    }
+
+    @Test
+    void findsEveryUnitAnEditDidNotTouch() throws IOException {
+        Versions versions = new Versions();
+        UnitIndex index = UnitIndex.of(write("v2", versions.v2), UNIT);
+        Path basis = write("v1", versions.v1);
+        int[] missing = null;
+        // The default buffer, and small ones whose refills fall inside windows and matches.
+        for (int bufferSize : new int[] {0, 2 * UNIT, 3 * UNIT + 7, 64 * 1024 + 1}) {
+            BasisScanner scanner = bufferSize == 0 ? new BasisScanner(index)
+                    : new BasisScanner(index, bufferSize);
+            Recorder recorder = new Recorder(index, versions.v2);
+            ScanStats stats = scanner.scan(basis, recorder);
+            int notFound = 0;
+            for (int unit = 0; unit < index.unitCount(); unit++) {
+                boolean touched = versions.touched(index.offsetOf(unit), index.lengthOf(unit));
+                assertTrue(touched || scanner.isFound(unit), "untouched unit " + unit + " not found");
+                notFound += scanner.isFound(unit) ? 0 : 1;
+            }
+            // Each unaligned 16 KiB overwrite touches at most 5 units, the insertion at most 2.
+            assertTrue(notFound <= 3 * 5 + 2, notFound + " units not found");
+            assertEquals(index.unitCount() - notFound, stats.unitsFound());
+            assertEquals(scanner.foundCount(), stats.unitsFound());
+            assertEquals(recorder.bytes, stats.bytesFound());
+            assertEquals(scanner.foundBytes(), stats.bytesFound());
+            assertEquals(versions.v1.length, stats.bytesRead());
+            int[] missingHere = missing(scanner);
+            if (missing != null) {
+                assertArrayEquals(missing, missingHere, "buffer " + bufferSize);
+            }
+            missing = missingHere;
+        }
+    }
+
+    @Test
+    void aBasisEqualToTheNewVersionGivesEveryUnit() throws IOException {
+        byte[] v2 = new Versions().v2;
+        assertTrue(v2.length % UNIT != 0);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Recorder recorder = new Recorder(index, v2);
+        ScanStats stats = scanner.scan(write("basis", v2), recorder);
+        assertEquals(index.unitCount(), stats.unitsFound());
+        assertEquals(v2.length, stats.bytesFound());
+        assertTrue(scanner.isFound(index.unitCount() - 1), "short last unit");
+        assertEquals(index.unitCount(), recorder.count);
+    }
+
+    @Test
+    void anUnrelatedBasisGivesNothing() throws IOException {
+        byte[] v2 = random(1 << 20, 31);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        ScanStats stats = scanner.scan(write("other", random(3 << 20, 32)), new Recorder(index, v2));
+        assertEquals(0, stats.unitsFound());
+        assertEquals(3 << 20, stats.bytesRead());
+        assertEquals(0, scanner.foundCount());
+    }
+
+    @Test
+    void aWeakMatchWithDifferentBytesIsNotReported() throws IOException {
+        // A polynomial hash modulo 2^32 cannot tell a Thue-Morse string of length 128 from its
+        // complement (Thue-Morse collisions): unit 3 of the basis has the complement.
+        byte[] v2 = random(8 * UNIT, 41);
+        byte[] basis = v2.clone();
+        for (int i = 0; i < 128; i++) {
+            boolean odd = Integer.bitCount(i) % 2 == 1;
+            v2[3 * UNIT + 100 + i] = (byte) (odd ? 1 : 2);
+            basis[3 * UNIT + 100 + i] = (byte) (odd ? 2 : 1);
+        }
+        assertFalse(Arrays.equals(v2, basis));
+        assertEquals(RollingChecksum.of(v2, 3 * UNIT, UNIT), RollingChecksum.of(basis, 3 * UNIT, UNIT));
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Recorder recorder = new Recorder(index, v2);
+        scanner.scan(write("basis", basis), recorder);
+        assertFalse(scanner.isFound(3));
+        assertEquals(7, scanner.foundCount());
+        assertEquals(7, recorder.count);
+    }
+
+    @Test
+    void basesScannedInTurnEachContributeAndNoUnitTwice() throws IOException {
+        byte[] v2 = random(16 * UNIT + 500, 51);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Recorder recorder = new Recorder(index, v2);
+        // Units 0-7, then units 4-16 (the short one too) in another file behind other bytes.
+        Path first = write("a", concat(Arrays.copyOf(v2, 8 * UNIT), random(5000, 52)));
+        Path second = write("b", concat(random(777, 53), Arrays.copyOfRange(v2, 4 * UNIT, v2.length)));
+        assertEquals(8, scanner.scan(first, recorder).unitsFound());
+        ScanStats stats = scanner.scan(second, recorder);
+        assertEquals(9, stats.unitsFound());
+        assertEquals(8L * UNIT + 500, stats.bytesFound());
+        assertEquals(17, scanner.foundCount());
+        assertEquals(17, recorder.count);
+        assertEquals(v2.length, scanner.foundBytes());
+        // A third scan finds nothing and stops before reading.
+        ScanStats third = scanner.scan(write("c", v2), recorder);
+        assertEquals(0, third.unitsFound());
+        assertEquals(0, third.bytesRead());
+    }
+
+    @Test
+    void repeatedContentIsFoundFromOneCopy() throws IOException {
+        byte[] v2 = new byte[8 * UNIT];
+        UnitIndex index = UnitIndex.of(write("zeros", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Recorder recorder = new Recorder(index, v2);
+        byte[] basis = concat(random(10_001, 61), new byte[UNIT], random(5000, 62));
+        ScanStats stats = scanner.scan(write("basis", basis), recorder);
+        assertEquals(8, stats.unitsFound());
+        assertEquals(8, recorder.count);
+    }
+
+    @Test
+    void aBasisLargerThanThePackageGivesEveryUnit() throws IOException {
+        byte[] v2 = random(40 * UNIT + 123, 71);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index, 5 * UNIT + 3);
+        Recorder recorder = new Recorder(index, v2);
+        byte[] basis = concat(random(10_000, 72), v2, random(50_000, 73));
+        ScanStats stats = scanner.scan(write("basis", basis), recorder);
+        assertEquals(41, stats.unitsFound());
+        assertEquals(41, recorder.count);
+    }
+
+    @Test
+    void shortLastUnitFoundAtTheEndOfABasis() throws IOException {
+        byte[] v2 = random(3 * UNIT + 900, 81);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        // Only the tail of the new version, after other bytes: no full unit precedes it.
+        byte[] basis = concat(random(6000, 82), Arrays.copyOfRange(v2, 3 * UNIT, v2.length));
+        assertEquals(1, scanner.scan(write("basis", basis), new Recorder(index, v2)).unitsFound());
+        assertTrue(scanner.isFound(3));
+    }
+
+    @Test
+    void emptyAndShortBasesGiveNothing() throws IOException {
+        byte[] v2 = random(4 * UNIT, 91);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Recorder recorder = new Recorder(index, v2);
+        ScanStats empty = scanner.scan(write("empty", new byte[0]), recorder);
+        assertEquals(0, empty.unitsFound());
+        assertEquals(0, empty.bytesRead());
+        ScanStats shortScan = scanner.scan(write("short", Arrays.copyOf(v2, UNIT - 1)), recorder);
+        assertEquals(0, shortScan.unitsFound());
+        assertEquals(UNIT - 1, shortScan.bytesRead());
+        assertEquals(0, recorder.count);
+    }
+
+    @Test
+    void anUnreadableBasisIsAnIoExceptionNamingIt() throws IOException {
+        UnitIndex index = UnitIndex.of(write("v2", random(UNIT, 101)), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Path missing = dir.resolve("no such basis");
+        IOException e = assertThrows(IOException.class, () -> scanner.scan(missing, (u, b) -> { }));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        IOException directory = assertThrows(IOException.class, () -> scanner.scan(dir, (u, b) -> { }));
+        assertTrue(directory.getMessage().contains(dir.toString()), directory.getMessage());
+    }
+
+    @Test
+    void aUnitWhoseSinkFailsIsNotCounted() throws IOException {
+        byte[] v2 = random(2 * UNIT, 111);
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        BasisScanner scanner = new BasisScanner(index);
+        Path basis = write("basis", v2);
+        assertThrows(IOException.class, () -> scanner.scan(basis, (u, b) -> {
+            throw new IOException("disk full");
+        }));
+        assertEquals(0, scanner.foundCount());
+        assertEquals(2, scanner.scan(basis, new Recorder(index, v2)).unitsFound());
+    }
+
+    /** Checks every unit handed over against the new version and counts them, once each. */
+    private static final class Recorder implements BasisScanner.UnitSink {
+        private final UnitIndex index;
+        private final byte[] v2;
+        private final boolean[] seen;
+        int count;
+        long bytes;
+
+        Recorder(UnitIndex index, byte[] v2) {
+            this.index = index;
+            this.v2 = v2;
+            this.seen = new boolean[index.unitCount()];
+        }
+
+        @Override
+        public void found(int unit, ByteBuffer unitBytes) {
+            assertFalse(seen[unit], "unit " + unit + " reported twice");
+            seen[unit] = true;
+            byte[] got = new byte[unitBytes.remaining()];
+            unitBytes.get(got);
+            int offset = (int) index.offsetOf(unit);
+            assertArrayEquals(Arrays.copyOfRange(v2, offset, offset + index.lengthOf(unit)), got,
+                    "bytes of unit " + unit);
+            count++;
+            bytes += got.length;
+        }
+    }
+
+    private static int[] missing(BasisScanner scanner) {
+        return java.util.stream.IntStream.range(0, scanner.index().unitCount())
+                .filter(unit -> !scanner.isFound(unit)).toArray();
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
