@@ -176,6 +176,9 @@ public final class BasisScanner {
             // The window at pos is checked, then rolled while the byte after it is in the buffer.
             int lastRoll = limit - n - 1;
             while (true) {
+                long reached = table.seek(b, pos, lastRoll, h, n, outFactor);
+                pos = (int) (reached >>> 32);
+                h = (int) reached;
                 if (table.mayContain(h) && tryFull(b, pos, h, view, sink)) {
                     pos += n;
                     hashed = false;

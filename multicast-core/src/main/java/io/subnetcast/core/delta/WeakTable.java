@@ -7,12 +7,13 @@ import java.util.BitSet;
  * Weak checksum → units with that checksum, for the scanner's per-byte lookup: built once from
  * an index, flat {@code int} arrays, no boxing.
  *
- * <p>Three parts. A filter bitmap of about 16 bits per unit answers most lookups of unrelated
- * bytes from a few kilobytes that stay in the L1/L2 cache (the table itself would cost a cache miss
- * per byte on a large package). An open-addressing table with linear probing maps each distinct
- * weak value to the first unit of its chain. {@code next} chains every unit sharing that weak
- * value, in ascending order, so that units of identical content (zero pages) are all found from
- * one match.
+ * <p>Three parts. A filter bitmap of 64 bits per unit (at most 16 MiB) lets about one window of
+ * unrelated bytes in 64 through to the table and stays in cache far better than the table would
+ * (128 KiB for a 64 MiB package at 4096-byte units; with 16 bits per unit a scan of unrelated bytes
+ * ran at about half the speed, its time going to table probes). An open-addressing table with
+ * linear probing maps each distinct weak value to the first unit of its chain. {@code next} chains
+ * every unit sharing that weak value, in ascending order, so that units of identical content (zero
+ * pages) are all found from one match.
  *
  * <p>Chains lose the units a scanner has already found ({@link #firstUnfound}), so a run of
  * repeated content costs one chain walk per byte only until its units are found. Not thread-safe.
@@ -20,7 +21,7 @@ import java.util.BitSet;
 final class WeakTable {
     private static final int EMPTY = -1;
     private static final int EXHAUSTED = -2;
-    private static final int FILTER_BITS_PER_UNIT = 16;
+    private static final int FILTER_BITS_PER_UNIT = 64;
     private static final int MIN_FILTER_LOG2 = 6;
     private static final int MAX_FILTER_LOG2 = 27;
     private static final int MIN_SLOTS_LOG2 = 4;
@@ -68,6 +69,35 @@ final class WeakTable {
     boolean mayContain(int weak) {
         int bit = mix(weak) >>> filterShift;
         return (filter[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    /**
+     * The scanner's per-byte loop: rolls the window from {@code pos} until its checksum passes
+     * the filter or no byte is left to roll in. Kept here, in one tight method with the filter in
+     * locals, because it is where a scan of unrelated bytes spends its time.
+     *
+     * @param b the basis bytes
+     * @param pos start of the current window, whose checksum is {@code h}
+     * @param lastRoll last window start from which the window can still roll ({@code limit - n - 1})
+     * @param h checksum of the window at {@code pos}
+     * @param n window length
+     * @param outFactor {@link RollingChecksum#outFactor(int)} of {@code n}
+     * @return the window reached, packed: position in the high 32 bits, checksum in the low 32;
+     *     its checksum passes the filter, or its position is {@code lastRoll + 1}
+     */
+    long seek(byte[] b, int pos, int lastRoll, int h, int n, int outFactor) {
+        long[] bits = filter;
+        int shift = filterShift;
+        int p = pos;
+        int weak = h;
+        while (true) {
+            int bit = mix(weak) >>> shift;
+            if ((bits[bit >>> 6] & (1L << bit)) != 0 || p > lastRoll) {
+                return ((long) p << 32) | (weak & 0xFFFFFFFFL);
+            }
+            weak = RollingChecksum.roll(weak, b[p], b[p + n], outFactor);
+            p++;
+        }
     }
 
     /**
