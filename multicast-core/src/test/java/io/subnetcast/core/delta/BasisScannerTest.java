@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,29 +62,29 @@ class BasisScannerTest {
     @Test
     void findsEveryUnitAnEditDidNotTouch() throws IOException {
         Versions versions = new Versions();
-        UnitIndex index = UnitIndex.of(write("v2", versions.v2), UNIT);
         Path basis = write("v1", versions.v1);
         int[] missing = null;
         // The default buffer, and small ones whose refills fall inside windows and matches.
         for (int bufferSize : new int[] {0, 2 * UNIT, 3 * UNIT + 7, 64 * 1024 + 1}) {
-            BasisScanner scanner = bufferSize == 0 ? new BasisScanner(index)
-                    : new BasisScanner(index, bufferSize);
-            Recorder recorder = new Recorder(index, versions.v2);
-            ScanStats stats = scanner.scan(basis, recorder);
+            Delta delta = delta(versions.v2, bufferSize);
+            ScanStats stats = delta.scan(basis);
+            UnitIndex index = delta.index;
             int notFound = 0;
             for (int unit = 0; unit < index.unitCount(); unit++) {
                 boolean touched = versions.touched(index.offsetOf(unit), index.lengthOf(unit));
-                assertTrue(touched || scanner.isFound(unit), "untouched unit " + unit + " not found");
-                notFound += scanner.isFound(unit) ? 0 : 1;
+                boolean found = delta.scanner.isFound(unit);
+                assertTrue(touched || found, "untouched unit " + unit + " not found");
+                notFound += found ? 0 : 1;
             }
             // Each unaligned 16 KiB overwrite touches at most 5 units, the insertion at most 2.
             assertTrue(notFound <= 3 * 5 + 2, notFound + " units not found");
             assertEquals(index.unitCount() - notFound, stats.unitsFound());
-            assertEquals(scanner.foundCount(), stats.unitsFound());
-            assertEquals(recorder.bytes, stats.bytesFound());
-            assertEquals(scanner.foundBytes(), stats.bytesFound());
+            assertEquals(delta.scanner.foundCount(), stats.unitsFound());
+            assertEquals(delta.bytes, stats.bytesFound());
+            assertEquals(delta.scanner.foundBytes(), stats.bytesFound());
             assertEquals(versions.v1.length, stats.bytesRead());
-            int[] missingHere = missing(scanner);
+            int[] missingHere = IntStream.range(0, index.unitCount())
+                    .filter(unit -> !delta.scanner.isFound(unit)).toArray();
             if (missing != null) {
                 assertArrayEquals(missing, missingHere, "buffer " + bufferSize);
             }
@@ -95,25 +96,22 @@ class BasisScannerTest {
     void aBasisEqualToTheNewVersionGivesEveryUnit() throws IOException {
         byte[] v2 = new Versions().v2;
         assertTrue(v2.length % UNIT != 0);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        Recorder recorder = new Recorder(index, v2);
-        ScanStats stats = scanner.scan(write("basis", v2), recorder);
-        assertEquals(index.unitCount(), stats.unitsFound());
+        Delta delta = delta(v2, 0);
+        ScanStats stats = delta.scan(write("basis", v2));
+        int units = delta.index.unitCount();
+        assertEquals(units, stats.unitsFound());
         assertEquals(v2.length, stats.bytesFound());
-        assertTrue(scanner.isFound(index.unitCount() - 1), "short last unit");
-        assertEquals(index.unitCount(), recorder.count);
+        assertTrue(delta.scanner.isFound(units - 1), "short last unit");
+        assertEquals(units, delta.count);
     }
 
     @Test
     void anUnrelatedBasisGivesNothing() throws IOException {
-        byte[] v2 = random(1 << 20, 31);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        ScanStats stats = scanner.scan(write("other", random(3 << 20, 32)), new Recorder(index, v2));
+        Delta delta = delta(random(1 << 20, 31), 0);
+        ScanStats stats = delta.scan(write("other", random(3 << 20, 32)));
         assertEquals(0, stats.unitsFound());
         assertEquals(3 << 20, stats.bytesRead());
-        assertEquals(0, scanner.foundCount());
+        assertEquals(0, delta.scanner.foundCount());
     }
 
     @Test
@@ -129,91 +127,76 @@ class BasisScannerTest {
         }
         assertFalse(Arrays.equals(v2, basis));
         assertEquals(RollingChecksum.of(v2, 3 * UNIT, UNIT), RollingChecksum.of(basis, 3 * UNIT, UNIT));
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        Recorder recorder = new Recorder(index, v2);
-        scanner.scan(write("basis", basis), recorder);
-        assertFalse(scanner.isFound(3));
-        assertEquals(7, scanner.foundCount());
-        assertEquals(7, recorder.count);
+        Delta delta = delta(v2, 0);
+        delta.scan(write("basis", basis));
+        assertFalse(delta.scanner.isFound(3));
+        assertEquals(7, delta.scanner.foundCount());
+        assertEquals(7, delta.count);
     }
 
     @Test
     void basesScannedInTurnEachContributeAndNoUnitTwice() throws IOException {
         byte[] v2 = random(16 * UNIT + 500, 51);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        Recorder recorder = new Recorder(index, v2);
+        Delta delta = delta(v2, 0);
         // Units 0-7, then units 4-16 (the short one too) in another file behind other bytes.
         Path first = write("a", concat(Arrays.copyOf(v2, 8 * UNIT), random(5000, 52)));
         Path second = write("b", concat(random(777, 53), Arrays.copyOfRange(v2, 4 * UNIT, v2.length)));
-        assertEquals(8, scanner.scan(first, recorder).unitsFound());
-        ScanStats stats = scanner.scan(second, recorder);
+        assertEquals(8, delta.scan(first).unitsFound());
+        ScanStats stats = delta.scan(second);
         assertEquals(9, stats.unitsFound());
         assertEquals(8L * UNIT + 500, stats.bytesFound());
-        assertEquals(17, scanner.foundCount());
-        assertEquals(17, recorder.count);
-        assertEquals(v2.length, scanner.foundBytes());
+        assertEquals(17, delta.scanner.foundCount());
+        assertEquals(17, delta.count);
+        assertEquals(v2.length, delta.scanner.foundBytes());
         // A third scan finds nothing and stops before reading.
-        ScanStats third = scanner.scan(write("c", v2), recorder);
+        ScanStats third = delta.scan(write("c", v2));
         assertEquals(0, third.unitsFound());
         assertEquals(0, third.bytesRead());
     }
 
     @Test
     void repeatedContentIsFoundFromOneCopy() throws IOException {
-        byte[] v2 = new byte[8 * UNIT];
-        UnitIndex index = UnitIndex.of(write("zeros", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        Recorder recorder = new Recorder(index, v2);
+        Delta delta = delta(new byte[8 * UNIT], 0);
         byte[] basis = concat(random(10_001, 61), new byte[UNIT], random(5000, 62));
-        ScanStats stats = scanner.scan(write("basis", basis), recorder);
-        assertEquals(8, stats.unitsFound());
-        assertEquals(8, recorder.count);
+        assertEquals(8, delta.scan(write("basis", basis)).unitsFound());
+        assertEquals(8, delta.count);
     }
 
     @Test
     void aBasisLargerThanThePackageGivesEveryUnit() throws IOException {
         byte[] v2 = random(40 * UNIT + 123, 71);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index, 5 * UNIT + 3);
-        Recorder recorder = new Recorder(index, v2);
+        Delta delta = delta(v2, 5 * UNIT + 3);
         byte[] basis = concat(random(10_000, 72), v2, random(50_000, 73));
-        ScanStats stats = scanner.scan(write("basis", basis), recorder);
-        assertEquals(41, stats.unitsFound());
-        assertEquals(41, recorder.count);
+        assertEquals(41, delta.scan(write("basis", basis)).unitsFound());
+        assertEquals(41, delta.count);
     }
 
     @Test
     void shortLastUnitFoundAtTheEndOfABasis() throws IOException {
         byte[] v2 = random(3 * UNIT + 900, 81);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
+        Delta delta = delta(v2, 0);
         // Only the tail of the new version, after other bytes: no full unit precedes it.
         byte[] basis = concat(random(6000, 82), Arrays.copyOfRange(v2, 3 * UNIT, v2.length));
-        assertEquals(1, scanner.scan(write("basis", basis), new Recorder(index, v2)).unitsFound());
-        assertTrue(scanner.isFound(3));
+        assertEquals(1, delta.scan(write("basis", basis)).unitsFound());
+        assertTrue(delta.scanner.isFound(3));
     }
 
     @Test
     void emptyAndShortBasesGiveNothing() throws IOException {
         byte[] v2 = random(4 * UNIT, 91);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
-        Recorder recorder = new Recorder(index, v2);
-        ScanStats empty = scanner.scan(write("empty", new byte[0]), recorder);
+        Delta delta = delta(v2, 0);
+        ScanStats empty = delta.scan(write("empty", new byte[0]));
         assertEquals(0, empty.unitsFound());
         assertEquals(0, empty.bytesRead());
-        ScanStats shortScan = scanner.scan(write("short", Arrays.copyOf(v2, UNIT - 1)), recorder);
+        ScanStats shortScan = delta.scan(write("short", Arrays.copyOf(v2, UNIT - 1)));
         assertEquals(0, shortScan.unitsFound());
         assertEquals(UNIT - 1, shortScan.bytesRead());
-        assertEquals(0, recorder.count);
+        assertEquals(0, delta.count);
     }
 
     @Test
     void anUnreadableBasisIsAnIoExceptionNamingIt() throws IOException {
-        UnitIndex index = UnitIndex.of(write("v2", random(UNIT, 101)), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
+        BasisScanner scanner = delta(random(UNIT, 101), 0).scanner;
         Path missing = dir.resolve("no such basis");
         IOException e = assertThrows(IOException.class, () -> scanner.scan(missing, (u, b) -> { }));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
@@ -224,28 +207,46 @@ class BasisScannerTest {
     @Test
     void aUnitWhoseSinkFailsIsNotCounted() throws IOException {
         byte[] v2 = random(2 * UNIT, 111);
-        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        BasisScanner scanner = new BasisScanner(index);
+        Delta delta = delta(v2, 0);
         Path basis = write("basis", v2);
-        assertThrows(IOException.class, () -> scanner.scan(basis, (u, b) -> {
+        assertThrows(IOException.class, () -> delta.scanner.scan(basis, (u, b) -> {
             throw new IOException("disk full");
         }));
-        assertEquals(0, scanner.foundCount());
-        assertEquals(2, scanner.scan(basis, new Recorder(index, v2)).unitsFound());
+        assertEquals(0, delta.scanner.foundCount());
+        assertEquals(2, delta.scan(basis).unitsFound());
     }
 
-    /** Checks every unit handed over against the new version and counts them, once each. */
-    private static final class Recorder implements BasisScanner.UnitSink {
-        private final UnitIndex index;
+    /**
+     * @param v2 the new version, written to a file and indexed
+     * @param bufferSize the scanner's buffer, 0 for its default
+     */
+    private Delta delta(byte[] v2, int bufferSize) throws IOException {
+        UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
+        return new Delta(v2, index, bufferSize == 0 ? new BasisScanner(index)
+                : new BasisScanner(index, bufferSize));
+    }
+
+    /**
+     * A new version, its index and a scanner; as the sink, checks every unit handed over against
+     * the new version and counts them, once each.
+     */
+    private static final class Delta implements BasisScanner.UnitSink {
+        final UnitIndex index;
+        final BasisScanner scanner;
         private final byte[] v2;
         private final boolean[] seen;
         int count;
         long bytes;
 
-        Recorder(UnitIndex index, byte[] v2) {
-            this.index = index;
+        Delta(byte[] v2, UnitIndex index, BasisScanner scanner) {
             this.v2 = v2;
+            this.index = index;
+            this.scanner = scanner;
             this.seen = new boolean[index.unitCount()];
+        }
+
+        ScanStats scan(Path basis) throws IOException {
+            return scanner.scan(basis, this);
         }
 
         @Override
@@ -260,11 +261,6 @@ class BasisScannerTest {
             count++;
             bytes += got.length;
         }
-    }
-
-    private static int[] missing(BasisScanner scanner) {
-        return java.util.stream.IntStream.range(0, scanner.index().unitCount())
-                .filter(unit -> !scanner.isFound(unit)).toArray();
     }
 
     private Path write(String name, byte[] bytes) throws IOException {
