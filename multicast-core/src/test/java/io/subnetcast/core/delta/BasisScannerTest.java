@@ -163,6 +163,17 @@ class BasisScannerTest {
     }
 
     @Test
+    void aUnitFoundAfterAMatchBringsItsTwins() throws IOException {
+        // Units 1 and 3 are zeros; the basis has units 0 and 1 in order, so unit 1 is found as
+        // the unit following a match (by its strong hash alone), and unit 3 must come with it.
+        byte[] v2 = concat(random(UNIT, 65), new byte[UNIT], random(UNIT, 66), new byte[UNIT]);
+        Delta delta = delta(v2, 0);
+        assertEquals(3, delta.scan(write("basis", Arrays.copyOf(v2, 2 * UNIT))).unitsFound());
+        assertTrue(delta.scanner.isFound(3));
+        assertFalse(delta.scanner.isFound(2));
+    }
+
+    @Test
     void aBasisLargerThanThePackageGivesEveryUnit() throws IOException {
         byte[] v2 = random(40 * UNIT + 123, 71);
         Delta delta = delta(v2, 5 * UNIT + 3);
