@@ -27,7 +27,13 @@ import org.slf4j.LoggerFactory;
  * of its own length, so the rolling pass cannot see it. It is tried, cheaply, at the two places it
  * is likely to be: right after every full-unit match (where the new version continues it when the
  * basis holds the new content followed by more), and over the basis's last bytes (a file's tail
- * usually stays its tail across versions). A short last unit elsewhere is not found.
+ * usually stays its tail across versions; so a basis shorter than a unit can still give it). A short
+ * last unit elsewhere is not found.
+ *
+ * <p>Cost on bytes that match nothing: the rolling step and a filter lookup per byte, plus a strong
+ * hash per weak false positive. Those come at one window in {@code 2^32 / units}: one in 262,144
+ * for 64 MiB at 4096-byte units, but one in 4096 for 4 GiB, which adds about a SHA-256 of every
+ * byte scanned (1.7 GB/s here) to the rolling (about 0.3 GB/s): some 15 % slower.
  *
  * <p>Not thread-safe: one scanner, one thread.
  */
