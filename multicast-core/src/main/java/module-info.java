@@ -29,6 +29,7 @@ module io.subnetcast.core {
     exports io.subnetcast.core.cache;
     exports io.subnetcast.core.clock;
     exports io.subnetcast.core.congestion;
+    exports io.subnetcast.core.delta;
     exports io.subnetcast.core.fetch;
     exports io.subnetcast.core.loss;
     exports io.subnetcast.core.peers;

@@ -1,6 +1,8 @@
 package io.subnetcast.examples;
 
 import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.engine.DistributionTask;
 import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.SessionConfig;
@@ -85,6 +87,13 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "2m", description = "Give up after this long. Default: ${DEFAULT-VALUE}.")
     private Duration timeout;
 
+    @Option(names = "--delta",
+            description = "Distribute a new version to agents that hold the previous one: the package gets scattered"
+                    + " 16 KiB edits and 3,000 inserted bytes, its trusted manifest carries delta units, and every agent"
+                    + " but the last is given the previous version as its basis. They fetch and receive only what changed;"
+                    + " the last agent, without a basis, still receives everything. No agent joins late.")
+    private boolean delta;
+
     @Mixin
     private KeyOptions keyOptions;
 
@@ -121,7 +130,17 @@ final class DemoCommand implements Callable<Integer> {
         Deadline deadline = Deadline.after(System.nanoTime(), timeout);
         Path www = Files.createDirectories(dir.resolve("www"));
         String name = "demo-" + size + ".bin";
-        DemoPackage pkg = DemoPackage.write(www.resolve(name), size, System.nanoTime());
+        DemoPackage pkg;
+        DemoPackage previous = null;
+        long newBytes = 0;
+        if (delta) {
+            previous = DemoPackage.write(dir.resolve("previous-version.bin"), size, System.nanoTime());
+            DemoPackage.Edited edited = previous.edit(www.resolve(name), System.nanoTime());
+            pkg = edited.version();
+            newBytes = edited.newBytes();
+        } else {
+            pkg = DemoPackage.write(www.resolve(name), size, System.nanoTime());
+        }
         AtomicLong originBytes = new AtomicLong();
         AtomicLong originRequests = new AtomicLong();
         InetSocketAddress control = randomControlGroup();
@@ -138,22 +157,25 @@ final class DemoCommand implements Callable<Integer> {
                 demoAgents.add(DemoAgent.open(i, isLate(i), isLossy(i) ? loss : 0, dir.resolve("agent" + i), control,
                         config));
             }
-            describePlan(out, url, control, pkg);
+            describePlan(out, url, control, pkg, newBytes);
             DistributionTask task = keyOptions.apply(DistributionTask.of(TASK_ID, url, dir.resolve("unused"))
                     .withSha256(pkg.sha256()));
+            if (delta) {
+                task = task.withManifest(URI.create(url + ".manifest"), writeManifest(pkg, www.resolve(name + ".manifest")));
+            }
             boolean timedOut;
             try (DemoProgress progress = new DemoProgress(spec.commandLine().getErr(), environment.terminal(), demoAgents,
                     LOG_INTERVAL_MS)) {
                 for (DemoAgent agent : demoAgents) {
                     if (!agent.late()) {
-                        agent.start(task);
+                        agent.start(hasBasis(agent.number()) ? task.withBasis(previous.file()) : task);
                     }
                 }
                 progress.start();
                 startLateAgents(demoAgents, task, deadline, progress);
                 timedOut = !awaitAll(demoAgents, deadline);
             }
-            DemoReport report = DemoReport.of(demoAgents, pkg, originBytes.get(), originRequests.get());
+            DemoReport report = DemoReport.of(demoAgents, pkg, originBytes.get(), originRequests.get(), newBytes);
             out.print(report.render());
             out.flush();
             if (timedOut) {
@@ -169,9 +191,23 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The last agent joins late (when there are at least two). */
+    /** The last agent joins late (when there are at least two), but not in the delta demo. */
     private boolean isLate(int number) {
-        return agents >= 2 && number == agents;
+        return !delta && agents >= 2 && number == agents;
+    }
+
+    /** In the delta demo every agent but the last (when there are at least two) holds the previous version. */
+    private boolean hasBasis(int number) {
+        return delta && (agents == 1 || number < agents);
+    }
+
+    /** Writes the package's trusted manifest with delta units, as {@code subnetcast manifest} does. */
+    private static byte[] writeManifest(DemoPackage pkg, Path file) throws IOException {
+        int blockSize = BlockLayout.DEFAULT_BLOCK_SIZE;
+        byte[] bytes = TrustedManifest.of(pkg.file(), blockSize, TrustedManifest.defaultUnitSize(pkg.length(), blockSize))
+                .toBytes();
+        Files.write(file, bytes);
+        return BlockHashes.newSha256().digest(bytes);
     }
 
     /** The (up to) two agents before the late one drop datagrams. */
@@ -180,10 +216,15 @@ final class DemoCommand implements Callable<Integer> {
         return loss > 0 && agents >= 3 && number >= firstLossy && number < agents;
     }
 
-    private void describePlan(PrintWriter out, URI url, InetSocketAddress control, DemoPackage pkg) {
+    private void describePlan(PrintWriter out, URI url, InetSocketAddress control, DemoPackage pkg, long newBytes) {
         out.println("subnetcast demo: everything runs in this process on 127.0.0.1 / interface lo");
         out.println("  origin:      " + url + " serves " + Sizes.format(pkg.length()) + " (SHA-256 "
-                + BlockHashes.toHex(pkg.sha256()) + ")");
+                + BlockHashes.toHex(pkg.sha256()) + ")" + (delta ? " and its trusted manifest with delta units" : ""));
+        if (delta) {
+            out.println("  delta:       the package is a new version: " + Sizes.format(newBytes) + " of it are new (scattered"
+                    + " edits, 3,000 bytes inserted mid-file); agents 1-" + Math.max(1, agents - 1)
+                    + " hold the previous version" + (agents > 1 ? ", agent " + agents + " holds nothing" : ""));
+        }
         out.println("  agents:      " + agents + " engines on lo, control group " + control.getAddress().getHostAddress()
                 + ":" + control.getPort() + ", data port " + (control.getPort() + 1));
         out.println("  start delay: " + Durations.format(startDelay) + " (the representative fetches meanwhile; then it"

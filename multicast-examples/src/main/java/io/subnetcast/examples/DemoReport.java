@@ -15,16 +15,18 @@ import java.util.Locale;
  */
 final class DemoReport {
     private final TextTable table = new TextTable("agent", "role", ">joined", ">loss", ">from origin",
-            ">from multicast", ">from repair*", ">time", "verified");
+            ">from multicast", ">from repair*", ">from basis", ">time", "verified");
     private final List<String> failures = new ArrayList<>();
     private final DemoPackage pkg;
     private final long originBytes;
     private final long originRequests;
     private final int agents;
+    private final long newBytes;
     private int verified;
 
-    private DemoReport(DemoPackage pkg, long originBytes, long originRequests, int agents) {
+    private DemoReport(DemoPackage pkg, long originBytes, long originRequests, int agents, long newBytes) {
         this.pkg = pkg;
+        this.newBytes = newBytes;
         this.originBytes = originBytes;
         this.originRequests = originRequests;
         this.agents = agents;
@@ -37,10 +39,12 @@ final class DemoReport {
      * @param pkg the package
      * @param originBytes body bytes the origin sent
      * @param originRequests requests the origin answered
+     * @param newBytes in the delta demo, the package's bytes the previous version lacks; 0 otherwise
      * @return the report
      */
-    static DemoReport of(List<DemoAgent> demoAgents, DemoPackage pkg, long originBytes, long originRequests) {
-        DemoReport report = new DemoReport(pkg, originBytes, originRequests, demoAgents.size());
+    static DemoReport of(List<DemoAgent> demoAgents, DemoPackage pkg, long originBytes, long originRequests,
+                         long newBytes) {
+        DemoReport report = new DemoReport(pkg, originBytes, originRequests, demoAgents.size(), newBytes);
         long firstStartNs = demoAgents.stream().filter(DemoAgent::started).mapToLong(DemoAgent::startNs).min().orElse(0);
         for (DemoAgent agent : demoAgents) {
             report.add(agent, firstStartNs);
@@ -57,6 +61,7 @@ final class DemoReport {
                 p == null ? "-" : Sizes.format(p.bytesFromOrigin()),
                 p == null ? "-" : Sizes.format(p.bytesFromMulticast()),
                 p == null ? "-" : Sizes.format(p.bytesFromRepair()),
+                p == null ? "-" : Sizes.format(p.bytesFromBasis()),
                 Double.isNaN(agent.seconds()) ? "-" : String.format(Locale.ROOT, "%.2f s", agent.seconds()),
                 check);
     }
@@ -96,6 +101,10 @@ final class DemoReport {
         out.append(String.format(Locale.ROOT, "origin served %s in %d requests for a %s package: %.2fx the package size%n",
                 Sizes.format(originBytes), originRequests, Sizes.format(pkg.length()),
                 (double) originBytes / pkg.length()));
+        if (newBytes > 0) {
+            out.append(String.format(Locale.ROOT, "  the new version has %s of new bytes: the origin served %.2fx that"
+                    + " (manifests included)%n", Sizes.format(newBytes), (double) originBytes / newBytes));
+        }
         out.append(String.format(Locale.ROOT, "%d of %d copies verified (SHA-256 %s)%n", verified, agents,
                 BlockHashes.toHex(pkg.sha256())));
         for (String failure : failures) {

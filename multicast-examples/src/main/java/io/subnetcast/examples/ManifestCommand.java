@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         header = "Write the trusted block manifest of a package.",
-        description = "Computes the SHA-256 of every block of FILE and writes them, with the block size, to OUT. Prints"
+        description = "Computes the SHA-256 of every block of FILE and writes them, with the block size and the"
+                + " checksums of its delta units (for agents that hold an older version), to OUT. Prints"
                 + " the manifest's own SHA-256: give agents --manifest-url (where OUT is served) and --manifest-sha256 so"
                 + " that each checks every block against it before caching or serving it.",
         footer = {"", "Exit status: 0 written; 1 failed; 2 bad input."})
@@ -39,6 +40,13 @@ final class ManifestCommand implements Callable<Integer> {
     @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "1048576",
             description = "Block size; must equal the agents' block size. Default: ${DEFAULT-VALUE}.")
     private int blockSize;
+
+    @Option(names = "--unit-size", paramLabel = "BYTES",
+            description = "Delta unit size: agents given an older version (--basis) find the package's content in it"
+                    + " in units of this size and fetch only the units they lack. A power of two of at least 512 that"
+                    + " divides the block size; 0 for none (a version-1 manifest, as before delta). Default: 4096, or"
+                    + " larger for packages beyond 16 GiB.")
+    private Integer unitSize;
 
     @Mixin
     private VerboseOption verbose;
@@ -57,7 +65,13 @@ final class ManifestCommand implements Callable<Integer> {
                     + " and " + BlockLayout.MAX_BLOCK_SIZE + " bytes: " + blockSize);
         }
         Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".manifest");
-        byte[] bytes = TrustedManifest.of(file, blockSize).toBytes();
+        int units = unitSize != null ? unitSize : TrustedManifest.defaultUnitSize(Files.size(file), blockSize);
+        byte[] bytes;
+        try {
+            bytes = TrustedManifest.of(file, blockSize, units).toBytes();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--unit-size: " + e.getMessage());
+        }
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.write(temporary, bytes);
         Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,

@@ -12,8 +12,11 @@ import io.subnetcast.repair.PeerRepairConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,6 +60,13 @@ final class SessionOptions {
     @Option(names = "--manifest-sha256", paramLabel = "HEX", converter = Converters.Sha256Converter.class,
             description = "SHA-256 of the trusted manifest (64 hex digits), as 'subnetcast manifest' printed it.")
     String manifestSha256;
+
+    @Option(names = "--basis", paramLabel = "FILE",
+            description = "An older version of the package on this machine (repeatable). Before the election the agent"
+                    + " finds the new version's content in it, even where it moved, and fetches and receives only the"
+                    + " rest. Needs --sha256 and a trusted manifest with delta units (--manifest-url, written by"
+                    + " 'subnetcast manifest').")
+    List<Path> basis = new ArrayList<>();
 
     @Option(names = "--group", paramLabel = "ADDR:PORT", converter = Converters.GroupConverter.class,
             defaultValue = "239.255.0.1:41234",
@@ -141,6 +151,18 @@ final class SessionOptions {
         }
         if (manifestUrl != null) {
             task = task.withManifest(manifestUrl, BlockHashes.parseSha256(manifestSha256));
+        }
+        if (!basis.isEmpty()) {
+            if (manifestUrl == null || sha256 == null) {
+                throw new CliException(ExitCodes.BAD_INPUT, "--basis needs --sha256 and --manifest-url with --manifest-sha256:"
+                        + " the trusted manifest says what to look for in the basis, and the SHA-256 names the content");
+            }
+            for (Path file : basis) {
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    throw new CliException(ExitCodes.BAD_INPUT, "--basis " + file + " is not a readable file");
+                }
+            }
+            task = task.withBasis(basis.toArray(Path[]::new));
         }
         return keyOptions.apply(task);
     }

@@ -133,7 +133,8 @@ final class SessionRun {
         String toJson(String networkInterface) {
             return new Json().put("task", taskId).put("role", Progress.role(progress.role()))
                     .put("bytes_origin", progress.bytesFromOrigin()).put("bytes_multicast", progress.bytesFromMulticast())
-                    .put("bytes_repair", progress.bytesFromRepair()).put("seconds", seconds, 3).put("sha256", sha256Hex)
+                    .put("bytes_repair", progress.bytesFromRepair()).put("bytes_basis", progress.bytesFromBasis())
+                    .put("seconds", seconds, 3).put("sha256", sha256Hex)
                     .put("sha256_checked", checkedAgainstTask).put("bytes", progress.packageLength())
                     .put("file", file.toString()).put("cache_only", cacheOnly).put("interface", networkInterface)
                     .put("epoch", progress.epoch())
@@ -147,11 +148,11 @@ final class SessionRun {
 
         String toText() {
             return String.format(Locale.ROOT, "%s: %s %s (%s, SHA-256 %s%s) in %.2f s as %s; from the origin %s,"
-                            + " from multicast %s, from repair %s",
+                            + " from multicast %s, from repair %s, from basis files %s",
                     taskId, cacheOnly ? "cached" : "placed", file, Sizes.format(progress.packageLength()), sha256Hex,
                     checkedAgainstTask ? ", as the task expects" : "", seconds, Progress.role(progress.role()),
                     Sizes.format(progress.bytesFromOrigin()), Sizes.format(progress.bytesFromMulticast()),
-                    Sizes.format(progress.bytesFromRepair()))
+                    Sizes.format(progress.bytesFromRepair()), Sizes.format(progress.bytesFromBasis()))
                     + (progress.fellBackToUnicast() ? "; fell back to unicast (" + progress.fallback() + ")" : "");
         }
     }

@@ -73,7 +73,7 @@ class AgentCommandTest {
                 assertTrue(json.contains("\"sha256\":\"" + BlockHashes.toHex(sha) + "\""), json);
                 assertTrue(json.contains(",\"fallback\":\"none\",\"fallback_reason\":null,"), json); // multicast arrived
                 assertTrue(json.matches(".*\"bytes_origin\":\\d+,\"bytes_multicast\":\\d+,\"bytes_repair\":\\d+,"
-                        + "\"seconds\":\\d+\\.\\d{3},.*"), json);
+                        + "\"bytes_basis\":0,\"seconds\":\\d+\\.\\d{3},.*"), json);
                 assertTrue(json.matches(".*\"dropped_forged\":0,\"dropped_replayed\":0,\"dropped_unauthenticated\":0}"),
                         json);
                 Matcher role = ROLE.matcher(json);
@@ -88,6 +88,67 @@ class AgentCommandTest {
             }
             assertEquals(1, representatives, "one representative");
             assertEquals(LENGTH, served.get(), "the origin served the package once");
+        }
+    }
+
+    /**
+     * Express-style delta through the command with its default block size: the package's trusted
+     * manifest written by {@code subnetcast manifest} (delta units by default), three agents given
+     * the previous version with {@code --basis}. The origin serves the manifests and about the
+     * changed bytes, not the package; every copy is the new version.
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(90)
+    void agentsGivenTheOldVersionFetchOnlyWhatChangedFromTheOrigin() throws Exception {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        SplittableRandom random = new SplittableRandom(8);
+        byte[] v1 = new byte[LENGTH];
+        random.nextBytes(v1);
+        byte[] v2 = new byte[LENGTH + 3000];
+        int middle = LENGTH / 2 + 123;
+        System.arraycopy(v1, 0, v2, 0, middle);
+        System.arraycopy(v1, middle, v2, middle + 3000, LENGTH - middle); // 3,000 new bytes in the middle
+        for (int edit = 0; edit < 4; edit++) {
+            byte[] fresh = new byte[16 * 1024];
+            random.nextBytes(fresh);
+            System.arraycopy(fresh, 0, v2, 100_000 + edit * 1_000_000, fresh.length);
+        }
+        long newBytes = 3000 + 4 * 16 * 1024;
+        Files.write(www.resolve("pkg.bin"), v2);
+        Path basis = Files.write(dir.resolve("previous version.bin"), v1);
+        Cli.Result manifest = Cli.run("manifest", "--file", www.resolve("pkg.bin").toString());
+        assertEquals(0, manifest.exitCode(), manifest.err());
+        String manifestSha = manifest.outLines().get(0).substring(0, 64);
+        long manifestLength = Files.size(www.resolve("pkg.bin.manifest"));
+        assertTrue(manifestLength < v2.length / 100, "manifest of " + manifestLength + " bytes");
+        AtomicLong served = new AtomicLong();
+        String group = "239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)) + ":"
+                + (20_000 + 2 * random.nextInt(10_000));
+        try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .rootDirectory(www).requestListener(r -> served.addAndGet(r.bodyBytes())).build()) {
+            String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
+            List<CompletableFuture<Cli.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String[] args = {"agent", "--task", "delta-test", "--url", url, "--out", dir.resolve("out" + i).toString(),
+                    "--interface", "lo", "--sha256", BlockHashes.toHex(BlockHashes.newSha256().digest(v2)),
+                    "--manifest-url", url + ".manifest", "--manifest-sha256", manifestSha, "--basis", basis.toString(),
+                    "--group", group, "--start-delay", "1s", "--rate", "200m", "--linger", "2s", "--timeout", "60s",
+                    "--cache-dir", dir.resolve("cache" + i).toString(), "--json"};
+                runs.add(CompletableFuture.supplyAsync(() -> Cli.run(args)));
+            }
+            for (int i = 0; i < 3; i++) {
+                Cli.Result result = runs.get(i).get(80, TimeUnit.SECONDS);
+                assertEquals(0, result.exitCode(), result.err());
+                assertArrayEquals(v2, Files.readAllBytes(dir.resolve("out" + i)), "copy " + i);
+                String json = result.outLines().get(result.outLines().size() - 1);
+                Matcher basisBytes = Pattern.compile("\"bytes_basis\":(\\d+)").matcher(json);
+                assertTrue(basisBytes.find(), json);
+                assertTrue(Long.parseLong(basisBytes.group(1)) >= v2.length - 4 * newBytes, json);
+            }
+            long packageBytes = served.get() - 3 * manifestLength;
+            System.out.printf("delta through the command: origin served %,d package bytes for %,d new bytes%n",
+                    packageBytes, newBytes);
+            assertTrue(packageBytes <= 2 * newBytes, "origin served " + packageBytes + " package bytes");
         }
     }
 

@@ -4,6 +4,7 @@ import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.session.TaskSpec;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,14 +17,29 @@ import java.util.Objects;
  *     of the task is authenticated with AES-GCM, plain or forged ones are dropped, and the block
  *     server serves the task only to peers that show a token derived from the key
  * @param encryptData with a key: whether datagram bodies are encrypted too (else only authenticated)
+ * @param basis older versions of the package on this machine, scanned for the new version's
+ *     content (see {@link #withBasis}); empty for none
  */
-public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, boolean encryptData) {
+public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, boolean encryptData, List<Path> basis) {
     /** Checks the parts. */
     public DistributionTask {
         Objects.requireNonNull(spec, "spec");
         if (encryptData && key == null) {
             throw new IllegalArgumentException("encrypting the data needs a key");
         }
+        basis = List.copyOf(basis);
+    }
+
+    /**
+     * A task without basis files.
+     *
+     * @param spec the task
+     * @param destination where to place the package, or null to keep it in the cache
+     * @param key the task's key, or null
+     * @param encryptData with a key: whether datagram bodies are encrypted too
+     */
+    public DistributionTask(TaskSpec spec, Path destination, SessionKey key, boolean encryptData) {
+        this(spec, destination, key, encryptData, List.of());
     }
 
     /**
@@ -103,7 +119,7 @@ public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, 
      * @return this task with that key
      */
     public DistributionTask withKey(SessionKey sessionKey, boolean encrypt) {
-        return new DistributionTask(spec, destination, Objects.requireNonNull(sessionKey, "sessionKey"), encrypt);
+        return new DistributionTask(spec, destination, Objects.requireNonNull(sessionKey, "sessionKey"), encrypt, basis);
     }
 
     /**
@@ -111,11 +127,26 @@ public record DistributionTask(TaskSpec spec, Path destination, SessionKey key, 
      * @return this task placing it there: one task description serves every agent on a machine
      */
     public DistributionTask withDestination(Path path) {
-        return new DistributionTask(spec, path, key, encryptData);
+        return new DistributionTask(spec, path, key, encryptData, basis);
+    }
+
+    /**
+     * Express-style delta: before the election the agent scans these files (older versions of the
+     * package, in any layout: content found even where it moved) against the trusted manifest's
+     * delta units, and puts every unit whose strong hash matches into its cache; only the rest comes
+     * from the subnet or the origin. Needs a trusted manifest with delta units
+     * ({@link #withManifest}) and the package's SHA-256 ({@link #withSha256}); without them the basis
+     * is ignored with a warning. Files that cannot be read are skipped with a warning.
+     *
+     * @param files the older versions; none replaces any given before
+     * @return this task with those basis files
+     */
+    public DistributionTask withBasis(Path... files) {
+        return new DistributionTask(spec, destination, key, encryptData, List.of(files));
     }
 
     private DistributionTask withSpec(TaskSpec changed) {
-        return new DistributionTask(changed, destination, key, encryptData);
+        return new DistributionTask(changed, destination, key, encryptData, basis);
     }
 
     /** @return the task id */

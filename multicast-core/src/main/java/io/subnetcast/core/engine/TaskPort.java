@@ -2,9 +2,11 @@ package io.subnetcast.core.engine;
 
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.IntegrityException;
+import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.fetch.HttpPeerTransfer;
 import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.BasisScan;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionPort;
@@ -13,6 +15,7 @@ import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntPredicate;
@@ -169,6 +172,32 @@ final class TaskPort implements SessionPort {
     @Override
     public void cancelFetch() {
         origin.cancel();
+    }
+
+    @Override
+    public long basisLength(TaskSpec spec) {
+        long length = 0;
+        for (Path file : task.basis()) {
+            try {
+                length += Files.size(file);
+            } catch (IOException e) {
+                LOG.warn("task {}: basis file {} cannot be read: {}", task.taskId(), file, e.getMessage());
+            }
+        }
+        return length;
+    }
+
+    @Override
+    public void scanBasis(TaskSpec spec, BlockFile store, TrustedManifest manifest) {
+        try {
+            // On the verifier's thread: a scan reads and hashes at disk speed, as placing a package does.
+            engine.verifier().execute(() -> {
+                BasisScan scan = BasisSeeder.seed(manifest.units(), store, task.basis());
+                engine.post(() -> agent.onBasisScanned(scan, engine.nowNs()));
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("task {}: engine closing, basis scan skipped", task.taskId());
+        }
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class PeerDirectory {
         private final long nodeId;
         private URI repairUrl;
         private final BlockBitmap held;
+        // Blocks it lacks but holds more than half of; allocated on the first advert that names one.
+        private BlockBitmap mostlyHeld;
         private boolean complete;
         private long lastHeardNs;
 
@@ -50,6 +52,14 @@ public final class PeerDirectory {
          */
         public boolean holds(int block) {
             return complete || held.get(block);
+        }
+
+        /**
+         * @param block a valid block index
+         * @return whether it holds the block, or more than half of it with its gap repair to fill the rest
+         */
+        public boolean holdsMostOf(int block) {
+            return holds(block) || (mostlyHeld != null && mostlyHeld.get(block));
         }
 
         /** @return when it was last heard from */
@@ -116,7 +126,21 @@ public final class PeerDirectory {
      * @return false if the advertisement was out of range and ignored
      */
     public boolean update(long nodeId, URI repairUrl, boolean complete, int firstBlock, byte[] bitmap, long nowNs) {
-        if (firstBlock < 0 || firstBlock > blockCount || (long) bitmap.length * 8 > blockCount - (long) firstBlock + 7) {
+        return update(nodeId, repairUrl, complete, firstBlock, bitmap, new byte[0], nowNs);
+    }
+
+    /**
+     * Records a peer's advertisement with the blocks it holds more than half of.
+     *
+     * @param mostlyHeld bits of the same window as {@code bitmap}: blocks lacked but mostly held;
+     *     empty for none
+     * @return false when the advertisement is malformed or the directory is full
+     * @see #update(long, URI, boolean, int, byte[], long)
+     */
+    public boolean update(long nodeId, URI repairUrl, boolean complete, int firstBlock, byte[] bitmap, byte[] mostlyHeld,
+                          long nowNs) {
+        if (firstBlock < 0 || firstBlock > blockCount || (long) bitmap.length * 8 > blockCount - (long) firstBlock + 7
+                || (mostlyHeld.length != 0 && mostlyHeld.length != bitmap.length)) {
             return false;
         }
         Peer peer = peers.get(nodeId);
@@ -138,6 +162,18 @@ public final class PeerDirectory {
                     peer.held.set(firstBlock + i);
                 } else {
                     peer.held.clear(firstBlock + i);
+                }
+            }
+            if (mostlyHeld.length != 0 && peer.mostlyHeld == null) {
+                peer.mostlyHeld = new BlockBitmap(blockCount);
+            }
+            if (peer.mostlyHeld != null) {
+                for (int i = 0; i < bitmap.length * 8 && firstBlock + i < blockCount; i++) {
+                    if (i < mostlyHeld.length * 8 && (mostlyHeld[i >>> 3] & (1 << (i & 7))) != 0) {
+                        peer.mostlyHeld.set(firstBlock + i);
+                    } else {
+                        peer.mostlyHeld.clear(firstBlock + i);
+                    }
                 }
             }
         }
@@ -199,6 +235,21 @@ public final class PeerDirectory {
             }
         }
         return holders;
+    }
+
+    /**
+     * @param block a valid block index
+     * @return how many peers lack the block and do not hold most of it either: those a pass must
+     *     send it to (the others' gap repair fetches their few missing chunks)
+     */
+    public int lackingMostOf(int block) {
+        int count = 0;
+        for (Peer peer : peers.values()) {
+            if (!peer.holdsMostOf(block)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

@@ -10,7 +10,8 @@ import io.subnetcast.core.send.BlockSender.PassDecision;
 /**
  * What a representative's pass does at each block, given what its members advertise: a block this
  * representative lacks but a peer holds is left to peer repair; a block every known member holds
- * is skipped; anything else is sent (or waited for while it downloads). It also splits the missing
+ * is skipped, and so is one that each member lacking it holds most of (their gap repair fetches the
+ * rest); anything else is sent (or waited for while it downloads). It also splits the missing
  * blocks between the origin download and repair when the term starts.
  */
 final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
@@ -63,6 +64,11 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
         }
         PeerDirectory peers = host.peers();
         if (peers != null && !peers.peers().isEmpty() && peers.lacking(block) == 0) {
+            return PassDecision.SKIP;
+        }
+        if (peers != null && !peers.peers().isEmpty() && planner.hasGapRepair() && peers.lackingMostOf(block) == 0) {
+            // Every member lacking it holds most of it (an older version held it but for an edit):
+            // their gap repair fetches the few chunks each lacks, where a pass would send it whole.
             return PassDecision.SKIP;
         }
         return PassDecision.SEND;

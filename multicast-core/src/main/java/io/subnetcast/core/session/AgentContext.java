@@ -7,6 +7,7 @@ import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.Representative;
 import io.subnetcast.core.wire.proto.Control;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -51,6 +52,12 @@ final class AgentContext {
     ChunkTracker tracker;
     int chunkSize;
     TrustedManifest trusted;
+    /** The units the basis files held, or null when the agent had none (or they held nothing). */
+    BasisHoldings basis;
+    /** The basis files are being scanned beside the election; a representative's pass waits for it. */
+    boolean scanningBasis;
+    /** While scanning: what the basis files may hold (their length, at most the package's), for claims. */
+    long basisEstimate;
     /** Whether an origin download (probe, term fetch or recovery) runs for this agent. */
     boolean fetching;
     /** Nothing is received, fetched or served before every block's hash is trusted. */
@@ -101,6 +108,23 @@ final class AgentContext {
             port.cancelFetch();
             fetching = false;
         }
+    }
+
+    /**
+     * A chunk tracker for the open store, told what the basis files hold.
+     *
+     * @param chunkSize the session's payload bytes per datagram
+     */
+    ChunkTracker newTracker(int chunkSize) {
+        ChunkTracker fresh = new ChunkTracker(store.layout(), chunkSize);
+        if (basis != null) {
+            try {
+                basis.seed(fresh, store);
+            } catch (IOException e) {
+                LOG.warn("task {}: cannot use what the basis files hold: {}", task.taskId(), e.getMessage());
+            }
+        }
+        return fresh;
     }
 
     /** Leaves the session followed; the chunks and cache entry stay for whoever comes next. */
@@ -214,6 +238,6 @@ final class AgentContext {
                 term != null ? term.startDelayRemainingMs(nowNs) : member.startDelayRemainingMs(), epoch,
                 completion.bytesFromOrigin() + planner.bytesFromOrigin(), member.bytesFromMulticast(),
                 member.bytesFromRepair() + planner.bytesFromPeers(), member.fallback(),
-                term == null ? 0 : term.passBytes());
+                term == null ? 0 : term.passBytes(), basis == null ? 0 : basis.bytes());
     }
 }

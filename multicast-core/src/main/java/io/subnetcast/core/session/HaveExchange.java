@@ -3,10 +3,12 @@ package io.subnetcast.core.session;
 import io.subnetcast.core.peers.HaveAdvertiser;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.BeaconCheck;
+import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Have;
 import java.net.URI;
+import java.util.function.IntPredicate;
 
 /**
  * What this agent and its peers hold: the periodic Have advert it sends for its cache entry, and
@@ -64,8 +66,9 @@ final class HaveExchange {
                 || have.getHeld().size() > ControlCodec.MAX_CONTROL_BYTES) {
             return;
         }
-        if (!directory.update(message.getNodeId(), BeaconCheck.blockServerUrl(have.getRepairUrl()), have.getComplete(),
-                have.getFirstBlock(), have.getHeld().toByteArray(), nowNs)) {
+        if (have.getMostlyHeld().size() > ControlCodec.MAX_CONTROL_BYTES
+                || !directory.update(message.getNodeId(), BeaconCheck.blockServerUrl(have.getRepairUrl()), have.getComplete(),
+                have.getFirstBlock(), have.getHeld().toByteArray(), have.getMostlyHeld().toByteArray(), nowNs)) {
             agent.invalidDatagrams++;
         }
     }
@@ -77,7 +80,21 @@ final class HaveExchange {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
             directory.expire(nowNs - agent.config.memberTimeout().toNanos());
         }
-        agent.port.sendControl(agent.control().setHave(advertiser.next(agent.store, agent.sessionId, blockServerUrl())).build());
+        agent.port.sendControl(agent.control().setHave(advertiser.next(agent.store, agent.sessionId, blockServerUrl(),
+                mostlyHeld())).build());
+    }
+
+    /**
+     * Blocks this agent holds more than half of, chunk by chunk (an older version of the package
+     * gave it most of them, say): a pass need not send them when its gap repair fetches the rest.
+     * Null when there are none or no gap repair would fetch their gaps.
+     */
+    private IntPredicate mostlyHeld() {
+        ChunkTracker tracker = agent.tracker;
+        if (tracker == null || tracker.partialBlocks() == 0 || !agent.planner.hasGapRepair()) {
+            return null;
+        }
+        return block -> 2 * tracker.chunksHeld(block) > tracker.chunksIn(block);
     }
 
     /** @return this agent's block server URL for the task, empty when it serves none */

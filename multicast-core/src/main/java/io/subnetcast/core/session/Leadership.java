@@ -5,7 +5,6 @@ import io.subnetcast.core.election.Leader;
 import io.subnetcast.core.election.Rank;
 import io.subnetcast.core.election.Succession;
 import io.subnetcast.core.receive.BeaconCheck;
-import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.send.Representative;
 import io.subnetcast.core.send.Term;
 import io.subnetcast.core.send.TermSettings;
@@ -70,7 +69,8 @@ final class Leadership implements Election.Listener {
     }
 
     private Rank myRank() {
-        return new Rank(agent.task.priority(), agent.store == null ? 0 : agent.store.bytesHeld(), agent.nodeId);
+        long held = agent.store == null ? 0 : agent.store.bytesHeld();
+        return new Rank(agent.task.priority(), Math.max(held, agent.basisEstimate), agent.nodeId);
     }
 
     void onClaim(Control message, Claim claim, long nowNs) {
@@ -133,9 +133,9 @@ final class Leadership implements Election.Listener {
         if (agent.store == null) {
             agent.fetching = true;
             agent.port.probeOrigin(agent.task);
-        } else {
+        } else if (!agent.scanningBasis) {
             startTermPass(nowNs);
-        }
+        } // else the pass starts when the scan of the basis files ends
     }
 
     /**
@@ -153,6 +153,10 @@ final class Leadership implements Election.Listener {
     /** The layout is known: the term plans its pass and fetches what it lacks, or publishes. */
     void startTermPass(long nowNs) {
         agent.chunkSize = agent.config.chunkSize() - agent.port.datagramOverhead();
+        if (agent.basis != null && (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize)) {
+            // What the basis holds of partly held blocks: the download leaves those to repair, which fetches the gaps.
+            agent.tracker = agent.newTracker(agent.chunkSize);
+        }
         agent.fetching = false; // the probe's; the term starts the download it needs
         agent.term.startFetchOrPublish(agent.chunkSize, nowNs);
     }
@@ -250,7 +254,10 @@ final class Leadership implements Election.Listener {
             // A successor's session of the same content keeps the chunks received from its predecessor:
             // under loss they are most of every block sent, though few blocks are whole.
             if (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize) {
-                agent.tracker = new ChunkTracker(agent.store.layout(), agent.chunkSize);
+                agent.tracker = agent.newTracker(agent.chunkSize);
+            }
+            if (agent.store.isComplete()) {
+                agent.completion.requestPublish(); // its cache (or basis) held every block already
             }
         }
         agent.member.onBeaconFollowed(beacon, newSession, nowNs);

@@ -80,6 +80,14 @@ public final class SessionAgent implements DatagramSink {
         agent.completion.onTrustedManifest(manifest, nowNs);
     }
 
+    /**
+     * The scan of the agent's basis files ended (see {@link SessionPort#scanBasis}): a member's
+     * chunk tracker learns what they held, a representative's pass may start.
+     */
+    public void onBasisScanned(BasisScan scan, long nowNs) {
+        agent.completion.onBasisScanned(scan, nowNs);
+    }
+
     /** Handles a decoded control message of this task (its task id is this agent's). */
     @Override
     public void onControl(Control message, long nowNs) {

@@ -1,6 +1,7 @@
 package io.subnetcast.core.session;
 
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.TrustedManifest;
 import io.subnetcast.core.repair.PeerTransfer;
 import io.subnetcast.core.wire.proto.Control;
 import java.io.IOException;
@@ -58,6 +59,25 @@ public interface SessionPort {
      * {@link SessionAgent#onTrustedManifest} or {@link SessionAgent#onFetchFailed}.
      */
     void fetchTrustedManifest(TaskSpec task);
+
+    /**
+     * @param task a task
+     * @return the bytes of the basis files (older versions of the package) the agent was given for
+     *     it, 0 for none
+     */
+    default long basisLength(TaskSpec task) {
+        return 0;
+    }
+
+    /**
+     * Scans the task's basis files against the trusted manifest's delta units, off the agent's
+     * thread: writes every unit found (checked by its strong hash) into {@code store} at its place
+     * and commits the blocks that become whole (checked by their SHA-256); answers with
+     * {@link SessionAgent#onBasisScanned}. Called only when {@link #basisLength} says there are some.
+     */
+    default void scanBasis(TaskSpec task, BlockFile store, TrustedManifest manifest) {
+        throw new UnsupportedOperationException("this port has no basis files");
+    }
 
     /** Stops a fetch started by {@link #fetchMissing} or {@link #probeOrigin}. */
     void cancelFetch();

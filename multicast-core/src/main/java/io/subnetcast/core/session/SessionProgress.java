@@ -19,11 +19,13 @@ package io.subnetcast.core.session;
  *     (its session's data group delivers nothing here), or null while it has not
  * @param passBytes on the representative, the package bytes its multicast pass has gone past (sent,
  *     or skipped because every member holds them); 0 on a member
+ * @param bytesFromBasis package bytes found in this agent's basis files (older versions it was
+ *     given) and reused instead of fetched
  */
 public record SessionProgress(String taskId, AgentState state, Role role, long bytesHeld, long packageLength,
                               int membersKnown, int membersComplete, long startDelayRemainingMs, int epoch,
                               long bytesFromOrigin, long bytesFromMulticast, long bytesFromRepair,
-                              String fallback, long passBytes) {
+                              String fallback, long passBytes, long bytesFromBasis) {
     /** @return whether this member fell back to unicast because multicast data never arrived */
     public boolean fellBackToUnicast() {
         return fallback != null;

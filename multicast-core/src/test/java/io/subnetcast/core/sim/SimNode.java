@@ -234,6 +234,23 @@ public final class SimNode {
         }
 
         @Override
+        public long basisLength(TaskSpec task) {
+            return basis.stream().mapToLong(file -> file.toFile().length()).sum();
+        }
+
+        @Override
+        public void scanBasis(TaskSpec task, BlockFile store, io.subnetcast.core.cache.TrustedManifest manifest) {
+            // As the engine's worker thread would: the scan's result is a later event.
+            io.subnetcast.core.session.BasisScan scan = io.subnetcast.core.engine.BasisSeeder.seed(manifest.units(),
+                    store, basis);
+            lan.schedule(lan.nowNs() + 1_000_000, () -> {
+                if (up) {
+                    agent.onBasisScanned(scan, now());
+                }
+            });
+        }
+
+        @Override
         public void joinDataGroup(InetSocketAddress group) {
             joined = group;
             if (joinedAtNs < 0) {
@@ -370,6 +387,12 @@ public final class SimNode {
     }
 
     private int trustedBlockSize = 16 * 1024;
+    private List<Path> basis = List.of();
+
+    /** @param files basis files (older versions of the package) of agents started from now on */
+    public void setBasis(Path... files) {
+        this.basis = List.of(files);
+    }
 
     /** @param blockSize block size of the trusted manifest the simulated management system publishes */
     public void setTrustedManifestBlockSize(int blockSize) {

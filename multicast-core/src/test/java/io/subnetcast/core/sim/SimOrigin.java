@@ -20,6 +20,9 @@ public final class SimOrigin {
     private final long seed;
     private final long bytesPerSecond;
     private final byte[] sha256;
+    // The package's bytes when a test gives them (versions of one package for delta); null: made from the seed.
+    private final byte[] content;
+    private byte[] publishedManifest;
     private final List<Job> jobs = new ArrayList<>();
     private long bytesServed;
     private int probes;
@@ -49,9 +52,24 @@ public final class SimOrigin {
      * @param bytesPerSecond download rate of each fetch
      */
     public SimOrigin(long length, long seed, long bytesPerSecond) {
+        this(length, seed, bytesPerSecond, null);
+    }
+
+    /**
+     * An origin serving the given bytes.
+     *
+     * @param content the package (kept, not copied)
+     * @param bytesPerSecond download rate of each fetch
+     */
+    public SimOrigin(byte[] content, long bytesPerSecond) {
+        this(content.length, 0, bytesPerSecond, content);
+    }
+
+    private SimOrigin(long length, long seed, long bytesPerSecond, byte[] content) {
         this.length = length;
         this.seed = seed;
         this.bytesPerSecond = bytesPerSecond;
+        this.content = content;
         MessageDigest digest = BlockHashes.newSha256();
         byte[] chunk = new byte[65_536];
         for (long offset = 0; offset < length; offset += chunk.length) {
@@ -89,6 +107,10 @@ public final class SimOrigin {
 
     /** Fills {@code into[0..n)} with the package bytes at {@code offset}. */
     public void fill(long offset, byte[] into, int n) {
+        if (content != null) {
+            System.arraycopy(content, (int) offset, into, 0, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             long at = offset + i;
             long mixed = (at >>> 3) * 0x9E3779B97F4A7C15L + seed;
@@ -115,7 +137,16 @@ public final class SimOrigin {
      * @return the trusted manifest of the package, as the management system would publish it
      */
     public byte[] manifestBytes(int blockSize) {
-        return manifestOf(blockSize, false);
+        return publishedManifest != null ? publishedManifest.clone() : manifestOf(blockSize, false);
+    }
+
+    /**
+     * Publishes a manifest made elsewhere (one with delta units, say) instead of the one made here.
+     *
+     * @param bytes the manifest
+     */
+    public void publishManifest(byte[] bytes) {
+        this.publishedManifest = bytes.clone();
     }
 
     /**

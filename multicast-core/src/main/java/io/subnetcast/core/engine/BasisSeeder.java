@@ -1,0 +1,96 @@
+package io.subnetcast.core.engine;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.delta.BasisScanner;
+import io.subnetcast.core.delta.UnitIndex;
+import io.subnetcast.core.session.BasisScan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts what basis files hold of a package into its cache entry: scans each file in turn with one
+ * {@link BasisScanner}, writes every unit found at its place (never into a block the entry already
+ * verified), then commits each block the units cover whole, which checks it against the trusted
+ * manifest's SHA-256. Units of a block that fails that check are forgotten, so nothing a basis
+ * held counts unless the block hash or, in a partly held block, the unit's strong hash vouched
+ * for it; a partly held block is checked whole when the rest arrives. Runs on a worker thread;
+ * the entry's writes are positional and thread-safe.
+ */
+public final class BasisSeeder {
+    private static final Logger LOG = LoggerFactory.getLogger(BasisSeeder.class);
+
+    private BasisSeeder() {
+    }
+
+    /**
+     * @param units the trusted manifest's delta units
+     * @param store the task's cache entry, with the manifest applied
+     * @param files the basis files, in the order given
+     * @return what was found; a file that cannot be read is skipped and named in the failure
+     */
+    public static BasisScan seed(UnitIndex units, BlockFile store, List<Path> files) {
+        BlockLayout layout = store.layout();
+        if (units.length() != layout.length() || layout.blockSize() % units.unitSize() != 0) {
+            return BasisScan.nothing("the manifest's delta units do not fit the cache entry's " + layout);
+        }
+        long started = System.nanoTime();
+        BasisScanner scanner = new BasisScanner(units);
+        long scanned = 0;
+        StringBuilder failures = new StringBuilder();
+        for (Path file : files) {
+            try {
+                scanned += scanner.scan(file, (unit, bytes) -> {
+                    long offset = units.offsetOf(unit);
+                    if (!store.hasBlock(layout.indexOf(offset))) {
+                        store.write(offset, bytes);
+                    }
+                }).bytesRead();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("task {}: basis file {} skipped: {}", store.taskId(), file, e.getMessage());
+                failures.append(failures.length() == 0 ? "" : "; ").append(file).append(": ").append(e.getMessage());
+            }
+        }
+        BitSet found = new BitSet(units.unitCount());
+        for (int unit = 0; unit < units.unitCount(); unit++) {
+            if (scanner.isFound(unit)) {
+                found.set(unit);
+            }
+        }
+        int unitsPerBlock = layout.blockSize() / units.unitSize();
+        long bytes = 0;
+        for (int block = 0; block < layout.blockCount(); block++) {
+            int first = block * unitsPerBlock;
+            int end = Math.min(first + unitsPerBlock, units.unitCount());
+            if (store.hasBlock(block)) {
+                found.clear(first, end); // verified before: the basis added nothing here
+                continue;
+            }
+            if (found.nextClearBit(first) >= end && !commit(store, block)) {
+                found.clear(first, end);
+            }
+            for (int unit = found.nextSetBit(first); unit >= 0 && unit < end; unit = found.nextSetBit(unit + 1)) {
+                bytes += units.lengthOf(unit);
+            }
+        }
+        return new BasisScan(units.unitSize(), found, bytes, scanned, System.nanoTime() - started,
+                failures.length() == 0 ? null : failures.toString());
+    }
+
+    private static boolean commit(BlockFile store, int block) {
+        try {
+            if (store.commitBlock(block)) {
+                return true;
+            }
+            LOG.warn("task {}: block {} assembled from basis files failed its SHA-256; it will be fetched",
+                    store.taskId(), block);
+        } catch (IOException e) {
+            LOG.warn("task {}: block {} from basis files not committed: {}", store.taskId(), block, e.getMessage());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,242 @@
+package io.subnetcast.repair;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.cache.TrustedManifest;
+import io.subnetcast.core.repair.GapRepairFactory;
+import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.Role;
+import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.session.SessionProgress;
+import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.sim.SimNode;
+import io.subnetcast.core.sim.SimOrigin;
+import io.subnetcast.core.sim.SimulatedLan;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Express-style delta in the simulated LAN (issue 13): agents given an older version of the
+ * package (a basis) find the new version's content in it, even where an insertion moved it, and
+ * the subnet fetches from the origin only what no basis held. Whatever the basis, every copy placed
+ * is the new version.
+ */
+class DeltaSimulationTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final int BLOCK = 64 * 1024;
+    private static final int UNIT = 4096;
+    private static final int LENGTH = 4 * 1024 * 1024;
+    private static final int OVERWRITES = 8;
+    private static final int OVERWRITE = 16 * 1024;
+    private static final int INSERTION = 3000;
+    /** Bytes of the new version that no older version holds: the overwrites and the insertion. */
+    private static final long NEW_BYTES = (long) OVERWRITES * OVERWRITE + INSERTION;
+
+    @TempDir
+    Path dir;
+    private SimulatedLan lan;
+    private byte[] v1;
+    private byte[] v2;
+
+    @AfterEach
+    void close() {
+        if (lan != null) {
+            lan.close();
+        }
+    }
+
+    /** v1 random; v2 = v1 with scattered 16 KiB overwrites and a 3,000-byte insertion in the middle. */
+    private void versions(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        v1 = new byte[LENGTH];
+        random.nextBytes(v1);
+        byte[] edited = v1.clone();
+        for (int i = 0; i < OVERWRITES; i++) {
+            // Spread over the file, each at an unaligned offset.
+            int at = (int) ((long) LENGTH * i / OVERWRITES) + 1000 + random.nextInt(LENGTH / OVERWRITES - OVERWRITE - 2000);
+            byte[] fresh = new byte[OVERWRITE];
+            random.nextBytes(fresh);
+            System.arraycopy(fresh, 0, edited, at, OVERWRITE);
+        }
+        int middle = LENGTH / 2 + 777;
+        byte[] inserted = new byte[INSERTION];
+        random.nextBytes(inserted);
+        v2 = new byte[LENGTH + INSERTION];
+        System.arraycopy(edited, 0, v2, 0, middle);
+        System.arraycopy(inserted, 0, v2, middle, INSERTION);
+        System.arraycopy(edited, middle, v2, middle + INSERTION, LENGTH - middle);
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+
+    /** The origin serves v2 and a trusted manifest of it with delta units made from {@code unitsOf}. */
+    private TaskSpec publish(SimOrigin origin, Path unitsOf) throws IOException {
+        byte[] manifest = TrustedManifest.of(write("v2.bin", v2), BLOCK, UNIT).toBytes();
+        if (unitsOf != null) {
+            // A manifest whose units describe other bytes than its blocks: as if every strong hash collided.
+            byte[] blocks = TrustedManifest.of(dir.resolve("v2.bin"), BLOCK).toBytes();
+            byte[] units = TrustedManifest.of(unitsOf, BLOCK, UNIT).toBytes();
+            manifest = Arrays.copyOf(blocks, blocks.length + units.length - blocks.length);
+            System.arraycopy(units, blocks.length, manifest, blocks.length, units.length - blocks.length);
+            manifest[5] = 2; // version 2: blocks of v2, units of the other file
+        }
+        origin.publishManifest(manifest);
+        byte[] sha = BlockHashes.newSha256().digest(v2);
+        return new TaskSpec("pkg", URI.create("http://origin.test/pkg"), sha, 0)
+                .withManifest(URI.create("http://origin.test/pkg.manifest"), BlockHashes.newSha256().digest(manifest));
+    }
+
+    /** Runs {@code bases.length} agents, agent i with basis {@code bases[i]} (null: none), to completion. */
+    private List<SimNode> run(TaskSpec task, SimOrigin origin, Path... bases) {
+        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+                PeerRepairConfig.defaults(), 5);
+        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
+                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < bases.length; i++) {
+            SimNode node = lan.addNode("n" + i, 0);
+            node.setRepairFactory(repair);
+            if (bases[i] != null) {
+                node.setBasis(bases[i]);
+            }
+            nodes.add(node);
+        }
+        nodes.forEach(n -> n.distribute(task, config));
+        assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE),
+                120 * SECOND), () -> "not every agent completed: " + states(nodes));
+        return nodes;
+    }
+
+    private static String states(List<SimNode> nodes) {
+        StringBuilder out = new StringBuilder();
+        nodes.forEach(n -> out.append(n.name()).append('=').append(n.agent("pkg").state()).append(' '));
+        return out.toString();
+    }
+
+    /** Every copy placed is v2, byte for byte; prints where each agent's bytes came from. */
+    private void assertEveryCopyIsTheNewVersion(List<SimNode> nodes, SimOrigin origin, String scenario) throws IOException {
+        byte[] expected = BlockHashes.newSha256().digest(v2);
+        System.out.printf("%s: origin served %,d bytes (%.2fx the %,d new bytes; package %,d)%n", scenario,
+                origin.bytesServed(), (double) origin.bytesServed() / NEW_BYTES, NEW_BYTES, v2.length);
+        for (SimNode node : nodes) {
+            assertArrayEquals(expected, BlockHashes.newSha256().digest(Files.readAllBytes(node.port("pkg").published())),
+                    node.name() + " placed something else than the new version");
+            SessionProgress p = node.agent("pkg").progress(lan.nowNs());
+            System.out.printf("  %s %s: basis %,d origin %,d multicast %,d repair %,d%n", node.name(), p.role(),
+                    p.bytesFromBasis(), p.bytesFromOrigin(), p.bytesFromMulticast(), p.bytesFromRepair());
+        }
+    }
+
+    private static SimNode representative(List<SimNode> nodes) {
+        return nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyAgentWithTheOldVersionFetchesFromTheOriginOnlyWhatChanged() throws IOException {
+        versions(1);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(11, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "4 agents with v1");
+        assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+        for (SimNode node : nodes) {
+            long fromBasis = node.agent("pkg").progress(lan.nowNs()).bytesFromBasis();
+            assertTrue(fromBasis >= v2.length - 2 * NEW_BYTES, node.name() + " reused only " + fromBasis);
+        }
+    }
+
+    @Test
+    void mixedBasesStillFetchFromTheOriginOnlyWhatNoBasisHeld() throws IOException {
+        versions(2);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(12, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        List<SimNode> nodes = run(task, origin, basis, null, basis, null);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "2 agents with v1, 2 without");
+        assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+        assertTrue(representative(nodes).agent("pkg").progress(lan.nowNs()).bytesFromBasis() > 0,
+                "the agent holding most of the package represents the subnet");
+        for (SimNode node : nodes) {
+            SessionProgress p = node.agent("pkg").progress(lan.nowNs());
+            if (p.bytesFromBasis() == 0) {
+                assertEquals(v2.length, p.bytesHeld(), node.name() + " without a basis still holds everything");
+            }
+        }
+    }
+
+    @Test
+    void aBasisThatMatchesNothingCostsOneWholeDownload() throws IOException {
+        versions(3);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(13, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        byte[] unrelated = new byte[LENGTH];
+        new SplittableRandom(99).nextBytes(unrelated);
+        Path basis = write("unrelated.bin", unrelated);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "3 agents with an unrelated basis");
+        for (SimNode node : nodes) {
+            assertEquals(0, node.agent("pkg").progress(lan.nowNs()).bytesFromBasis(), node.name());
+        }
+        assertEquals(v2.length, origin.bytesServed(), "the package once, as without a basis");
+    }
+
+    @Test
+    void aBasisThatIsTheNewVersionNeedsNothingFromTheOrigin() throws IOException {
+        versions(4);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(14, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v2-copy.bin", v2);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "3 agents holding v2 already");
+        assertEquals(0, origin.bytesServed(), "nothing from the origin");
+        assertEquals(0, origin.downloads());
+        for (SimNode node : nodes) {
+            assertEquals(v2.length, node.agent("pkg").progress(lan.nowNs()).bytesFromBasis(), node.name());
+        }
+    }
+
+    @Test
+    void aCorruptBasisNeverGetsAWrongByteIntoACopy() throws IOException {
+        versions(5);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(15, dir.resolve("lan"), origin);
+        // The basis is v2 with a byte flipped every 100 KiB, and the manifest's units describe that
+        // corrupt file, so that every unit of it passes its weak and strong check: only the blocks'
+        // SHA-256 stands between the corruption and the copies.
+        byte[] corrupt = v2.clone();
+        for (int at = 5000; at < corrupt.length; at += 100 * 1024) {
+            corrupt[at] ^= 0x40;
+        }
+        Path basis = write("corrupt.bin", corrupt);
+        TaskSpec task = publish(origin, basis);
+        List<SimNode> nodes = run(task, origin, basis, basis, null);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "a corrupt basis whose units the manifest vouches for");
+        for (SimNode node : nodes) {
+            BlockFile store = node.agent("pkg").store();
+            assertEquals(store.layout().blockCount(), store.presentBlocks(), node.name());
+        }
+    }
+}
