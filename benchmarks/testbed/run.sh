@@ -63,6 +63,9 @@ WORK_BASE=${WORK_BASE:-/dev/shm}
 OUT_DIR=${OUT_DIR:-$SCRIPT_DIR/out/$(date +%Y%m%d-%H%M%S)}
 KEEP=${KEEP:-0}
 SAMPLE_INTERVAL=${SAMPLE_INTERVAL:-0.5}
+DELTA=${DELTA:-0}                         # 1: package v2 is v1 edited; subnetcast runs full, delta all, delta half
+DELTA_SEED=${DELTA_SEED:-13}              # seed of delta.py's v1 and v2
+DELTA_FULL_MANIFEST=${DELTA_FULL_MANIFEST:-0} # 1: the full run also gets the trusted manifest flags
 JAVA=${JAVA:-java}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
@@ -86,6 +89,9 @@ for t in $TOOLS; do
     esac
 done
 case "$WAN_MODE" in per-subnet|shared) ;; *) die "WAN_MODE must be per-subnet or shared" ;; esac
+case "$DELTA" in 0|1) ;; *) die "DELTA must be 0 or 1" ;; esac
+case "$DELTA_FULL_MANIFEST" in 0|1) ;; *) die "DELTA_FULL_MANIFEST must be 0 or 1" ;; esac
+[[ "$DELTA_SEED" =~ ^[0-9]+$ ]] || die "DELTA_SEED must be a number"
 case "$ORIGIN" in
     nginx) command -v nginx >/dev/null || die "nginx missing: apt-get install -y nginx-light, then systemctl disable --now nginx (or ORIGIN=subnetcast)" ;;
     subnetcast) ;;
@@ -317,6 +323,21 @@ origin_body_bytes() {
     if [ "$ORIGIN" = nginx ]; then awk '{ print $5 }'; else sed -n 's/.* body_bytes=\([0-9]*\) .*/\1/p'; fi
 }
 
+# origin_manifest_bytes: "BYTES REQUESTS" of the origin log lines on stdin that served the trusted
+# manifest files (/pkg.bin.manifest, /pkg.bin.manifest.units, ...): their body bytes and count.
+origin_manifest_bytes() {
+    awk -v origin="$ORIGIN" '{
+        path = ""
+        for (i = 1; i <= NF; i++) if ($i ~ /^"?\//) { path = $i; break }
+        gsub(/"/, "", path)
+        if (path !~ /^\/pkg\.bin\.manifest/) next
+        b = 0
+        if (origin == "nginx") b = $5
+        else for (i = 1; i <= NF; i++) if ($i ~ /^body_bytes=/) b = substr($i, 12)
+        bytes += b; n++
+    } END { printf "%d %d\n", bytes, n }'
+}
+
 # ------------------------------------------------------------------ measuring
 
 RESULTS="$OUT_DIR/results.tsv"
@@ -356,6 +377,9 @@ begin_measure() { # TOOL SETTING RUN
     for host in "${HOSTS[@]}"; do
         rm -rf "${WORK:?}/$host"
         mkdir -p "$WORK/$host"
+        # Delta runs: the old version as the host's own file (a hard link: no copy, no time; the
+        # agents only read it).
+        if [ "${LINK_BASIS:-0}" = 1 ]; then ln "$BASIS_FILE" "$WORK/$host/basis.bin"; fi
         RX0[$host]=$(counter "$host" lan0 rx)
         TX0[$host]=$(counter "$host" lan0 tx)
         DONE_NS[$host]=""
@@ -392,7 +416,7 @@ end_measure() { # NOTE
     while read -r b; do origin_bytes=$((origin_bytes + b)); done < <(tail -n +"$((ORIGIN_LINES0 + 1))" "$ORIGIN_LOG" \
         | origin_body_bytes)
     local origin_wire=$(( $(counter "$P-origin" up0 tx) - ORIGIN_TX0 ))
-    origin_x=$(awk -v a="$origin_bytes" -v b="$SIZE" 'BEGIN { printf "%.2f", a / b }')
+    origin_x=$(awk -v a="$origin_bytes" -v b="$PKG_BYTES" 'BEGIN { printf "%.2f", a / b }')
     local rx_sum=0 tx_max=0 peak_max=0 cpu_sum=0 cpu_max=0 hwm_max=0
     for host in "${HOSTS[@]}"; do
         [ "${ROLE[$host]}" = idle ] && continue
@@ -430,6 +454,9 @@ end_measure() { # NOTE
         "$(awk -v a="$tx_max" 'BEGIN { printf "%.1f", a / 1048576 }')" "$peak_max" \
         "$(awk -v a="$cpu_sum" -v n="$n" 'BEGIN { printf "%.1f", a / n }')" "$cpu_max" \
         "$(awk -v a="$hwm_max" 'BEGIN { printf "%.0f", a / 1024 }')" "$note; origin wire ${origin_wire} B; machine CPU busy ${mach_busy}% of one core on average, ${mach_other}% of it outside the testbed; load average before ${LOAD0}" >>"$RESULTS"
+    # for the delta table: this run's figures and the origin log lines it wrote
+    MEASURED_WALL=$wall MEASURED_VERIFIED="$v/$n" MEASURED_ORIGIN_BYTES=$origin_bytes
+    MEASURED_ORIGIN_LINES="$((ORIGIN_LINES0 + 1)) $(wc -l <"$ORIGIN_LOG")"
     log "$SCEN_NAME: $TOOL $SETTING: all verified after ${wall} s ($v/$n verified), origin served ${origin_x}x, machine busy ${mach_busy}% (outside ${mach_other}%); $note"
     for host in "${HOSTS[@]}"; do rm -rf "${WORK:?}/$host"; done
 }
@@ -576,20 +603,37 @@ state_at() {
     sed -n "s/^\([0-9]*\) \[ *[0-9.]*s\] [^:]*: $2 as .*/\1/p" "$1" | head -n1
 }
 
+# run_subnetcast RATE RUN [VARIANT]: every host runs an agent. VARIANT (delta mode): "full" (the
+# plain run, with the manifest flags only if DELTA_FULL_MANIFEST=1), "all" (manifest flags and
+# --basis on every host) or "half" (manifest flags on every host, --basis on every other host).
 run_subnetcast() {
-    local rate=$1 runno=$2 host pids=() task
-    task="tb-$SUFFIX-$SCEN_NAME-$rate-$runno"
+    local rate=$1 runno=$2 variant=${3:-} host pids=() task tool=subnetcast setting=$1 link=0 i=0
+    local -a extra
+    case "$variant" in
+        all|half) tool=subnetcast-delta setting="$rate-$variant" link=1 ;;
+    esac
+    task="tb-$SUFFIX-$SCEN_NAME-$setting-$runno"
     task=${task//[^A-Za-z0-9._-]/-}
-    declare -A start_ns
-    begin_measure subnetcast "$rate" "$runno"
+    declare -A start_ns has_basis
+    LINK_BASIS=$link begin_measure "$tool" "$setting" "$runno"
     local port=$((30000 + 2 * (RANDOM % 5000)))
     for host in "${HOSTS[@]}"; do
+        extra=()
+        if [ "$variant" = all ] || [ "$variant" = half ] || { [ "$variant" = full ] && [ "$DELTA_FULL_MANIFEST" = 1 ]; }; then
+            extra+=(--manifest-url "$MANIFEST_URL" --manifest-sha256 "$MANIFEST_SHA")
+        fi
+        has_basis[$host]=0
+        if [ "$variant" = all ] || { [ "$variant" = half ] && [ $((i % 2)) = 0 ]; }; then
+            extra+=(--basis "$WORK/$host/basis.bin")
+            has_basis[$host]=1
+        fi
+        i=$((i + 1))
         start_ns[$host]=$(now_ns)
         # shellcheck disable=SC2086
         STAMP_ERR=1 host_run "$host" "$host" "$TOOL_TIMEOUT" "$JAVA" $SC_JAVA_OPTS -jar "$JAR" agent --task "$task" --url "$URL" \
             --out "$WORK/$host/pkg.bin" --interface lan0 --sha256 "$SHA" --group "$GROUP_PREFIX.5:$port" \
             --start-delay "$SC_START_DELAY" --rate "$rate" --linger "$SC_LINGER" --timeout "$((TOOL_TIMEOUT - 10))s" \
-            --cache-dir "$WORK/$host/cache" --json $SC_AGENT_OPTS
+            --cache-dir "$WORK/$host/cache" --json "${extra[@]}" $SC_AGENT_OPTS
         pids+=("$LAST_PID")
     done
     wait_pids "${pids[@]}"
@@ -597,11 +641,28 @@ run_subnetcast() {
     exited_ns=$(now_ns)
     sleep 0.3 # the stderr time-stampers write their last lines
     local out err secs role reps=0 repair=0 rep_note="" st x t
+    # for the delta table: multicast bytes and lan0 rx of the members, basis bytes, slowest agent
+    DM_MCAST_MAX=0 DM_MCAST_MAX_V1=0 DM_RX_MAX=0 DM_SECS_MAX=0 DM_BASIS="" DM_REP_MCAST="" DM_FETCHERS=""
     for host in "${HOSTS[@]}"; do
         out="$RUN/$host.out"; err="$RUN/$host.err"
         secs=$(json_field "$out" seconds)
         role=$(json_field "$out" role)
         ROLE[$host]=${role:-failed}
+        x=$(json_field "$out" bytes_multicast)
+        if [ "$role" = representative ]; then
+            DM_REP_MCAST="$DM_REP_MCAST${DM_REP_MCAST:+ }${host#"$P"-}=${x:-?}"
+        else
+            if [[ "$x" =~ ^[0-9]+$ ]] && [ "$x" -gt "$DM_MCAST_MAX" ]; then DM_MCAST_MAX=$x; fi
+            if [[ "$x" =~ ^[0-9]+$ ]] && [ "${has_basis[$host]}" = 1 ] && [ "$x" -gt "$DM_MCAST_MAX_V1" ]; then DM_MCAST_MAX_V1=$x; fi
+            t=$(( $(counter "$host" lan0 rx) - RX0[$host] ))
+            if [ "$t" -gt "$DM_RX_MAX" ]; then DM_RX_MAX=$t; fi
+        fi
+        x=$(json_field "$out" bytes_origin)
+        if [[ "$x" =~ ^[0-9]+$ ]] && [ "$x" -gt 0 ]; then DM_FETCHERS="$DM_FETCHERS${DM_FETCHERS:+ }${host#"$P"-}=$x"; fi
+        x=$(json_field "$out" bytes_basis)
+        t=""; [ "${has_basis[$host]:-0}" = 1 ] && t="(v1)"
+        DM_BASIS="$DM_BASIS${DM_BASIS:+ }${host#"$P"-}$t=${x:-?}"
+        [ -n "$secs" ] && DM_SECS_MAX=$(awk -v a="$secs" -v b="$DM_SECS_MAX" 'BEGIN { print (a > b ? a : b) }')
         # The copy is in place when the agent renames it there: the file's ctime. (The JSON
         # "seconds" count from the agent's own start, after the JVM started and the options were
         # parsed; "prestart" below is that difference.)
@@ -612,7 +673,7 @@ run_subnetcast() {
         fi
         x=$(json_field "$out" bytes_repair)
         repair=$((repair + ${x:-0}))
-        st="origin=$(json_field "$out" bytes_origin) mcast=$(json_field "$out" bytes_multicast) repair=$(json_field "$out" bytes_repair) seconds=$secs"
+        st="origin=$(json_field "$out" bytes_origin) mcast=$(json_field "$out" bytes_multicast) repair=$(json_field "$out" bytes_repair) basis=$(json_field "$out" bytes_basis) seconds=$secs"
         [ -n "${DONE_NS[$host]}" ] && st="$st prestart=$(awk -v d="${DONE_NS[$host]}" -v s="${start_ns[$host]}" \
             -v secs="$secs" 'BEGIN { printf "%.1f", (d - s) / 1e9 - secs }')"
         # Every stderr line carries the wall clock (microseconds) it arrived at; states are given
@@ -631,16 +692,74 @@ run_subnetcast() {
     done
     local exited
     exited=$(awk -v a="$exited_ns" -v b="$T0" 'BEGIN { printf "%.1f", (a - b) / 1e9 }')
-    end_measure "rate $rate, start delay $SC_START_DELAY, linger $SC_LINGER; $reps representatives; repair bytes $repair; all agents exited after $exited s; $rep_note"
+    local what="rate $rate"
+    case "$variant" in
+        full) what="$what, full v2"; if [ "$DELTA_FULL_MANIFEST" = 1 ]; then what="$what with the manifest flags"; fi ;;
+        all) what="$what, delta: --basis v1 on every host" ;;
+        half) what="$what, delta: --basis v1 on every other host" ;;
+    esac
+    end_measure "$what, start delay $SC_START_DELAY, linger $SC_LINGER; $reps representatives; repair bytes $repair; all agents exited after $exited s; $rep_note"
+    [ -z "$variant" ] || delta_row "$variant"
+}
+
+# ------------------------------------------------------------------ delta mode
+
+DELTA_TSV="$OUT_DIR/delta.tsv"
+[ "$DELTA" = 0 ] || [ -f "$DELTA_TSV" ] || printf 'scenario\tsetting\trun\tvariant\tnew_bytes\torigin_bytes\tmanifest_bytes\tmanifest_requests\torigin_per_new\tmcast_max_member\tmcast_per_new\tmcast_max_member_v1\trx_max_member\ttime_s\ttime_per_full\tslowest_agent_s\tverified\tsubnets\tmanifest_file_bytes\torigin_fetchers\tbasis_bytes\trep_mcast\n' >"$DELTA_TSV"
+
+# delta_row VARIANT: one row of delta.tsv from the run just measured (run_subnetcast's DM_* and
+# end_measure's MEASURED_* figures). The full run's time is the reference of the delta runs that
+# follow it on the same LAN (same scenario, rate and run number).
+delta_row() {
+    local variant=$1 first last mb mn rel="-"
+    read -r first last <<<"$MEASURED_ORIGIN_LINES"
+    read -r mb mn < <(sed -n "${first},${last}p" "$ORIGIN_LOG" | origin_manifest_bytes)
+    if [ "$variant" = full ]; then
+        FULL_WALL=$MEASURED_WALL
+    elif [[ "$MEASURED_WALL" =~ ^[0-9.]+$ && "${FULL_WALL:-}" =~ ^[0-9.]+$ ]]; then
+        rel=$(awk -v a="$MEASURED_WALL" -v b="$FULL_WALL" 'BEGIN { printf "%.3f", a / b }')
+    fi
+    [ "$variant" = full ] && rel="1.000"
+    [[ "$MEASURED_WALL" =~ ^[0-9.]+$ ]] || rel="-"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$SCEN_NAME" "${SETTING%-"$variant"}" "$RUNNO" "$variant" "$NEW_BYTES" "$MEASURED_ORIGIN_BYTES" "$mb" "$mn" \
+        "$(awk -v a="$MEASURED_ORIGIN_BYTES" -v b="$NEW_BYTES" 'BEGIN { printf "%.2f", a / b }')" "$DM_MCAST_MAX" \
+        "$(awk -v a="$DM_MCAST_MAX" -v b="$NEW_BYTES" 'BEGIN { printf "%.2f", a / b }')" "$DM_MCAST_MAX_V1" "$DM_RX_MAX" \
+        "$MEASURED_WALL" "$rel" "$DM_SECS_MAX" "$MEASURED_VERIFIED" "$NSUB" "$MANIFEST_FILE_BYTES" "${DM_FETCHERS:--}" \
+        "$DM_BASIS" "${DM_REP_MCAST:--}" >>"$DELTA_TSV"
+    log "$SCEN_NAME: delta $variant: origin $MEASURED_ORIGIN_BYTES B (manifest $mb B in $mn requests; fetched by ${DM_FETCHERS:-none}), new $NEW_BYTES B, max member multicast $DM_MCAST_MAX B, time $MEASURED_WALL s (x$rel of full), verified $MEASURED_VERIFIED"
 }
 
 # ------------------------------------------------------------------ scenarios
 
 SIZE=$((SIZE_MIB * 1024 * 1024))
 mkdir -p "$WORK/www"
-log "making a $SIZE_MIB MiB package"
-head -c "$SIZE" /dev/urandom >"$WORK/www/pkg.bin"
+if [ "$DELTA" = 1 ]; then
+    # v1 (the hosts' basis) and v2 (the package), deterministic; then v2's trusted manifest beside it
+    # in the served directory (pkg.bin.manifest and whatever else `manifest` writes there).
+    log "making a $SIZE_MIB MiB old version and the new one (delta.py, seed $DELTA_SEED)"
+    mkdir -p "$WORK/basis"
+    BASIS_FILE="$WORK/basis/pkg-v1.bin"
+    "$PYTHON" "$SCRIPT_DIR/delta.py" "$SIZE" "$DELTA_SEED" "$BASIS_FILE" "$WORK/www/pkg.bin" >"$OUT_DIR/delta-edits.txt"
+    NEW_BYTES=$(sed -n '1s/^new_bytes=\([0-9]*\) .*/\1/p' "$OUT_DIR/delta-edits.txt")
+    [ -n "$NEW_BYTES" ] || die "delta.py wrote no new_bytes"
+    chmod 444 "$BASIS_FILE"
+    MANIFEST_SHA=$("$JAVA" -jar "$JAR" manifest --file "$WORK/www/pkg.bin" 2>"$OUT_DIR/manifest.err" | tail -n1 | cut -d' ' -f1) \
+        || die "subnetcast manifest failed: $(cat "$OUT_DIR/manifest.err")"
+    [[ "$MANIFEST_SHA" =~ ^[0-9a-f]{64}$ ]] || die "subnetcast manifest printed no SHA-256: $(cat "$OUT_DIR/manifest.err")"
+    [ "$(sha256sum "$WORK/www/pkg.bin.manifest" | cut -d' ' -f1)" = "$MANIFEST_SHA" ] \
+        || die "the SHA-256 'subnetcast manifest' printed is not that of pkg.bin.manifest"
+    chmod a+r "$WORK"/www/*
+    MANIFEST_URL="http://$ORIGIN_IP:$ORIGIN_PORT/pkg.bin.manifest"
+    MANIFEST_FILES=$(cd "$WORK/www" && for f in pkg.bin.manifest*; do printf '%s=%s ' "$f" "$(stat -c %s "$f")"; done)
+    MANIFEST_FILE_BYTES=$(cat "$WORK"/www/pkg.bin.manifest* | wc -c)
+    log "new bytes $NEW_BYTES; manifest $MANIFEST_SHA; served manifest files (bytes): $MANIFEST_FILES"
+else
+    log "making a $SIZE_MIB MiB package"
+    head -c "$SIZE" /dev/urandom >"$WORK/www/pkg.bin"
+fi
 SHA=$(sha256sum "$WORK/www/pkg.bin" | cut -d' ' -f1)
+PKG_BYTES=$(stat -c %s "$WORK/www/pkg.bin")
 URL="http://$ORIGIN_IP:$ORIGIN_PORT/pkg.bin"
 declare -A RX0 TX0
 
@@ -648,13 +767,18 @@ declare -A RX0 TX0
     echo "date: $(date -Is)"
     echo "command: $0 $*"
     for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATES UFTP_OPTS UDPCAST_BITRATES \
-        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS; do
+        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS \
+        DELTA DELTA_SEED DELTA_FULL_MANIFEST; do
         echo "$v=${!v}"
     done
     echo "nproc: $(nproc)"; echo "kernel: $(uname -r)"; free -g; echo "loadavg: $(cat /proc/loadavg)"
     echo "java: $("$JAVA" -version 2>&1 | head -n1)"
     echo "uftp: $(dpkg-query -W -f='${Version}' uftp 2>/dev/null)  udpcast: $(dpkg-query -W -f='${Version}' udpcast 2>/dev/null)"
     echo "jar: $(sha256sum "$JAR" | cut -c1-16) $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)"
+    if [ "$DELTA" = 1 ]; then
+        echo "delta: $(head -n1 "$OUT_DIR/delta-edits.txt"); package (v2) $PKG_BYTES bytes"
+        echo "delta: manifest sha256 $MANIFEST_SHA; files $MANIFEST_FILES"
+    fi
 } >"$OUT_DIR/machine.txt"
 
 for scen in $SCENARIOS; do
@@ -685,7 +809,16 @@ for scen in $SCENARIOS; do
             curl) run_curl ;;
             uftp) for rate in $UFTP_RATES; do for r in $(seq 1 "$REPEAT"); do run_uftp "$rate" "$r"; done; done ;;
             udpcast) for b in $UDPCAST_BITRATES; do for r in $(seq 1 "$REPEAT"); do run_udpcast "$b" "$r"; done; done ;;
-            subnetcast) for rate in $rates; do for r in $(seq 1 "$REPEAT"); do run_subnetcast "$rate" "$r"; done; done ;;
+            subnetcast)
+                for rate in $rates; do for r in $(seq 1 "$REPEAT"); do
+                    if [ "$DELTA" = 1 ]; then
+                        run_subnetcast "$rate" "$r" full
+                        run_subnetcast "$rate" "$r" all
+                        run_subnetcast "$rate" "$r" half
+                    else
+                        run_subnetcast "$rate" "$r"
+                    fi
+                done; done ;;
         esac
     done
     kill "$ORIGIN_PID" 2>/dev/null || true
