@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns a testbed run's results.tsv into results.md (tables) and two PNG charts.
 
-Usage: report.py OUT_DIR      (reads OUT_DIR/results.tsv and OUT_DIR/machine.txt)
+Usage: report.py OUT_DIR      (reads OUT_DIR/results.tsv, OUT_DIR/machine.txt and, after a DELTA=1
+                               run, OUT_DIR/delta.tsv, which becomes the "Delta" tables)
   testbed-hosts.png      time until every host is verified, and origin bytes / package size,
                          against the number of hosts (shaped scenarios; best run of each tool)
   testbed-scenarios.png  time until every host is verified, per scenario and tool (best run)
@@ -92,6 +93,7 @@ def main():
         for r in rs:
             md.append(f"- {r['tool']} {r['setting']} run {r['run']}: {r['note']}")
         md.append("")
+    md += delta_tables(out)
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -167,6 +169,70 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(out, "testbed-scenarios.png"), dpi=110)
     plt.close(fig)
+
+
+def delta_tables(out):
+    """The delta table (DELTA=1) with the issue's targets checked row by row."""
+    path = os.path.join(out, "delta.tsv")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    if not rows:
+        return []
+    label = {"full": "full", "all": "delta all", "half": "delta half"}
+    i = lambda v: f"{int(v):,}" if v and v.isdigit() else (v or "-")
+    md = ["## Delta", "",
+          "v2 = v1 with 32 scattered 16 KiB overwrites and a 3,000-byte insertion in the middle "
+          "(`delta-edits.txt`); \"delta all\": every host has v1 (`--basis`), \"delta half\": every other "
+          "host has it; \"full\": the same agents distributing v2 without a basis (see `machine.txt`, "
+          "DELTA_FULL_MANIFEST, for whether it had the manifest flags). Origin bytes: body bytes in the "
+          "origin's log during the run, the trusted manifest files included (in brackets: of them manifest "
+          "bytes / requests). Multicast: the largest `bytes_multicast` of a member, the representative left "
+          "out (in brackets: of the members holding v1). Max member rx: the most one member's lan0 received "
+          "in all (multicast, unicast, control). Time: until every host holds a verified copy, as in the "
+          "tables above; time / full against the full run just before it on the same LAN.", "",
+          "| scenario | rate | run | variant | new bytes | origin bytes (manifest / req) | origin / new "
+          "| max multicast B / member (holding v1) | multicast / new | max member rx B | time (s) | time / full "
+          "| copies verified |",
+          "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        v1 = i(r["mcast_max_member_v1"]) if r["variant"] != "full" else "-"
+        md.append(f"| {r['scenario']} | {r['setting']} | {r['run']} | {label.get(r['variant'], r['variant'])} "
+                  f"| {i(r['new_bytes'])} | {i(r['origin_bytes'])} ({i(r['manifest_bytes'])} / "
+                  f"{r['manifest_requests']}) | {r['origin_per_new']} | {i(r['mcast_max_member'])} ({v1}) "
+                  f"| {r['mcast_per_new']} | {i(r['rx_max_member'])} | {r['time_s']} | {r['time_per_full']} "
+                  f"| {r['verified']} |")
+    md += ["", "Targets (issue 13): every copy verified; origin bytes at most 2 x the new bytes plus the manifest "
+           "(checked two ways: plus the manifest bytes as served, one copy per agent that asked; and plus one copy "
+           "of the manifest files per subnet), also with half the hosts holding v1; no member receives more than "
+           "4 x the new bytes by multicast (with half the hosts holding v1, checked on the members holding it: "
+           "the others need the whole package); time to all hosts at most 0.25 x the full distribution of v2 "
+           "on the same links.", ""]
+    for r in rows:
+        if r["variant"] == "full":
+            continue
+        new, manifest, origin = int(r["new_bytes"]), int(r["manifest_bytes"]), int(r["origin_bytes"])
+        one_manifest = int(r["manifest_file_bytes"]) * int(r["subnets"])
+        mcast = int(r["mcast_max_member_v1"] if r["variant"] == "half" else r["mcast_max_member"])
+        v = r["verified"].split("/")
+        t = num(r["time_per_full"])
+        checks = [
+            ("verified", v[0] == v[1], r["verified"]),
+            ("origin <= 2 x new + manifest as served", origin <= 2 * new + manifest, f"{origin:,} vs {2 * new + manifest:,}"),
+            ("origin <= 2 x new + one manifest per subnet", origin <= 2 * new + one_manifest,
+             f"{origin:,} vs {2 * new + one_manifest:,}"),
+            ("multicast <= 4 x new" + (" (members holding v1)" if r["variant"] == "half" else ""), mcast <= 4 * new,
+             f"{mcast:,} vs {4 * new:,}"),
+            ("time <= 0.25 x full", t is not None and t <= 0.25, f"x{r['time_per_full']}"),
+        ]
+        md.append(f"- {r['scenario']} {r['setting']} run {r['run']} {label.get(r['variant'], r['variant'])}: "
+                  + "; ".join(f"{name} **{'met' if ok else 'MISSED'}** ({why})" for name, ok, why in checks)
+                  + f". Agents that fetched from the origin (bytes): {r['origin_fetchers']}; slowest agent's own "
+                  f"`seconds` {r['slowest_agent_s']}; bytes_basis per host: {r['basis_bytes']}; representative's "
+                  f"bytes_multicast: {r['rep_mcast']}")
+    md.append("")
+    return md
 
 
 if __name__ == "__main__":
