@@ -642,7 +642,7 @@ run_subnetcast() {
     sleep 0.3 # the stderr time-stampers write their last lines
     local out err secs role reps=0 repair=0 rep_note="" st x t
     # for the delta table: multicast bytes and lan0 rx of the members, basis bytes, slowest agent
-    DM_MCAST_MAX=0 DM_MCAST_MAX_V1=0 DM_RX_MAX=0 DM_SECS_MAX=0 DM_BASIS="" DM_REP_MCAST="" DM_FETCHERS=""
+    DM_MCAST_MAX=0 DM_MCAST_MAX_V1=0 DM_RX_MAX=0 DM_RX_MAX_V1=0 DM_SECS_MAX=0 DM_BASIS="" DM_REP_MCAST="" DM_FETCHERS=""
     for host in "${HOSTS[@]}"; do
         out="$RUN/$host.out"; err="$RUN/$host.err"
         secs=$(json_field "$out" seconds)
@@ -656,6 +656,7 @@ run_subnetcast() {
             if [[ "$x" =~ ^[0-9]+$ ]] && [ "${has_basis[$host]}" = 1 ] && [ "$x" -gt "$DM_MCAST_MAX_V1" ]; then DM_MCAST_MAX_V1=$x; fi
             t=$(( $(counter "$host" lan0 rx) - RX0[$host] ))
             if [ "$t" -gt "$DM_RX_MAX" ]; then DM_RX_MAX=$t; fi
+            if [ "${has_basis[$host]}" = 1 ] && [ "$t" -gt "$DM_RX_MAX_V1" ]; then DM_RX_MAX_V1=$t; fi
         fi
         x=$(json_field "$out" bytes_origin)
         if [[ "$x" =~ ^[0-9]+$ ]] && [ "$x" -gt 0 ]; then DM_FETCHERS="$DM_FETCHERS${DM_FETCHERS:+ }${host#"$P"-}=$x"; fi
@@ -705,7 +706,7 @@ run_subnetcast() {
 # ------------------------------------------------------------------ delta mode
 
 DELTA_TSV="$OUT_DIR/delta.tsv"
-[ "$DELTA" = 0 ] || [ -f "$DELTA_TSV" ] || printf 'scenario\tsetting\trun\tvariant\tnew_bytes\torigin_bytes\tmanifest_bytes\tmanifest_requests\torigin_per_new\tmcast_max_member\tmcast_per_new\tmcast_max_member_v1\trx_max_member\ttime_s\ttime_per_full\tslowest_agent_s\tverified\tsubnets\tmanifest_file_bytes\torigin_fetchers\tbasis_bytes\trep_mcast\n' >"$DELTA_TSV"
+[ "$DELTA" = 0 ] || [ -f "$DELTA_TSV" ] || printf 'scenario\tsetting\trun\tvariant\tnew_bytes\torigin_bytes\tmanifest_bytes\tmanifest_requests\torigin_per_new\tmcast_max_member\tmcast_per_new\tmcast_max_member_v1\trx_max_member\trx_max_member_v1\ttime_s\ttime_per_full\tslowest_agent_s\tverified\tsubnets\tmanifest_file_bytes\torigin_fetchers\tbasis_bytes\trep_mcast\n' >"$DELTA_TSV"
 
 # delta_row VARIANT: one row of delta.tsv from the run just measured (run_subnetcast's DM_* and
 # end_measure's MEASURED_* figures). The full run's time is the reference of the delta runs that
@@ -721,10 +722,10 @@ delta_row() {
     fi
     [ "$variant" = full ] && rel="1.000"
     [[ "$MEASURED_WALL" =~ ^[0-9.]+$ ]] || rel="-"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$SCEN_NAME" "${SETTING%-"$variant"}" "$RUNNO" "$variant" "$NEW_BYTES" "$MEASURED_ORIGIN_BYTES" "$mb" "$mn" \
         "$(awk -v a="$MEASURED_ORIGIN_BYTES" -v b="$NEW_BYTES" 'BEGIN { printf "%.2f", a / b }')" "$DM_MCAST_MAX" \
-        "$(awk -v a="$DM_MCAST_MAX" -v b="$NEW_BYTES" 'BEGIN { printf "%.2f", a / b }')" "$DM_MCAST_MAX_V1" "$DM_RX_MAX" \
+        "$(awk -v a="$DM_MCAST_MAX" -v b="$NEW_BYTES" 'BEGIN { printf "%.2f", a / b }')" "$DM_MCAST_MAX_V1" "$DM_RX_MAX" "$DM_RX_MAX_V1" \
         "$MEASURED_WALL" "$rel" "$DM_SECS_MAX" "$MEASURED_VERIFIED" "$NSUB" "$MANIFEST_FILE_BYTES" "${DM_FETCHERS:--}" \
         "$DM_BASIS" "${DM_REP_MCAST:--}" >>"$DELTA_TSV"
     log "$SCEN_NAME: delta $variant: origin $MEASURED_ORIGIN_BYTES B (manifest $mb B in $mn requests; fetched by ${DM_FETCHERS:-none}), new $NEW_BYTES B, max member multicast $DM_MCAST_MAX B, time $MEASURED_WALL s (x$rel of full), verified $MEASURED_VERIFIED"
