@@ -204,8 +204,10 @@ final class DemoCommand implements Callable<Integer> {
     /** Writes the package's trusted manifest with delta units, as {@code subnetcast manifest} does. */
     private static byte[] writeManifest(DemoPackage pkg, Path file) throws IOException {
         int blockSize = BlockLayout.DEFAULT_BLOCK_SIZE;
-        byte[] bytes = TrustedManifest.of(pkg.file(), blockSize, TrustedManifest.defaultUnitSize(pkg.length(), blockSize))
-                .toBytes();
+        TrustedManifest manifest = TrustedManifest.of(pkg.file(), blockSize,
+                TrustedManifest.defaultUnitSize(pkg.length(), blockSize));
+        Files.write(file.resolveSibling(file.getFileName() + ".units"), manifest.unitsBytes());
+        byte[] bytes = manifest.toBytes();
         Files.write(file, bytes);
         return BlockHashes.newSha256().digest(bytes);
     }

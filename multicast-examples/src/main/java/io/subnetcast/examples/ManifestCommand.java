@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         header = "Write the trusted block manifest of a package.",
-        description = "Computes the SHA-256 of every block of FILE and writes them, with the block size and the"
-                + " checksums of its delta units (for agents that hold an older version), to OUT. Prints"
+        description = "Computes the SHA-256 of every block of FILE and writes them, with the block size, to OUT, and"
+                + " the checksums of its delta units (for agents given an older version with --basis) to OUT.units,"
+                + " which OUT names by its SHA-256: serve both side by side. Prints"
                 + " the manifest's own SHA-256: give agents --manifest-url (where OUT is served) and --manifest-sha256 so"
                 + " that each checks every block against it before caching or serving it.",
         footer = {"", "Exit status: 0 written; 1 failed; 2 bad input."})
@@ -66,19 +67,30 @@ final class ManifestCommand implements Callable<Integer> {
         }
         Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".manifest");
         int units = unitSize != null ? unitSize : TrustedManifest.defaultUnitSize(Files.size(file), blockSize);
-        byte[] bytes;
+        TrustedManifest manifest;
         try {
-            bytes = TrustedManifest.of(file, blockSize, units).toBytes();
+            manifest = TrustedManifest.of(file, blockSize, units);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.BAD_INPUT, "--unit-size: " + e.getMessage());
         }
-        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.write(temporary, bytes);
-        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = manifest.toBytes();
+        Path unitsFile = target.resolveSibling(target.getFileName() + ".units");
+        if (manifest.namesUnits()) {
+            writeAtomically(unitsFile, manifest.unitsBytes()); // first: the manifest names it
+        } else {
+            Files.deleteIfExists(unitsFile);
+        }
+        writeAtomically(target, bytes);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(BlockHashes.toHex(BlockHashes.newSha256().digest(bytes)) + "  " + target);
         stdout.flush();
         return ExitCodes.OK;
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(temporary, bytes);
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -119,13 +119,20 @@ class AgentCommandTest {
         Cli.Result manifest = Cli.run("manifest", "--file", www.resolve("pkg.bin").toString());
         assertEquals(0, manifest.exitCode(), manifest.err());
         String manifestSha = manifest.outLines().get(0).substring(0, 64);
-        long manifestLength = Files.size(www.resolve("pkg.bin.manifest"));
-        assertTrue(manifestLength < v2.length / 100, "manifest of " + manifestLength + " bytes");
+        long manifestLength = Files.size(www.resolve("pkg.bin.manifest")) + Files.size(www.resolve("pkg.bin.manifest.units"));
+        assertTrue(manifestLength < v2.length / 100, "manifest and units of " + manifestLength + " bytes");
         AtomicLong served = new AtomicLong();
+        AtomicLong unitsServed = new AtomicLong();
         String group = "239.255." + (100 + random.nextInt(100)) + "." + (1 + random.nextInt(250)) + ":"
                 + (20_000 + 2 * random.nextInt(10_000));
         try (FileServer origin = FileServer.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .rootDirectory(www).requestListener(r -> served.addAndGet(r.bodyBytes())).build()) {
+                .rootDirectory(www).requestListener(r -> {
+                    if (r.target().endsWith(".manifest.units")) {
+                        unitsServed.addAndGet(r.bodyBytes());
+                    } else if (!r.target().endsWith(".manifest")) {
+                        served.addAndGet(r.bodyBytes());
+                    }
+                }).build()) {
             String url = "http://127.0.0.1:" + origin.start().getPort() + "/pkg.bin";
             List<CompletableFuture<Cli.Result>> runs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -145,10 +152,14 @@ class AgentCommandTest {
                 assertTrue(basisBytes.find(), json);
                 assertTrue(Long.parseLong(basisBytes.group(1)) >= v2.length - 4 * newBytes, json);
             }
-            long packageBytes = served.get() - 3 * manifestLength;
-            System.out.printf("delta through the command: origin served %,d package bytes for %,d new bytes%n",
-                    packageBytes, newBytes);
+            long packageBytes = served.get();
+            System.out.printf("delta through the command: origin served %,d package bytes for %,d new bytes, and the"
+                    + " delta units (%,d bytes) %.1f times%n", packageBytes, newBytes,
+                    Files.size(www.resolve("pkg.bin.manifest.units")),
+                    (double) unitsServed.get() / Files.size(www.resolve("pkg.bin.manifest.units")));
             assertTrue(packageBytes <= 2 * newBytes, "origin served " + packageBytes + " package bytes");
+            assertEquals(Files.size(www.resolve("pkg.bin.manifest.units")), unitsServed.get(),
+                    "the delta units from the origin once: members take them from their representative");
         }
     }
 

@@ -51,6 +51,8 @@ class DeltaSimulationTest {
     private SimulatedLan lan;
     private byte[] v1;
     private byte[] v2;
+    private Duration scanTime = Duration.ofMillis(1);
+    private Duration memberScanTime;
 
     @AfterEach
     void close() {
@@ -87,18 +89,21 @@ class DeltaSimulationTest {
         return file;
     }
 
-    /** The origin serves v2 and a trusted manifest of it with delta units made from {@code unitsOf}. */
+    /** The origin serves v2, a trusted manifest of it and its delta units, made from {@code unitsOf} when given. */
     private TaskSpec publish(SimOrigin origin, Path unitsOf) throws IOException {
-        byte[] manifest = TrustedManifest.of(write("v2.bin", v2), BLOCK, UNIT).toBytes();
+        TrustedManifest trusted = TrustedManifest.of(write("v2.bin", v2), BLOCK, UNIT);
+        byte[] manifest = trusted.toBytes();
+        byte[] units = trusted.unitsBytes();
         if (unitsOf != null) {
-            // A manifest whose units describe other bytes than its blocks: as if every strong hash collided.
-            byte[] blocks = TrustedManifest.of(dir.resolve("v2.bin"), BLOCK).toBytes();
-            byte[] units = TrustedManifest.of(unitsOf, BLOCK, UNIT).toBytes();
-            manifest = Arrays.copyOf(blocks, blocks.length + units.length - blocks.length);
-            System.arraycopy(units, blocks.length, manifest, blocks.length, units.length - blocks.length);
-            manifest[5] = 2; // version 2: blocks of v2, units of the other file
+            // Blocks of v2 but units of other bytes, with that file's hash: as if every strong hash collided.
+            TrustedManifest other = TrustedManifest.of(unitsOf, BLOCK, UNIT);
+            byte[] otherBytes = other.toBytes();
+            int descriptor = 8 + 32;
+            System.arraycopy(otherBytes, otherBytes.length - descriptor, manifest, manifest.length - descriptor, descriptor);
+            units = other.unitsBytes();
         }
         origin.publishManifest(manifest);
+        origin.publishUnits(units);
         byte[] sha = BlockHashes.newSha256().digest(v2);
         return new TaskSpec("pkg", URI.create("http://origin.test/pkg"), sha, 0)
                 .withManifest(URI.create("http://origin.test/pkg.manifest"), BlockHashes.newSha256().digest(manifest));
@@ -114,6 +119,10 @@ class DeltaSimulationTest {
         for (int i = 0; i < bases.length; i++) {
             SimNode node = lan.addNode("n" + i, 0);
             node.setRepairFactory(repair);
+            node.setBasisScanTime(scanTime);
+            if (memberScanTime != null) {
+                node.setMemberBasisScanTime(memberScanTime);
+            }
             if (bases[i] != null) {
                 node.setBasis(bases[i]);
             }
@@ -134,8 +143,9 @@ class DeltaSimulationTest {
     /** Every copy placed is v2, byte for byte; prints where each agent's bytes came from. */
     private void assertEveryCopyIsTheNewVersion(List<SimNode> nodes, SimOrigin origin, String scenario) throws IOException {
         byte[] expected = BlockHashes.newSha256().digest(v2);
-        System.out.printf("%s: origin served %,d bytes (%.2fx the %,d new bytes; package %,d)%n", scenario,
-                origin.bytesServed(), (double) origin.bytesServed() / NEW_BYTES, NEW_BYTES, v2.length);
+        System.out.printf("%s: origin served %,d bytes (%.2fx the %,d new bytes; package %,d) and %,d bytes of delta"
+                        + " units%n", scenario, origin.bytesServed(), (double) origin.bytesServed() / NEW_BYTES, NEW_BYTES,
+                v2.length, origin.unitsServed());
         for (SimNode node : nodes) {
             assertArrayEquals(expected, BlockHashes.newSha256().digest(Files.readAllBytes(node.port("pkg").published())),
                     node.name() + " placed something else than the new version");
@@ -159,10 +169,55 @@ class DeltaSimulationTest {
         List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
         assertEveryCopyIsTheNewVersion(nodes, origin, "4 agents with v1");
         assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+        long unitsFile = (v2.length + UNIT - 1) / UNIT * 20L + 8;
+        assertEquals(unitsFile, origin.unitsServed(), "the delta units from the origin once; members take them from peers");
+        assertEquals(3, nodes.stream().mapToInt(SimNode::unitsFromPeers).sum());
         for (SimNode node : nodes) {
             long fromBasis = node.agent("pkg").progress(lan.nowNs()).bytesFromBasis();
             assertTrue(fromBasis >= v2.length - 2 * NEW_BYTES, node.name() + " reused only " + fromBasis);
         }
+    }
+
+    /**
+     * Scans of a large package take seconds, longer than the election: the representative's
+     * beacons keep its members while it scans (the layout comes once its pass is planned), and no
+     * second representative goes to the origin meanwhile.
+     */
+    @Test
+    void scansLongerThanTheElectionStillGiveOneRepresentative() throws IOException {
+        versions(6);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(16, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        scanTime = Duration.ofSeconds(4);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "4 agents with v1, scans of 4 s");
+        long elected = nodes.stream().filter(n -> n.port("pkg").transitions().contains("FETCHING/REPRESENTATIVE")).count();
+        assertEquals(1, elected, "agents that were representative at some point");
+        assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+    }
+
+    /**
+     * Members whose scans end long after their representative's: its pass waits for them (they
+     * advertise that they are preparing) instead of multicasting blocks their scans are about to find.
+     */
+    @Test
+    void thePassWaitsForMembersStillScanning() throws IOException {
+        versions(7);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(17, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        memberScanTime = Duration.ofSeconds(6);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "4 agents with v1, members' scans 6 s");
+        for (SimNode node : nodes) {
+            long multicast = node.agent("pkg").progress(lan.nowNs()).bytesFromMulticast();
+            assertTrue(multicast <= 4 * NEW_BYTES, node.name() + " took " + multicast + " bytes from multicast");
+        }
+        long sent = representative(nodes).port("pkg").dataDatagramsSent();
+        assertTrue(sent * 1400 <= 4 * NEW_BYTES, "the pass sent " + sent + " datagrams");
     }
 
     @Test

@@ -414,6 +414,23 @@ public final class BlockFile implements AutoCloseable {
         return files.writeManifestOnce(blocks.presentHashes());
     }
 
+    /**
+     * Keeps the package's delta units beside the entry, so that peers of the task can take them
+     * from this agent instead of the origin.
+     *
+     * @param unitsFile the units file, already checked against the trusted manifest
+     * @throws IOException if it cannot be written
+     */
+    public synchronized void keepUnits(byte[] unitsFile) throws IOException {
+        checkOpen();
+        files.writeUnits(unitsFile);
+    }
+
+    /** @return the units file kept by {@link #keepUnits}, or null */
+    public synchronized Path unitsFile() {
+        return closed ? null : files.units();
+    }
+
     /** @return whether the package was published; the entry then only serves reads */
     public synchronized boolean isPublished() {
         return published;

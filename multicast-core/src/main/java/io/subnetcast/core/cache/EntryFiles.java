@@ -19,7 +19,10 @@ final class EntryFiles {
     static final String MANIFEST = "manifest";
     private static final String JOURNAL_REWRITE = JOURNAL + ".compact";
     private static final String MANIFEST_WRITE = MANIFEST + ".tmp";
-    private static final String[] ALL = {CONTENT, JOURNAL, JOURNAL_REWRITE, LOCK, MANIFEST, MANIFEST_WRITE};
+    static final String UNITS = "units";
+    private static final String UNITS_WRITE = UNITS + ".tmp";
+    private static final String[] ALL = {CONTENT, JOURNAL, JOURNAL_REWRITE, LOCK, MANIFEST, MANIFEST_WRITE, UNITS,
+        UNITS_WRITE};
 
     private final Path directory;
 
@@ -64,6 +67,26 @@ final class EntryFiles {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         return file;
+    }
+
+    /**
+     * Keeps the package's delta units (a trusted manifest's verified companion file), for peers.
+     *
+     * @param bytes the units file
+     * @return where it is
+     */
+    Path writeUnits(byte[] bytes) throws IOException {
+        Path file = directory.resolve(UNITS);
+        Path temporary = directory.resolve(UNITS_WRITE);
+        Files.write(temporary, bytes);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    /** @return the kept units file, or null */
+    Path units() {
+        Path file = directory.resolve(UNITS);
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
     }
 
     void deleteManifest() throws IOException {

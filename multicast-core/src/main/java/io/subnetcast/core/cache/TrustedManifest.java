@@ -16,34 +16,50 @@ import java.util.Arrays;
  * a wrong block; without it the per-block hashes the representative multicasts are provisional and
  * only the whole-file hash decides.
  *
- * <p>Version 2 adds the package's delta units ({@link UnitIndex}): with them an agent finds the
- * package's content in an older version it holds (its basis), even where that content moved, and
- * fetches only the rest. Units are finer than blocks (4 KiB against 1 MiB by default) and a block
- * holds a whole number of them, so a unit found is a byte range of one block.
+ * <p>Version 2 also names the package's delta units ({@link UnitIndex}): with them an agent finds
+ * the package's content in an older version it holds (its basis), even where that content moved,
+ * and fetches only the rest. Units are finer than blocks (4 KiB against 1 MiB by default) and a
+ * block holds a whole number of them, so a unit found is a byte range of one block. The units
+ * themselves (20 bytes each, 0.5% of the package) are a file of their own, the manifest's
+ * {@code .units} companion, named here by its length and SHA-256: only agents that hold an older
+ * version need it, and they take it from their representative rather than each from the origin.
  *
  * <pre>
  * 0  "SCMF" | version u16 (1 or 2) | reserved u16 | package length u64 | block size u32 | block count u32
  * 24 block count x 32-byte SHA-256, in block order
- *    version 2 only: the delta units as {@link UnitIndex#writeTo} writes them
+ *    version 2 only: unit size u32 | unit count u32 | SHA-256 of the units file (32 bytes)
  * </pre>
  */
 public final class TrustedManifest {
-    /** Most delta units a manifest may list: 16 GiB in units of 4 KiB; larger packages take larger units. */
+    private static final int UNITS_DESCRIPTOR = 8 + BlockHashes.SHA256_LENGTH;
+    /** Most delta units a manifest may name: 16 GiB in units of 4 KiB; larger packages take larger units. */
     public static final int MAX_UNITS = 1 << 22;
-    /** Largest manifest accepted: 2^21 blocks and {@link #MAX_UNITS} units. */
-    public static final int MAX_BYTES = 24 + (1 << 21) * BlockHashes.SHA256_LENGTH + 8
-            + MAX_UNITS * (4 + UnitIndex.STRONG_LENGTH);
+    /** Largest manifest accepted: 2^21 blocks and the units' descriptor. */
+    public static final int MAX_BYTES = 24 + (1 << 21) * BlockHashes.SHA256_LENGTH + UNITS_DESCRIPTOR;
+    /** Largest units file accepted: {@link #MAX_UNITS} units. */
+    public static final int MAX_UNITS_BYTES = 8 + MAX_UNITS * (4 + UnitIndex.STRONG_LENGTH);
     private static final int MAGIC = 0x53434D46; // "SCMF"
     private static final int HEADER = 24;
 
     private final BlockLayout layout;
     private final byte[] hashes;
+    // Version 2: the units' size, count and file SHA-256; unitSize 0 in version 1.
+    private final int unitSize;
+    private final int unitCount;
+    private final byte[] unitsSha256;
+    /** The units once their file is in hand and matched unitsSha256; null before (and in version 1). */
     private final UnitIndex units;
+    private final byte[] unitsBytes;
 
-    private TrustedManifest(BlockLayout layout, byte[] hashes, UnitIndex units) {
+    private TrustedManifest(BlockLayout layout, byte[] hashes, int unitSize, int unitCount, byte[] unitsSha256,
+                            UnitIndex units, byte[] unitsBytes) {
         this.layout = layout;
         this.hashes = hashes;
+        this.unitSize = unitSize;
+        this.unitCount = unitCount;
+        this.unitsSha256 = unitsSha256;
         this.units = units;
+        this.unitsBytes = unitsBytes;
     }
 
     /**
@@ -70,7 +86,11 @@ public final class TrustedManifest {
             throw new IllegalArgumentException(file + " needs " + units.unitCount() + " delta units of " + unitSize
                     + " bytes, more than " + MAX_UNITS + ": take larger units");
         }
-        return new TrustedManifest(blocks.layout, blocks.hashes, units);
+        ByteBuffer encoded = ByteBuffer.allocate(units.encodedLength());
+        units.writeTo(encoded);
+        byte[] unitsBytes = encoded.array();
+        return new TrustedManifest(blocks.layout, blocks.hashes, unitSize, units.unitCount(),
+                BlockHashes.newSha256().digest(unitsBytes), units, unitsBytes);
     }
 
     /**
@@ -119,7 +139,7 @@ public final class TrustedManifest {
                 System.arraycopy(digest.digest(), 0, hashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
             }
         }
-        return new TrustedManifest(layout, hashes, null);
+        return new TrustedManifest(layout, hashes, 0, 0, null, null, null);
     }
 
     /**
@@ -154,32 +174,80 @@ public final class TrustedManifest {
             throw new IllegalArgumentException("manifest lists " + count + " blocks for " + layout);
         }
         byte[] hashes = Arrays.copyOfRange(bytes, HEADER, HEADER + (int) blockBytes);
-        UnitIndex units = null;
-        if (version == 2) {
-            in.position(HEADER + (int) blockBytes);
-            units = UnitIndex.read(in, length);
-            checkUnitSize(units.unitSize(), blockSize);
-            if (in.hasRemaining()) {
-                throw new IllegalArgumentException("manifest has " + in.remaining() + " bytes after its delta units");
-            }
+        if (version == 1) {
+            return new TrustedManifest(layout, hashes, 0, 0, null, null, null);
         }
-        return new TrustedManifest(layout, hashes, units);
+        if (bytes.length != HEADER + blockBytes + UNITS_DESCRIPTOR) {
+            throw new IllegalArgumentException("manifest of version 2 has " + bytes.length + " bytes, not "
+                    + (HEADER + blockBytes + UNITS_DESCRIPTOR));
+        }
+        in.position(HEADER + (int) blockBytes);
+        int unitSize = in.getInt();
+        int unitCount = in.getInt();
+        checkUnitSize(unitSize, blockSize);
+        if (unitCount != (length + unitSize - 1) / unitSize || unitCount > MAX_UNITS) {
+            throw new IllegalArgumentException("manifest names " + unitCount + " units of " + unitSize + " bytes for "
+                    + layout);
+        }
+        byte[] unitsSha256 = new byte[BlockHashes.SHA256_LENGTH];
+        in.get(unitsSha256);
+        return new TrustedManifest(layout, hashes, unitSize, unitCount, unitsSha256, null, null);
+    }
+
+    /**
+     * Checks and parses the units file this manifest names.
+     *
+     * @param bytes the units file as fetched (from a peer or the origin)
+     * @return this manifest with its units
+     * @throws IntegrityException if the bytes are not the units file this manifest names
+     * @throws IllegalStateException if this manifest names no units
+     */
+    public TrustedManifest withUnits(byte[] bytes) throws IntegrityException {
+        if (unitsSha256 == null) {
+            throw new IllegalStateException("a manifest of version 1 names no delta units");
+        }
+        if (bytes.length > MAX_UNITS_BYTES || !MessageDigest.isEqual(BlockHashes.newSha256().digest(bytes), unitsSha256)) {
+            throw new IntegrityException("the delta units do not have the SHA-256 the trusted manifest names");
+        }
+        UnitIndex parsed;
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            parsed = UnitIndex.read(in, layout.length());
+            if (in.hasRemaining() || parsed.unitSize() != unitSize || parsed.unitCount() != unitCount) {
+                throw new IllegalArgumentException("units file does not match its descriptor");
+            }
+        } catch (IllegalArgumentException e) {
+            // Its hash matched: whoever wrote the manifest wrote it wrong.
+            throw new IntegrityException("the delta units the trusted manifest names are malformed: " + e.getMessage());
+        }
+        return new TrustedManifest(layout, hashes, unitSize, unitCount, unitsSha256, parsed, bytes.clone());
     }
 
     /** @return the manifest's bytes, as written to a file and fetched by agents */
     public byte[] toBytes() {
-        ByteBuffer out = ByteBuffer.allocate(HEADER + hashes.length + (units == null ? 0 : units.encodedLength()));
-        out.putInt(MAGIC).putShort((short) (units == null ? 1 : 2)).putShort((short) 0).putLong(layout.length())
+        boolean v2 = unitsSha256 != null;
+        ByteBuffer out = ByteBuffer.allocate(HEADER + hashes.length + (v2 ? UNITS_DESCRIPTOR : 0));
+        out.putInt(MAGIC).putShort((short) (v2 ? 2 : 1)).putShort((short) 0).putLong(layout.length())
                 .putInt(layout.blockSize()).putInt(layout.blockCount()).put(hashes);
-        if (units != null) {
-            units.writeTo(out);
+        if (v2) {
+            out.putInt(unitSize).putInt(unitCount).put(unitsSha256);
         }
         return out.array();
     }
 
-    /** @return the package's delta units, or null in a manifest of version 1 */
+    /** @return whether this manifest names delta units (version 2) */
+    public boolean namesUnits() {
+        return unitsSha256 != null;
+    }
+
+    /** @return the package's delta units, or null until {@link #withUnits} gave them (or in version 1) */
     public UnitIndex units() {
         return units;
+    }
+
+    /** @return the units file's bytes, as written beside the manifest and served to peers, or null without units */
+    public byte[] unitsBytes() {
+        return unitsBytes == null ? null : unitsBytes.clone();
     }
 
     /** @return the package's layout */

@@ -70,6 +70,8 @@ public final class BasisScanner {
     private long foundBytes;
     // The unit after the last one matched, -1 for none: where the basis most likely continues.
     private int predicted = -1;
+    // The unit a run of known content repeats (a zero unit in a disk image's empty space), or -1.
+    private int knownRun = -1;
 
     /**
      * Builds the lookup table of the index's units (one pass over the index).
@@ -162,6 +164,7 @@ public final class BasisScanner {
         int pos = 0;
         int h = 0;
         predicted = -1;
+        knownRun = -1;
         boolean hashed = false;
         boolean tryShortHere = false;
         outer:
@@ -182,6 +185,11 @@ public final class BasisScanner {
                 break;
             }
             if (!hashed) {
+                if (knownRun >= 0 && isKnown(knownRun, b, pos)) {
+                    pos += n; // the run of known content goes on (zeros, say): no checksum needed
+                    continue;
+                }
+                knownRun = -1;
                 if (tryPredicted(b, pos, view, sink)) {
                     pos += n;
                     tryShortHere = shortUnit >= 0 && !found.get(shortUnit);
@@ -231,10 +239,29 @@ public final class BasisScanner {
         }
         int unit = table.firstUnfound(slot, found);
         if (unit < 0) {
+            int known = table.knownUnit(slot);
+            if (isKnown(known, b, pos)) {
+                knownRun = known;
+                return true;
+            }
             return false;
         }
         UnitHashes.digest(sha, b, pos, unitSize, digest);
         return reportMatches(unit, b, pos, view, sink);
+    }
+
+    /**
+     * Every unit of this weak value was found already: the window is passed over whole when it is
+     * one of them, as after a match. A basis of much known content (a disk image's zeros, an older
+     * version's unchanged tail after its units were found elsewhere) is then scanned at strong-hash
+     * speed instead of a table lookup at every byte.
+     */
+    private boolean isKnown(int known, byte[] b, int pos) {
+        if (known < 0) {
+            return false;
+        }
+        UnitHashes.digest(sha, b, pos, unitSize, digest);
+        return index.strongMatches(known, digest);
     }
 
     /**

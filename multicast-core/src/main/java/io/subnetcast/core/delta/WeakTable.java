@@ -31,6 +31,8 @@ final class WeakTable {
     private final int[] keys;
     // First unit of the slot's chain, EMPTY for an unused slot, EXHAUSTED when all were found.
     private final int[] heads;
+    // Per slot whose units were all found: one of them, so that a window of known content is recognised.
+    private final int[] known;
     private final int slotShift;
     private final int[] next;
 
@@ -47,6 +49,8 @@ final class WeakTable {
         int slotsLog2 = Math.max(MIN_SLOTS_LOG2, log2Ceil(2L * units));
         keys = new int[1 << slotsLog2];
         heads = new int[1 << slotsLog2];
+        known = new int[1 << slotsLog2];
+        java.util.Arrays.fill(known, -1);
         Arrays.fill(heads, EMPTY);
         slotShift = 32 - slotsLog2;
         next = new int[units];
@@ -121,6 +125,9 @@ final class WeakTable {
         int previous = -1;
         for (int unit = heads[slot]; unit >= 0; unit = next[unit]) {
             if (found.get(unit)) {
+                if (known[slot] < 0) {
+                    known[slot] = unit;
+                }
                 continue;
             }
             if (previous < 0) {
@@ -135,6 +142,14 @@ final class WeakTable {
         }
         heads[slot] = head < 0 ? EXHAUSTED : head;
         return head;
+    }
+
+    /**
+     * @param slot a slot from {@link #slotOf}
+     * @return a unit of the slot's weak value that was found and dropped from its chain, or -1
+     */
+    int knownUnit(int slot) {
+        return known[slot];
     }
 
     /**

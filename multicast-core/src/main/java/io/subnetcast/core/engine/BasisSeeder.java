@@ -6,6 +6,7 @@ import io.subnetcast.core.delta.BasisScanner;
 import io.subnetcast.core.delta.UnitIndex;
 import io.subnetcast.core.session.BasisScan;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BasisSeeder {
     private static final Logger LOG = LoggerFactory.getLogger(BasisSeeder.class);
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(UnitIndex.MAX_UNIT_SIZE).asReadOnlyBuffer();
 
     private BasisSeeder() {
     }
@@ -42,17 +44,34 @@ public final class BasisSeeder {
         BasisScanner scanner = new BasisScanner(units);
         long scanned = 0;
         StringBuilder failures = new StringBuilder();
+        long[] zerosEnd = {0};
         for (Path file : files) {
             try {
                 scanned += scanner.scan(file, (unit, bytes) -> {
                     long offset = units.offsetOf(unit);
-                    if (!store.hasBlock(layout.indexOf(offset))) {
+                    if (store.hasBlock(layout.indexOf(offset))) {
+                        return;
+                    }
+                    // A unit of zeros is not written: the entry's content file is sparse and reads zeros
+                    // where nothing was written, so it stays sparse (a disk image's empty space costs no
+                    // disk). Where an earlier session left other bytes, the block's check catches it.
+                    if (bytes.mismatch(ZEROS.duplicate().limit(bytes.remaining())) >= 0) {
                         store.write(offset, bytes);
+                    } else {
+                        zerosEnd[0] = Math.max(zerosEnd[0], offset + bytes.remaining());
                     }
                 }).bytesRead();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("task {}: basis file {} skipped: {}", store.taskId(), file, e.getMessage());
                 failures.append(failures.length() == 0 ? "" : "; ").append(file).append(": ").append(e.getMessage());
+            }
+        }
+        if (zerosEnd[0] > 0 && !store.hasBlock(layout.indexOf(zerosEnd[0] - 1))) {
+            try {
+                // Holes read as zeros only before the file's end: its last zero byte found is written.
+                store.write(zerosEnd[0] - 1, ByteBuffer.allocate(1));
+            } catch (IOException e) {
+                LOG.warn("task {}: cannot extend the cache entry: {}", store.taskId(), e.getMessage());
             }
         }
         BitSet found = new BitSet(units.unitCount());

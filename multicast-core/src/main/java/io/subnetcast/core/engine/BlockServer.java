@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's HTTP server for its peers: {@code /t/<task>} serves the verified blocks of a task's
  * cache entry (range requests; a span with a missing block is answered 404), and
- * {@code /t/<task>/manifest} the SHA-256 of every block once the entry is complete. Bound to the
+ * {@code /t/<task>/manifest} the SHA-256 of every block once the entry is complete, and
+ * {@code /t/<task>/units} the package's delta units once the agent has them (checked by the
+ * receiver against its trusted manifest, so served untagged). Bound to the
  * engine's interface address only. A task with a key is served only to requests whose
  * {@code Authorization} is the task's {@link io.subnetcast.core.auth.SessionKey#peerAuthorization
  * peer token}; others get 403, so that a host without the key cannot read the package from peers.
@@ -35,6 +37,7 @@ final class BlockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockServer.class);
     private static final String PREFIX = "/t/";
     private static final String MANIFEST = "/manifest";
+    private static final String UNITS = "/units";
 
     private final Map<String, BlockFile> entries = new ConcurrentHashMap<>();
     /** Expected Authorization per task with a key; tasks without one are absent. */
@@ -88,7 +91,10 @@ final class BlockServer implements AutoCloseable {
     }
 
     private static String taskIdOf(String rest) {
-        return rest.endsWith(MANIFEST) ? rest.substring(0, rest.length() - MANIFEST.length()) : rest;
+        if (rest.endsWith(MANIFEST)) {
+            return rest.substring(0, rest.length() - MANIFEST.length());
+        }
+        return rest.endsWith(UNITS) ? rest.substring(0, rest.length() - UNITS.length()) : rest;
     }
 
     private Optional<Resource> resolve(String path) {
@@ -101,6 +107,15 @@ final class BlockServer implements AutoCloseable {
         BlockFile store = entries.get(taskId); // an exact key: a hostile path simply finds nothing
         if (store == null) {
             return Optional.empty();
+        }
+        if (rest.endsWith(UNITS)) {
+            try {
+                Path units = store.unitsFile();
+                return units == null ? Optional.empty() : Optional.of(FileResource.of(units));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("delta units of task {} unavailable: {}", taskId, e.toString());
+                return Optional.empty();
+            }
         }
         if (!manifest) {
             return Optional.of(new BlockFileResource(store, started));

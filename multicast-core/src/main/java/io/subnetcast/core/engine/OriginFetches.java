@@ -8,10 +8,15 @@ import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionPort;
 import io.subnetcast.core.session.TaskSpec;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one task asks of its origin over HTTP on behalf of its agent: the package's length and
@@ -20,6 +25,11 @@ import java.util.function.IntPredicate;
  * run on the engine thread.
  */
 final class OriginFetches {
+    private static final Logger LOG = LoggerFactory.getLogger(OriginFetches.class);
+    /** Tries of a peer's units before the origin: about ten seconds, the time a representative takes to fetch them. */
+    private static final int PEER_UNITS_ATTEMPTS = 20;
+    private static final long PEER_UNITS_RETRY_MS = 500;
+
     private final EngineResources engine;
     private final SessionAgent agent;
     private PackageDownloader.Download download;
@@ -62,32 +72,83 @@ final class OriginFetches {
 
     /** Fetches and checks the trusted manifest (see {@link SessionPort#fetchTrustedManifest}). */
     void fetchTrustedManifest(TaskSpec spec) {
-        byte[][] received = {new byte[4096]};
-        int[] size = {0};
-        engine.fetcher().fetch(FetchRequest.whole(spec.manifest()), (at, data) -> {
-            long end = at + data.readableBytes();
-            if (end > TrustedManifest.MAX_BYTES) {
-                throw new IOException("manifest at " + spec.manifest() + " is larger than " + TrustedManifest.MAX_BYTES + " bytes");
-            }
-            if (end > received[0].length) {
-                received[0] = Arrays.copyOf(received[0], (int) Math.min(TrustedManifest.MAX_BYTES,
-                        Math.max(end, 2L * received[0].length)));
-            }
-            data.getBytes(data.readerIndex(), received[0], (int) at, data.readableBytes());
-            size[0] = (int) Math.max(size[0], end);
-        }).whenComplete((result, failure) -> engine.post(() -> {
+        readWhole(FetchRequest.whole(spec.manifest()), TrustedManifest.MAX_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
             long now = engine.nowNs();
             if (failure != null) {
                 agent.onFetchFailed("cannot fetch the trusted manifest: " + reason(failure), now);
                 return;
             }
             try {
-                agent.onTrustedManifest(TrustedManifest.parse(Arrays.copyOf(received[0], size[0]),
-                        spec.manifestSha256()), now);
+                agent.onTrustedManifest(TrustedManifest.parse(bytes, spec.manifestSha256()), now);
             } catch (IOException | IllegalArgumentException e) {
                 agent.onFetchFailed("trusted manifest " + spec.manifest() + " refused: " + e.getMessage(), now);
             }
         }));
+    }
+
+    /**
+     * Fetches the delta units the trusted manifest names (see {@link SessionPort#fetchUnits}): from
+     * the peer first, asking again while it does not have them yet (its representative fetches
+     * them at the same moment), then from the origin, beside the manifest.
+     *
+     * @param peer the peer's block server URL for the task, or null for the origin only
+     * @param authorization what the peer's block server wants for a task with a key, or null
+     */
+    void fetchUnits(TaskSpec spec, TrustedManifest manifest, URI peer, String authorization) {
+        URI origin = URI.create(spec.manifest() + ".units");
+        if (peer == null) {
+            fetchUnitsFrom(spec.taskId(), FetchRequest.whole(origin), manifest, 1, null);
+        } else {
+            FetchRequest fromPeer = FetchRequest.whole(URI.create(peer + "/units"));
+            fetchUnitsFrom(spec.taskId(), authorization == null ? fromPeer : fromPeer.withAuthorization(authorization), manifest,
+                    PEER_UNITS_ATTEMPTS, FetchRequest.whole(origin));
+        }
+    }
+
+    private void fetchUnitsFrom(String taskId, FetchRequest request, TrustedManifest manifest, int attempts, FetchRequest fallback) {
+        readWhole(request, TrustedManifest.MAX_UNITS_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
+            String why;
+            boolean wrong = false;
+            if (failure == null) {
+                try {
+                    TrustedManifest withUnits = manifest.withUnits(bytes);
+                    agent.onUnits(withUnits, engine.nowNs());
+                    return;
+                } catch (IOException e) {
+                    why = e.getMessage();
+                    wrong = true;
+                }
+            } else {
+                why = reason(failure);
+            }
+            if (attempts > 1 && !wrong) {
+                CompletableFuture.delayedExecutor(PEER_UNITS_RETRY_MS, TimeUnit.MILLISECONDS, engine::post)
+                        .execute(() -> fetchUnitsFrom(taskId, request, manifest, attempts - 1, fallback));
+            } else if (fallback != null) {
+                LOG.info("task {}: delta units not taken from {} ({}); asking {}", taskId, request.uri(), why,
+                        fallback.uri());
+                fetchUnitsFrom(taskId, fallback, manifest, 1, null);
+            } else {
+                agent.onUnitsFailed("cannot fetch the delta units from " + request.uri() + ": " + why, engine.nowNs());
+            }
+        }));
+    }
+
+    /** Reads a whole small resource into memory, refusing one longer than {@code max} bytes. */
+    private CompletableFuture<byte[]> readWhole(FetchRequest request, int max) {
+        byte[][] received = {new byte[4096]};
+        int[] size = {0};
+        return engine.fetcher().fetch(request, (at, data) -> {
+            long end = at + data.readableBytes();
+            if (end > max) {
+                throw new IOException(request.uri() + " is larger than " + max + " bytes");
+            }
+            if (end > received[0].length) {
+                received[0] = Arrays.copyOf(received[0], (int) Math.min(max, Math.max(end, 2L * received[0].length)));
+            }
+            data.getBytes(data.readerIndex(), received[0], (int) at, data.readableBytes());
+            size[0] = (int) Math.max(size[0], end);
+        }).thenApply(result -> Arrays.copyOf(received[0], size[0]));
     }
 
     /** Stops the download, and forgets it: a failure it reports later is not the agent's business. */

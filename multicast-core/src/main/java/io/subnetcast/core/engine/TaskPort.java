@@ -188,10 +188,20 @@ final class TaskPort implements SessionPort {
     }
 
     @Override
+    public void fetchUnits(TaskSpec spec, TrustedManifest manifest, URI peer) {
+        origin.fetchUnits(spec, manifest, peer, task.key() == null ? null : task.key().peerAuthorization(task.taskId()));
+    }
+
+    @Override
     public void scanBasis(TaskSpec spec, BlockFile store, TrustedManifest manifest) {
         try {
             // On the verifier's thread: a scan reads and hashes at disk speed, as placing a package does.
             engine.verifier().execute(() -> {
+                try {
+                    store.keepUnits(manifest.unitsBytes()); // for this agent's peers
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("task {}: delta units not kept for peers: {}", task.taskId(), e.getMessage());
+                }
                 BasisScan scan = BasisSeeder.seed(manifest.units(), store, task.basis());
                 engine.post(() -> agent.onBasisScanned(scan, engine.nowNs()));
             });

@@ -24,6 +24,8 @@ public final class PeerDirectory {
         // Blocks it lacks but holds more than half of; allocated on the first advert that names one.
         private BlockBitmap mostlyHeld;
         private boolean complete;
+        // Scanning older versions into its cache: holds nothing that counts yet, its advert follows.
+        private boolean preparing;
         private long lastHeardNs;
 
         Peer(long nodeId, int blockCount) {
@@ -58,6 +60,11 @@ public final class PeerDirectory {
          * @param block a valid block index
          * @return whether it holds the block, or more than half of it with its gap repair to fill the rest
          */
+        /** @return whether its last advert said it is still scanning basis files (see {@code Have.preparing}) */
+        public boolean isPreparing() {
+            return preparing;
+        }
+
         public boolean holdsMostOf(int block) {
             return holds(block) || (mostlyHeld != null && mostlyHeld.get(block));
         }
@@ -126,7 +133,7 @@ public final class PeerDirectory {
      * @return false if the advertisement was out of range and ignored
      */
     public boolean update(long nodeId, URI repairUrl, boolean complete, int firstBlock, byte[] bitmap, long nowNs) {
-        return update(nodeId, repairUrl, complete, firstBlock, bitmap, new byte[0], nowNs);
+        return update(nodeId, repairUrl, complete, firstBlock, bitmap, new byte[0], false, nowNs);
     }
 
     /**
@@ -134,11 +141,12 @@ public final class PeerDirectory {
      *
      * @param mostlyHeld bits of the same window as {@code bitmap}: blocks lacked but mostly held;
      *     empty for none
+     * @param preparing the peer still scans basis files: it holds nothing that counts yet
      * @return false when the advertisement is malformed or the directory is full
      * @see #update(long, URI, boolean, int, byte[], long)
      */
     public boolean update(long nodeId, URI repairUrl, boolean complete, int firstBlock, byte[] bitmap, byte[] mostlyHeld,
-                          long nowNs) {
+                          boolean preparing, long nowNs) {
         if (firstBlock < 0 || firstBlock > blockCount || (long) bitmap.length * 8 > blockCount - (long) firstBlock + 7
                 || (mostlyHeld.length != 0 && mostlyHeld.length != bitmap.length)) {
             return false;
@@ -155,6 +163,7 @@ public final class PeerDirectory {
             peer.repairUrl = repairUrl;
         }
         peer.lastHeardNs = nowNs;
+        peer.preparing = preparing && !complete;
         peer.complete = complete;
         if (!complete) {
             for (int i = 0; i < bitmap.length * 8 && firstBlock + i < blockCount; i++) {
@@ -235,6 +244,19 @@ public final class PeerDirectory {
             }
         }
         return holders;
+    }
+
+    /**
+     * @param sinceNs only peers heard from at or after this time
+     * @return whether such a peer still scans basis files (its holdings are not known yet)
+     */
+    public boolean anyPreparing(long sinceNs) {
+        for (Peer peer : peers.values()) {
+            if (peer.preparing && peer.lastHeardNs - sinceNs >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

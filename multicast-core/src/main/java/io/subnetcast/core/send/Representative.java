@@ -5,6 +5,7 @@ import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.fsm.StateMachine;
+import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.Control;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Representative {
     private static final Logger LOG = LoggerFactory.getLogger(Representative.class);
+    /** Longest the pass waits, past its start delay, for members scanning basis files. */
+    private static final long MAX_PREPARING_WAIT_NS = 30_000_000_000L;
     private static final long MS = 1_000_000L;
     /** The representative answers discoveries and claims at most this often with an extra beacon. */
     private static final long UNSOLICITED_BEACON_GAP_NS = 50 * MS;
@@ -288,7 +291,7 @@ public final class Representative {
             sendBeacon(nowNs);
             members.expire(nowNs, memberTimeoutNs);
         }
-        if (phase.is(Phase.STARTING) && pass.isStarted() && nowNs - startAtNs >= 0) {
+        if (phase.is(Phase.STARTING) && pass.isStarted() && nowNs - startAtNs >= 0 && !membersPreparing(nowNs)) {
             enter(Phase.SENDING, nowNs, "start delay over");
             sendBeacon(nowNs);
         }
@@ -299,6 +302,17 @@ public final class Representative {
                 endPass(nowNs);
             }
         }
+    }
+
+    /**
+     * @return whether the pass waits for members that still scan older versions of the package into
+     *     their caches (their adverts would have it send blocks they are about to find), at most
+     *     {@link #MAX_PREPARING_WAIT_NS} past the start delay
+     */
+    private boolean membersPreparing(long nowNs) {
+        PeerDirectory peers = host.peers();
+        return peers != null && nowNs - startAtNs < MAX_PREPARING_WAIT_NS
+                && peers.anyPreparing(nowNs - memberTimeoutNs);
     }
 
     private void onPausedWork(long nowNs) {
@@ -314,7 +328,11 @@ public final class Representative {
      */
     public long nextWakeNs(long nowNs, long lingerEndNs) {
         return switch (phase.state()) {
-            case STARTING -> Math.min(Math.min(nextBeaconNs, startAtNs), repairWakeNs(nowNs));
+            // A term whose pass is not planned yet (its layout or basis scan is on the way), or that
+            // waits for members scanning theirs, waits for those events (and its beacons), not for the
+            // start delay, which may be over already.
+            case STARTING -> Math.min(Math.min(nextBeaconNs,
+                    pass.isStarted() && !membersPreparing(nowNs) ? startAtNs : Long.MAX_VALUE), repairWakeNs(nowNs));
             case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()), sendWakeNs(nowNs)),
                     repairWakeNs(nowNs));
             case SERVING -> Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()),
@@ -389,7 +407,9 @@ public final class Representative {
                 .setMembersKnown(members.known())
                 .setMembersComplete(members.complete());
         BlockFile store = host.store();
-        if (store != null) {
+        if (store != null && chunkSize > 0) {
+            // The layout once the pass is planned (a term that waits for its basis scan has an entry
+            // but no chunk size yet): members take beacons without one as "layout to follow".
             beacon.setPackageLength(store.layout().length())
                     .setBlockSize(store.layout().blockSize())
                     .setChunkSize(chunkSize)

@@ -7,7 +7,6 @@ import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.Representative;
 import io.subnetcast.core.wire.proto.Control;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -52,12 +51,6 @@ final class AgentContext {
     ChunkTracker tracker;
     int chunkSize;
     TrustedManifest trusted;
-    /** The units the basis files held, or null when the agent had none (or they held nothing). */
-    BasisHoldings basis;
-    /** The basis files are being scanned beside the election; a representative's pass waits for it. */
-    boolean scanningBasis;
-    /** While scanning: what the basis files may hold (their length, at most the package's), for claims. */
-    long basisEstimate;
     /** Whether an origin download (probe, term fetch or recovery) runs for this agent. */
     boolean fetching;
     /** Nothing is received, fetched or served before every block's hash is trusted. */
@@ -78,6 +71,7 @@ final class AgentContext {
     final Member member;
     final Leadership leadership;
     final Completion completion;
+    final Basis basis;
     final HaveExchange haves;
 
     AgentContext(TaskSpec task, SessionConfig config, long nodeId, SessionPort port, RandomGenerator random,
@@ -94,6 +88,7 @@ final class AgentContext {
         this.member = new Member(task.taskId(), config, host, planner);
         this.leadership = new Leadership(this);
         this.completion = new Completion(this);
+        this.basis = new Basis(this);
         this.haves = new HaveExchange(this);
     }
 
@@ -117,13 +112,7 @@ final class AgentContext {
      */
     ChunkTracker newTracker(int chunkSize) {
         ChunkTracker fresh = new ChunkTracker(store.layout(), chunkSize);
-        if (basis != null) {
-            try {
-                basis.seed(fresh, store);
-            } catch (IOException e) {
-                LOG.warn("task {}: cannot use what the basis files hold: {}", task.taskId(), e.getMessage());
-            }
-        }
+        basis.seed(fresh);
         return fresh;
     }
 
@@ -238,6 +227,6 @@ final class AgentContext {
                 term != null ? term.startDelayRemainingMs(nowNs) : member.startDelayRemainingMs(), epoch,
                 completion.bytesFromOrigin() + planner.bytesFromOrigin(), member.bytesFromMulticast(),
                 member.bytesFromRepair() + planner.bytesFromPeers(), member.fallback(),
-                term == null ? 0 : term.passBytes(), basis == null ? 0 : basis.bytes());
+                term == null ? 0 : term.passBytes(), basis.bytesFound());
     }
 }

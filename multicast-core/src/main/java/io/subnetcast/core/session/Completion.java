@@ -27,76 +27,17 @@ final class Completion {
         this.agent = agent;
     }
 
-    /** The task's trusted manifest arrived: the election may start, and the scan of basis files. */
+    /** The task's trusted manifest arrived: the election may start (and the use of basis files be prepared). */
     void onTrustedManifest(TrustedManifest manifest, long nowNs) {
         if (!agent.awaitingManifest || agent.state.isTerminal()) {
             return;
         }
         agent.awaitingManifest = false;
         agent.trusted = manifest;
-        long basisLength = agent.port.basisLength(agent.task);
-        if (basisLength > 0 && !startBasisScan(manifest, basisLength, nowNs)) {
+        if (!agent.basis.prepare(manifest, nowNs)) {
             return; // the task failed
         }
-        agent.leadership.beginElection(nowNs, "trusted manifest of " + manifest.layout() + " in hand"
-                + (agent.scanningBasis ? "; scanning basis files meanwhile" : ""));
-    }
-
-    /**
-     * Opens the cache entry from the manifest's layout and has the port scan the basis files into
-     * it. The election runs meanwhile: a scan of a large package takes seconds, and an agent
-     * without a basis would be elected before it ends. Until the scan ends this agent's claims count
-     * what the basis files may hold, so that the agent holding an older version is likeliest to
-     * represent the subnet (a representative without one would fetch every block an edit touched);
-     * a representative's pass and download wait for the scan.
-     *
-     * @return false when the task failed
-     */
-    private boolean startBasisScan(TrustedManifest manifest, long basisLength, long nowNs) {
-        String identity = agent.task.contentIdentityOrNull();
-        if (manifest.units() == null || identity == null) {
-            LOG.warn("task {}: basis files ignored: {}", agent.task.taskId(), manifest.units() == null
-                    ? "the trusted manifest has no delta units (write it again with this version of 'subnetcast manifest')"
-                    : "the task names no SHA-256 for the package");
-            return true;
-        }
-        if (!openStore(manifest.layout().length(), manifest.layout().blockSize(), identity, nowNs)) {
-            return false;
-        }
-        agent.scanningBasis = true;
-        agent.basisEstimate = Math.min(basisLength, manifest.layout().length());
-        agent.port.scanBasis(agent.task, agent.store, manifest);
-        return true;
-    }
-
-    /** See {@link SessionAgent#onBasisScanned}. */
-    void onBasisScanned(BasisScan scan, long nowNs) {
-        if (!agent.scanningBasis || agent.state.isTerminal() || agent.store == null) {
-            return;
-        }
-        agent.scanningBasis = false;
-        agent.basisEstimate = 0;
-        if (scan.failure() != null) {
-            LOG.warn("task {}: basis scan stopped: {}", agent.task.taskId(), scan.failure());
-        }
-        LOG.info("task {}: basis files hold {} of {} bytes ({} bytes in whole blocks); scanned {} bytes at {} MB/s",
-                agent.task.taskId(), scan.bytesFound(), agent.store.layout().length(), agent.store.bytesHeld(),
-                scan.bytesScanned(), Math.round(scan.megabytesPerSecond()));
-        if (scan.bytesFound() > 0) {
-            agent.basis = new BasisHoldings(scan);
-            if (agent.tracker != null) {
-                try {
-                    agent.basis.seed(agent.tracker, agent.store); // a member already receiving
-                } catch (IOException e) {
-                    LOG.warn("task {}: cannot use what the basis files hold: {}", agent.task.taskId(), e.getMessage());
-                }
-            }
-        }
-        if (agent.term != null) {
-            agent.leadership.startTermPass(nowNs); // it waited for the scan
-        } else if (agent.role == Role.MEMBER && agent.store.isComplete()) {
-            requestPublish();
-        }
+        agent.leadership.beginElection(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
     }
 
     /** Representative: the origin's answer to the probe gives the layout; the term's pass can start. */
@@ -157,7 +98,7 @@ final class Completion {
                 }
             }
             agent.tracker = null; // its chunks belong to the entry closed here
-            agent.basis = null; // and so do the units the basis files put into it
+            agent.basis.forgetHoldings(); // and so do the units the basis files put into it
             agent.store = agent.port.openStore(agent.task.taskId(), length, blockSize, identity);
             agent.haves.reset(new PeerDirectory(agent.store.layout().blockCount(), agent.config.maxMembers()));
             if (agent.trusted != null) {

@@ -68,7 +68,8 @@ final class HaveExchange {
         }
         if (have.getMostlyHeld().size() > ControlCodec.MAX_CONTROL_BYTES
                 || !directory.update(message.getNodeId(), BeaconCheck.blockServerUrl(have.getRepairUrl()), have.getComplete(),
-                have.getFirstBlock(), have.getHeld().toByteArray(), have.getMostlyHeld().toByteArray(), nowNs)) {
+                have.getFirstBlock(), have.getHeld().toByteArray(), have.getMostlyHeld().toByteArray(),
+                have.getPreparing(), nowNs)) {
             agent.invalidDatagrams++;
         }
     }
@@ -79,6 +80,13 @@ final class HaveExchange {
         if (directory != null) {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
             directory.expire(nowNs - agent.config.memberTimeout().toNanos());
+        }
+        if (agent.basis.inProgress()) {
+            // Not what it holds so far: the pass would send blocks the scan is about to find.
+            agent.port.sendControl(agent.control().setHave(Have.newBuilder().setSessionId(agent.sessionId)
+                    .setRepairUrl(blockServerUrl()).setBlockCount(agent.store.layout().blockCount())
+                    .setPreparing(true)).build());
+            return;
         }
         agent.port.sendControl(agent.control().setHave(advertiser.next(agent.store, agent.sessionId, blockServerUrl(),
                 mostlyHeld())).build());

@@ -70,7 +70,7 @@ final class Leadership implements Election.Listener {
 
     private Rank myRank() {
         long held = agent.store == null ? 0 : agent.store.bytesHeld();
-        return new Rank(agent.task.priority(), Math.max(held, agent.basisEstimate), agent.nodeId);
+        return new Rank(agent.task.priority(), Math.max(held, agent.basis.estimate()), agent.nodeId);
     }
 
     void onClaim(Control message, Claim claim, long nowNs) {
@@ -133,9 +133,11 @@ final class Leadership implements Election.Listener {
         if (agent.store == null) {
             agent.fetching = true;
             agent.port.probeOrigin(agent.task);
-        } else if (!agent.scanningBasis) {
+        } else if (!agent.basis.inProgress()) {
             startTermPass(nowNs);
-        } // else the pass starts when the scan of the basis files ends
+        } else {
+            agent.basis.fetchUnits(null, nowNs); // the pass starts when the scan of the basis files ends
+        }
     }
 
     /**
@@ -153,7 +155,7 @@ final class Leadership implements Election.Listener {
     /** The layout is known: the term plans its pass and fetches what it lacks, or publishes. */
     void startTermPass(long nowNs) {
         agent.chunkSize = agent.config.chunkSize() - agent.port.datagramOverhead();
-        if (agent.basis != null && (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize)) {
+        if (agent.basis.heldSome() && (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize)) {
             // What the basis holds of partly held blocks: the download leaves those to repair, which fetches the gaps.
             agent.tracker = agent.newTracker(agent.chunkSize);
         }
@@ -260,6 +262,8 @@ final class Leadership implements Election.Listener {
                 agent.completion.requestPublish(); // its cache (or basis) held every block already
             }
         }
+        // Its representative holds the delta units (or soon will): the subnet takes them from the origin once.
+        agent.basis.fetchUnits(BeaconCheck.blockServerUrl(beacon.getRepairUrl()), nowNs);
         agent.member.onBeaconFollowed(beacon, newSession, nowNs);
     }
 }

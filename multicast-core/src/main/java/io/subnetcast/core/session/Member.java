@@ -358,8 +358,8 @@ final class Member {
     private void sendStatus(long nowNs, boolean withLossReport) {
         nextStatusNs = nowNs + config.statusInterval().toNanos();
         long sessionId = host.sessionId();
-        if (sessionId == 0) {
-            return;
+        if (sessionId == 0 || host.basisInProgress()) {
+            return; // a member's first status reports what its basis files hold: the scan's end sends it
         }
         BlockFile store = host.store();
         Status.Builder status = Status.newBuilder().setSessionId(sessionId)

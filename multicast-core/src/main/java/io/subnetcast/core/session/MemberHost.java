@@ -26,6 +26,9 @@ interface MemberHost {
     /** @return whether the package was verified and placed */
     boolean published();
 
+    /** @return whether basis files are still being scanned into the entry (see {@link Basis}) */
+    boolean basisInProgress();
+
     /** @return the cache entry, or null while the layout is unknown */
     BlockFile store();
 

@@ -85,7 +85,17 @@ public final class SessionAgent implements DatagramSink {
      * chunk tracker learns what they held, a representative's pass may start.
      */
     public void onBasisScanned(BasisScan scan, long nowNs) {
-        agent.completion.onBasisScanned(scan, nowNs);
+        agent.basis.onScanned(scan, nowNs);
+    }
+
+    /** The delta units arrived and matched the trusted manifest (see {@link SessionPort#fetchUnits}). */
+    public void onUnits(TrustedManifest withUnits, long nowNs) {
+        agent.basis.onUnits(withUnits, nowNs);
+    }
+
+    /** The delta units could not be had: the agent goes on without its basis files. */
+    public void onUnitsFailed(String reason, long nowNs) {
+        agent.basis.onUnitsFailed(reason, nowNs);
     }
 
     /** Handles a decoded control message of this task (its task id is this agent's). */

@@ -70,6 +70,17 @@ public interface SessionPort {
     }
 
     /**
+     * Fetches the delta units the trusted manifest names and checks them against it: from
+     * {@code peer}'s block server first when given (asking again for a while: a representative
+     * fetches them when it is elected), then from the origin beside the manifest (its URL with
+     * {@code .units} appended); answers with {@link SessionAgent#onUnits} or
+     * {@link SessionAgent#onUnitsFailed}. Called only when {@link #basisLength} says there are basis files.
+     */
+    default void fetchUnits(TaskSpec task, TrustedManifest manifest, URI peer) {
+        throw new UnsupportedOperationException("this port has no basis files");
+    }
+
+    /**
      * Scans the task's basis files against the trusted manifest's delta units, off the agent's
      * thread: writes every unit found (checked by its strong hash) into {@code store} at its place
      * and commits the blocks that become whole (checked by their SHA-256); answers with

@@ -230,6 +230,11 @@ class MemberTest {
         }
 
         @Override
+        public boolean basisInProgress() {
+            return false;
+        }
+
+        @Override
         public BlockFile store() {
             return store;
         }

@@ -239,11 +239,62 @@ public final class SimNode {
         }
 
         @Override
+        public void fetchUnits(TaskSpec task, io.subnetcast.core.cache.TrustedManifest manifest, URI peer) {
+            fetchUnitsFrom(manifest, peer, 20);
+        }
+
+        /** As the engine: a peer that does not hold the units yet is asked again every 500 ms, then the origin. */
+        private void fetchUnitsFrom(io.subnetcast.core.cache.TrustedManifest manifest, URI peer, int attempts) {
+            lan.schedule(lan.nowNs() + (peer == null || attempts == 20 ? 1_000_000 : 500_000_000), () -> {
+                if (!up) {
+                    return;
+                }
+                byte[] units = peer == null ? lan.origin().unitsBytes() : unitsOf(peer);
+                if (units == null) {
+                    fetchUnitsFrom(manifest, attempts > 1 ? peer : null, attempts - 1);
+                    return;
+                }
+                if (peer == null) {
+                    lan.origin().countUnitsServed(units.length);
+                } else {
+                    unitsFromPeers++;
+                }
+                try {
+                    agent.onUnits(manifest.withUnits(units), now());
+                } catch (IOException e) {
+                    agent.onUnitsFailed(e.getMessage(), now());
+                }
+            });
+        }
+
+        /** @return the units file the peer at {@code url} keeps for this task, or null */
+        private byte[] unitsOf(URI url) {
+            for (SimNode node : lan.nodes()) {
+                AgentPort other = node.port(taskId());
+                if (node.isUp() && other != null && other != this && url.equals(other.blockServerUrl(taskId()))
+                        && other.agent.store() != null && other.agent.store().unitsFile() != null) {
+                    try {
+                        return Files.readAllBytes(other.agent.store().unitsFile());
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Override
         public void scanBasis(TaskSpec task, BlockFile store, io.subnetcast.core.cache.TrustedManifest manifest) {
             // As the engine's worker thread would: the scan's result is a later event.
+            try {
+                store.keepUnits(manifest.unitsBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             io.subnetcast.core.session.BasisScan scan = io.subnetcast.core.engine.BasisSeeder.seed(manifest.units(),
                     store, basis);
-            lan.schedule(lan.nowNs() + 1_000_000, () -> {
+            long scanNs = agent.role() == Role.REPRESENTATIVE ? basisScanNs : memberBasisScanNs;
+            lan.schedule(lan.nowNs() + scanNs, () -> {
                 if (up) {
                     agent.onBasisScanned(scan, now());
                 }
@@ -388,6 +439,26 @@ public final class SimNode {
 
     private int trustedBlockSize = 16 * 1024;
     private List<Path> basis = List.of();
+    private int unitsFromPeers;
+    private long basisScanNs = 1_000_000;
+
+    private long memberBasisScanNs = 1_000_000;
+
+    /** @param duration how long a scan of basis files takes on this node (as a large package's would) */
+    public void setBasisScanTime(java.time.Duration duration) {
+        this.basisScanNs = duration.toNanos();
+        this.memberBasisScanNs = duration.toNanos();
+    }
+
+    /** @param duration how long a scan takes here when the agent is a member (a slower machine than its representative) */
+    public void setMemberBasisScanTime(java.time.Duration duration) {
+        this.memberBasisScanNs = duration.toNanos();
+    }
+
+    /** @return how often this node's agents took delta units from a peer rather than the origin */
+    public int unitsFromPeers() {
+        return unitsFromPeers;
+    }
 
     /** @param files basis files (older versions of the package) of agents started from now on */
     public void setBasis(Path... files) {

@@ -22,7 +22,11 @@ public final class SimOrigin {
     private final byte[] sha256;
     // The package's bytes when a test gives them (versions of one package for delta); null: made from the seed.
     private final byte[] content;
+    // Or the package in a (sparse) file, for packages beyond what an array holds.
+    private final java.nio.channels.FileChannel file;
     private byte[] publishedManifest;
+    private byte[] publishedUnits;
+    private long unitsServed;
     private final List<Job> jobs = new ArrayList<>();
     private long bytesServed;
     private int probes;
@@ -52,7 +56,7 @@ public final class SimOrigin {
      * @param bytesPerSecond download rate of each fetch
      */
     public SimOrigin(long length, long seed, long bytesPerSecond) {
-        this(length, seed, bytesPerSecond, null);
+        this(length, seed, bytesPerSecond, null, null);
     }
 
     /**
@@ -62,14 +66,27 @@ public final class SimOrigin {
      * @param bytesPerSecond download rate of each fetch
      */
     public SimOrigin(byte[] content, long bytesPerSecond) {
-        this(content.length, 0, bytesPerSecond, content);
+        this(content.length, 0, bytesPerSecond, content, null);
     }
 
-    private SimOrigin(long length, long seed, long bytesPerSecond, byte[] content) {
+    /**
+     * An origin serving a file, which may be larger than 4 GiB (sparse); the test closes the
+     * channel with its temporary directory.
+     *
+     * @param file the package
+     * @param bytesPerSecond download rate of each fetch
+     * @throws java.io.IOException if the file cannot be read
+     */
+    public SimOrigin(java.nio.file.Path file, long bytesPerSecond) throws java.io.IOException {
+        this(java.nio.file.Files.size(file), 0, bytesPerSecond, null, java.nio.channels.FileChannel.open(file));
+    }
+
+    private SimOrigin(long length, long seed, long bytesPerSecond, byte[] content, java.nio.channels.FileChannel file) {
         this.length = length;
         this.seed = seed;
         this.bytesPerSecond = bytesPerSecond;
         this.content = content;
+        this.file = file;
         MessageDigest digest = BlockHashes.newSha256();
         byte[] chunk = new byte[65_536];
         for (long offset = 0; offset < length; offset += chunk.length) {
@@ -111,6 +128,19 @@ public final class SimOrigin {
             System.arraycopy(content, (int) offset, into, 0, n);
             return;
         }
+        if (file != null) {
+            java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(into, 0, n);
+            try {
+                while (target.hasRemaining()) {
+                    if (file.read(target, offset + target.position()) < 0) {
+                        throw new java.io.EOFException("origin file ends at " + (offset + target.position()));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             long at = offset + i;
             long mixed = (at >>> 3) * 0x9E3779B97F4A7C15L + seed;
@@ -147,6 +177,30 @@ public final class SimOrigin {
      */
     public void publishManifest(byte[] bytes) {
         this.publishedManifest = bytes.clone();
+    }
+
+    /**
+     * Publishes the delta units file beside the manifest.
+     *
+     * @param bytes the units file
+     */
+    public void publishUnits(byte[] bytes) {
+        this.publishedUnits = bytes.clone();
+    }
+
+    /** @return the published units file; an empty one when none was published */
+    byte[] unitsBytes() {
+        return publishedUnits == null ? new byte[0] : publishedUnits.clone();
+    }
+
+    /** Counts a units file served from here. */
+    void countUnitsServed(long bytes) {
+        unitsServed += bytes;
+    }
+
+    /** @return bytes of delta units files this origin served (not counted in {@link #bytesServed}) */
+    public long unitsServed() {
+        return unitsServed;
     }
 
     /**
