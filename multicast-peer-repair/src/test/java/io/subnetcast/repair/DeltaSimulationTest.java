@@ -220,6 +220,24 @@ class DeltaSimulationTest {
         assertTrue(sent * 1400 <= 4 * NEW_BYTES, "the pass sent " + sent + " datagrams");
     }
 
+    /**
+     * An origin that ignores byte ranges answers each with the whole body: the gaps of partly held
+     * blocks are then not fetched one range at a time (each would cost the body up to the gap) but
+     * with the download, so the origin is read at most once.
+     */
+    @Test
+    void anOriginThatIgnoresRangesIsReadAtMostOnce() throws IOException {
+        versions(8);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        origin.setIgnoresRanges(true);
+        lan = new SimulatedLan(18, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "4 agents with v1, an origin that ignores ranges");
+        assertTrue(origin.bytesServed() <= v2.length, "origin served " + origin.bytesServed());
+    }
+
     @Test
     void mixedBasesStillFetchFromTheOriginOnlyWhatNoBasisHeld() throws IOException {
         versions(2);

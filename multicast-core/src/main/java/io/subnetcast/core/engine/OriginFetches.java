@@ -49,7 +49,7 @@ final class OriginFetches {
                 agent.onFetchFailed(reason(failure), now);
             } else {
                 validator = info.rangeValidator().orElse(null);
-                agent.onPackageInfo(info.length(), validator == null ? "" : validator, now);
+                agent.onPackageInfo(info.length(), validator == null ? "" : validator, info.acceptsRanges(), now);
             }
         }));
     }

@@ -77,8 +77,11 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
     private BlockBitmap blocksForRepair(BlockFile store, long nowNs) {
         ChunkTracker tracker = host.tracker();
         BlockBitmap blocks = new BlockBitmap(store.layout().blockCount());
+        // Gaps of partly held blocks come from the origin as ranges: only from an origin that serves
+        // them (each range request to one that does not costs its body up to the gap).
+        boolean gaps = tracker != null && host.originServesRanges();
         for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-            if (heldByPeer(block, nowNs) || (tracker != null && tracker.chunksHeld(block) > 0)) {
+            if (heldByPeer(block, nowNs) || (gaps && tracker.chunksHeld(block) > 0)) {
                 blocks.set(block);
             }
         }

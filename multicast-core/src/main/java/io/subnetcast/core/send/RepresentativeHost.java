@@ -20,6 +20,9 @@ public interface RepresentativeHost {
     /** @return what the session's peers advertise holding, or null before a cache entry */
     PeerDirectory peers();
 
+    /** @return whether the origin announced byte ranges (gaps of partly held blocks are fetched as ranges only then) */
+    boolean originServesRanges();
+
     /** @return whether this agent's copy was verified and placed */
     boolean published();
 

@@ -51,6 +51,9 @@ final class AgentContext {
     ChunkTracker tracker;
     int chunkSize;
     TrustedManifest trusted;
+    /** Representative: whether the origin answered its probe, and whether it announced byte ranges. */
+    boolean originProbed;
+    boolean originAcceptsRanges = true;
     /** Whether an origin download (probe, term fetch or recovery) runs for this agent. */
     boolean fetching;
     /** Nothing is received, fetched or served before every block's hash is trusted. */

@@ -72,6 +72,11 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public boolean originServesRanges() {
+        return agent.originAcceptsRanges;
+    }
+
+    @Override
     public boolean basisInProgress() {
         return agent.basis.inProgress();
     }

@@ -144,7 +144,9 @@ final class Basis {
     /** What waited for the basis goes on: a representative's pass; a member's adverts, its publishing. */
     private void carryOn(long nowNs) {
         if (agent.term != null) {
-            agent.leadership.startTermPass(nowNs);
+            if (agent.originProbed) {
+                agent.leadership.startTermPass(nowNs); // else the probe's answer starts it
+            }
             return;
         }
         if (agent.role == Role.MEMBER) {

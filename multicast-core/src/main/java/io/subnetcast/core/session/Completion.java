@@ -41,10 +41,12 @@ final class Completion {
     }
 
     /** Representative: the origin's answer to the probe gives the layout; the term's pass can start. */
-    void onPackageInfo(long length, String validator, long nowNs) {
+    void onPackageInfo(long length, String validator, boolean acceptsRanges, long nowNs) {
         if (agent.role != Role.REPRESENTATIVE || agent.state.isTerminal()) {
             return;
         }
+        agent.originAcceptsRanges = acceptsRanges;
+        agent.originProbed = true;
         String identity = agent.task.contentIdentityOrNull();
         if (identity == null) {
             identity = "origin:" + length + ":" + validator;
@@ -58,8 +60,8 @@ final class Completion {
             }
             blockSize = agent.trusted.layout().blockSize();
         }
-        if (openStore(length, blockSize, identity, nowNs)) {
-            agent.leadership.startTermPass(nowNs);
+        if (openStore(length, blockSize, identity, nowNs) && !agent.basis.inProgress()) {
+            agent.leadership.startTermPass(nowNs); // else the basis scan's end starts it
         }
     }
 

@@ -136,7 +136,11 @@ final class Leadership implements Election.Listener {
         } else if (!agent.basis.inProgress()) {
             startTermPass(nowNs);
         } else {
-            agent.basis.fetchUnits(null, nowNs); // the pass starts when the scan of the basis files ends
+            // The pass starts when the scan of the basis files ends and the origin said whether it
+            // serves ranges (the gaps the basis leaves are fetched as ranges only if it does).
+            agent.basis.fetchUnits(null, nowNs);
+            agent.fetching = true;
+            agent.port.probeOrigin(agent.task);
         }
     }
 

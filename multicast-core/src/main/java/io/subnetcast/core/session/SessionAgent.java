@@ -119,7 +119,18 @@ public final class SessionAgent implements DatagramSink {
 
     /** Representative: the origin answered the probe with the package's length and validator (empty if none). */
     public void onPackageInfo(long length, String validator, long nowNs) {
-        agent.completion.onPackageInfo(length, validator, nowNs);
+        onPackageInfo(length, validator, true, nowNs);
+    }
+
+    /**
+     * Representative: the origin answered the probe.
+     *
+     * @param acceptsRanges whether it announced byte ranges; without them gaps are not fetched from
+     *     it one range at a time (each request would cost the body up to the gap): the download
+     *     takes every missing block, in one whole GET
+     */
+    public void onPackageInfo(long length, String validator, boolean acceptsRanges, long nowNs) {
+        agent.completion.onPackageInfo(length, validator, acceptsRanges, nowNs);
     }
 
     /** Representative (or recovery): the origin download committed block {@code index}. */

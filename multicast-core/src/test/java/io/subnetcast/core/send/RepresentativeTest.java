@@ -182,6 +182,11 @@ class RepresentativeTest {
 
     /** Records what the term asks of its agent. */
     private final class Host implements RepresentativeHost {
+        @Override
+        public boolean originServesRanges() {
+            return true;
+        }
+
         final List<Control> sent = new ArrayList<>();
         final List<Phase> phases = new ArrayList<>();
         int chunks;

@@ -27,6 +27,7 @@ public final class SimOrigin {
     private byte[] publishedManifest;
     private byte[] publishedUnits;
     private long unitsServed;
+    private boolean ignoresRanges;
     private final List<Job> jobs = new ArrayList<>();
     private long bytesServed;
     private int probes;
@@ -158,8 +159,14 @@ public final class SimOrigin {
     public byte[] serveRange(long offset, int length) {
         byte[] bytes = new byte[length];
         fill(offset, bytes, length);
-        bytesServed += length;
+        // An origin that ignores ranges answers 200: the fetcher reads its body up to the span's end.
+        bytesServed += ignoresRanges ? offset + length : length;
         return bytes;
+    }
+
+    /** @param value make this origin ignore byte ranges (answer every range request with the whole body) */
+    public void setIgnoresRanges(boolean value) {
+        this.ignoresRanges = value;
     }
 
     /**
@@ -276,7 +283,7 @@ public final class SimOrigin {
             while (!job.cancelled && job.dueNs <= now) {
                 if (job.probe) {
                     job.cancelled = true;
-                    job.agent.onPackageInfo(length, "\"sim-" + seed + "\"", now);
+                    job.agent.onPackageInfo(length, "\"sim-" + seed + "\"", !ignoresRanges, now);
                     break;
                 }
                 deliverBlock(job, now);
