@@ -83,6 +83,14 @@ class DeltaSimulationTest {
         System.arraycopy(edited, middle, v2, middle + INSERTION, LENGTH - middle);
     }
 
+    /** Makes the versions from {@code seed} and a LAN whose origin serves v2 (its manifest is the test's to publish). */
+    private SimOrigin start(long seed, long lanSeed) {
+        versions(seed);
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(lanSeed, dir.resolve("lan"), origin);
+        return origin;
+    }
+
     private Path write(String name, byte[] bytes) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, bytes);
@@ -161,9 +169,7 @@ class DeltaSimulationTest {
 
     @Test
     void everyAgentWithTheOldVersionFetchesFromTheOriginOnlyWhatChanged() throws IOException {
-        versions(1);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(11, dir.resolve("lan"), origin);
+        SimOrigin origin = start(1, 11);
         TaskSpec task = publish(origin, null);
         Path basis = write("v1.bin", v1);
         List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
@@ -185,9 +191,7 @@ class DeltaSimulationTest {
      */
     @Test
     void scansLongerThanTheElectionStillGiveOneRepresentative() throws IOException {
-        versions(6);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(16, dir.resolve("lan"), origin);
+        SimOrigin origin = start(6, 16);
         TaskSpec task = publish(origin, null);
         Path basis = write("v1.bin", v1);
         scanTime = Duration.ofSeconds(4);
@@ -204,9 +208,7 @@ class DeltaSimulationTest {
      */
     @Test
     void thePassWaitsForMembersStillScanning() throws IOException {
-        versions(7);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(17, dir.resolve("lan"), origin);
+        SimOrigin origin = start(7, 17);
         TaskSpec task = publish(origin, null);
         Path basis = write("v1.bin", v1);
         memberScanTime = Duration.ofSeconds(6);
@@ -227,10 +229,8 @@ class DeltaSimulationTest {
      */
     @Test
     void anOriginThatIgnoresRangesIsReadAtMostOnce() throws IOException {
-        versions(8);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        SimOrigin origin = start(8, 18);
         origin.setIgnoresRanges(true);
-        lan = new SimulatedLan(18, dir.resolve("lan"), origin);
         TaskSpec task = publish(origin, null);
         Path basis = write("v1.bin", v1);
         List<SimNode> nodes = run(task, origin, basis, basis, basis, basis);
@@ -240,9 +240,7 @@ class DeltaSimulationTest {
 
     @Test
     void mixedBasesStillFetchFromTheOriginOnlyWhatNoBasisHeld() throws IOException {
-        versions(2);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(12, dir.resolve("lan"), origin);
+        SimOrigin origin = start(2, 12);
         TaskSpec task = publish(origin, null);
         Path basis = write("v1.bin", v1);
         List<SimNode> nodes = run(task, origin, basis, null, basis, null);
@@ -260,9 +258,7 @@ class DeltaSimulationTest {
 
     @Test
     void aBasisThatMatchesNothingCostsOneWholeDownload() throws IOException {
-        versions(3);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(13, dir.resolve("lan"), origin);
+        SimOrigin origin = start(3, 13);
         TaskSpec task = publish(origin, null);
         byte[] unrelated = new byte[LENGTH];
         new SplittableRandom(99).nextBytes(unrelated);
@@ -277,9 +273,7 @@ class DeltaSimulationTest {
 
     @Test
     void aBasisThatIsTheNewVersionNeedsNothingFromTheOrigin() throws IOException {
-        versions(4);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(14, dir.resolve("lan"), origin);
+        SimOrigin origin = start(4, 14);
         TaskSpec task = publish(origin, null);
         Path basis = write("v2-copy.bin", v2);
         List<SimNode> nodes = run(task, origin, basis, basis, basis);
@@ -293,9 +287,7 @@ class DeltaSimulationTest {
 
     @Test
     void aCorruptBasisNeverGetsAWrongByteIntoACopy() throws IOException {
-        versions(5);
-        SimOrigin origin = new SimOrigin(v2, 50_000_000);
-        lan = new SimulatedLan(15, dir.resolve("lan"), origin);
+        SimOrigin origin = start(5, 15);
         // The basis is v2 with a byte flipped every 100 KiB, and the manifest's units describe that
         // corrupt file, so that every unit of it passes its weak and strong check: only the blocks'
         // SHA-256 stands between the corruption and the copies.
