@@ -109,6 +109,10 @@ final class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, "--server runs the daemon, which takes its tasks from the server:"
                     + " leave out --task, --url and --out");
         }
+        if (!options.basis.isEmpty()) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--basis is for one agent's task: the daemon (--server) takes as"
+                    + " basis the release of the product it installed before, for releases with a trusted manifest");
+        }
         if (tokenFile == null || deviceId == null || platform == null) {
             throw new CliException(ExitCodes.BAD_INPUT, "the daemon (--server) needs --token-file, --device-id and --platform");
         }

@@ -224,12 +224,30 @@ final class AgentDaemon {
         release(product); // a newer release: this device no longer serves the old one
         // Kept in the cache (and copied out for the install), so that this device can serve it afterwards.
         DistributionTask task = task(job);
+        Path previous = previousPackage(product);
+        if (previous != null && !job.manifestUrl.isEmpty()) {
+            // Express-style delta: the release this device installed before is the new one's basis.
+            task = task.withBasis(previous);
+        }
         DistributionHandle handle = engine.distribute(task);
         running.put(product, new Running(deployment, version, attempt, handle, false));
         state.jobs.put(product, job);
         state.outbox.add(new DaemonState.Report(deployment, "downloading", attempt, ""));
         say(product + " " + version + ": offered (" + offer.path("why").asText() + "); try " + attempt + ", joining the "
                 + (task.key() != null ? "sealed" : "unkeyed") + " session on this subnet");
+    }
+
+    /**
+     * @return the copy of the package this device last installed for the product, while it is
+     *     still where the daemon put it (the install command may have moved it), or null
+     */
+    private Path previousPackage(String product) {
+        DaemonState.Job last = state.jobs.get(product);
+        if (last == null || !last.state.equals("installed")) {
+            return null;
+        }
+        Path file = stateDir.resolve("packages").resolve(last.deployment + ".pkg");
+        return Files.isRegularFile(file) ? file : null;
     }
 
     /** @return the job's task, cache-only, with its hash, manifest and key */

@@ -79,7 +79,9 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+    // No mixinStandardHelpOptions: its -V/--version would clash with --version (the release), and
+    // picocli then drops the mixin, --help included.
+    @Command(name = "create", sortOptions = false,
             header = "Release a version: the pilot first, then the waves, then everyone.",
             description = "Creates a deployment of a new version of a product. It supersedes the product's running deployment"
                     + " (devices only ever move to the latest version). Retry rules: a failed install is not retried on"
@@ -87,6 +89,9 @@ final class DeployCommand implements Callable<Integer> {
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Mixin
         ServerOptions options;
@@ -221,10 +226,13 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, header = "Show a deployment's progress per platform.")
+    @Command(name = "status", header = "Show a deployment's progress per platform.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Mixin
         ServerOptions options;

@@ -10,21 +10,31 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 class HelpTest {
+    /** Every command and subcommand (deploy create, ...) answers --help with status 0, every option described. */
     @Test
     void everyOptionOfEveryCommandIsDocumented() {
         CommandLine root = SubnetcastCommand.newCommandLine(new java.io.PrintWriter(new java.io.StringWriter()),
                 new java.io.PrintWriter(new java.io.StringWriter()), CliEnvironment.inProcess());
-        for (Map.Entry<String, CommandLine> command : root.getSubcommands().entrySet()) {
+        checkHelp(root, java.util.List.of());
+    }
+
+    private static void checkHelp(CommandLine parent, java.util.List<String> path) {
+        for (Map.Entry<String, CommandLine> command : parent.getSubcommands().entrySet()) {
             if (command.getKey().equals("help")) {
                 continue;
             }
-            Cli.Result help = Cli.run(command.getKey(), "--help");
-            assertEquals(0, help.exitCode());
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add(command.getKey());
+            String name = String.join(" ", args);
+            args.add("--help");
+            Cli.Result help = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, help.exitCode(), name + " --help: " + help.err());
             for (OptionSpec option : command.getValue().getCommandSpec().options()) {
-                assertTrue(help.out().contains(option.longestName()), command.getKey() + " --help lacks " + option.longestName());
+                assertTrue(help.out().contains(option.longestName()), name + " --help lacks " + option.longestName());
                 assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
-                        command.getKey() + " " + option.longestName() + " has no description");
+                        name + " " + option.longestName() + " has no description");
             }
+            checkHelp(command.getValue(), args.subList(0, args.size() - 1));
         }
     }
 
