@@ -285,6 +285,18 @@ class DeltaSimulationTest {
         }
     }
 
+    /** An origin gone after the manifest (probes refused) costs nothing when the basis is the new version. */
+    @Test
+    void aBasisThatIsTheNewVersionNeedsNoOriginAtAll() throws IOException {
+        SimOrigin origin = start(9, 19);
+        origin.setRefusesProbes(true);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v2-copy.bin", v2);
+        List<SimNode> nodes = run(task, origin, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "2 agents holding v2, the origin refusing probes");
+        assertEquals(0, origin.downloads());
+    }
+
     @Test
     void aCorruptBasisNeverGetsAWrongByteIntoACopy() throws IOException {
         SimOrigin origin = start(5, 15);

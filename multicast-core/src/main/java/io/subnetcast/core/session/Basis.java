@@ -172,6 +172,11 @@ final class Basis {
         }
     }
 
+    /** @return whether the agent was given basis files it could use (it opened its entry for them) */
+    boolean wasUsed() {
+        return !stage.is(Stage.NONE);
+    }
+
     /** @return whether the basis files held anything of the package */
     boolean heldSome() {
         return holdings != null;

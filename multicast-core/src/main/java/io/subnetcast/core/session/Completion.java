@@ -77,6 +77,19 @@ final class Completion {
 
     void onFetchFailed(String reason, long nowNs) {
         agent.fetching = false;
+        if (agent.term != null && agent.store != null && !agent.originProbed && agent.basis.wasUsed()) {
+            // Only the probe of a representative whose entry came from its manifest and basis: what the
+            // basis held may be all it needs. Without the origin's word on ranges, the gaps come with
+            // the download, which fails with the reason if the origin is really gone.
+            LOG.warn("task {}: probing the origin failed ({}); going on with what the basis files hold",
+                    agent.task.taskId(), reason);
+            agent.originProbed = true;
+            agent.originAcceptsRanges = false;
+            if (!agent.basis.inProgress()) {
+                agent.leadership.startTermPass(nowNs);
+            }
+            return;
+        }
         agent.fail(nowNs, reason);
     }
 

@@ -53,4 +53,55 @@ class TrustedManifestTest {
         byte[] notOurs = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertThrows(IllegalArgumentException.class, () -> TrustedManifest.parse(notOurs, BlockHashes.newSha256().digest(notOurs)));
     }
+
+    /** Version 2 names its delta units by SHA-256; the units file is checked against it before use. */
+    @Test
+    void namesItsDeltaUnitsAndTakesOnlyTheUnitsItNames() throws Exception {
+        Files.write(dir.resolve("pkg"), BlockFileTest.pattern(0, 10_000));
+        TrustedManifest made = TrustedManifest.of(dir.resolve("pkg"), 4096, 1024);
+        byte[] bytes = made.toBytes();
+        assertEquals(24 + 3 * 32 + 8 + 32, bytes.length, "the manifest names the units, it does not hold them");
+        byte[] units = made.unitsBytes();
+        assertEquals(8 + 10 * (4 + 16), units.length);
+        TrustedManifest parsed = TrustedManifest.parse(bytes, BlockHashes.newSha256().digest(bytes));
+        assertTrue(parsed.namesUnits());
+        assertEquals(null, parsed.units(), "no units before their file is in hand");
+        TrustedManifest full = parsed.withUnits(units);
+        assertEquals(10, full.units().unitCount());
+        assertEquals(1024, full.units().unitSize());
+        for (int unit = 0; unit < 10; unit++) {
+            assertEquals(made.units().weakOf(unit), full.units().weakOf(unit));
+            assertArrayEquals(made.units().strongOf(unit), full.units().strongOf(unit));
+        }
+        byte[] tampered = units.clone();
+        tampered[20] ^= 1;
+        assertThrows(IntegrityException.class, () -> parsed.withUnits(tampered), "units the manifest does not name");
+        assertThrows(IntegrityException.class, () -> parsed.withUnits(new byte[0]));
+        TrustedManifest v1 = TrustedManifest.parse(TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes(),
+                BlockHashes.newSha256().digest(TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes()));
+        assertFalse(v1.namesUnits());
+        assertThrows(IllegalStateException.class, () -> v1.withUnits(units));
+    }
+
+    /** A version-2 manifest whose own bytes are what the task names can still be malformed: refused, never used. */
+    @Test
+    void refusesMalformedVersionTwoManifests() throws Exception {
+        Files.write(dir.resolve("pkg"), BlockFileTest.pattern(0, 10_000));
+        byte[] bytes = TrustedManifest.of(dir.resolve("pkg"), 4096, 1024).toBytes();
+        int descriptor = 24 + 3 * 32;
+        byte[] badUnitSize = bytes.clone();
+        ByteBuffer.wrap(badUnitSize).putInt(descriptor, 3000); // not a power of two
+        byte[] tooBigUnits = bytes.clone();
+        ByteBuffer.wrap(tooBigUnits).putInt(descriptor, 8192); // does not divide the 4096-byte block
+        byte[] wrongCount = bytes.clone();
+        ByteBuffer.wrap(wrongCount).putInt(descriptor + 4, 11);
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+        byte[] shorter = Arrays.copyOf(bytes, bytes.length - 1);
+        for (byte[] malformed : new byte[][] {badUnitSize, tooBigUnits, wrongCount, longer, shorter}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> TrustedManifest.parse(malformed, BlockHashes.newSha256().digest(malformed)));
+        }
+        assertThrows(IllegalArgumentException.class, () -> TrustedManifest.of(dir.resolve("pkg"), 4096, 3000));
+        assertThrows(IllegalArgumentException.class, () -> TrustedManifest.of(dir.resolve("pkg"), 4096, 8192));
+    }
 }

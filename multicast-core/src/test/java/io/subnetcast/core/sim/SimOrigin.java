@@ -28,6 +28,7 @@ public final class SimOrigin {
     private byte[] publishedUnits;
     private long unitsServed;
     private boolean ignoresRanges;
+    private boolean refusesProbes;
     private final List<Job> jobs = new ArrayList<>();
     private long bytesServed;
     private int probes;
@@ -164,6 +165,11 @@ public final class SimOrigin {
         return bytes;
     }
 
+    /** @param value make this origin refuse probes (as one that went down after serving the manifest) */
+    public void setRefusesProbes(boolean value) {
+        this.refusesProbes = value;
+    }
+
     /** @param value make this origin ignore byte ranges (answer every range request with the whole body) */
     public void setIgnoresRanges(boolean value) {
         this.ignoresRanges = value;
@@ -283,7 +289,11 @@ public final class SimOrigin {
             while (!job.cancelled && job.dueNs <= now) {
                 if (job.probe) {
                     job.cancelled = true;
-                    job.agent.onPackageInfo(length, "\"sim-" + seed + "\"", !ignoresRanges, now);
+                    if (refusesProbes) {
+                        job.agent.onFetchFailed("origin.test: connection refused", now);
+                    } else {
+                        job.agent.onPackageInfo(length, "\"sim-" + seed + "\"", !ignoresRanges, now);
+                    }
                     break;
                 }
                 deliverBlock(job, now);
