@@ -178,6 +178,21 @@ class DeltaSimulationTest {
         long unitsFile = (v2.length + UNIT - 1) / UNIT * 20L + 8;
         assertEquals(unitsFile, origin.unitsServed(), "the delta units from the origin once; members take them from peers");
         assertEquals(3, nodes.stream().mapToInt(SimNode::unitsFromPeers).sum());
+        // What the members lack is what the representative's own v1 lacked: multicast once, not repaired
+        // by each member from a peer.
+        long sent = representative(nodes).port("pkg").dataDatagramsSent();
+        assertTrue(sent * 1440 <= 2 * NEW_BYTES, "the pass sent " + sent + " datagrams");
+        // Members finish within milliseconds of each other: the representative's word that all are done
+        // still reaches them, and nobody waits out the linger (5 s).
+        assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").isFinished(lan.nowNs())), 2 * SECOND),
+                "every agent finished without its linger");
+        for (SimNode node : nodes) {
+            SessionProgress p = node.agent("pkg").progress(lan.nowNs());
+            if (p.role() == Role.MEMBER) {
+                assertTrue(p.bytesFromMulticast() > 0 && p.bytesFromMulticast() <= 4 * NEW_BYTES, node.name() + ": " + p);
+                assertEquals(0, p.bytesFromRepair(), node.name() + " needed no repair: " + p);
+            }
+        }
         for (SimNode node : nodes) {
             long fromBasis = node.agent("pkg").progress(lan.nowNs()).bytesFromBasis();
             assertTrue(fromBasis >= v2.length - 2 * NEW_BYTES, node.name() + " reused only " + fromBasis);

@@ -28,7 +28,9 @@ public final class BlockSender {
         /** Leave the block out of the pass: nobody needs it from the multicast. */
         SKIP,
         /** Wait: the block is needed but not held yet. */
-        PAUSE
+        PAUSE,
+        /** Send only the chunks {@link PassPolicy#sendsChunk} names (once the block is held). */
+        SEND_PART
     }
 
     /** Decides, when the pass reaches a block, whether to send it now, skip it or wait for it. */
@@ -39,6 +41,17 @@ public final class BlockSender {
          * @return what the pass does there
          */
         PassDecision decide(int block);
+
+        /**
+         * For a block decided {@link PassDecision#SEND_PART}: whether the pass sends this chunk.
+         *
+         * @param block the block
+         * @param offsetInBlock the chunk's offset
+         * @return true to send it
+         */
+        default boolean sendsChunk(int block, int offsetInBlock) {
+            return true;
+        }
     }
 
     /** Retransmitted chunks in a row before a ready pass chunk goes out. */
@@ -51,6 +64,8 @@ public final class BlockSender {
     private final ChunkQueue queue = new ChunkQueue();
     private int passBlock;
     private int passOffset;
+    // The pass block was decided SEND_PART: only the chunks the policy names go out.
+    private boolean passPart;
     private int block;
     private int offset;
     private int length;
@@ -108,20 +123,36 @@ public final class BlockSender {
     }
 
     private int nextPassChunk(BlockFile store) {
-        // A block is judged when the pass reaches it; once started it is sent whole.
-        while (passOffset == 0 && passBlock < layout.blockCount()) {
-            PassDecision decision = policy == null
-                    ? (store.hasBlock(passBlock) ? PassDecision.SEND : PassDecision.PAUSE) : policy.decide(passBlock);
-            if (decision == PassDecision.SKIP) {
-                passBlock++;
-            } else if (decision == PassDecision.PAUSE || !store.hasBlock(passBlock)) {
-                return WAIT;
-            } else {
+        while (true) {
+            // A block is judged when the pass reaches it; once started it is sent whole (or its part).
+            while (passOffset == 0 && passBlock < layout.blockCount()) {
+                PassDecision decision = policy == null
+                        ? (store.hasBlock(passBlock) ? PassDecision.SEND : PassDecision.PAUSE) : policy.decide(passBlock);
+                if (decision == PassDecision.SKIP) {
+                    passBlock++;
+                } else if (decision == PassDecision.PAUSE || !store.hasBlock(passBlock)) {
+                    return WAIT;
+                } else {
+                    passPart = decision == PassDecision.SEND_PART;
+                    break;
+                }
+            }
+            if (passBlock >= layout.blockCount()) {
+                return DONE;
+            }
+            if (!passPart) {
                 break;
             }
-        }
-        if (passBlock >= layout.blockCount()) {
-            return DONE;
+            int blockLength = layout.lengthOf(passBlock);
+            while (passOffset < blockLength && !policy.sendsChunk(passBlock, passOffset)) {
+                passOffset += chunkSize;
+            }
+            if (passOffset < blockLength) {
+                break;
+            }
+            passBlock++; // nothing more of this block goes out
+            passOffset = 0;
+            passPart = false;
         }
         block = passBlock;
         offset = passOffset;
@@ -142,6 +173,7 @@ public final class BlockSender {
         if (passOffset >= layout.lengthOf(passBlock)) {
             passBlock++;
             passOffset = 0;
+            passPart = false;
         }
     }
 

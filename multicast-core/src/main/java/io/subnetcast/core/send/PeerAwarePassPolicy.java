@@ -6,12 +6,14 @@ import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.BlockSender.PassDecision;
+import java.util.Arrays;
 
 /**
  * What a representative's pass does at each block, given what its members advertise: a block this
  * representative lacks but a peer holds is left to peer repair; a block every known member holds
- * is skipped, and so is one that each member lacking it holds most of (their gap repair fetches the
- * rest); anything else is sent (or waited for while it downloads). It also splits the missing
+ * is skipped; one that each member lacking it holds most of (an older version held it) is sent only
+ * as the chunks this representative's own older version lacked there, or skipped when it had none
+ * (their gap repair fetches the rest); anything else is sent (or waited for while it downloads). It also splits the missing
  * blocks between the origin download and repair when the term starts.
  */
 final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
@@ -26,6 +28,12 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
     private BlockBitmap leftToRepair;
     // Decisions are asked inside the pump and judge peers' adverts at the pump's time.
     private long nowNs;
+    // The chunks this representative lacked, in blocks it held in part when its download started
+    // (block << 32 | chunk index, sorted): what its basis did not hold. Members that hold the same
+    // older version lack the same chunks, so a block they hold most of is multicast as these only.
+    private long[] ownGaps = new long[0];
+    private int ownGapCount;
+    private int chunkSize;
 
     PeerAwarePassPolicy(RepresentativeHost host, RepairPlanner planner) {
         this.host = host;
@@ -44,12 +52,39 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
      */
     BlockBitmap splitForRepair(BlockFile store, long nowNs) {
         leftToRepair = planner.hasGapRepair() ? blocksForRepair(store, nowNs) : null;
+        rememberOwnGaps(store);
         return leftToRepair;
+    }
+
+    private void rememberOwnGaps(BlockFile store) {
+        ownGapCount = 0;
+        ChunkTracker tracker = host.tracker();
+        if (tracker == null || tracker.partialBlocks() == 0) {
+            return;
+        }
+        chunkSize = tracker.chunkSize();
+        for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
+            if (tracker.chunksHeld(block) == 0) {
+                continue;
+            }
+            int missingBlock = block;
+            tracker.forEachMissingRun(block, (runOffset, runLength) -> {
+                for (int offset = runOffset; offset < runOffset + runLength; offset += chunkSize) {
+                    if (ownGapCount == ownGaps.length) {
+                        ownGaps = Arrays.copyOf(ownGaps, Math.max(64, ownGaps.length * 2));
+                    }
+                    ownGaps[ownGapCount++] = ((long) missingBlock << 32) | (offset / chunkSize);
+                }
+                return true;
+            });
+        }
+        Arrays.sort(ownGaps, 0, ownGapCount);
     }
 
     /** The cache entry was replaced: the split belonged to the old one. */
     void forgetSplit() {
         leftToRepair = null;
+        ownGapCount = 0;
     }
 
     /** @return whether repair may fetch {@code block} from the origin: only blocks left out of the download */
@@ -67,11 +102,23 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
             return PassDecision.SKIP;
         }
         if (peers != null && !peers.peers().isEmpty() && planner.hasGapRepair() && peers.lackingMostOf(block) == 0) {
-            // Every member lacking it holds most of it (an older version held it but for an edit):
-            // their gap repair fetches the few chunks each lacks, where a pass would send it whole.
-            return PassDecision.SKIP;
+            // Every member lacking it holds most of it (an older version held it but for an edit). What
+            // this representative's own basis lacked there is what members with the same version lack:
+            // multicast once, that beats each member fetching it. Other gaps are their gap repair's.
+            return hasOwnGaps(block) ? PassDecision.SEND_PART : PassDecision.SKIP;
         }
         return PassDecision.SEND;
+    }
+
+    @Override
+    public boolean sendsChunk(int block, int offsetInBlock) {
+        return Arrays.binarySearch(ownGaps, 0, ownGapCount, ((long) block << 32) | (offsetInBlock / chunkSize)) >= 0;
+    }
+
+    private boolean hasOwnGaps(int block) {
+        int at = Arrays.binarySearch(ownGaps, 0, ownGapCount, (long) block << 32);
+        int first = at >= 0 ? at : -at - 1;
+        return first < ownGapCount && (int) (ownGaps[first] >>> 32) == block;
     }
 
     private BlockBitmap blocksForRepair(BlockFile store, long nowNs) {

@@ -77,6 +77,8 @@ public final class Representative {
     private long pausedStartDelayNs;
     private long nextBeaconNs;
     private long lastBeaconSentNs;
+    // The last beacon told members that every member is complete (they may finish instead of lingering).
+    private boolean allCompleteAnnounced;
     private int endsSent;
     private long nextEndNs;
     private int chunkSize;
@@ -175,8 +177,13 @@ public final class Representative {
                     nowNs);
         }
         if (members.complete() > completeBefore && members.allComplete()) {
-            // Tell everyone at once, so that members may finish instead of lingering.
-            sendUnsolicitedBeacon(nowNs);
+            // Tell everyone at once, so that members may finish instead of lingering; a beacon sent just
+            // before (members of a delta finish within milliseconds) defers it by the gap, not more.
+            if (nowNs - lastBeaconSentNs >= UNSOLICITED_BEACON_GAP_NS) {
+                sendBeacon(nowNs);
+            } else {
+                nextBeaconNs = Math.min(nextBeaconNs, lastBeaconSentNs + UNSOLICITED_BEACON_GAP_NS);
+            }
         }
     }
 
@@ -421,6 +428,7 @@ public final class Representative {
             beacon.setPackageSha256(ByteString.copyFrom(packageSha256));
         }
         host.sendControl(control().setBeacon(beacon).build());
+        allCompleteAnnounced = members.known() > 0 && members.allComplete();
         lastBeaconSentNs = nowNs;
         nextBeaconNs = nowNs + beaconIntervalNs;
     }
@@ -450,7 +458,8 @@ public final class Representative {
         if (endsSent < END_REPEATS || pass.queuedRetransmissions() > 0) {
             return false;
         }
-        return nowNs - lingerUntilNs >= 0 || (members.known() > 0 && members.allComplete());
+        // Not before a beacon said so: members that never hear it would linger for nothing.
+        return nowNs - lingerUntilNs >= 0 || (members.known() > 0 && members.allComplete() && allCompleteAnnounced);
     }
 
     /**

@@ -104,4 +104,37 @@ class BlockSenderTest {
             assertTrue(sender.passDone());
         }
     }
+
+    /** A block decided SEND_PART goes out as the chunks the policy names only; the others whole. */
+    @Test
+    void aPartBlockSendsOnlyTheChunksThePolicyNames() throws IOException {
+        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
+            for (int block = 0; block < 3; block++) {
+                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
+                assertTrue(store.commitBlock(block));
+            }
+            BlockSender.PassPolicy policy = new BlockSender.PassPolicy() {
+                @Override
+                public BlockSender.PassDecision decide(int block) {
+                    return block == 1 ? BlockSender.PassDecision.SEND_PART : BlockSender.PassDecision.SEND;
+                }
+
+                @Override
+                public boolean sendsChunk(int block, int offsetInBlock) {
+                    return offsetInBlock == CHUNK || offsetInBlock == 3 * CHUNK;
+                }
+            };
+            BlockSender sender = new BlockSender(store.layout(), CHUNK, 16, policy);
+            java.util.List<String> sent = new java.util.ArrayList<>();
+            while (sender.next(store) == BlockSender.CHUNK) {
+                sent.add(sender.block() + "@" + sender.offset());
+                sender.advance();
+            }
+            int perBlock = (BLOCK + CHUNK - 1) / CHUNK;
+            assertEquals(2 * perBlock + 2, sent.size(), sent.toString());
+            assertEquals(java.util.List.of("1@" + CHUNK, "1@" + 3 * CHUNK), sent.subList(perBlock, perBlock + 2));
+            assertEquals("2@0", sent.get(perBlock + 2));
+            assertTrue(sender.passDone());
+        }
+    }
 }

@@ -171,6 +171,30 @@ class RepresentativeTest {
         assertEquals(2, term.membersKnown(), "a report of another session counts for nothing");
     }
 
+    /**
+     * Members of a delta session finish within milliseconds of each other, often just after a
+     * beacon: the beacon that says every member is done still goes out (after the 50 ms gap between
+     * unsolicited beacons), and the term's duties end only after it, or members would wait out
+     * their linger for a word that never came.
+     */
+    @Test
+    void theWordThatEveryMemberIsDoneGoesOutBeforeTheDutiesEnd() {
+        Representative term = term();
+        term.startFetchOrPublish(BLOCK, nowNs);
+        advance(term, START_DELAY_NS + 1_000 * MS);
+        term.onStatus(11, Status.newBuilder().setSessionId(99).setBytesHeld(0).build(), nowNs);
+        term.onStatus(12, Status.newBuilder().setSessionId(99).setBytesHeld(0).build(), nowNs);
+        term.sendBeacon(nowNs); // a regular beacon, just before the members finish
+        nowNs += 5 * MS;
+        term.onStatus(11, Status.newBuilder().setSessionId(99).setComplete(true).build(), nowNs);
+        term.onStatus(12, Status.newBuilder().setSessionId(99).setComplete(true).build(), nowNs);
+        assertFalse(term.isDone(nowNs, host.lingerUntilNs), "no beacon has said that every member is done");
+        advance(term, 60 * MS);
+        Control last = host.sent.stream().filter(Control::hasBeacon).reduce((a, b) -> b).orElseThrow();
+        assertEquals(2, last.getBeacon().getMembersComplete(), "the beacon says so, within the gap");
+        assertTrue(term.isDone(nowNs, host.lingerUntilNs));
+    }
+
     @Test
     void theLingerAloneEndsTheDutiesOfATermNobodyReportedTo() {
         Representative term = term();
