@@ -212,6 +212,14 @@ final class Completion {
         return published;
     }
 
+    /**
+     * @return whether the entry is being verified and placed (or was): from then on it is read-only,
+     *     on the verifier's thread before this one hears that it is placed
+     */
+    boolean publishRequested() {
+        return publishRequested;
+    }
+
     Path publishedPath() {
         return publishedPath;
     }

@@ -29,7 +29,8 @@ final class ControlIntake {
             case CLAIM -> agent.leadership.onClaim(message, message.getClaim(), nowNs);
             case BEACON -> agent.leadership.onBeacon(message, message.getBeacon(), nowNs);
             case MANIFEST -> {
-                if (member && agent.store != null && !agent.completion.published() && agent.trusted == null
+                // Not once placing began: the entry turns read-only on the verifier's thread first.
+                if (member && agent.store != null && !agent.completion.publishRequested() && agent.trusted == null
                         && message.getManifest().getSessionId() == agent.sessionId) {
                     agent.member.onManifest(message.getNodeId(), message.getEpoch(), message.getManifest());
                 }
