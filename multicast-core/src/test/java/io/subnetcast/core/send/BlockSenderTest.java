@@ -18,13 +18,19 @@ class BlockSenderTest {
     @TempDir
     Path dir;
 
+    /** An entry of three blocks, all held: what the pass sends. */
+    private BlockFile threeHeldBlocks() throws IOException {
+        BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "");
+        for (int block = 0; block < 3; block++) {
+            store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
+            assertTrue(store.commitBlock(block));
+        }
+        return store;
+    }
+
     @Test
     void aFloodOfRetransmissionRequestsAtMostHalvesThePass() throws IOException {
-        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
-            for (int block = 0; block < 3; block++) {
-                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
-                assertTrue(store.commitBlock(block));
-            }
+        try (BlockFile store = threeHeldBlocks()) {
             BlockSender sender = new BlockSender(store.layout(), CHUNK, 1000);
             int pass = 0;
             int retransmitted = 0;
@@ -59,11 +65,7 @@ class BlockSenderTest {
 
     @Test
     void retransmissionsGoInRequestOrderOnceEachAndWithinTheBound() throws IOException {
-        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
-            for (int block = 0; block < 3; block++) {
-                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
-                assertTrue(store.commitBlock(block));
-            }
+        try (BlockFile store = threeHeldBlocks()) {
             BlockSender sender = new BlockSender(store.layout(), CHUNK, 4);
             assertEquals(2, sender.requestRetransmission(2, 1500, 1000)); // chunks 1000 and 2000
             assertEquals(0, sender.requestRetransmission(2, 1000, 10), "already queued");
@@ -108,11 +110,7 @@ class BlockSenderTest {
     /** A block decided SEND_PART goes out as the chunks the policy names only; the others whole. */
     @Test
     void aPartBlockSendsOnlyTheChunksThePolicyNames() throws IOException {
-        try (BlockFile store = BlockCache.open(dir).open("t", 3L * BLOCK, BLOCK, "")) {
-            for (int block = 0; block < 3; block++) {
-                store.write((long) block * BLOCK, ByteBuffer.allocate(BLOCK));
-                assertTrue(store.commitBlock(block));
-            }
+        try (BlockFile store = threeHeldBlocks()) {
             BlockSender.PassPolicy policy = new BlockSender.PassPolicy() {
                 @Override
                 public BlockSender.PassDecision decide(int block) {
