@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The short last unit (when the package length is not a multiple of the unit size) has a window
  * of its own length, so the rolling pass cannot see it. It is tried, cheaply, at the two places it
- * is likely to be: right after every full-unit match (where the new version continues it when the
- * basis holds the new content followed by more), and over the basis's last bytes (a file's tail
+ * is likely to be: right after a match of the unit that precedes it (where the new version continues
+ * it when the basis holds the new content followed by more), and over the basis's last bytes (a file's tail
  * usually stays its tail across versions; so a basis shorter than a unit can still give it). A short
  * last unit elsewhere is not found.
  *
@@ -72,6 +72,8 @@ public final class BasisScanner {
     private int predicted = -1;
     // The unit a run of known content repeats (a zero unit in a disk image's empty space), or -1.
     private int knownRun = -1;
+    // The unit just reported precedes the short last unit: try the short one right after it.
+    private boolean shortFollows;
 
     /**
      * Builds the lookup table of the index's units (one pass over the index).
@@ -165,6 +167,7 @@ public final class BasisScanner {
         int h = 0;
         predicted = -1;
         knownRun = -1;
+        shortFollows = false;
         boolean hashed = false;
         boolean tryShortHere = false;
         outer:
@@ -192,7 +195,7 @@ public final class BasisScanner {
                 knownRun = -1;
                 if (tryPredicted(b, pos, view, sink)) {
                     pos += n;
-                    tryShortHere = shortUnit >= 0 && !found.get(shortUnit);
+                    tryShortHere = takeShortFollows();
                     continue;
                 }
                 h = RollingChecksum.of(b, pos, n);
@@ -207,7 +210,7 @@ public final class BasisScanner {
                 if (table.mayContain(h) && tryFull(b, pos, h, view, sink)) {
                     pos += n;
                     hashed = false;
-                    tryShortHere = shortUnit >= 0 && !found.get(shortUnit);
+                    tryShortHere = takeShortFollows();
                     continue outer;
                 }
                 if (pos > lastRoll) {
@@ -302,6 +305,16 @@ public final class BasisScanner {
         return matched;
     }
 
+    /**
+     * Trying the short unit after every match cost a weak checksum of its length per unit (most
+     * of a unit's own cost, for a 3,000-byte last unit): only the unit before it predicts it.
+     */
+    private boolean takeShortFollows() {
+        boolean follows = shortFollows && !found.get(shortUnit);
+        shortFollows = false;
+        return follows;
+    }
+
     private void tryShort(byte[] b, int pos, ByteBuffer view, UnitSink sink) throws IOException {
         if (RollingChecksum.of(b, pos, shortLength) != index.weakOf(shortUnit)) {
             return;
@@ -317,6 +330,7 @@ public final class BasisScanner {
         view.clear().position(pos).limit(pos + length);
         sink.found(unit, view);
         found.set(unit);
+        shortFollows |= shortUnit > 0 && unit == shortUnit - 1;
         foundCount++;
         foundBytes += length;
     }

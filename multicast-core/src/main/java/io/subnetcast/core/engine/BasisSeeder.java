@@ -45,6 +45,7 @@ public final class BasisSeeder {
         long scanned = 0;
         StringBuilder failures = new StringBuilder();
         long[] zerosEnd = {0};
+        RunWriter writer = new RunWriter(store);
         for (Path file : files) {
             try {
                 scanned += scanner.scan(file, (unit, bytes) -> {
@@ -56,12 +57,14 @@ public final class BasisSeeder {
                     // where nothing was written, so it stays sparse (a disk image's empty space costs no
                     // disk). Where an earlier session left other bytes, the block's check catches it.
                     if (bytes.mismatch(ZEROS.duplicate().limit(bytes.remaining())) >= 0) {
-                        store.write(offset, bytes);
+                        writer.add(offset, bytes);
                     } else {
                         zerosEnd[0] = Math.max(zerosEnd[0], offset + bytes.remaining());
                     }
                 }).bytesRead();
+                writer.flush();
             } catch (IOException | RuntimeException e) {
+                writer.flushAfterFailure();
                 LOG.warn("task {}: basis file {} skipped: {}", store.taskId(), file, e.getMessage());
                 failures.append(failures.length() == 0 ? "" : "; ").append(file).append(": ").append(e.getMessage());
             }
@@ -74,6 +77,7 @@ public final class BasisSeeder {
                 LOG.warn("task {}: cannot extend the cache entry: {}", store.taskId(), e.getMessage());
             }
         }
+        long scannedAt = System.nanoTime();
         BitSet found = new BitSet(units.unitCount());
         for (int unit = 0; unit < units.unitCount(); unit++) {
             if (scanner.isFound(unit)) {
@@ -96,8 +100,65 @@ public final class BasisSeeder {
                 bytes += units.lengthOf(unit);
             }
         }
+        LOG.debug("task {}: basis scanned and written in {} ms, whole blocks checked in {} ms", store.taskId(),
+                (scannedAt - started) / 1_000_000, (System.nanoTime() - scannedAt) / 1_000_000);
         return new BasisScan(units.unitSize(), found, bytes, scanned, System.nanoTime() - started,
                 failures.length() == 0 ? null : failures.toString());
+    }
+
+    /**
+     * Gathers units found one after the other at consecutive offsets (all of a basis that holds the
+     * new version in order) into one write of up to {@link #RUN_BYTES}: one positional write per
+     * unit was 65,536 system calls for 256 MiB, a third of the seeding time.
+     */
+    private static final class RunWriter {
+        private static final int RUN_BYTES = 1 << 20;
+        private final BlockFile store;
+        private final ByteBuffer run = ByteBuffer.allocateDirect(RUN_BYTES);
+        private long runOffset = -1;
+
+        RunWriter(BlockFile store) {
+            this.store = store;
+        }
+
+        void add(long offset, ByteBuffer bytes) throws IOException {
+            if (runOffset >= 0 && (offset != runOffset + run.position() || run.remaining() < bytes.remaining())) {
+                flush();
+            }
+            if (bytes.remaining() > run.capacity()) {
+                store.write(offset, bytes);
+                return;
+            }
+            if (runOffset < 0) {
+                runOffset = offset;
+            }
+            run.put(bytes);
+        }
+
+        void flush() throws IOException {
+            if (runOffset >= 0) {
+                run.flip();
+                long at = runOffset;
+                runOffset = -1;
+                try {
+                    store.write(at, run);
+                } finally {
+                    run.clear();
+                }
+            }
+        }
+
+        /**
+         * The scan of a file stopped: the units gathered before were found, so they are written if
+         * the entry still takes writes (if not, the blocks' checks forget them).
+         */
+        void flushAfterFailure() {
+            try {
+                flush();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("task {}: units found in a basis file not written: {}", store.taskId(), e.getMessage());
+            }
+        }
     }
 
     private static boolean commit(BlockFile store, int block) {
