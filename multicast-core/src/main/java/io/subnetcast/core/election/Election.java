@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
  * Finds the session of a task on the subnet, or elects the agent that starts one.
  *
  * <p>An agent asks on the control group whether a session exists and waits for a beacon until the
- * discovery deadline ({@link State#DISCOVERING}). Hearing none, it claims the role
+ * discovery deadline ({@link State#DISCOVERING}), asking once more halfway there: a representative
+ * answers every question at once (and every claim too), so the window need not wait out several
+ * beacon intervals, only a lost question or answer. Hearing none, it claims the role
  * ({@link State#CLAIMING}): after a random back-off it sends a claim, unless a better one
  * ({@link Rank}) was heard already, and at the end of the claim window the best claimant it heard
  * of wins. Every agent that heard the same claims reaches the same verdict without synchronised
@@ -77,6 +79,8 @@ public final class Election {
     private final StateMachine<State> machine;
 
     private long discoveryDeadlineNs;
+    private long discoverAgainNs;
+    private boolean discoverAgain;
     private long claimSendNs;
     private long claimDeadlineNs;
     private int claimsSent;
@@ -173,7 +177,7 @@ public final class Election {
     /** @return when {@link #doWork} next has something to do */
     public long nextWakeNs() {
         return switch (machine.state()) {
-            case DISCOVERING -> discoveryDeadlineNs;
+            case DISCOVERING -> discoverAgain ? discoverAgainNs : discoveryDeadlineNs;
             case CLAIMING -> claimsSent < CLAIMS ? Math.min(claimSendNs, claimDeadlineNs) : claimDeadlineNs;
             case IDLE -> Long.MAX_VALUE;
         };
@@ -195,6 +199,12 @@ public final class Election {
     // ---------------------------------------------------------------- states
 
     private void onDiscovering(long nowNs) {
+        if (discoverAgain && nowNs - discoverAgainNs >= 0) {
+            discoverAgain = false;
+            if (nowNs - discoveryDeadlineNs < 0) {
+                listener.sendDiscover();
+            }
+        }
         if (nowNs - discoveryDeadlineNs >= 0) {
             state(State.CLAIMING, nowNs, "no session found");
         }
@@ -229,7 +239,11 @@ public final class Election {
     private void state(State next, long nowNs, String reason) {
         machine.to(next, nowNs, reason);
         switch (next) {
-            case DISCOVERING -> discoveryDeadlineNs = nowNs + discoveryTimeoutNs;
+            case DISCOVERING -> {
+                discoveryDeadlineNs = nowNs + discoveryTimeoutNs;
+                discoverAgainNs = nowNs + discoveryTimeoutNs / 2;
+                discoverAgain = true;
+            }
             case CLAIMING -> {
                 claimsSent = 0;
                 claimSendNs = nowNs + (claimJitterNs > 0 ? random.nextLong(claimJitterNs) : 0);

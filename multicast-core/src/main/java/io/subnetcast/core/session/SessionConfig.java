@@ -250,7 +250,7 @@ public final class SessionConfig {
         private int mtu = DEFAULT_MTU;
         private int blockSize = BlockLayout.DEFAULT_BLOCK_SIZE;
         private Duration beaconInterval = Duration.ofMillis(500);
-        private Duration discoveryTimeout = Duration.ofMillis(1500);
+        private Duration discoveryTimeout = Duration.ofMillis(600);
         private Duration claimJitter = Duration.ofMillis(100);
         private Duration claimWindow = Duration.ofMillis(400);
         private Duration statusInterval = Duration.ofSeconds(2);
@@ -340,7 +340,11 @@ public final class SessionConfig {
             return this;
         }
 
-        /** @param value discovery timeout (default 1.5 s) @return this */
+        /**
+         * @param value how long a starting agent looks for a session before it claims the role, asking
+         *     at the start and halfway (default 600 ms; a representative answers each question at once)
+         * @return this
+         */
         public Builder discoveryTimeout(Duration value) {
             this.discoveryTimeout = value;
             return this;

@@ -44,10 +44,16 @@ class ElectionTest {
     void aLoneAgentDiscoversClaimsAndWinsAtTheEndOfTheClaimWindow() {
         election.discover(0, "task started");
         assertEquals(List.of("DISCOVERING at 0: task started", "discover"), events);
+        assertEquals(DISCOVERY / 2, election.nextWakeNs(), "it asks again halfway");
+        election.doWork(DISCOVERY / 2 - 1, mine);
+        assertEquals(2, events.size());
+        election.doWork(DISCOVERY / 2, mine);
+        assertEquals("discover", events.get(2), "a lost question or answer costs no more than the window");
         assertEquals(DISCOVERY, election.nextWakeNs());
 
         election.doWork(DISCOVERY - 1, mine);
         assertEquals(Election.State.DISCOVERING, election.state());
+        events.remove(2);
         election.doWork(DISCOVERY, mine);
         assertEquals(Election.State.CLAIMING, election.state());
         assertEquals("CLAIMING at 1000: no session found", events.get(2));
@@ -77,7 +83,7 @@ class ElectionTest {
         election.doWork(WINDOW, mine);
         assertEquals(List.of("CLAIMING at 0: representative went silent",
                 "DISCOVERING at 500: a better claimant exists"), events, "no claim sent, no discovery sent, not elected");
-        assertEquals(WINDOW + DISCOVERY, election.nextWakeNs());
+        assertEquals(WINDOW + DISCOVERY / 2, election.nextWakeNs(), "it asks again halfway through its discovery");
         assertEquals(2, election.entries(Election.State.CLAIMING) + election.entries(Election.State.DISCOVERING));
     }
 
