@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -164,9 +165,19 @@ final class ContentFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A new file is created sparse: NTFS fills the skipped range with zeros on disk when a write
+     * lands past a file's end unless the file carries the sparse flag, so a block near the end of a
+     * 4 GiB package would cost 4 GiB of writes first. {@code SPARSE} is honoured only with
+     * {@code CREATE_NEW} (and ignored where files are sparse anyway: ext4, xfs, APFS).
+     */
     private static FileChannel openForWriting(Path path) throws IOException {
-        return FileChannel.open(path, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(path, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.SPARSE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException existing) {
+            return FileChannel.open(path, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
     }
 
     private static void syncDirectory(Path directory) {
