@@ -1,8 +1,10 @@
 package io.subnetcast.repair;
 
+import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.GapRepair;
@@ -11,6 +13,7 @@ import io.subnetcast.core.repair.RepairContext;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +51,9 @@ public final class PeerRepairer implements GapRepair {
     private final Map<Integer, Job> jobs = new HashMap<>();
     private final Map<Long, PeerState> peers = new HashMap<>();
     private final Map<Integer, Set<Long>> refused = new HashMap<>();
+    private final List<PeerTransfer.Cancel> partsFetches = new ArrayList<>();
+    // Blocks whose parts were asked of a peer that held them in part: the rest is the origin's.
+    private BlockBitmap partsTried;
     private int cursor;
     private boolean started;
     private boolean stopped;
@@ -59,6 +65,9 @@ public final class PeerRepairer implements GapRepair {
 
     private enum ManifestState { UNKNOWN, NOT_NEEDED, FETCHING, DONE, UNAVAILABLE }
 
+    /** What this repair knows of the parts a peer's older version held (see {@link #startFromPartHolder}). */
+    private enum PartsState { UNKNOWN, FETCHING, KNOWN, UNAVAILABLE }
+
     /** What this repair knows of one peer. */
     private static final class PeerState {
         int inFlight;
@@ -66,6 +75,8 @@ public final class PeerRepairer implements GapRepair {
         boolean banned;
         boolean corrupt;
         long bytesServed;
+        PartsState parts = PartsState.UNKNOWN;
+        VouchedUnits unitsHeld;
     }
 
     /** One block being repaired from one source. */
@@ -76,6 +87,10 @@ public final class PeerRepairer implements GapRepair {
         final long deadlineNs;
         // Whether this job fetches every byte of the block, so that a failed check is its source's fault.
         boolean whole;
+        // Whether it fetches only the parts a peer's older version held; the rest comes from the origin.
+        boolean partial;
+        // Whether the chunks it recorded completed the block's chunks.
+        boolean chunksComplete;
         final List<PeerTransfer.Cancel> cancels = new ArrayList<>();
         int pendingRuns;
         long bytesAsked;
@@ -150,6 +165,7 @@ public final class PeerRepairer implements GapRepair {
         if (manifestCancel != null) {
             manifestCancel.cancel();
         }
+        partsFetches.forEach(PeerTransfer.Cancel::cancel);
     }
 
     @Override
@@ -217,6 +233,8 @@ public final class PeerRepairer implements GapRepair {
             source = holder.repairUrl();
             job = new Job(block, holder.nodeId(), false, nowNs + config.requestTimeout().toNanos());
             state(holder.nodeId()).inFlight++;
+        } else if (startFromPartHolder(block, nowNs)) {
+            return;
         } else if (!waiting && config.useOrigin() && originAllowed(block, nowNs) && noReachableHolder(block, nowNs)) {
             source = context.task().origin();
             job = new Job(block, 0, true, nowNs + config.requestTimeout().toNanos());
@@ -243,6 +261,95 @@ public final class PeerRepairer implements GapRepair {
         job.cancels.add(transfer.fetch(source, blockOffset + runOffset, runLength, context.store(),
                 (outcome, detail, nowNs) -> onRunDone(job, runOffset, runLength, outcome, detail, nowNs)));
         return true;
+    }
+
+    /**
+     * A block no peer holds whole may be held in part by a peer whose older version of the package
+     * held most of it (a representative without that version, its members with it): the chunks
+     * inside the delta units that peer vouched for come from it, the rest then from the origin as
+     * ranges, so that the origin serves only what nobody on the subnet holds.
+     *
+     * @return whether the block was given to such a peer, or waits for what one holds to be known
+     */
+    private boolean startFromPartHolder(int block, long nowNs) {
+        PeerDirectory directory = context.peers();
+        ChunkTracker tracker = context.tracker();
+        if (directory == null || tracker == null || (partsTried != null && partsTried.get(block))) {
+            return false;
+        }
+        Set<Long> refusedHere = refused.get(block);
+        for (PeerDirectory.Peer peer : directory.partHoldersOf(block, nowNs - config.peerFreshness().toNanos())) {
+            PeerState state = state(peer.nodeId());
+            if (peer.nodeId() == context.selfNodeId() || state.banned
+                    || (refusedHere != null && refusedHere.contains(peer.nodeId()))) {
+                continue;
+            }
+            if (state.parts == PartsState.UNKNOWN) {
+                fetchParts(peer, state);
+            }
+            if (state.parts == PartsState.FETCHING || (state.parts == PartsState.KNOWN && state.inFlight >= config.maxPerPeer())) {
+                waiting = true;
+                return true;
+            }
+            long blockOffset = context.store().layout().offsetOf(block);
+            int[] runs = state.parts == PartsState.KNOWN ? heldRuns(block, blockOffset, state.unitsHeld, tracker) : new int[0];
+            if (runs.length == 0) {
+                continue;
+            }
+            if (partsTried == null) {
+                partsTried = new BlockBitmap(context.store().layout().blockCount());
+            }
+            partsTried.set(block);
+            Job job = new Job(block, peer.nodeId(), false, nowNs + config.requestTimeout().toNanos());
+            job.partial = true;
+            state.inFlight++;
+            jobs.put(block, job);
+            for (int i = 0; i < runs.length; i += 2) {
+                request(job, peer.repairUrl(), blockOffset, runs[i], runs[i + 1]);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void fetchParts(PeerDirectory.Peer peer, PeerState state) {
+        state.parts = PartsState.FETCHING;
+        partsFetches.add(transfer.fetchUnitsHeld(peer.repairUrl(), context.store().layout(), (units, nowNs) -> {
+            state.unitsHeld = units;
+            state.parts = units == null ? PartsState.UNAVAILABLE : PartsState.KNOWN;
+            doWork(nowNs);
+        }));
+    }
+
+    /**
+     * @return the runs of missing chunks of the block that lie wholly inside vouched units, as
+     *     (offset in block, length) pairs
+     */
+    private static int[] heldRuns(int block, long blockOffset, VouchedUnits units, ChunkTracker tracker) {
+        int chunkSize = tracker.chunkSize();
+        int[][] runs = {new int[8]};
+        int[] count = {0};
+        tracker.forEachMissingRun(block, (runOffset, runLength) -> {
+            int runEnd = runOffset + runLength;
+            int start = -1;
+            for (int offset = runOffset; offset < runEnd; offset += chunkSize) {
+                int end = Math.min(offset + chunkSize, runEnd);
+                boolean held = units.covers(blockOffset + offset, blockOffset + end);
+                if (held && start < 0) {
+                    start = offset;
+                }
+                if (start >= 0 && (!held || end == runEnd)) {
+                    if (count[0] == runs[0].length) {
+                        runs[0] = Arrays.copyOf(runs[0], runs[0].length * 2);
+                    }
+                    runs[0][count[0]++] = start;
+                    runs[0][count[0]++] = (held ? end : offset) - start;
+                    start = -1;
+                }
+            }
+            return true;
+        });
+        return Arrays.copyOf(runs[0], count[0]);
     }
 
     private PeerDirectory.Peer chooseHolder(int block, long nowNs) {
@@ -315,7 +422,7 @@ public final class PeerRepairer implements GapRepair {
                 ChunkTracker tracker = context.tracker();
                 if (tracker != null) {
                     for (int offset = runOffset; offset < runOffset + runLength; offset += tracker.chunkSize()) {
-                        tracker.record(job.block, offset);
+                        job.chunksComplete |= tracker.record(job.block, offset);
                     }
                 }
                 if (--job.pendingRuns == 0) {
@@ -347,6 +454,13 @@ public final class PeerRepairer implements GapRepair {
         BlockFile store = context.store();
         if (store.hasBlock(job.block)) {
             end(job); // the multicast filled it meanwhile
+            return;
+        }
+        if (job.partial && !job.chunksComplete) {
+            // The parts its older version held are in; the gaps are the origin's, next round.
+            bytesFromPeers += job.bytes;
+            state(job.peerId).bytesServed += job.bytes;
+            end(job);
             return;
         }
         if (store.expectedBlockHash(job.block) == null && manifest == ManifestState.FETCHING) {

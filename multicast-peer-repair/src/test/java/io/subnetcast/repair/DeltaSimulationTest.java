@@ -119,6 +119,11 @@ class DeltaSimulationTest {
 
     /** Runs {@code bases.length} agents, agent i with basis {@code bases[i]} (null: none), to completion. */
     private List<SimNode> run(TaskSpec task, SimOrigin origin, Path... bases) {
+        return run(java.util.Collections.nCopies(bases.length, task), bases);
+    }
+
+    /** As {@link #run(TaskSpec, SimOrigin, Path...)}, agent i with task {@code tasks.get(i)} (its priority). */
+    private List<SimNode> run(List<TaskSpec> tasks, Path... bases) {
         GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
                 PeerRepairConfig.defaults(), 5);
         SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
@@ -136,7 +141,9 @@ class DeltaSimulationTest {
             }
             nodes.add(node);
         }
-        nodes.forEach(n -> n.distribute(task, config));
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).distribute(tasks.get(i), config);
+        }
         assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE),
                 120 * SECOND), () -> "not every agent completed: " + states(nodes));
         return nodes;
@@ -330,5 +337,46 @@ class DeltaSimulationTest {
             BlockFile store = node.agent("pkg").store();
             assertEquals(store.layout().blockCount(), store.presentBlocks(), node.name());
         }
+    }
+
+    /**
+     * Members whose older version is newer than the representative's hold parts of blocks it lacks
+     * (one of two edits in each): those parts come to it from them, since a block server serves the
+     * units a basis scan vouched for before their block is complete, and only the rest from the
+     * origin. The representative's download waits for its members' scans to know this.
+     */
+    @Test
+    void partsOfBlocksAMemberHoldsComeToTheRepresentativeFromThatMember() throws IOException {
+        SplittableRandom random = new SplittableRandom(21);
+        v1 = new byte[LENGTH];
+        random.nextBytes(v1);
+        v2 = v1.clone();
+        int[] editedBlocks = {5, 20, 35, 50};
+        for (int block : editedBlocks) {
+            for (int at : new int[] {block * BLOCK + 1000, block * BLOCK + 40_000}) {
+                byte[] fresh = new byte[OVERWRITE];
+                random.nextBytes(fresh);
+                System.arraycopy(fresh, 0, v2, at, OVERWRITE);
+            }
+        }
+        byte[] between = v2.clone(); // holds the first edit of each block, not the second
+        for (int block : editedBlocks) {
+            System.arraycopy(v1, block * BLOCK + 40_000, between, block * BLOCK + 40_000, OVERWRITE);
+        }
+        SimOrigin origin = new SimOrigin(v2, 50_000_000);
+        lan = new SimulatedLan(22, dir.resolve("lan"), origin);
+        TaskSpec task = publish(origin, null);
+        TaskSpec preferred = new TaskSpec(task.taskId(), task.origin(), task.sha256(), 1, task.manifest(), task.manifestSha256());
+        Path older = write("v1.bin", v1);
+        Path newer = write("v1.5.bin", between);
+        List<SimNode> nodes = run(List.of(preferred, task, task, task), older, newer, newer, newer);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "representative with v1, members with v1.5");
+        assertEquals("n0", representative(nodes).name(), "the agent with priority represents");
+        // The second edit of each block (5 units, and a chunk either side) is all that nobody held.
+        long nobodyHeld = editedBlocks.length * (5L * UNIT + 2 * 1500);
+        assertTrue(origin.bytesServed() <= nobodyHeld, "origin served " + origin.bytesServed() + ", at most "
+                + nobodyHeld + " expected");
+        long fromMembers = nodes.stream().filter(n -> !n.name().equals("n0")).mapToLong(SimNode::repairBytesServed).sum();
+        assertTrue(fromMembers >= editedBlocks.length * (long) OVERWRITE, "members served " + fromMembers);
     }
 }

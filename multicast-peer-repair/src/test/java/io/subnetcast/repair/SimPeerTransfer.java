@@ -2,6 +2,8 @@ package io.subnetcast.repair;
 
 import io.netty.buffer.Unpooled;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.repair.PeerTransfer;
@@ -127,10 +129,7 @@ final class SimPeerTransfer implements PeerTransfer {
             if (cancelled[0]) {
                 return;
             }
-            SimNode node = lan.node(source.getHost());
-            String taskId = source.getPath().substring(source.getPath().lastIndexOf('/') + 1);
-            BlockFile peerStore = node == null || !node.isUp() || node.agent(taskId) == null ? null
-                    : node.agent(taskId).store();
+            BlockFile peerStore = storeOf(source);
             if (peerStore == null || !peerStore.isComplete() || peerStore.layout().blockCount() != blockCount) {
                 completion.done(null, lan.nowNs());
                 return;
@@ -143,5 +142,34 @@ final class SimPeerTransfer implements PeerTransfer {
             completion.done(hashes, lan.nowNs());
         });
         return () -> cancelled[0] = true;
+    }
+
+    @Override
+    public Cancel fetchUnitsHeld(URI source, BlockLayout layout, UnitsHeldCompletion completion) {
+        boolean[] cancelled = {false};
+        lan.schedule(lan.nowNs() + latencyNs, () -> {
+            if (cancelled[0]) {
+                return;
+            }
+            BlockFile peerStore = storeOf(source);
+            java.nio.file.Path file = peerStore == null ? null : peerStore.vouchedFile();
+            VouchedUnits units = null;
+            if (file != null) {
+                try {
+                    units = VouchedUnits.decode(java.nio.file.Files.readAllBytes(file), layout);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            completion.done(units, lan.nowNs());
+        });
+        return () -> cancelled[0] = true;
+    }
+
+    /** @return the cache entry a peer's block server URL names, or null when its node is down or has no such task */
+    private BlockFile storeOf(URI source) {
+        SimNode node = lan.node(source.getHost());
+        String taskId = source.getPath().substring(source.getPath().lastIndexOf('/') + 1);
+        return node == null || !node.isUp() || node.agent(taskId) == null ? null : node.agent(taskId).store();
     }
 }

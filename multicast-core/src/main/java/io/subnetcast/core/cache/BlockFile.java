@@ -41,6 +41,7 @@ public final class BlockFile implements AutoCloseable {
     // Replaced, under the lock, when the content is emptied for a fresh attempt or moved on publishing.
     private ContentFile content;
     private boolean published;
+    private VouchedUnits vouched;
     private boolean checkingPackage;
     private boolean closed;
 
@@ -109,10 +110,27 @@ public final class BlockFile implements AutoCloseable {
     /**
      * @param start first byte
      * @param endExclusive end of the span
-     * @return whether every block touching the span is present and verified
+     * @return whether every block touching the span is present and verified, or, where one is not,
+     *     every delta unit of the span inside it was vouched for (see {@link #vouch})
      */
     public synchronized boolean holdsSpan(long start, long endExclusive) {
-        return blocks.holdsSpan(start, endExclusive);
+        return blocks.holdsSpan(start, endExclusive, vouched);
+    }
+
+    /**
+     * Records units a basis scan wrote and strong hashes vouched for, so that peers may read them
+     * before their blocks are complete (forgotten with the content), and writes their file for
+     * peers: an {@code IOException} when it cannot be written.
+     */
+    public synchronized void vouch(VouchedUnits units) throws IOException {
+        checkWritable();
+        files.writeUnitsHeld(units.encode());
+        vouched = units;
+    }
+
+    /** @return the file of vouched units for peers ({@link VouchedUnits#encode()}), or null if none */
+    public synchronized Path vouchedFile() {
+        return vouched == null || closed ? null : files.unitsHeld();
     }
 
     /** @return the number of present blocks */
@@ -150,39 +168,26 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Writes the readable bytes of a buffer at a package offset, without changing its indexes or
-     * releasing it.
-     *
-     * @param offset package offset of the first byte
-     * @param source the bytes; no other thread may use it (or a buffer sharing its memory) during the call
-     * @throws IOException on a write failure (disk full included)
+     * Writes the readable bytes of a buffer, its indexes unchanged and not released, like
+     * {@link #write(long, ByteBuf, int, int)}.
      */
     public void write(long offset, ByteBuf source) throws IOException {
         write(offset, source, source.readerIndex(), source.readableBytes());
     }
 
     /**
-     * Writes {@code length} bytes of a buffer, from an absolute index, at a package offset, without
-     * changing its indexes or releasing it: a receiver writes a datagram's payload this way without
-     * slicing the datagram first.
+     * Writes {@code length} bytes of {@code source} from absolute {@code index} at package offset
+     * {@code offset}, its indexes unchanged and not released (a receiver writes a datagram's
+     * payload without slicing it). No other thread may use the buffer, or one sharing its memory,
+     * during the call.
      *
-     * @param offset package offset of the first byte
-     * @param source the bytes; no other thread may use it (or a buffer sharing its memory) during the call
-     * @param index absolute index of the first byte in {@code source}
-     * @param length bytes to write
      * @throws IOException on a write failure (disk full included)
      */
     public void write(long offset, ByteBuf source, int index, int length) throws IOException {
         writableContent().write(offset, source, index, length);
     }
 
-    /**
-     * Writes a data datagram's payload at a package offset, straight from the received buffer.
-     *
-     * @param offset package offset of the payload's first byte
-     * @param frame the datagram; no other thread may use its buffer during the call
-     * @throws IOException on a write failure (disk full included)
-     */
+    /** Writes a data datagram's payload at {@code offset}, straight from the received buffer (see above). */
     public void write(long offset, DataFrame frame) throws IOException {
         write(offset, frame.buffer(), frame.payloadIndex(), frame.payloadLength());
     }
@@ -414,13 +419,7 @@ public final class BlockFile implements AutoCloseable {
         return files.writeManifestOnce(blocks.presentHashes());
     }
 
-    /**
-     * Keeps the package's delta units beside the entry, so that peers of the task can take them
-     * from this agent instead of the origin.
-     *
-     * @param unitsFile the units file, already checked against the trusted manifest
-     * @throws IOException if it cannot be written
-     */
+    /** Keeps the package's delta units (checked against the trusted manifest) beside the entry, for peers. */
     public synchronized void keepUnits(byte[] unitsFile) throws IOException {
         checkOpen();
         files.writeUnits(unitsFile);
@@ -464,6 +463,7 @@ public final class BlockFile implements AutoCloseable {
         files.deleteManifest();
         // The journal is emptied first: a crash in between leaves content that no record vouches for.
         blocks.startAfresh();
+        vouched = null;
         // Reopen empty so the entry stays usable for a fresh attempt.
         content = content.recreateEmpty();
     }

@@ -112,13 +112,18 @@ final class BlockLedger implements AutoCloseable {
         return present.size() == layout.blockCount();
     }
 
-    /** @return whether every block touching the span is present; an empty span inside the package is held */
-    boolean holdsSpan(long start, long endExclusive) {
+    /**
+     * @param vouched units vouched for in blocks not present, or null
+     * @return whether every block touching the span is present or, where one is not, every unit of
+     *     the span inside it was vouched for; an empty span inside the package is held
+     */
+    boolean holdsSpan(long start, long endExclusive, VouchedUnits vouched) {
         if (start < 0 || endExclusive > layout.length() || start >= endExclusive) {
             return start == endExclusive && start >= 0 && start <= layout.length();
         }
         for (int block = layout.indexOf(start); block <= layout.indexOf(endExclusive - 1); block++) {
-            if (!present.contains(block)) {
+            if (!present.contains(block) && (vouched == null || !vouched.covers(Math.max(start, layout.offsetOf(block)),
+                    Math.min(endExclusive, layout.offsetOf(block) + layout.lengthOf(block))))) {
                 return false;
             }
         }

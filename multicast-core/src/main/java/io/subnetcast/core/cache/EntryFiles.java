@@ -21,8 +21,10 @@ final class EntryFiles {
     private static final String MANIFEST_WRITE = MANIFEST + ".tmp";
     static final String UNITS = "units";
     private static final String UNITS_WRITE = UNITS + ".tmp";
+    static final String UNITS_HELD = "units-held";
+    private static final String UNITS_HELD_WRITE = UNITS_HELD + ".tmp";
     private static final String[] ALL = {CONTENT, JOURNAL, JOURNAL_REWRITE, LOCK, MANIFEST, MANIFEST_WRITE, UNITS,
-        UNITS_WRITE};
+        UNITS_WRITE, UNITS_HELD, UNITS_HELD_WRITE};
 
     private final Path directory;
 
@@ -76,8 +78,27 @@ final class EntryFiles {
      * @return where it is
      */
     Path writeUnits(byte[] bytes) throws IOException {
-        Path file = directory.resolve(UNITS);
-        Path temporary = directory.resolve(UNITS_WRITE);
+        return replace(UNITS, UNITS_WRITE, bytes);
+    }
+
+    /**
+     * Writes the delta units a basis scan vouched for ({@link VouchedUnits#encode()}), for peers.
+     *
+     * @param bytes their wire form
+     * @return where it is
+     */
+    Path writeUnitsHeld(byte[] bytes) throws IOException {
+        return replace(UNITS_HELD, UNITS_HELD_WRITE, bytes);
+    }
+
+    /** @return the file of vouched units, written by {@link #writeUnitsHeld}; it may be absent */
+    Path unitsHeld() {
+        return directory.resolve(UNITS_HELD);
+    }
+
+    private Path replace(String name, String temporaryName, byte[] bytes) throws IOException {
+        Path file = directory.resolve(name);
+        Path temporary = directory.resolve(temporaryName);
         Files.write(temporary, bytes);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return file;
@@ -89,8 +110,10 @@ final class EntryFiles {
         return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
     }
 
+    /** Deletes what describes the content for peers: the manifest and the vouched units. */
     void deleteManifest() throws IOException {
         Files.deleteIfExists(directory.resolve(MANIFEST));
+        Files.deleteIfExists(directory.resolve(UNITS_HELD));
     }
 
     /** Deletes every file an entry may have, then its directory, which must then be empty. */

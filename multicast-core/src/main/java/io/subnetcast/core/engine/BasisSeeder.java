@@ -2,6 +2,7 @@ package io.subnetcast.core.engine;
 
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.delta.BasisScanner;
 import io.subnetcast.core.delta.UnitIndex;
 import io.subnetcast.core.session.BasisScan;
@@ -98,6 +99,15 @@ public final class BasisSeeder {
             }
             for (int unit = found.nextSetBit(first); unit >= 0 && unit < end; unit = found.nextSetBit(unit + 1)) {
                 bytes += units.lengthOf(unit);
+            }
+        }
+        if (!found.isEmpty()) {
+            // Peers may read these before their blocks are complete: a representative that lacks
+            // the older version takes them from here instead of from the origin.
+            try {
+                store.vouch(new VouchedUnits(units.unitSize(), layout.length(), found));
+            } catch (IOException e) {
+                LOG.warn("task {}: peers cannot be told which parts the basis held: {}", store.taskId(), e.getMessage());
             }
         }
         LOG.debug("task {}: basis scanned and written in {} ms, whole blocks checked in {} ms", store.taskId(),

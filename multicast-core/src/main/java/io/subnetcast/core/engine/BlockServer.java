@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * cache entry (range requests; a span with a missing block is answered 404), and
  * {@code /t/<task>/manifest} the SHA-256 of every block once the entry is complete, and
  * {@code /t/<task>/units} the package's delta units once the agent has them (checked by the
- * receiver against its trusted manifest, so served untagged). Bound to the
+ * receiver against its trusted manifest, so served untagged), and {@code /t/<task>/units-held}
+ * which of them its basis files held ({@link io.subnetcast.core.cache.VouchedUnits}; those spans
+ * are served before their blocks are complete). Bound to the
  * engine's interface address only. A task with a key is served only to requests whose
  * {@code Authorization} is the task's {@link io.subnetcast.core.auth.SessionKey#peerAuthorization
  * peer token}; others get 403, so that a host without the key cannot read the package from peers.
@@ -38,6 +40,7 @@ final class BlockServer implements AutoCloseable {
     private static final String PREFIX = "/t/";
     private static final String MANIFEST = "/manifest";
     private static final String UNITS = "/units";
+    private static final String UNITS_HELD = "/units-held";
 
     private final Map<String, BlockFile> entries = new ConcurrentHashMap<>();
     /** Expected Authorization per task with a key; tasks without one are absent. */
@@ -91,10 +94,12 @@ final class BlockServer implements AutoCloseable {
     }
 
     private static String taskIdOf(String rest) {
-        if (rest.endsWith(MANIFEST)) {
-            return rest.substring(0, rest.length() - MANIFEST.length());
+        for (String suffix : new String[] {MANIFEST, UNITS, UNITS_HELD}) {
+            if (rest.endsWith(suffix)) {
+                return rest.substring(0, rest.length() - suffix.length());
+            }
         }
-        return rest.endsWith(UNITS) ? rest.substring(0, rest.length() - UNITS.length()) : rest;
+        return rest;
     }
 
     private Optional<Resource> resolve(String path) {
@@ -108,9 +113,9 @@ final class BlockServer implements AutoCloseable {
         if (store == null) {
             return Optional.empty();
         }
-        if (rest.endsWith(UNITS)) {
+        if (rest.endsWith(UNITS) || rest.endsWith(UNITS_HELD)) {
             try {
-                Path units = store.unitsFile();
+                Path units = rest.endsWith(UNITS) ? store.unitsFile() : store.vouchedFile();
                 return units == null ? Optional.empty() : Optional.of(FileResource.of(units));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("delta units of task {} unavailable: {}", taskId, e.toString());

@@ -56,15 +56,15 @@ public final class PeerDirectory {
             return complete || held.get(block);
         }
 
-        /**
-         * @param block a valid block index
-         * @return whether it holds the block, or more than half of it with its gap repair to fill the rest
-         */
         /** @return whether its last advert said it is still scanning basis files (see {@code Have.preparing}) */
         public boolean isPreparing() {
             return preparing;
         }
 
+        /**
+         * @param block a valid block index
+         * @return whether it holds the block, or more than half of it with its gap repair to fill the rest
+         */
         public boolean holdsMostOf(int block) {
             return holds(block) || (mostlyHeld != null && mostlyHeld.get(block));
         }
@@ -240,6 +240,22 @@ public final class PeerDirectory {
         List<Peer> holders = new ArrayList<>();
         for (Peer peer : peers.values()) {
             if (peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0) {
+                holders.add(peer);
+            }
+        }
+        return holders;
+    }
+
+    /**
+     * @param block a block index
+     * @param sinceNs only peers heard from at or after this time
+     * @return peers with a repair URL that lack the block but hold most of it (an older version held
+     *     it): they serve the parts they hold
+     */
+    public List<Peer> partHoldersOf(int block, long sinceNs) {
+        List<Peer> holders = new ArrayList<>();
+        for (Peer peer : peers.values()) {
+            if (peer.repairUrl != null && !peer.holds(block) && peer.holdsMostOf(block) && peer.lastHeardNs - sinceNs >= 0) {
                 holders.add(peer);
             }
         }

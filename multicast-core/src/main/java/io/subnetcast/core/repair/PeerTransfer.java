@@ -1,6 +1,8 @@
 package io.subnetcast.core.repair;
 
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.cache.VouchedUnits;
 import java.net.URI;
 
 /**
@@ -72,4 +74,25 @@ public interface PeerTransfer {
      * @return a way to stop it
      */
     Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion);
+
+    /** Receives which delta units a peer's basis files held. */
+    @FunctionalInterface
+    interface UnitsHeldCompletion {
+        /**
+         * @param units the units, checked against the layout; null if unavailable or malformed
+         * @param nowNs the time on the agent's clock
+         */
+        void done(VouchedUnits units, long nowNs);
+    }
+
+    /**
+     * Fetches which delta units of the package a peer found in its basis files (older versions):
+     * spans it serves before their blocks are complete.
+     *
+     * @param source the peer's block server URL for the task
+     * @param layout the package's layout, which the answer must fit
+     * @param completion told the result on the agent's thread
+     * @return a way to stop it
+     */
+    Cancel fetchUnitsHeld(URI source, BlockLayout layout, UnitsHeldCompletion completion);
 }

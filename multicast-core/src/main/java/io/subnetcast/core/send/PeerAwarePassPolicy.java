@@ -46,7 +46,8 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
     }
 
     /**
-     * Fixes which missing blocks repair takes: those a peer holds or this agent holds in part.
+     * Fixes which missing blocks repair takes: those a peer holds, and, from an origin that serves
+     * ranges, those this agent or a peer holds in part.
      *
      * @return them, or null when there are none (or no gap repair): the download takes every block
      */
@@ -128,11 +129,18 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
         // them (each range request to one that does not costs its body up to the gap).
         boolean gaps = tracker != null && host.originServesRanges();
         for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-            if (heldByPeer(block, nowNs) || (gaps && tracker.chunksHeld(block) > 0)) {
+            // A block a member holds most of (its older version) comes to repair too: the member's
+            // parts from it, only the rest from the origin.
+            if (heldByPeer(block, nowNs) || (gaps && (tracker.chunksHeld(block) > 0 || partHeldByPeer(block, nowNs)))) {
                 blocks.set(block);
             }
         }
         return blocks.cardinality() == 0 ? null : blocks;
+    }
+
+    private boolean partHeldByPeer(int block, long nowNs) {
+        PeerDirectory peers = host.peers();
+        return peers != null && !peers.partHoldersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
     }
 
     private boolean heldByPeer(int block, long nowNs) {

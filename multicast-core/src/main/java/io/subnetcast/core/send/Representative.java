@@ -1,7 +1,6 @@
 package io.subnetcast.core.send;
 
 import com.google.protobuf.ByteString;
-import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.fsm.StateMachine;
@@ -70,6 +69,7 @@ public final class Representative {
     private final PassSender pass;
     private final MemberTable members;
     private final PeerAwarePassPolicy policy;
+    private final TermDownload download;
     private final StateMachine<Phase> phase;
 
     private Phase phaseBeforePause;
@@ -110,6 +110,7 @@ public final class Representative {
                 settings.nakIntervalNs(), settings.nakThreshold(), settings.maxMembers());
         this.members = new MemberTable(settings.maxMembers());
         this.policy = new PeerAwarePassPolicy(host, planner);
+        this.download = new TermDownload(host, planner, policy);
         this.phase = StateMachine.builder("task " + taskId + " representative (epoch " + epoch + ")", LOG, Phase.STARTING)
                 .allow(Phase.STARTING, Phase.SENDING, Phase.SERVING, Phase.PAUSED)
                 .allow(Phase.SENDING, Phase.SERVING, Phase.PAUSED)
@@ -140,18 +141,14 @@ public final class Representative {
             host.requestPublish();
             return false;
         }
-        BlockBitmap forRepair = policy.splitForRepair(store, nowNs);
-        host.fetchMissing(forRepair == null ? block -> true : block -> !forRepair.get(block));
-        if (forRepair != null) {
-            planner.startBesideDownload(nowNs);
-        }
+        download.startOrDefer(membersPreparing(nowNs) && nowNs - startAtNs < 0, nowNs);
         return true;
     }
 
     /** The cache entry was replaced: the round and the blocks left to repair belong to the old one. */
     public void onStoreReplaced() {
         pass.dropRound();
-        policy.forgetSplit();
+        download.forget();
     }
 
     /**
@@ -287,6 +284,9 @@ public final class Representative {
 
     private void onActiveWork(long nowNs) {
         BlockFile store = host.store();
+        if (download.isDeferred() && (nowNs - startAtNs >= 0 || !membersPreparing(nowNs))) {
+            download.startOrDefer(false, nowNs);
+        }
         pass.evaluateRound(store, host.peers(), nowNs);
         if (planner.isRunning() && !host.published()) {
             planner.doWork(store, host.tracker(), false, nowNs);
@@ -339,7 +339,8 @@ public final class Representative {
             // waits for members scanning theirs, waits for those events (and its beacons), not for the
             // start delay, which may be over already.
             case STARTING -> Math.min(Math.min(nextBeaconNs,
-                    pass.isStarted() && !membersPreparing(nowNs) ? startAtNs : Long.MAX_VALUE), repairWakeNs(nowNs));
+                    (pass.isStarted() && !membersPreparing(nowNs)) || download.isDeferred() ? startAtNs : Long.MAX_VALUE),
+                    repairWakeNs(nowNs));
             case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()), sendWakeNs(nowNs)),
                     repairWakeNs(nowNs));
             case SERVING -> Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()),

@@ -10,7 +10,8 @@ import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
 /**
- * A cache entry served to peers: only spans whose blocks are present and verified are served
+ * A cache entry served to peers: only spans whose blocks are present and verified, or delta units
+ * a basis scan vouched for ({@link BlockFile#vouch}), are served
  * (anything else is answered 404, so the peer asks elsewhere). The entity tag names the content
  * version, so an {@code If-Range} from a peer that cached another version fails safely.
  */

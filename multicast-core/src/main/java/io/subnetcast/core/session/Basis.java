@@ -182,6 +182,14 @@ final class Basis {
         return holdings != null;
     }
 
+    /**
+     * @param block a block of the entry
+     * @return whether the basis files held more than half of it
+     */
+    boolean holdsMostOf(int block) {
+        return holdings != null && agent.store != null && holdings.holdsMostOf(block, agent.store.layout());
+    }
+
     /** @return package bytes found in the basis files */
     long bytesFound() {
         return holdings == null ? 0 : holdings.bytes();

@@ -64,6 +64,22 @@ final class BasisHoldings {
         return recorded;
     }
 
+    /**
+     * @param block a block of {@code layout}
+     * @return whether the basis held more than half of the block's bytes
+     */
+    boolean holdsMostOf(int block, BlockLayout layout) {
+        long start = layout.offsetOf(block);
+        long end = start + layout.lengthOf(block);
+        int first = (int) (start / unitSize);
+        int last = (int) ((end - 1) / unitSize);
+        long held = 0;
+        for (int unit = units.nextSetBit(first); unit >= 0 && unit <= last; unit = units.nextSetBit(unit + 1)) {
+            held += Math.min(end, (unit + 1L) * unitSize) - Math.max(start, (long) unit * unitSize);
+        }
+        return 2 * held > end - start;
+    }
+
     private boolean covered(long start, long endExclusive) {
         int first = (int) (start / unitSize);
         int last = (int) ((endExclusive - 1) / unitSize);

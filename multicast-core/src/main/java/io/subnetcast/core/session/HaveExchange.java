@@ -93,16 +93,22 @@ final class HaveExchange {
     }
 
     /**
-     * Blocks this agent holds more than half of, chunk by chunk (an older version of the package
-     * gave it most of them, say): a pass need not send them when its gap repair fetches the rest.
+     * Blocks this agent holds more than half of, chunk by chunk or, before it knows the chunks,
+     * unit by unit (an older version of the package gave it most of them, say): a pass need not
+     * send them when its gap repair fetches the rest.
      * Null when there are none or no gap repair would fetch their gaps.
      */
     private IntPredicate mostlyHeld() {
         ChunkTracker tracker = agent.tracker;
-        if (tracker == null || tracker.partialBlocks() == 0 || !agent.planner.hasGapRepair()) {
+        if (!agent.planner.hasGapRepair()) {
             return null;
         }
-        return block -> 2 * tracker.chunksHeld(block) > tracker.chunksIn(block);
+        if (tracker == null) {
+            // The session's chunk size is not known yet (its representative's pass is being planned,
+            // and waits for this advert): what the basis files held, unit by unit, tells it.
+            return agent.basis.heldSome() ? agent.basis::holdsMostOf : null;
+        }
+        return tracker.partialBlocks() == 0 ? null : block -> 2 * tracker.chunksHeld(block) > tracker.chunksIn(block);
     }
 
     /** @return this agent's block server URL for the task, empty when it serves none */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.TrustedManifest;
+import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.session.BasisScan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,6 +56,18 @@ class BasisSeederTest {
             assertArrayEquals(Arrays.copyOfRange(v2, (int) offset, (int) offset + length), read.array(), "unit " + unit);
         }
         assertTrue(seeded.scan.bytesFound() > v2.length - 2 * BLOCK, "nearly all found: " + seeded.scan.bytesFound());
+        // Peers may read the units found in the edited block before it is complete, and nothing else of it.
+        long block3 = 3L * BLOCK;
+        assertFalse(store.holdsSpan(block3, block3 + UNIT), "the edit's first unit");
+        assertFalse(store.holdsSpan(block3 + UNIT, block3 + 3 * UNIT), "a span with the edit's second unit");
+        assertTrue(store.holdsSpan(block3 + 2 * UNIT, block3 + 4 * UNIT), "the units after the edit");
+        assertTrue(store.holdsSpan(block3 + 2 * UNIT, 4L * BLOCK + 100), "found units and the whole block after");
+        VouchedUnits told = VouchedUnits.decode(Files.readAllBytes(store.vouchedFile()), store.layout());
+        for (int unit = 0; unit * (long) UNIT < v2.length; unit++) {
+            long at = (long) unit * UNIT;
+            boolean vouched = told.covers(at, Math.min(v2.length, at + UNIT));
+            assertEquals(seeded.scan.units().get(unit), vouched, "unit " + unit + " in the file for peers");
+        }
     }
 
     @Test

@@ -393,6 +393,16 @@ public final class SimNode {
                         }
                     }));
         }
+
+        @Override
+        public Cancel fetchUnitsHeld(URI source, io.subnetcast.core.cache.BlockLayout layout, UnitsHeldCompletion completion) {
+            return lan.peerTransfer().fetchUnitsHeld(source, layout,
+                    (units, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                        if (up) {
+                            completion.done(units, now());
+                        }
+                    }));
+        }
     };
 
     /**
