@@ -379,4 +379,24 @@ class DeltaSimulationTest {
         long fromMembers = nodes.stream().filter(n -> !n.name().equals("n0")).mapToLong(SimNode::repairBytesServed).sum();
         assertTrue(fromMembers >= editedBlocks.length * (long) OVERWRITE, "members served " + fromMembers);
     }
+
+    /**
+     * A representative without the older version (here by priority; in practice one elected before
+     * the others started): it fetches the delta units for its members, who then scan in time for its
+     * download to leave to them what they hold, so that the origin serves about what changed.
+     */
+    @Test
+    void aRepresentativeWithoutABasisTakesWhatItsMembersHoldFromThem() throws IOException {
+        SimOrigin origin = start(10, 20);
+        TaskSpec task = publish(origin, null);
+        TaskSpec preferred = new TaskSpec(task.taskId(), task.origin(), task.sha256(), 1, task.manifest(), task.manifestSha256());
+        Path basis = write("v1.bin", v1);
+        List<SimNode> nodes = run(List.of(preferred, task, task, task), null, basis, basis, basis);
+        assertEveryCopyIsTheNewVersion(nodes, origin, "representative without a basis, members with v1");
+        assertEquals("n0", representative(nodes).name());
+        assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+        long unitsFile = (v2.length + UNIT - 1) / UNIT * 20L + 8;
+        assertEquals(unitsFile, origin.unitsServed(), "the delta units from the origin once, for the members");
+        assertEquals(3, nodes.stream().mapToInt(SimNode::unitsFromPeers).sum());
+    }
 }

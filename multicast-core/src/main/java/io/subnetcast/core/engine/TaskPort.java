@@ -193,15 +193,28 @@ final class TaskPort implements SessionPort {
     }
 
     @Override
+    public void keepUnits(BlockFile store, TrustedManifest manifest) {
+        try {
+            engine.verifier().execute(() -> keepUnitsNow(store, manifest));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("task {}: engine closing, delta units not kept", task.taskId());
+        }
+    }
+
+    private void keepUnitsNow(BlockFile store, TrustedManifest manifest) {
+        try {
+            store.keepUnits(manifest.unitsBytes()); // for this agent's peers
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("task {}: delta units not kept for peers: {}", task.taskId(), e.getMessage());
+        }
+    }
+
+    @Override
     public void scanBasis(TaskSpec spec, BlockFile store, TrustedManifest manifest) {
         try {
             // On the verifier's thread: a scan reads and hashes at disk speed, as placing a package does.
             engine.verifier().execute(() -> {
-                try {
-                    store.keepUnits(manifest.unitsBytes()); // for this agent's peers
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("task {}: delta units not kept for peers: {}", task.taskId(), e.getMessage());
-                }
+                keepUnitsNow(store, manifest);
                 BasisScan scan = BasisSeeder.seed(manifest.units(), store, task.basis());
                 engine.post(() -> agent.onBasisScanned(scan, engine.nowNs()));
             });

@@ -82,6 +82,7 @@ public final class Representative {
     private int endsSent;
     private long nextEndNs;
     private int chunkSize;
+    private long advertsDueNs;
 
     /**
      * Starts a term: the caller announces it with {@link #sendBeacon} once it shows the phase.
@@ -134,6 +135,21 @@ public final class Representative {
      * @return whether a download was started (false: the store is complete and publishing was asked)
      */
     public boolean startFetchOrPublish(int chunkSize, long nowNs) {
+        return startFetchOrPublish(chunkSize, nowNs, nowNs);
+    }
+
+    /**
+     * As {@link #startFetchOrPublish(int, long)}, the download waiting until {@code advertsDueNs}
+     * for members' first adverts (a representative without the older version its members may
+     * hold), at most until the start delay ends.
+     *
+     * @param chunkSize payload bytes per data datagram
+     * @param advertsDueNs until when the download waits for members' adverts; {@code nowNs} for not at all
+     * @param nowNs current time
+     * @return whether a download was started or waits (false: the store is complete and publishing was asked)
+     */
+    public boolean startFetchOrPublish(int chunkSize, long advertsDueNs, long nowNs) {
+        this.advertsDueNs = advertsDueNs;
         this.chunkSize = chunkSize;
         BlockFile store = host.store();
         pass.start(store.layout(), chunkSize, policy);
@@ -141,7 +157,7 @@ public final class Representative {
             host.requestPublish();
             return false;
         }
-        download.startOrDefer(membersPreparing(nowNs) && nowNs - startAtNs < 0, nowNs);
+        download.startOrDefer(downloadWaits(nowNs), nowNs);
         return true;
     }
 
@@ -284,7 +300,7 @@ public final class Representative {
 
     private void onActiveWork(long nowNs) {
         BlockFile store = host.store();
-        if (download.isDeferred() && (nowNs - startAtNs >= 0 || !membersPreparing(nowNs))) {
+        if (download.isDeferred() && !downloadWaits(nowNs)) {
             download.startOrDefer(false, nowNs);
         }
         pass.evaluateRound(store, host.peers(), nowNs);
@@ -316,6 +332,10 @@ public final class Representative {
      *     their caches (their adverts would have it send blocks they are about to find), at most
      *     {@link #MAX_PREPARING_WAIT_NS} past the start delay
      */
+    private boolean downloadWaits(long nowNs) {
+        return nowNs - startAtNs < 0 && (membersPreparing(nowNs) || nowNs - advertsDueNs < 0);
+    }
+
     private boolean membersPreparing(long nowNs) {
         PeerDirectory peers = host.peers();
         return peers != null && nowNs - startAtNs < MAX_PREPARING_WAIT_NS
@@ -340,7 +360,8 @@ public final class Representative {
             // start delay, which may be over already.
             case STARTING -> Math.min(Math.min(nextBeaconNs,
                     (pass.isStarted() && !membersPreparing(nowNs)) || download.isDeferred() ? startAtNs : Long.MAX_VALUE),
-                    repairWakeNs(nowNs));
+                    Math.min(download.isDeferred() && advertsDueNs - nowNs > 0 ? advertsDueNs : Long.MAX_VALUE,
+                            repairWakeNs(nowNs)));
             case SENDING -> Math.min(Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()), sendWakeNs(nowNs)),
                     repairWakeNs(nowNs));
             case SERVING -> Math.min(Math.min(nextBeaconNs, pass.roundWakeNs()),

@@ -38,8 +38,12 @@ final class Basis {
         DONE
     }
 
+    /** Where a representative without basis files stands in fetching the units for its members. */
+    private enum Relay { NONE, FETCHING, KEPT, FAILED }
+
     private final AgentContext agent;
     private final StateMachine<Stage> stage;
+    private Relay relay = Relay.NONE;
     private long estimate;
     private BasisHoldings holdings;
 
@@ -100,8 +104,29 @@ final class Basis {
         }
     }
 
+    /**
+     * A member scans, or waits to scan, basis files, and asks its representative for the delta units
+     * before the origin: a representative without basis files of its own fetches them from the
+     * origin once and keeps them for its members (else each would wait out its retries and fetch
+     * them from the origin, and scan too late for the download to take what it found).
+     */
+    void relayUnits(long nowNs) {
+        if (relay != Relay.NONE || wasUsed() || agent.term == null || agent.store == null || agent.trusted == null
+                || !agent.trusted.namesUnits()) {
+            return;
+        }
+        relay = Relay.FETCHING;
+        LOG.info("task {}: a member has basis files: fetching the delta units for it", agent.task.taskId());
+        agent.port.fetchUnits(agent.task, agent.trusted, null);
+    }
+
     /** See {@link SessionAgent#onUnits}. */
     void onUnits(TrustedManifest withUnits, long nowNs) {
+        if (relay == Relay.FETCHING) {
+            relay = Relay.KEPT;
+            agent.port.keepUnits(agent.store, withUnits);
+            return;
+        }
         if (!stage.is(Stage.FETCHING_UNITS) || agent.state.isTerminal() || agent.store == null) {
             return;
         }
@@ -112,6 +137,11 @@ final class Basis {
 
     /** See {@link SessionAgent#onUnitsFailed}. */
     void onUnitsFailed(String reason, long nowNs) {
+        if (relay == Relay.FETCHING) {
+            relay = Relay.FAILED;
+            LOG.info("task {}: delta units not relayed to members: {}", agent.task.taskId(), reason);
+            return;
+        }
         if (!stage.is(Stage.FETCHING_UNITS) || agent.state.isTerminal()) {
             return;
         }

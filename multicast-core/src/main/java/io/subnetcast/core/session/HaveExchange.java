@@ -71,6 +71,8 @@ final class HaveExchange {
                 have.getFirstBlock(), have.getHeld().toByteArray(), have.getMostlyHeld().toByteArray(),
                 have.getPreparing(), nowNs)) {
             agent.invalidDatagrams++;
+        } else if (have.getPreparing()) {
+            agent.basis.relayUnits(nowNs);
         }
     }
 

@@ -159,12 +159,18 @@ final class Leadership implements Election.Listener {
     /** The layout is known: the term plans its pass and fetches what it lacks, or publishes. */
     void startTermPass(long nowNs) {
         agent.chunkSize = agent.config.chunkSize() - agent.port.datagramOverhead();
-        if (agent.basis.heldSome() && (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize)) {
-            // What the basis holds of partly held blocks: the download leaves those to repair, which fetches the gaps.
+        // Without the older version members may hold (a delta task), the download waits a round of
+        // their adverts: a member that scans says so, and the download then waits for what it finds.
+        boolean membersMayHoldSome = agent.trusted != null && agent.trusted.namesUnits() && !agent.basis.heldSome();
+        if ((agent.basis.heldSome() || membersMayHoldSome)
+                && (agent.tracker == null || agent.tracker.chunkSize() != agent.chunkSize)) {
+            // Partly held blocks, here or at members: the download leaves those to repair, which fetches
+            // the gaps (and a member's parts) chunk by chunk.
             agent.tracker = agent.newTracker(agent.chunkSize);
         }
         agent.fetching = false; // the probe's; the term starts the download it needs
-        agent.term.startFetchOrPublish(agent.chunkSize, nowNs);
+        agent.term.startFetchOrPublish(agent.chunkSize,
+                membersMayHoldSome ? nowNs + agent.config.haveInterval().toNanos() : nowNs, nowNs);
     }
 
     private void stepDown(long nowNs, String reason) {

@@ -74,9 +74,18 @@ public interface SessionPort {
      * {@code peer}'s block server first when given (asking again for a while: a representative
      * fetches them when it is elected), then from the origin beside the manifest (its URL with
      * {@code .units} appended); answers with {@link SessionAgent#onUnits} or
-     * {@link SessionAgent#onUnitsFailed}. Called only when {@link #basisLength} says there are basis files.
+     * {@link SessionAgent#onUnitsFailed}. Called when {@link #basisLength} says there are basis
+     * files, or by a representative without any that fetches the units for its members.
      */
     default void fetchUnits(TaskSpec task, TrustedManifest manifest, URI peer) {
+        throw new UnsupportedOperationException("this port has no basis files");
+    }
+
+    /**
+     * Keeps the delta units in the cache entry for peers, off the agent's thread: a representative
+     * without basis files relays them to members that have some.
+     */
+    default void keepUnits(BlockFile store, TrustedManifest manifest) {
         throw new UnsupportedOperationException("this port has no basis files");
     }
 

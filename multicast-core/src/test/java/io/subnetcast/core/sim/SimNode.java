@@ -284,6 +284,15 @@ public final class SimNode {
         }
 
         @Override
+        public void keepUnits(BlockFile store, io.subnetcast.core.cache.TrustedManifest manifest) {
+            try {
+                store.keepUnits(manifest.unitsBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
         public void scanBasis(TaskSpec task, BlockFile store, io.subnetcast.core.cache.TrustedManifest manifest) {
             // As the engine's worker thread would: the scan's result is a later event.
             try {
