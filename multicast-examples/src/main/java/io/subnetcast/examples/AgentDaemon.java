@@ -242,12 +242,33 @@ final class AgentDaemon {
      *     still where the daemon put it (the install command may have moved it), or null
      */
     private Path previousPackage(String product) {
+        String deployment = state.installedDeployment.get(product);
         DaemonState.Job last = state.jobs.get(product);
-        if (last == null || !last.state.equals("installed")) {
+        if (deployment == null && last != null && last.state.equals("installed")) {
+            deployment = last.deployment; // a state file from before the daemon kept it apart
+        }
+        if (deployment == null) {
             return null;
         }
-        Path file = stateDir.resolve("packages").resolve(last.deployment + ".pkg");
+        Path file = packageCopy(deployment);
         return Files.isRegularFile(file) ? file : null;
+    }
+
+    private Path packageCopy(String deployment) {
+        return stateDir.resolve("packages").resolve(deployment + ".pkg");
+    }
+
+    /**
+     * The copy of what was installed before is no longer anyone's basis once a newer version is
+     * installed, nor is a copy whose install failed (a retry copies it again): without this a
+     * device kept every version it ever installed.
+     */
+    private void deleteCopy(String deployment) {
+        try {
+            Files.deleteIfExists(packageCopy(deployment));
+        } catch (IOException e) {
+            say("cannot delete " + packageCopy(deployment) + ": " + Errors.describe(e));
+        }
     }
 
     /** @return the job's task, cache-only, with its hash, manifest and key */
@@ -308,10 +329,17 @@ final class AgentDaemon {
             saved.reason = failure == null ? "" : failure;
             if (failure == null) {
                 state.installed.put(product, job.version());
+                String replaced = state.installedDeployment.put(product, job.deployment());
+                if (replaced != null && !replaced.equals(job.deployment())) {
+                    deleteCopy(replaced);
+                }
                 say(product + " " + job.version() + ": installed; serving it to this subnet from now on");
                 serve(product, saved);
             } else {
                 say(product + " " + job.version() + ": try " + job.attempt() + " failed: " + failure);
+                if (!job.deployment().equals(state.installedDeployment.get(product))) {
+                    deleteCopy(job.deployment());
+                }
             }
             state.outbox.add(new DaemonState.Report(job.deployment(), saved.state, job.attempt(), saved.reason));
             changed = true;
@@ -324,7 +352,7 @@ final class AgentDaemon {
      * likes with its file while the cache keeps serving the subnet.
      */
     private Path placeCopy(Path cached, String deployment) throws IOException {
-        Path target = stateDir.resolve("packages").resolve(deployment + ".pkg");
+        Path target = packageCopy(deployment);
         Path tmp = target.resolveSibling(deployment + ".pkg.tmp");
         Files.copy(cached, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -63,6 +63,11 @@ final class DaemonState {
 
     private final Path file;
     final Map<String, String> installed = new LinkedHashMap<>();
+    /**
+     * Per product, the deployment whose copy in {@code packages/} is the installed version: the next
+     * version's basis, kept apart from the job, which a new try replaces.
+     */
+    final Map<String, String> installedDeployment = new LinkedHashMap<>();
     final Map<String, Job> jobs = new LinkedHashMap<>();
     final List<Report> outbox = new ArrayList<>();
 
@@ -87,6 +92,8 @@ final class DaemonState {
             throw new IOException(state.file + " is not the daemon's state (" + Errors.describe(e) + "); move it away to start afresh");
         }
         root.path("installed").properties().forEach(e -> state.installed.put(e.getKey(), e.getValue().asText()));
+        root.path("installedDeployment").properties()
+                .forEach(e -> state.installedDeployment.put(e.getKey(), e.getValue().asText()));
         root.path("jobs").properties().forEach(e -> {
             JsonNode j = e.getValue();
             Job job = new Job(j.path("deployment").asText(), j.path("version").asText(), j.path("attempt").asInt(1),
@@ -111,6 +118,8 @@ final class DaemonState {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode inst = root.putObject("installed");
         installed.forEach(inst::put);
+        ObjectNode instDeployment = root.putObject("installedDeployment");
+        installedDeployment.forEach(instDeployment::put);
         ObjectNode js = root.putObject("jobs");
         jobs.forEach((product, j) -> js.putObject(product).put("deployment", j.deployment).put("version", j.version)
                 .put("attempt", j.attempt).put("state", j.state).put("reason", j.reason).put("url", j.url)

@@ -127,6 +127,16 @@ class AgentDaemonTest {
             for (Daemon d : daemons.values()) {
                 d.stop();
             }
+            for (String[] d : devices) {
+                // Only the installed version's copy is kept (the next version's basis): not 1.0's, not a failed try's.
+                List<Path> copies;
+                try (var files = Files.list(dir.resolve("state-" + d[0]).resolve("packages"))) {
+                    copies = files.toList();
+                }
+                assertEquals(1, copies.size(), d[0] + " keeps " + copies);
+                assertEquals(sha.get("2.0"), BlockHashes.toHex(BlockHashes.newSha256().digest(Files.readAllBytes(copies.get(0)))),
+                        d[0] + ": the copy is 2.0");
+            }
             // Three daemons, two versions of 1 MiB: 1.0 once (the pilot), 2.0 once or, when the daemons' polls
             // fall far apart, a little more (a newcomer that finds no holder yet fetches itself).
             System.out.println("AgentDaemonTest: the origin served " + originBytes.get() + " bytes for 2 versions of 1 MiB");
