@@ -45,11 +45,6 @@ public final class VouchedUnits {
         return unitSize;
     }
 
-    /** @return whether no unit is vouched for */
-    public boolean isEmpty() {
-        return units.isEmpty();
-    }
-
     /**
      * @param start first byte
      * @param endExclusive end of the span

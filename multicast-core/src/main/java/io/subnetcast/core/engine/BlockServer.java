@@ -41,6 +41,7 @@ final class BlockServer implements AutoCloseable {
     private static final String MANIFEST = "/manifest";
     private static final String UNITS = "/units";
     private static final String UNITS_HELD = "/units-held";
+    private static final String[] SUFFIXES = {MANIFEST, UNITS, UNITS_HELD};
 
     private final Map<String, BlockFile> entries = new ConcurrentHashMap<>();
     /** Expected Authorization per task with a key; tasks without one are absent. */
@@ -94,7 +95,7 @@ final class BlockServer implements AutoCloseable {
     }
 
     private static String taskIdOf(String rest) {
-        for (String suffix : new String[] {MANIFEST, UNITS, UNITS_HELD}) {
+        for (String suffix : SUFFIXES) {
             if (rest.endsWith(suffix)) {
                 return rest.substring(0, rest.length() - suffix.length());
             }

@@ -9,7 +9,6 @@ import io.subnetcast.core.session.SessionPort;
 import io.subnetcast.core.session.TaskSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -78,7 +77,7 @@ final class OriginFetches {
 
     /** Fetches and checks the trusted manifest (see {@link SessionPort#fetchTrustedManifest}). */
     void fetchTrustedManifest(TaskSpec spec) {
-        readWhole(FetchRequest.whole(spec.manifest()), TrustedManifest.MAX_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
+        engine.fetcher().fetchBytes(FetchRequest.whole(spec.manifest()), TrustedManifest.MAX_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
             long now = engine.nowNs();
             if (failure != null) {
                 agent.onFetchFailed("cannot fetch the trusted manifest: " + reason(failure), now);
@@ -112,7 +111,7 @@ final class OriginFetches {
     }
 
     private void fetchUnitsFrom(String taskId, FetchRequest request, TrustedManifest manifest, int attempts, FetchRequest fallback) {
-        readWhole(request, TrustedManifest.MAX_UNITS_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
+        engine.fetcher().fetchBytes(request, TrustedManifest.MAX_UNITS_BYTES).whenComplete((bytes, failure) -> engine.post(() -> {
             String why;
             boolean wrong = false;
             if (failure == null) {
@@ -140,23 +139,6 @@ final class OriginFetches {
                 agent.onUnitsFailed("cannot fetch the delta units from " + request.uri() + ": " + why, engine.nowNs());
             }
         }));
-    }
-
-    /** Reads a whole small resource into memory, refusing one longer than {@code max} bytes. */
-    private CompletableFuture<byte[]> readWhole(FetchRequest request, int max) {
-        byte[][] received = {new byte[4096]};
-        int[] size = {0};
-        return engine.fetcher().fetch(request, (at, data) -> {
-            long end = at + data.readableBytes();
-            if (end > max) {
-                throw new IOException(request.uri() + " is larger than " + max + " bytes");
-            }
-            if (end > received[0].length) {
-                received[0] = Arrays.copyOf(received[0], (int) Math.min(max, Math.max(end, 2L * received[0].length)));
-            }
-            data.getBytes(data.readerIndex(), received[0], (int) at, data.readableBytes());
-            size[0] = (int) Math.max(size[0], end);
-        }).thenApply(result -> Arrays.copyOf(received[0], size[0]));
     }
 
     /** Stops the download, and forgets it: a failure it reports later is not the agent's business. */

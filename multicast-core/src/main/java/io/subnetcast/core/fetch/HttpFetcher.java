@@ -9,8 +9,10 @@ import io.netty.util.concurrent.Future;
 import io.subnetcast.core.transport.EventLoops;
 import io.subnetcast.core.wire.LogSafe;
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +111,29 @@ public final class HttpFetcher implements Closeable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
         return run(new RangeOperation(settings, pool, group.next(), request, sink));
+    }
+
+    /**
+     * Fetches a whole small resource (a manifest, its units) into memory.
+     *
+     * @param request what to fetch
+     * @param maxBytes the most bytes accepted: a longer body fails the fetch
+     * @return completes with the body; fails as {@link #fetch} does, or when the body is too long
+     */
+    public CompletableFuture<byte[]> fetchBytes(FetchRequest request, int maxBytes) {
+        byte[][] received = {new byte[Math.min(4096, maxBytes)]};
+        int[] size = {0};
+        return fetch(request, (at, data) -> {
+            long end = at + data.readableBytes();
+            if (end > maxBytes) {
+                throw new IOException(request.uri() + " is larger than " + maxBytes + " bytes");
+            }
+            if (end > received[0].length) {
+                received[0] = Arrays.copyOf(received[0], (int) Math.min(maxBytes, Math.max(end, 2L * received[0].length)));
+            }
+            data.getBytes(data.readerIndex(), received[0], (int) at, data.readableBytes());
+            size[0] = (int) Math.max(size[0], end);
+        }).thenApply(result -> Arrays.copyOf(received[0], size[0]));
     }
 
     /** @return the number of idle pooled connections, for tests and monitoring */

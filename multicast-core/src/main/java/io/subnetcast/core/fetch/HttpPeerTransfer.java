@@ -8,7 +8,6 @@ import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.clock.NanoClock;
 import io.subnetcast.core.repair.PeerTransfer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -163,18 +162,12 @@ public final class HttpPeerTransfer implements PeerTransfer {
     @Override
     public Cancel fetchUnitsHeld(URI source, BlockLayout layout, UnitsHeldCompletion completion) {
         // Not tagged: a forged answer costs a request answered 404 or a block that fails its check.
-        long most = Math.min(VouchedUnits.maxEncodedLength(layout.length()), MAX_MANIFEST_BYTES);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int most = (int) Math.min(VouchedUnits.maxEncodedLength(layout.length()), MAX_MANIFEST_BYTES);
         URI held = URI.create(source.toString() + "/units-held");
-        var future = fetcher.fetch(authorized(FetchRequest.whole(held), source), (at, data) -> {
-            if (at != body.size() || at + data.readableBytes() > most) {
-                throw new IOException("units held from " + held + " are out of order or longer than " + most + " bytes");
-            }
-            data.getBytes(data.readerIndex(), body, data.readableBytes());
-        });
+        var future = fetcher.fetchBytes(authorized(FetchRequest.whole(held), source), most);
         Delivery delivery = new Delivery(future);
-        future.whenComplete((result, failure) -> {
-            VouchedUnits units = failure == null ? VouchedUnits.decode(body.toByteArray(), layout) : null;
+        future.whenComplete((body, failure) -> {
+            VouchedUnits units = failure == null ? VouchedUnits.decode(body, layout) : null;
             delivery.deliver(nowNs -> completion.done(units, nowNs));
         });
         return delivery;
