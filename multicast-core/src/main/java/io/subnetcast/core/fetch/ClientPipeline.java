@@ -30,7 +30,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     static final String SLOT = "slot";
 
     private final Origin origin;
-    private final SslContext sslContext;
+    private final SslContext sslContext; // null for plain http
     private final long handshakeTimeoutMillis;
     private final ConnectionPool pool;
 

@@ -32,13 +32,13 @@ final class ConnectionPool {
     private static final AttributeKey<Origin> ORIGIN = AttributeKey.valueOf(ConnectionPool.class, "origin");
 
     private final Class<? extends SocketChannel> channelClass;
-    private final SslContext sslContext;
+    private final TlsContext sslContext;
     private final int connectTimeoutMillis;
     private final int maxIdlePerOrigin;
     private final Map<Origin, Deque<Channel>> idle = new HashMap<>();
     private boolean closed;
 
-    ConnectionPool(Class<? extends SocketChannel> channelClass, SslContext sslContext, int connectTimeoutMillis,
+    ConnectionPool(Class<? extends SocketChannel> channelClass, TlsContext sslContext, int connectTimeoutMillis,
             int maxIdlePerOrigin) {
         this.channelClass = channelClass;
         this.sslContext = sslContext;
@@ -137,12 +137,20 @@ final class ConnectionPool {
 
     private Future<Lease> connect(Origin origin, EventLoop loop) {
         Promise<Lease> promise = loop.newPromise();
+        SslContext tlsContext = null;
+        if (origin.secure()) {
+            try {
+                tlsContext = sslContext.get();
+            } catch (IllegalStateException e) {
+                return promise.setFailure(e);
+            }
+        }
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ClientPipeline(origin, sslContext, connectTimeoutMillis, this));
+                .handler(new ClientPipeline(origin, tlsContext, connectTimeoutMillis, this));
         ChannelFuture connect = bootstrap.connect(origin.connectHost(), origin.port());
         Channel channel = connect.channel();
         channel.attr(ORIGIN).set(origin);

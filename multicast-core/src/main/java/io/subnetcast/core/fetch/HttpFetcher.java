@@ -2,7 +2,6 @@ package io.subnetcast.core.fetch;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,12 +58,12 @@ public final class HttpFetcher implements Closeable {
     private final Set<Operation<?>> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private HttpFetcher(Builder b, SslContext sslContext) {
+    private HttpFetcher(Builder b) {
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? newOwnGroup() : b.group;
         this.settings = new FetchSettings(b.idleTimeout, b.maxAttempts, new Backoff(b.initialBackoff, b.maxBackoff),
                 b.maxRedirects, b.userAgent);
-        this.pool = new ConnectionPool(EventLoops.socketChannel(group), sslContext,
+        this.pool = new ConnectionPool(EventLoops.socketChannel(group), new TlsContext(b.sslContext),
                 (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()), b.maxIdlePerOrigin);
     }
 
@@ -276,7 +274,7 @@ public final class HttpFetcher implements Closeable {
 
         /**
          * @param context the TLS client context for https; default: Netty's client context with the
-         *     JDK's trust store. Host names are verified whatever the context.
+         *     JDK's trust store, built at the first https connection. Host names are verified whatever the context.
          * @return this builder
          */
         public Builder sslContext(SslContext context) {
@@ -318,23 +316,13 @@ public final class HttpFetcher implements Closeable {
         /**
          * @return the fetcher
          * @throws IllegalArgumentException if the max backoff is below the initial one
-         * @throws IllegalStateException if the default TLS context cannot be created
          */
         public HttpFetcher build() {
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("max backoff " + maxBackoff + " is below initial backoff "
                         + initialBackoff);
             }
-            return new HttpFetcher(this, sslContext != null ? sslContext : defaultSslContext());
-        }
-
-        private static SslContext defaultSslContext() {
-            try {
-                // No trustManager override: the JDK's default trust store decides.
-                return SslContextBuilder.forClient().build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot create the default TLS client context", e);
-            }
+            return new HttpFetcher(this);
         }
 
         private static Duration positive(Duration d, String name) {
