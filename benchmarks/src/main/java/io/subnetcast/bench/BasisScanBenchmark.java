@@ -2,11 +2,14 @@ package io.subnetcast.bench;
 
 import io.subnetcast.core.delta.BasisScanner;
 import io.subnetcast.core.delta.ScanStats;
+import io.subnetcast.core.delta.TrustedBlocks;
 import io.subnetcast.core.delta.UnitIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       middle and sixteen scattered 16 KiB overwrites, so the scan rolls through every edit;</li>
  *   <li>{@code unrelated}: random bytes sharing nothing; rolling and lookup over every byte.</li>
  * </ul>
+ *
+ * <p>{@code check}: {@code units} checks every unit by its strong hash; {@code blocks} is given the
+ * trusted 1 MiB block hashes, as the basis seeder is, and hashes a block held whole once (its sink
+ * takes whole blocks, as the seeder's does).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,9 +59,14 @@ public class BasisScanBenchmark {
     @Param({"identical", "edited", "unrelated"})
     public String basis;
 
+    /** Unit by unit, or whole blocks where the basis holds them. */
+    @Param({"units", "blocks"})
+    public String check;
+
     private Path directory;
     private Path basisFile;
     private UnitIndex index;
+    private TrustedBlocks blocks;
     private long sinkBytes;
 
     /**
@@ -69,6 +81,7 @@ public class BasisScanBenchmark {
         byte[] v2 = edited(v1);
         Path newVersion = Files.write(directory.resolve("v2"), v2);
         index = UnitIndex.of(newVersion, UnitIndex.DEFAULT_UNIT_SIZE);
+        blocks = "blocks".equals(check) ? blockHashes(v2) : null;
         switch (basis) {
             case "identical" -> basisFile = newVersion;
             case "edited" -> basisFile = Files.write(directory.resolve("v1"), v1);
@@ -89,14 +102,42 @@ public class BasisScanBenchmark {
      */
     @Benchmark
     public int scan() throws IOException {
-        BasisScanner scanner = new BasisScanner(index);
-        ScanStats stats = scanner.scan(basisFile, this::consume);
+        BasisScanner scanner = new BasisScanner(index, blocks);
+        ScanStats stats = scanner.scan(basisFile, new BasisScanner.UnitSink() {
+            @Override
+            public void found(int unit, ByteBuffer bytes) {
+                consume(unit, bytes);
+            }
+
+            @Override
+            public boolean foundBlock(int block, ByteBuffer bytes, byte[] sha256) {
+                consume(block, bytes);
+                return true;
+            }
+        });
         return stats.unitsFound() + (int) sinkBytes;
     }
 
     // What a real sink does first (look at the bytes), without a write that would dominate.
     private void consume(int unit, ByteBuffer bytes) {
         sinkBytes += bytes.get(bytes.position()) + unit;
+    }
+
+    /** The SHA-256 of each 1 MiB block of {@code bytes}, as a trusted manifest gives them. */
+    private static TrustedBlocks blockHashes(byte[] bytes) throws IOException {
+        int blockSize = 1 << 20;
+        int count = (bytes.length + blockSize - 1) / blockSize;
+        byte[][] hashes = new byte[count][];
+        try {
+            for (int block = 0; block < count; block++) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                sha.update(bytes, block * blockSize, Math.min(blockSize, bytes.length - block * blockSize));
+                hashes[block] = sha.digest();
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        return TrustedBlocks.of(blockSize, block -> hashes[block]);
     }
 
     /** v1 with sixteen scattered 16 KiB overwrites and 3000 bytes inserted in the middle. */

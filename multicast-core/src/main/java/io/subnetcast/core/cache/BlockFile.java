@@ -292,6 +292,37 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
+     * Writes a whole block that the caller hashed in memory and makes it present, when a trusted
+     * manifest expects exactly that digest: one hash of the bytes instead of writing them, reading
+     * them back and hashing them (the basis seeder, which checked the block against the manifest
+     * as it found it). {@code sha256} must be the digest of these very bytes.
+     *
+     * @param index block index
+     * @param bytes the block's content, position to limit: exactly its length; consumed
+     * @param sha256 their SHA-256
+     * @return true if the block is now present (or was before, then nothing is written); false if
+     *     no expected hash is known or it is another one: nothing written
+     * @throws IOException on a write or journal failure
+     */
+    public synchronized boolean writeVerifiedBlock(int index, ByteBuffer bytes, byte[] sha256) throws IOException {
+        checkIndex(index);
+        checkWritable();
+        if (bytes.remaining() != layout.lengthOf(index)) {
+            throw new IllegalArgumentException("block " + index + " has " + layout.lengthOf(index) + " bytes, got "
+                    + bytes.remaining());
+        }
+        if (blocks.isPresent(index)) {
+            return true;
+        }
+        if (!blocks.expects(index, sha256)) {
+            return false;
+        }
+        writableContent().write(layout.offsetOf(index), bytes);
+        blocks.markPresent(index, sha256);
+        return true;
+    }
+
+    /**
      * Forgets a present block, for instance one a trusted manifest disproves.
      *
      * @param index block index

@@ -165,6 +165,11 @@ final class BlockLedger implements AutoCloseable {
         return !expected.contains(index) || expected.matches(index, sha256);
     }
 
+    /** @return whether this very digest is the one expected of the block (false while none is known) */
+    boolean expects(int index, byte[] sha256) {
+        return expected.contains(index) && expected.matches(index, sha256);
+    }
+
     /** @return whether a present block, hashed again, still has its committed and its expected digest */
     boolean stillHolds(int index, byte[] sha256) {
         return present.matches(index, sha256) && fitsExpected(index, sha256);

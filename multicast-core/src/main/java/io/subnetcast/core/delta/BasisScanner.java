@@ -19,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * strong hash alone (zsync's "next match" guess): a basis identical to the new version costs one
  * strong hash per unit and no checksum.
  *
+ * <p>Given the trusted block hashes ({@link TrustedBlocks}), a predicted unit that starts a block is
+ * tried as the whole block first: one SHA-256 of the block checks all its units at once, and the
+ * sink gets the block with its digest, which the cache entry takes as the block's check instead of
+ * reading the block back and hashing it again. A basis that holds most blocks whole in order (any
+ * older version with scattered edits) is so hashed once instead of three times (per unit, per
+ * block at commit); a block with an edit costs one block hash more before its units are tried.
+ *
  * <p>Units of identical content are all reported from one matching window. Several bases may be
  * scanned in turn: each unit is reported once, and a scan stops reading as soon as every unit is
  * found.
@@ -49,6 +56,21 @@ public final class BasisScanner {
          * @throws IOException to abort the scan (the unit then does not count as found)
          */
         void found(int unit, ByteBuffer bytes) throws IOException;
+
+        /**
+         * A whole block found at once, checked by its trusted SHA-256: the sink may take it whole.
+         *
+         * @param block the block's index
+         * @param bytes exactly the block's content, position to limit, read-only; valid only during the call
+         * @param sha256 the SHA-256 of {@code bytes}, which {@link TrustedBlocks#matches} accepted;
+         *     valid only during the call
+         * @return true if the sink took the block; false to be given its units one by one through
+         *     {@link #found} instead (the default)
+         * @throws IOException to abort the scan (the block's units then do not count as found)
+         */
+        default boolean foundBlock(int block, ByteBuffer bytes, byte[] sha256) throws IOException {
+            return false;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BasisScanner.class);
@@ -63,6 +85,9 @@ public final class BasisScanner {
     private final int shortUnit;
     private final int shortLength;
     private final WeakTable table;
+    // Whole-block checks: null without trusted block hashes, or when a block would not fit the buffer.
+    private final TrustedBlocks blocks;
+    private final int unitsPerBlock;
     private final BitSet found;
     private final MessageDigest sha = BlockHashes.newSha256();
     private final byte[] digest = new byte[BlockHashes.SHA256_LENGTH];
@@ -81,20 +106,41 @@ public final class BasisScanner {
      * @param index the new version's index, from its trusted manifest
      */
     public BasisScanner(UnitIndex index) {
-        this(index, Math.max(BUFFER_SIZE, 4 * index.unitSize()));
+        this(index, null);
+    }
+
+    /**
+     * Builds the lookup table of the index's units, and checks whole blocks where the basis holds
+     * them in order (see the class comment).
+     *
+     * @param index the new version's index, from its trusted manifest
+     * @param blocks its trusted block hashes, or null to check unit by unit only
+     * @throws IllegalArgumentException if the block size is not a multiple of the unit size
+     */
+    public BasisScanner(UnitIndex index, TrustedBlocks blocks) {
+        this(index, blocks, Math.max(BUFFER_SIZE, 4 * index.unitSize()));
     }
 
     /**
      * @param index the index
+     * @param blocks trusted block hashes, or null
      * @param bufferSize basis read buffer in bytes, at least two units (small ones let tests
-     *     cross many refills)
+     *     cross many refills); blocks over half of it are checked unit by unit
      */
-    BasisScanner(UnitIndex index, int bufferSize) {
+    BasisScanner(UnitIndex index, TrustedBlocks blocks, int bufferSize) {
         this.index = Objects.requireNonNull(index, "index");
         this.unitSize = index.unitSize();
         if (bufferSize < 2 * unitSize) {
             throw new IllegalArgumentException("buffer of " + bufferSize + " bytes is under two units");
         }
+        if (blocks != null && (blocks.blockSize() <= 0 || blocks.blockSize() % unitSize != 0)) {
+            throw new IllegalArgumentException("block size " + blocks.blockSize() + " is not a multiple of the "
+                    + unitSize + "-byte unit");
+        }
+        // A block is hashed from the buffer: one that does not fit twice over would force refills
+        // too often to pay (64 MiB blocks); those are checked unit by unit.
+        this.blocks = blocks != null && blocks.blockSize() <= bufferSize / 2 ? blocks : null;
+        this.unitsPerBlock = this.blocks == null ? 0 : blocks.blockSize() / unitSize;
         this.bufferSize = bufferSize;
         this.outFactor = RollingChecksum.outFactor(unitSize);
         int count = index.unitCount();
@@ -165,7 +211,8 @@ public final class BasisScanner {
         int total = index.unitCount();
         int pos = 0;
         int h = 0;
-        predicted = -1;
+        // A basis most likely starts where the new version does: its first block is tried whole.
+        predicted = blocks != null ? 0 : -1;
         knownRun = -1;
         shortFollows = false;
         boolean hashed = false;
@@ -193,8 +240,13 @@ public final class BasisScanner {
                     continue;
                 }
                 knownRun = -1;
-                if (tryPredicted(b, pos, view, sink)) {
-                    pos += n;
+                if (blockDue(limit - pos) && !in.eof()) {
+                    pos -= in.refill(pos); // the whole predicted block into the buffer, to hash it there
+                    continue;
+                }
+                int matched = tryPredicted(b, pos, limit, view, sink);
+                if (matched > 0) {
+                    pos += matched;
                     tryShortHere = takeShortFollows();
                     continue;
                 }
@@ -271,22 +323,86 @@ public final class BasisScanner {
      * After a match, tries the window that follows as the next unit by its strong hash alone,
      * before computing its weak checksum: where the basis holds the new version's content in
      * order (the common case, and all of an identical basis) this saves the checksum, a third of
-     * the cost per unit; where it does not, it costs one strong hash per run of matches.
+     * the cost per unit; where it does not, it costs one strong hash per run of matches. A unit
+     * that starts a block is tried as the whole block first ({@link #tryBlock}).
+     *
+     * @return how many bytes matched from {@code pos}: a unit's, a block's, or 0
      */
-    private boolean tryPredicted(byte[] b, int pos, ByteBuffer view, UnitSink sink)
-            throws IOException {
+    private int tryPredicted(byte[] b, int pos, int limit, ByteBuffer view, UnitSink sink) throws IOException {
         int unit = predicted;
         predicted = -1;
         if (unit < 0 || unit >= fullUnits || found.get(unit)) {
-            return false;
+            return 0;
+        }
+        if (blocks != null && unit % unitsPerBlock == 0) {
+            int matched = tryBlock(unit / unitsPerBlock, b, pos, limit, view, sink);
+            if (matched > 0) {
+                return matched;
+            }
         }
         UnitHashes.digest(sha, b, pos, unitSize, digest);
         if (!index.strongMatches(unit, digest)) {
-            return false;
+            return 0;
         }
         // Units of the same content share its weak value: report them all, as tryFull would.
         int slot = table.slotOf(index.weakOf(unit));
-        return reportMatches(table.firstUnfound(slot, found), b, pos, view, sink);
+        return reportMatches(table.firstUnfound(slot, found), b, pos, view, sink) ? unitSize : 0;
+    }
+
+    /** @return whether the predicted unit starts a block that is to be tried whole but is not all in the buffer */
+    private boolean blockDue(int available) {
+        int unit = predicted;
+        if (blocks == null || unit < 0 || unit >= fullUnits || unit % unitsPerBlock != 0 || found.get(unit)) {
+            return false;
+        }
+        return available < blockLength(unit / unitsPerBlock);
+    }
+
+    /**
+     * Tries the window at {@code pos} as a whole block none of whose units is found yet: one
+     * SHA-256 against the block's trusted one. Units of the same content elsewhere in the package
+     * (zero pages) are reported too, as a unit match reports them.
+     *
+     * @return the block's length if it matched, else 0
+     */
+    private int tryBlock(int block, byte[] b, int pos, int limit, ByteBuffer view, UnitSink sink) throws IOException {
+        int length = blockLength(block);
+        int first = block * unitsPerBlock;
+        int end = Math.min(first + unitsPerBlock, index.unitCount());
+        int foundInside = found.nextSetBit(first);
+        if (limit - pos < length || (foundInside >= 0 && foundInside < end)) {
+            return 0;
+        }
+        UnitHashes.digest(sha, b, pos, length, digest);
+        if (!blocks.matches(block, digest)) {
+            return 0;
+        }
+        view.clear().position(pos).limit(pos + length);
+        if (sink.foundBlock(block, view, digest)) {
+            for (int unit = first; unit < end; unit++) {
+                markFound(unit, index.lengthOf(unit));
+            }
+        } else {
+            for (int unit = first; unit < end; unit++) {
+                report(unit, b, pos + (unit - first) * unitSize, index.lengthOf(unit), view, sink);
+            }
+        }
+        for (int unit = first; unit < end && unit < fullUnits; unit++) {
+            int at = pos + (unit - first) * unitSize;
+            for (int twin = table.firstUnfound(table.slotOf(index.weakOf(unit)), found); twin >= 0;
+                    twin = table.next(twin)) {
+                if (index.sameStrong(unit, twin)) {
+                    report(twin, b, at, unitSize, view, sink);
+                }
+            }
+        }
+        predicted = end;
+        return length;
+    }
+
+    private int blockLength(int block) {
+        long start = (long) block * blocks.blockSize();
+        return (int) Math.min(blocks.blockSize(), index.length() - start);
     }
 
     /** Reports the units from {@code unit} on its chain whose strong hash is {@link #digest}. */
@@ -329,6 +445,10 @@ public final class BasisScanner {
             throws IOException {
         view.clear().position(pos).limit(pos + length);
         sink.found(unit, view);
+        markFound(unit, length);
+    }
+
+    private void markFound(int unit, int length) {
         found.set(unit);
         shortFollows |= shortUnit > 0 && unit == shortUnit - 1;
         foundCount++;

@@ -212,6 +212,17 @@ public final class UnitIndex {
     }
 
     /**
+     * @param a a unit index
+     * @param b another
+     * @return whether their strong hashes are equal: the same content, as far as the strong hash tells
+     */
+    public boolean sameStrong(int a, int b) {
+        int at = Objects.checkIndex(a, weak.length) * STRONG_LENGTH;
+        int bt = Objects.checkIndex(b, weak.length) * STRONG_LENGTH;
+        return Arrays.equals(strong, at, at + STRONG_LENGTH, strong, bt, bt + STRONG_LENGTH);
+    }
+
+    /**
      * @param unit unit index
      * @return a copy of the unit's strong hash, {@value #STRONG_LENGTH} bytes
      */

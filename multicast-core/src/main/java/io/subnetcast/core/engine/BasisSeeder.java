@@ -4,6 +4,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.cache.VouchedUnits;
 import io.subnetcast.core.delta.BasisScanner;
+import io.subnetcast.core.delta.TrustedBlocks;
 import io.subnetcast.core.delta.UnitIndex;
 import io.subnetcast.core.session.BasisScan;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Puts what basis files hold of a package into its cache entry: scans each file in turn with one
  * {@link BasisScanner}, writes every unit found at its place (never into a block the entry already
  * verified), then commits each block the units cover whole, which checks it against the trusted
- * manifest's SHA-256. Units of a block that fails that check are forgotten, so nothing a basis
+ * manifest's SHA-256. A block the scanner found whole, already checked against that SHA-256 in
+ * memory, is written and made present at once (no read-back; a block of zeros excepted, which goes
+ * unit by unit to keep the entry sparse). Units of a block that fails that check are forgotten, so nothing a basis
  * held counts unless the block hash or, in a partly held block, the unit's strong hash vouched
  * for it; a partly held block is checked whole when the rest arrives. Runs on a worker thread;
  * the entry's writes are positional and thread-safe.
@@ -42,38 +45,25 @@ public final class BasisSeeder {
             return BasisScan.nothing("the manifest's delta units do not fit the cache entry's " + layout);
         }
         long started = System.nanoTime();
-        BasisScanner scanner = new BasisScanner(units);
+        BasisScanner scanner = new BasisScanner(units, TrustedBlocks.of(layout.blockSize(), store::expectedBlockHash));
         long scanned = 0;
         StringBuilder failures = new StringBuilder();
-        long[] zerosEnd = {0};
-        RunWriter writer = new RunWriter(store);
+        EntrySink sink = new EntrySink(store, units);
         for (Path file : files) {
             try {
-                scanned += scanner.scan(file, (unit, bytes) -> {
-                    long offset = units.offsetOf(unit);
-                    if (store.hasBlock(layout.indexOf(offset))) {
-                        return;
-                    }
-                    // A unit of zeros is not written: the entry's content file is sparse and reads zeros
-                    // where nothing was written, so it stays sparse (a disk image's empty space costs no
-                    // disk). Where an earlier session left other bytes, the block's check catches it.
-                    if (bytes.mismatch(ZEROS.duplicate().limit(bytes.remaining())) >= 0) {
-                        writer.add(offset, bytes);
-                    } else {
-                        zerosEnd[0] = Math.max(zerosEnd[0], offset + bytes.remaining());
-                    }
-                }).bytesRead();
-                writer.flush();
+                scanned += scanner.scan(file, sink).bytesRead();
+                sink.writer.flush();
             } catch (IOException | RuntimeException e) {
-                writer.flushAfterFailure();
+                sink.writer.flushAfterFailure();
                 LOG.warn("task {}: basis file {} skipped: {}", store.taskId(), file, e.getMessage());
                 failures.append(failures.length() == 0 ? "" : "; ").append(file).append(": ").append(e.getMessage());
             }
         }
-        if (zerosEnd[0] > 0 && !store.hasBlock(layout.indexOf(zerosEnd[0] - 1))) {
+        long zerosEnd = sink.zerosEnd;
+        if (zerosEnd > 0 && !store.hasBlock(layout.indexOf(zerosEnd - 1))) {
             try {
                 // Holes read as zeros only before the file's end: its last zero byte found is written.
-                store.write(zerosEnd[0] - 1, ByteBuffer.allocate(1));
+                store.write(zerosEnd - 1, ByteBuffer.allocate(1));
             } catch (IOException e) {
                 LOG.warn("task {}: cannot extend the cache entry: {}", store.taskId(), e.getMessage());
             }
@@ -90,12 +80,14 @@ public final class BasisSeeder {
         for (int block = 0; block < layout.blockCount(); block++) {
             int first = block * unitsPerBlock;
             int end = Math.min(first + unitsPerBlock, units.unitCount());
-            if (store.hasBlock(block)) {
-                found.clear(first, end); // verified before: the basis added nothing here
-                continue;
-            }
-            if (found.nextClearBit(first) >= end && !commit(store, block)) {
-                found.clear(first, end);
+            if (!sink.committed.get(block)) {
+                if (store.hasBlock(block)) {
+                    found.clear(first, end); // verified before: the basis added nothing here
+                    continue;
+                }
+                if (found.nextClearBit(first) >= end && !commit(store, block)) {
+                    found.clear(first, end);
+                }
             }
             for (int unit = found.nextSetBit(first); unit >= 0 && unit < end; unit = found.nextSetBit(unit + 1)) {
                 bytes += units.lengthOf(unit);
@@ -114,6 +106,70 @@ public final class BasisSeeder {
                 (scannedAt - started) / 1_000_000, (System.nanoTime() - scannedAt) / 1_000_000);
         return new BasisScan(units.unitSize(), found, bytes, scanned, System.nanoTime() - started,
                 failures.length() == 0 ? null : failures.toString());
+    }
+
+    /**
+     * Where the scanner's finds go: units into the entry (through a {@link RunWriter}), whole blocks
+     * checked against the manifest straight into it as present.
+     */
+    private static final class EntrySink implements BasisScanner.UnitSink {
+        final RunWriter writer;
+        /** Blocks the scan wrote whole and made present. */
+        final BitSet committed;
+        /** End of the last unit of zeros found (not written: the entry reads zeros there). */
+        long zerosEnd;
+        private final BlockFile store;
+        private final BlockLayout layout;
+        private final UnitIndex units;
+
+        EntrySink(BlockFile store, UnitIndex units) {
+            this.store = store;
+            this.layout = store.layout();
+            this.units = units;
+            this.writer = new RunWriter(store);
+            this.committed = new BitSet(layout.blockCount());
+        }
+
+        @Override
+        public void found(int unit, ByteBuffer bytes) throws IOException {
+            long offset = units.offsetOf(unit);
+            if (store.hasBlock(layout.indexOf(offset))) {
+                return;
+            }
+            // A unit of zeros is not written: the entry's content file is sparse and reads zeros
+            // where nothing was written, so it stays sparse (a disk image's empty space costs no
+            // disk). Where an earlier session left other bytes, the block's check catches it.
+            if (!isZeros(bytes)) {
+                writer.add(offset, bytes);
+            } else {
+                zerosEnd = Math.max(zerosEnd, offset + bytes.remaining());
+            }
+        }
+
+        @Override
+        public boolean foundBlock(int block, ByteBuffer bytes, byte[] sha256) throws IOException {
+            if (store.hasBlock(block)) {
+                return true; // verified before: nothing to write
+            }
+            // A block of zeros goes unit by unit, which leaves its holes unwritten (see found).
+            if (isZeros(bytes) || !store.writeVerifiedBlock(block, bytes, sha256)) {
+                return false;
+            }
+            committed.set(block);
+            return true;
+        }
+
+        private static boolean isZeros(ByteBuffer bytes) {
+            ByteBuffer rest = bytes.duplicate();
+            while (rest.hasRemaining()) {
+                int take = Math.min(rest.remaining(), ZEROS.capacity());
+                if (rest.slice().limit(take).mismatch(ZEROS.duplicate().limit(take)) >= 0) {
+                    return false;
+                }
+                rest.position(rest.position() + take);
+            }
+            return true;
+        }
     }
 
     /**

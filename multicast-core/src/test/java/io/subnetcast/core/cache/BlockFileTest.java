@@ -280,6 +280,29 @@ class BlockFileTest {
     }
 
     @Test
+    void aBlockVerifiedInMemoryIsWrittenAndPresentOnlyWithItsExpectedDigest() throws IOException {
+        BlockCache cache = BlockCache.open(dir);
+        byte[] block0 = pattern(0, BLOCK);
+        byte[] good0 = sha256(block0);
+        try (BlockFile file = cache.open("t", BLOCK * 2, BLOCK, "")) {
+            assertFalse(file.writeVerifiedBlock(0, ByteBuffer.wrap(block0), good0), "no manifest: no check to trust");
+            assertTrue(file.expectBlockHash(0, good0));
+            assertFalse(file.writeVerifiedBlock(0, ByteBuffer.wrap(new byte[BLOCK]), sha256(new byte[BLOCK])));
+            assertFalse(file.hasBlock(0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> file.writeVerifiedBlock(0, ByteBuffer.wrap(new byte[BLOCK - 1]), good0));
+            assertTrue(file.writeVerifiedBlock(0, ByteBuffer.wrap(block0), good0));
+            assertTrue(file.hasBlock(0));
+            ByteBuffer read = ByteBuffer.allocate(BLOCK);
+            file.read(0, read);
+            assertArrayEquals(block0, read.array());
+        }
+        try (BlockFile file = cache.open("t", BLOCK * 2, BLOCK, "")) {
+            assertTrue(file.hasBlock(0), "journalled, and its bytes hash as journalled on reopening");
+        }
+    }
+
+    @Test
     void nettyBuffersAreWrittenWithoutBeingConsumed() throws IOException {
         BlockCache cache = BlockCache.open(dir);
         try (BlockFile file = cache.open("t", BLOCK, BLOCK, "")) {

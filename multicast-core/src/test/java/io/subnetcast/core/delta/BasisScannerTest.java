@@ -11,22 +11,33 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The scanner checking unit by unit; {@link BasisScannerBlockTest} runs every test again with
+ * trusted block hashes, where whole blocks are checked at once.
+ */
 class BasisScannerTest {
-    private static final int UNIT = UnitIndex.DEFAULT_UNIT_SIZE;
+    static final int UNIT = UnitIndex.DEFAULT_UNIT_SIZE;
     private static final int OVERWRITE = 16 * 1024;
     private static final int INSERTION = 3000;
 
     @TempDir
     Path dir;
 
+    /** @return the block size whose trusted hashes the scanner gets, 0 for none */
+    int blockSize() {
+        return 0;
+    }
+
     /** v1: 2 MiB of random bytes; v2: v1 with 3000 bytes inserted in the middle and 3 overwrites. */
-    private static final class Versions {
+    static final class Versions {
         final byte[] v1 = random(2 << 20, 21);
         final int insertAt = (1 << 20) + 1234;
         final int[] overwrites = {100_001, 700_777, 1_600_003};
@@ -231,26 +242,51 @@ class BasisScannerTest {
      * @param v2 the new version, written to a file and indexed
      * @param bufferSize the scanner's buffer, 0 for its default
      */
-    private Delta delta(byte[] v2, int bufferSize) throws IOException {
+    Delta delta(byte[] v2, int bufferSize) throws IOException {
         UnitIndex index = UnitIndex.of(write("v2", v2), UNIT);
-        return new Delta(v2, index, bufferSize == 0 ? new BasisScanner(index)
-                : new BasisScanner(index, bufferSize));
+        TrustedBlocks blocks = blockSize() == 0 ? null : trustedBlocks(v2, blockSize());
+        return new Delta(v2, index, bufferSize == 0 ? new BasisScanner(index, blocks)
+                : new BasisScanner(index, blocks, bufferSize), blockSize());
+    }
+
+    /** The SHA-256 of each block of {@code v2}, as a trusted manifest names them. */
+    static TrustedBlocks trustedBlocks(byte[] v2, int blockSize) {
+        byte[][] hashes = new byte[(v2.length + blockSize - 1) / blockSize][];
+        for (int block = 0; block < hashes.length; block++) {
+            hashes[block] = sha256(v2, block * blockSize, Math.min(blockSize, v2.length - block * blockSize));
+        }
+        return TrustedBlocks.of(blockSize, block -> hashes[block]);
+    }
+
+    static byte[] sha256(byte[] bytes, int offset, int length) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(bytes, offset, length);
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**
      * A new version, its index and a scanner; as the sink, checks every unit handed over against
-     * the new version and counts them, once each.
+     * the new version and counts them, once each; takes whole blocks (checking their bytes and
+     * digest) unless told not to.
      */
-    private static final class Delta implements BasisScanner.UnitSink {
+    static final class Delta implements BasisScanner.UnitSink {
         final UnitIndex index;
         final BasisScanner scanner;
         private final byte[] v2;
         private final boolean[] seen;
         int count;
         long bytes;
+        int blocksTaken;
+        boolean takeBlocks = true;
+        private final int blockSize;
 
-        Delta(byte[] v2, UnitIndex index, BasisScanner scanner) {
+        Delta(byte[] v2, UnitIndex index, BasisScanner scanner, int blockSize) {
             this.v2 = v2;
+            this.blockSize = blockSize;
             this.index = index;
             this.scanner = scanner;
             this.seen = new boolean[index.unitCount()];
@@ -272,13 +308,35 @@ class BasisScannerTest {
             count++;
             bytes += got.length;
         }
+
+        @Override
+        public boolean foundBlock(int block, ByteBuffer blockBytes, byte[] sha256) {
+            if (!takeBlocks) {
+                return false;
+            }
+            assertTrue(blockSize > 0, "a block offered to a scanner without block hashes");
+            byte[] got = new byte[blockBytes.remaining()];
+            blockBytes.get(got);
+            int offset = block * blockSize;
+            assertArrayEquals(Arrays.copyOfRange(v2, offset, Math.min(v2.length, offset + blockSize)), got,
+                    "bytes of block " + block);
+            assertArrayEquals(sha256(got, 0, got.length), sha256, "digest of block " + block);
+            for (int unit = offset / UNIT; unit < index.unitCount() && index.offsetOf(unit) < offset + got.length; unit++) {
+                assertFalse(seen[unit], "unit " + unit + " reported twice");
+                seen[unit] = true;
+                count++;
+            }
+            bytes += got.length;
+            blocksTaken++;
+            return true;
+        }
     }
 
-    private Path write(String name, byte[] bytes) throws IOException {
+    Path write(String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
     }
 
-    private static byte[] concat(byte[]... parts) {
+    static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
@@ -286,7 +344,7 @@ class BasisScannerTest {
         return out.toByteArray();
     }
 
-    private static byte[] random(int length, long seed) {
+    static byte[] random(int length, long seed) {
         byte[] bytes = new byte[length];
         new SplittableRandom(seed).nextBytes(bytes);
         return bytes;

@@ -98,6 +98,17 @@ class BasisSeederTest {
         assertFalse(seeded.store.hasBlock(1), "the block's SHA-256 decides, not the units alone");
     }
 
+    @Test
+    void blocksHeldWholeAndABlockOfZerosAreAllCommitted() throws IOException {
+        // Block 2 is zeros: it goes unit by unit (left a hole), every other block whole.
+        byte[] v2 = random(6, 5 * BLOCK);
+        Arrays.fill(v2, 2 * BLOCK, 3 * BLOCK, (byte) 0);
+        Seeded seeded = seed(v2, List.of(write("same", v2)));
+        assertTrue(seeded.store.isComplete(), "every block committed");
+        assertEquals(v2.length, seeded.scan.bytesFound());
+        assertArrayEquals(v2, Files.readAllBytes(seeded.store.contentPath()));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private record Seeded(BlockFile store, BasisScan scan) {
