@@ -2,6 +2,7 @@ package io.subnetcast.repair;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockFile;
@@ -222,6 +223,62 @@ class DeltaSimulationTest {
         long elected = nodes.stream().filter(n -> n.port("pkg").transitions().contains("FETCHING/REPRESENTATIVE")).count();
         assertEquals(1, elected, "agents that were representative at some point");
         assertTrue(origin.bytesServed() <= 2 * NEW_BYTES, "origin served " + origin.bytesServed());
+    }
+
+    /**
+     * The election asks for the session while the trusted manifest is fetched, and claims once it
+     * is in hand: a manifest that takes 500 ms to come delays the representative by far less than
+     * that (before, discovery began only after it). An agent that hears a beacon before its own
+     * manifest arrives follows that session then, without ever claiming.
+     */
+    @Test
+    void theElectionAsksWhileTheManifestIsFetched() throws IOException {
+        SimOrigin origin = start(9, 19);
+        TaskSpec task = publish(origin, null);
+        Path basis = write("v1.bin", v1);
+        long quick = electedAfter(task, basis, Duration.ofMillis(1));
+        lan.close();
+        lan = new SimulatedLan(19, dir.resolve("lan2"), origin);
+        long slow = electedAfter(task, basis, Duration.ofMillis(500));
+        assertTrue(slow - quick < 150_000_000L, "elected after " + quick / 1_000_000 + " ms with a 1 ms manifest, "
+                + slow / 1_000_000 + " ms with a 500 ms one");
+
+        // A latecomer whose manifest takes 2 s hears the session's beacons long before it.
+        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
+                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+        SimNode late = lan.addNode("late", 0);
+        late.setBasis(basis);
+        late.setManifestFetchTime(Duration.ofSeconds(2));
+        late.setRepairFactory(SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+                PeerRepairConfig.defaults(), 5));
+        late.distribute(task, config);
+        assertTrue(lan.runUntil(() -> late.agent("pkg").state() == AgentState.COMPLETE, 60 * SECOND),
+                () -> "the latecomer is " + late.agent("pkg").state());
+        assertEquals(Role.MEMBER, late.agent("pkg").role());
+        assertFalse(late.port("pkg").transitions().stream().anyMatch(t -> t.startsWith("CLAIMING")),
+                "the latecomer claimed: " + late.port("pkg").transitions());
+        assertArrayEquals(BlockHashes.newSha256().digest(v2),
+                BlockHashes.newSha256().digest(Files.readAllBytes(late.port("pkg").published())));
+    }
+
+    /** Starts 3 agents with the basis whose manifests take {@code manifestTime}; virtual time until one is elected. */
+    private long electedAfter(TaskSpec task, Path basis, Duration manifestTime) {
+        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
+                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SimNode node = lan.addNode("n" + i, 0);
+            node.setBasis(basis);
+            node.setManifestFetchTime(manifestTime);
+            node.setRepairFactory(SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+                    PeerRepairConfig.defaults(), 5));
+            nodes.add(node);
+        }
+        long started = lan.nowNs();
+        nodes.forEach(n -> n.distribute(task, config));
+        assertTrue(lan.runUntil(() -> nodes.stream().anyMatch(n -> n.agent("pkg").role() == Role.REPRESENTATIVE),
+                10 * SECOND), "nobody elected");
+        return lan.nowNs() - started;
     }
 
     /**

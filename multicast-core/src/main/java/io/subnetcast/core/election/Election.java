@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * the better one, and both fetched from the origin until their beacons met (seen under 5% receive
  * loss in the failover test). Two claims make that a loss of both.
  *
+ * <p>An owner that cannot yet say what its claim must count (a delta task's agent before its trusted
+ * manifest names the package) holds the claim ({@link #holdClaim}): it discovers meanwhile, and
+ * past the deadline stays discovering until {@link #releaseClaim}. The discovery window then runs
+ * alongside that fetch instead of after it.
+ *
  * <p>Hearing a session's beacon ends the election whatever its state: the owner calls
  * {@link #stop}. Sans-IO: the owner drives it with the current time and carries out what it asks
  * through its {@link Listener}.
@@ -86,6 +91,7 @@ public final class Election {
     private int claimsSent;
     private Rank bestClaim;
     private long bestClaimHeardNs;
+    private boolean claimHeld;
 
     /**
      * @param name the task, for log lines
@@ -120,6 +126,19 @@ public final class Election {
     public void discover(long nowNs, String reason) {
         state(State.DISCOVERING, nowNs, reason);
         listener.sendDiscover();
+    }
+
+    /**
+     * Keeps a discovering election from claiming, past its deadline too, until {@link #releaseClaim}.
+     * It still asks and listens; a beacon heard meanwhile is the owner's to act on.
+     */
+    public void holdClaim() {
+        claimHeld = true;
+    }
+
+    /** Lets a held election claim: at once if its discovery deadline passed (the next {@link #doWork}). */
+    public void releaseClaim() {
+        claimHeld = false;
     }
 
     /**
@@ -177,7 +196,7 @@ public final class Election {
     /** @return when {@link #doWork} next has something to do */
     public long nextWakeNs() {
         return switch (machine.state()) {
-            case DISCOVERING -> discoverAgain ? discoverAgainNs : discoveryDeadlineNs;
+            case DISCOVERING -> discoverAgain ? discoverAgainNs : claimHeld ? Long.MAX_VALUE : discoveryDeadlineNs;
             case CLAIMING -> claimsSent < CLAIMS ? Math.min(claimSendNs, claimDeadlineNs) : claimDeadlineNs;
             case IDLE -> Long.MAX_VALUE;
         };
@@ -205,7 +224,7 @@ public final class Election {
                 listener.sendDiscover();
             }
         }
-        if (nowNs - discoveryDeadlineNs >= 0) {
+        if (nowNs - discoveryDeadlineNs >= 0 && !claimHeld) {
             state(State.CLAIMING, nowNs, "no session found");
         }
     }

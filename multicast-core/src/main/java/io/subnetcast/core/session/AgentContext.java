@@ -56,8 +56,13 @@ final class AgentContext {
     boolean originAcceptsRanges = true;
     /** Whether an origin download (probe, term fetch or recovery) runs for this agent. */
     boolean fetching;
-    /** Nothing is received, fetched or served before every block's hash is trusted. */
+    /**
+     * Nothing is received, fetched or served before every block's hash is trusted; only the
+     * election's discovery runs meanwhile (its claim held).
+     */
     boolean awaitingManifest;
+    /** The latest beacon heard while awaiting the manifest: the session to follow once it is in hand. */
+    Control beaconBeforeManifest;
     /** The agent left its session to download the package from the origin itself. */
     boolean recoveringFromOrigin;
 
@@ -161,6 +166,10 @@ final class AgentContext {
         if (task.manifest() != null) {
             awaitingManifest = true;
             transition(AgentState.DISCOVERING, nowNs, "fetching the trusted manifest");
+            if (!holder) {
+                // Before the fetch, which may answer at once: asking needs no manifest, only a claim does.
+                leadership.discoverAwaitingManifest(nowNs);
+            }
             port.fetchTrustedManifest(task);
             return;
         }

@@ -27,7 +27,10 @@ final class Completion {
         this.agent = agent;
     }
 
-    /** The task's trusted manifest arrived: the election may start (and the use of basis files be prepared). */
+    /**
+     * The task's trusted manifest arrived: the use of basis files is prepared, and the election may
+     * claim (or the session heard of meanwhile is followed).
+     */
     void onTrustedManifest(TrustedManifest manifest, long nowNs) {
         if (!agent.awaitingManifest || agent.state.isTerminal()) {
             return;
@@ -37,7 +40,7 @@ final class Completion {
         if (!agent.basis.prepare(manifest, nowNs)) {
             return; // the task failed
         }
-        agent.leadership.beginElection(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
+        agent.leadership.onManifestArrived(nowNs, "trusted manifest of " + manifest.layout() + " in hand");
     }
 
     /** Representative: the origin's answer to the probe gives the layout; the term's pass can start. */

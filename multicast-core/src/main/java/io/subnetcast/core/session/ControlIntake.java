@@ -18,9 +18,12 @@ final class ControlIntake {
     }
 
     void onControl(Control message, long nowNs) {
-        if (message.getNodeId() == agent.nodeId || agent.state.isTerminal() || agent.awaitingManifest
-                || agent.recoveringFromOrigin) {
-            return; // our own datagram looped back, we are done, or we cannot check blocks yet
+        if (message.getNodeId() == agent.nodeId || agent.state.isTerminal() || agent.recoveringFromOrigin) {
+            return; // our own datagram looped back, we are done, or we left the session for the origin
+        }
+        if (agent.awaitingManifest) {
+            onControlAwaitingManifest(message, nowNs);
+            return;
         }
         Representative term = agent.term;
         boolean member = agent.role == Role.MEMBER;
@@ -49,6 +52,19 @@ final class ControlIntake {
             }
             case HAVE -> agent.haves.onHave(message, message.getHave(), nowNs);
             default -> agent.invalidDatagrams++;
+        }
+    }
+
+    /**
+     * Before the trusted manifest no block can be checked: only the election listens (claims count
+     * towards its verdict, a beacon is kept for when the manifest arrives); session traffic waits.
+     */
+    private void onControlAwaitingManifest(Control message, long nowNs) {
+        switch (message.getBodyCase()) {
+            case CLAIM -> agent.leadership.onClaim(message, message.getClaim(), nowNs);
+            case BEACON -> agent.leadership.onBeaconAwaitingManifest(message);
+            default -> {
+            }
         }
     }
 

@@ -55,6 +55,35 @@ final class Leadership implements Election.Listener {
         }
     }
 
+    /**
+     * A task with a trusted manifest: the agent asks for its session while the manifest is fetched,
+     * but claims only once it is in hand (a claim counts what the basis files may hold, and an agent
+     * elected must check every block it fetches). The discovery window so runs alongside the fetch.
+     */
+    void discoverAwaitingManifest(long nowNs) {
+        election.holdClaim();
+        enterDiscovering(nowNs, "task started; asking while the trusted manifest is fetched");
+    }
+
+    /** A beacon before the trusted manifest: the latest is followed once the manifest is in hand; no claim meanwhile. */
+    void onBeaconAwaitingManifest(Control message) {
+        agent.beaconBeforeManifest = message;
+    }
+
+    /** The trusted manifest is in hand: the session heard of meanwhile is followed, or the election may claim. */
+    void onManifestArrived(long nowNs, String reason) {
+        Control heard = agent.beaconBeforeManifest;
+        agent.beaconBeforeManifest = null;
+        if (agent.claimFirst) {
+            beginElection(nowNs, reason); // a holder's election starts with its claim, as without a manifest
+            return;
+        }
+        election.releaseClaim();
+        if (heard != null) {
+            onBeacon(heard, heard.getBeacon(), nowNs);
+        }
+    }
+
     void enterDiscovering(long nowNs, String reason) {
         agent.role = Role.UNDECIDED;
         election.discover(nowNs, reason);

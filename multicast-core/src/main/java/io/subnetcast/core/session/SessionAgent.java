@@ -193,6 +193,9 @@ public final class SessionAgent implements DatagramSink {
     /** Runs timers and the send loop. */
     public void doWork(long nowNs) {
         if (agent.awaitingManifest) {
+            if (agent.state == AgentState.DISCOVERING || agent.state == AgentState.CLAIMING) {
+                agent.leadership.doElectionWork(nowNs); // asking for the session; the claim is held
+            }
             return;
         }
         agent.haves.doWork(nowNs);
@@ -218,7 +221,8 @@ public final class SessionAgent implements DatagramSink {
     /** @return when {@link #doWork} next has something to do; callers may call it earlier */
     public long nextWakeNs(long nowNs) {
         if (agent.awaitingManifest) {
-            return Long.MAX_VALUE;
+            return agent.state == AgentState.DISCOVERING || agent.state == AgentState.CLAIMING
+                    ? agent.leadership.electionWakeNs() : Long.MAX_VALUE;
         }
         long lingerWake = agent.completion.lingerWakeNs(nowNs);
         long protocolWake = agent.term != null && !agent.state.isTerminal() ? agent.term.nextWakeNs(nowNs, lingerWake)

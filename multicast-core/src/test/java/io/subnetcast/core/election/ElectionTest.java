@@ -76,6 +76,35 @@ class ElectionTest {
     }
 
     @Test
+    void aHeldClaimWaitsPastTheDeadlineAndComesOnRelease() {
+        election.holdClaim();
+        election.discover(0, "task started");
+        election.doWork(DISCOVERY / 2, mine);
+        assertEquals("discover", events.get(2), "it still asks again halfway");
+        assertEquals(Long.MAX_VALUE, election.nextWakeNs(), "nothing to do past the deadline while held");
+        election.doWork(3 * DISCOVERY, mine);
+        assertEquals(Election.State.DISCOVERING, election.state());
+        assertEquals(3, events.size(), "no claim while held: " + events);
+
+        election.releaseClaim();
+        assertEquals(DISCOVERY, election.nextWakeNs(), "the deadline passed: due at once");
+        election.doWork(3 * DISCOVERY, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+        assertEquals("CLAIMING at 3000: no session found", events.get(3));
+    }
+
+    @Test
+    void aClaimReleasedBeforeTheDeadlineComesAtTheDeadline() {
+        election.holdClaim();
+        election.discover(0, "task started");
+        election.releaseClaim();
+        election.doWork(DISCOVERY / 2, mine);
+        assertEquals(DISCOVERY, election.nextWakeNs());
+        election.doWork(DISCOVERY, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+    }
+
+    @Test
     void aBetterClaimHeardFirstSuppressesTheClaimAndLosesTheElection() {
         election.claim(0, "representative went silent");
         election.onClaim(new Rank(0, 0, 9), 1);

@@ -187,7 +187,7 @@ public final class SimNode {
 
         @Override
         public void fetchTrustedManifest(TaskSpec task) {
-            lan.schedule(lan.nowNs() + 1_000_000, () -> {
+            lan.schedule(lan.nowNs() + manifestFetchNs, () -> {
                 if (!up) {
                     return;
                 }
@@ -462,6 +462,12 @@ public final class SimNode {
     private long basisScanNs = 1_000_000;
 
     private long memberBasisScanNs = 1_000_000;
+    private long manifestFetchNs = 1_000_000;
+
+    /** @param duration how long the trusted manifest takes to arrive here (a WAN's round trips, a cold JVM) */
+    public void setManifestFetchTime(java.time.Duration duration) {
+        this.manifestFetchNs = duration.toNanos();
+    }
 
     /** @param duration how long a scan of basis files takes on this node (as a large package's would) */
     public void setBasisScanTime(java.time.Duration duration) {
