@@ -180,9 +180,12 @@ public final class Representative {
         }
         int completeBefore = members.complete();
         boolean known = members.contains(source); // a stranger's report counts for nothing
-        if (members.update(source, status.getBytesHeld(), status.getComplete(), nowNs) && endsSent > 0) {
-            // A member still completing blocks after the pass may still need this representative
-            // (repairs): the linger counts from the last progress any member reported.
+        boolean progressed = members.update(source, status.getBytesHeld(), status.getComplete(), nowNs);
+        boolean joined = !known && !status.getComplete() && members.contains(source);
+        if ((progressed || joined) && endsSent > 0) {
+            // A member still completing blocks after the pass, or joining after it (during the
+            // linger), may still need this representative (repairs): the linger counts from the last
+            // progress or arrival any member reported.
             host.extendLinger(nowNs);
         }
         if (known && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
@@ -210,6 +213,11 @@ public final class Representative {
      * @return false when the request (or the rest of it) was refused: its sender used up its budget
      */
     public boolean onNak(long source, Nak nak, int ranges, long nowNs) {
+        if (endsSent > 0) {
+            // Asked for blocks after the pass (by a member that joined during the linger, say): its
+            // repairs come from here, so the representative stays; leaving stranded it on its origin.
+            host.extendLinger(nowNs);
+        }
         return pass.onNak(source, nak, ranges, host.store(), nowNs);
     }
 

@@ -10,7 +10,9 @@ import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.send.Representative.Phase;
+import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Control;
+import io.subnetcast.core.wire.proto.Nak;
 import io.subnetcast.core.wire.proto.SessionPhase;
 import io.subnetcast.core.wire.proto.Status;
 import java.io.IOException;
@@ -193,6 +195,32 @@ class RepresentativeTest {
         Control last = host.sent.stream().filter(Control::hasBeacon).reduce((a, b) -> b).orElseThrow();
         assertEquals(2, last.getBeacon().getMembersComplete(), "the beacon says so, within the gap");
         assertTrue(term.isDone(nowNs, host.lingerUntilNs));
+    }
+
+    /**
+     * A member joining during the linger after the pass (a deployment's next wave, a holder's own
+     * session still lingering) needs the representative for its repairs: its first report, and any
+     * NAK after the pass, keep the term on for a linger from then. Before, the term left at the end
+     * of its linger and the newcomer, its repair source gone, fetched the package from the origin.
+     */
+    @Test
+    void aMemberJoiningAfterThePassKeepsTheTermForItsRepairs() {
+        Representative term = term();
+        term.startFetchOrPublish(BLOCK, nowNs);
+        advance(term, START_DELAY_NS + 1_000 * MS);
+        long linger = host.lingerUntilNs;
+        nowNs = linger - 100 * MS;
+        term.onStatus(21, Status.newBuilder().setSessionId(99).setBytesHeld(0).build(), nowNs);
+        assertEquals(nowNs + LINGER_NS, host.lingerUntilNs, "a newcomer's first report");
+        assertFalse(term.isDone(linger, host.lingerUntilNs));
+
+        nowNs += LINGER_NS - 100 * MS;
+        term.onNak(21, Nak.newBuilder().setSessionId(99).addRanges(ChunkRange.newBuilder().setBlock(0)
+                .setLength(BLOCK)).build(), 1, nowNs);
+        assertEquals(nowNs + LINGER_NS, host.lingerUntilNs, "its NAK after the pass");
+
+        term.onStatus(22, Status.newBuilder().setSessionId(99).setComplete(true).build(), nowNs + MS);
+        assertEquals(nowNs + LINGER_NS, host.lingerUntilNs, "a member arriving complete needs nothing");
     }
 
     @Test
