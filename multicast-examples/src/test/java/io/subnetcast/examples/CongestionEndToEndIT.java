@@ -19,4 +19,12 @@ class CongestionEndToEndIT {
         NamespaceScript.run(Path.of("src", "test", "e2e", "congestion-e2e.sh"), "congestion-e2e: PASS", 240,
                 Map.of("CONG_MIN_GOODPUT_PCT", "0", "CONG_MAX_TBF_LOSS_PCT", "20"), true);
     }
+
+    /** The same on Netty's NIO transport (the one Windows and macOS run): about 25 s. */
+    @Test
+    void theSameOnNettysNioTransport() throws Exception {
+        NamespaceScript.run(Path.of("src", "test", "e2e", "congestion-e2e.sh"), "congestion-e2e: PASS", 240,
+                Map.of("CONG_MIN_GOODPUT_PCT", "0", "CONG_MAX_TBF_LOSS_PCT", "20",
+                        "E2E_JAVA_OPTS", NamespaceScript.NIO_JAVA_OPTS), true);
+    }
 }

@@ -16,4 +16,11 @@ class DeployEndToEndIT {
     void pilotWavesPauseRetryRulesServerKillAndANewerReleaseWithOneOriginFetchPerVersionAndSubnet() throws Exception {
         NamespaceScript.run(Path.of("src", "test", "e2e", "deploy-e2e.sh"), "deploy-e2e: PASS", 300, Map.of());
     }
+
+    /** The same with every process on Netty's NIO transport (the one Windows and macOS run): about 100 s. */
+    @Test
+    void theSameOnNettysNioTransport() throws Exception {
+        NamespaceScript.run(Path.of("src", "test", "e2e", "deploy-e2e.sh"), "deploy-e2e: PASS", 300,
+                Map.of("E2E_JAVA_OPTS", NamespaceScript.NIO_JAVA_OPTS));
+    }
 }

@@ -16,4 +16,11 @@ class FailoverEndToEndIT {
     void representativeKilledMidPassUnderLossCostsTheOriginAtMostOneAndAHalfPackages() throws Exception {
         NamespaceScript.run(Path.of("src", "test", "e2e", "failover-e2e.sh"), "failover-e2e: PASS", 240, Map.of());
     }
+
+    /** The same on Netty's NIO transport (the one Windows and macOS run): about 40 s. */
+    @Test
+    void theSameOnNettysNioTransport() throws Exception {
+        NamespaceScript.run(Path.of("src", "test", "e2e", "failover-e2e.sh"), "failover-e2e: PASS", 240,
+                Map.of("E2E_JAVA_OPTS", NamespaceScript.NIO_JAVA_OPTS));
+    }
 }

@@ -28,7 +28,7 @@ class NamespaceEndToEndIT {
     @Test
     void theSameOnNettysNioTransport() throws Exception {
         NamespaceScript.run(Path.of("src", "test", "e2e", "namespace-e2e.sh"), "namespace-e2e: PASS", 240, Map.of(
-                "E2E_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.transport.noNative=true",
+                "E2E_JAVA_OPTS", NamespaceScript.NIO_JAVA_OPTS,
                 "E2E_START_DELAY", "5s", "E2E_LINGER", "5s"));
     }
 }

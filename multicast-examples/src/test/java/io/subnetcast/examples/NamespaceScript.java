@@ -23,6 +23,11 @@ import io.subnetcast.core.testing.Skips;
  */
 final class NamespaceScript {
     private static final Path JAR = Path.of("target", "subnetcast.jar");
+    /**
+     * {@code E2E_JAVA_OPTS} for a run on Netty's NIO transport, the one Windows and macOS run
+     * (noNative makes epoll report itself unavailable); otherwise the scripts' own small-JVM options.
+     */
+    static final String NIO_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.transport.noNative=true";
 
     private NamespaceScript() {
     }

@@ -8,6 +8,7 @@ import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.serve.FileServer;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.sim.TestNetwork;
+import io.subnetcast.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -96,7 +97,7 @@ class AgentKillTest {
 
     private Process start(URI uri, InetSocketAddress control) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+        return new ProcessBuilder(java, "-Xmx256m", ChildJvm.transportOption(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
                 System.getProperty("java.class.path"), AgentChild.class.getName(), uri.toString(),
                 dir.resolve("member-cache").toString(), dir.resolve("member.bin").toString(),
                 control.getAddress().getHostAddress(), Integer.toString(control.getPort()), Long.toString(RATE))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.serve.FileServer;
+import io.subnetcast.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -107,7 +108,7 @@ class DownloadKillTest {
 
     private Process start(String url, byte[] sha) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, "-Xmx128m", ChildJvm.transportOption(), "-cp", System.getProperty("java.class.path"),
                 DownloadChild.class.getName(), url, dir.resolve("cache").toString(), BlockHashes.toHex(sha),
                 dir.resolve("out.bin").toString(), Integer.toString(BLOCK))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
