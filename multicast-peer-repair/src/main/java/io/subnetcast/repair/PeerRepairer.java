@@ -249,7 +249,14 @@ public final class PeerRepairer implements GapRepair {
         if (tracker == null) {
             request(job, source, blockOffset, 0, layout.lengthOf(block));
         } else {
-            tracker.forEachMissingRun(block, (runOffset, runLength) -> request(job, source, blockOffset, runOffset, runLength));
+            // After a part holder's runs, what the origin gives is what that peer's older version lacked.
+            boolean peersLackIt = job.fromOrigin && partsTried != null && partsTried.get(block);
+            tracker.forEachMissingRun(block, (runOffset, runLength) -> {
+                if (peersLackIt) {
+                    context.fetchingWhatPeersLack(block, runOffset, runLength);
+                }
+                return request(job, source, blockOffset, runOffset, runLength);
+            });
         }
         job.whole = job.pendingRuns == 1 && job.bytesAsked == layout.lengthOf(block);
     }

@@ -455,5 +455,14 @@ class DeltaSimulationTest {
         long unitsFile = (v2.length + UNIT - 1) / UNIT * 20L + 8;
         assertEquals(unitsFile, origin.unitsServed(), "the delta units from the origin once, for the members");
         assertEquals(3, nodes.stream().mapToInt(SimNode::unitsFromPeers).sum());
+        // What the members' v1 lacks is what the representative fetched from the origin after their
+        // parts: multicast once, not repaired by each member from the representative.
+        for (SimNode node : nodes) {
+            SessionProgress p = node.agent("pkg").progress(lan.nowNs());
+            if (p.role() == Role.MEMBER) {
+                assertEquals(0, p.bytesFromRepair(), node.name() + " repaired: " + p);
+                assertTrue(p.bytesFromMulticast() > 0 && p.bytesFromMulticast() <= 2 * NEW_BYTES, node.name() + ": " + p);
+            }
+        }
     }
 }

@@ -46,6 +46,18 @@ public interface RepairContext {
     }
 
     /**
+     * The origin is asked for a run of a block that a peer's older version held the rest of (see a
+     * repair's part holders): members holding that version lack the same bytes, so a
+     * representative multicasts them once instead of leaving them to each member's repair.
+     *
+     * @param block the block
+     * @param offsetInBlock the run's first byte in the block
+     * @param length the run's length
+     */
+    default void fetchingWhatPeersLack(int block, int offsetInBlock, int length) {
+    }
+
+    /**
      * @return the node id of the representative this agent follows; 0 when it has none or is the
      *     representative itself. A repair that dropped this peer for bad bytes may use the origin
      *     although the representative lives.

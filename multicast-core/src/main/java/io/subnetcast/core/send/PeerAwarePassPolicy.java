@@ -60,26 +60,54 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
     private void rememberOwnGaps(BlockFile store) {
         ownGapCount = 0;
         ChunkTracker tracker = host.tracker();
-        if (tracker == null || tracker.partialBlocks() == 0) {
+        if (tracker == null) {
             return;
         }
         chunkSize = tracker.chunkSize();
+        if (tracker.partialBlocks() == 0) {
+            return;
+        }
         for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
             if (tracker.chunksHeld(block) == 0) {
                 continue;
             }
             int missingBlock = block;
             tracker.forEachMissingRun(block, (runOffset, runLength) -> {
-                for (int offset = runOffset; offset < runOffset + runLength; offset += chunkSize) {
-                    if (ownGapCount == ownGaps.length) {
-                        ownGaps = Arrays.copyOf(ownGaps, Math.max(64, ownGaps.length * 2));
-                    }
-                    ownGaps[ownGapCount++] = ((long) missingBlock << 32) | (offset / chunkSize);
-                }
+                appendOwnGaps(missingBlock, runOffset, runLength);
                 return true;
             });
         }
         Arrays.sort(ownGaps, 0, ownGapCount);
+    }
+
+    /**
+     * Chunks of a block that members' older version held the rest of, as a representative without
+     * that version learns them: repair fetches them from the origin after the member's parts. Its
+     * members lack them just as they would lack its own basis's gaps.
+     */
+    void addOwnGaps(int block, int offsetInBlock, int length) {
+        if (chunkSize <= 0 || length <= 0) {
+            return;
+        }
+        int start = offsetInBlock - offsetInBlock % chunkSize;
+        appendOwnGaps(block, start, offsetInBlock + length - start);
+        Arrays.sort(ownGaps, 0, ownGapCount);
+        int unique = 0;
+        for (int i = 0; i < ownGapCount; i++) {
+            if (unique == 0 || ownGaps[unique - 1] != ownGaps[i]) {
+                ownGaps[unique++] = ownGaps[i];
+            }
+        }
+        ownGapCount = unique;
+    }
+
+    private void appendOwnGaps(int block, int runOffset, int runLength) {
+        for (int offset = runOffset; offset < runOffset + runLength; offset += chunkSize) {
+            if (ownGapCount == ownGaps.length) {
+                ownGaps = Arrays.copyOf(ownGaps, Math.max(64, ownGaps.length * 2));
+            }
+            ownGaps[ownGapCount++] = ((long) block << 32) | (offset / chunkSize);
+        }
     }
 
     /** The cache entry was replaced: the split belonged to the old one. */

@@ -464,6 +464,18 @@ public final class Representative {
     }
 
     /**
+     * Repair fetches from the origin a run of a block that members' older version held the rest
+     * of: they lack that run too, so a pass that sends only part of such a block sends it.
+     *
+     * @param block the block
+     * @param offsetInBlock the run's first byte in the block
+     * @param length its length
+     */
+    public void passSendsAlso(int block, int offsetInBlock, int length) {
+        policy.addOwnGaps(block, offsetInBlock, length);
+    }
+
+    /**
      * @param block a block of the package
      * @return whether repair may fetch it from the origin: only blocks left out of the download
      */

@@ -55,6 +55,13 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public void fetchingWhatPeersLack(int block, int offsetInBlock, int length) {
+        if (agent.term != null) {
+            agent.term.passSendsAlso(block, offsetInBlock, length);
+        }
+    }
+
+    @Override
     public boolean originAllowed(int block, long nowNs) {
         if (agent.term != null) {
             return agent.term.originAllowed(block); // the rest is its download's
