@@ -125,10 +125,8 @@ class DeltaSimulationTest {
 
     /** As {@link #run(TaskSpec, SimOrigin, Path...)}, agent i with task {@code tasks.get(i)} (its priority). */
     private List<SimNode> run(List<TaskSpec> tasks, Path... bases) {
-        GapRepairFactory repair = SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
-                PeerRepairConfig.defaults(), 5);
-        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
-                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+        GapRepairFactory repair = repair();
+        SessionConfig config = config();
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 0; i < bases.length; i++) {
             SimNode node = lan.addNode("n" + i, 0);
@@ -148,6 +146,18 @@ class DeltaSimulationTest {
         assertTrue(lan.runUntil(() -> nodes.stream().allMatch(n -> n.agent("pkg").state() == AgentState.COMPLETE),
                 120 * SECOND), () -> "not every agent completed: " + states(nodes));
         return nodes;
+    }
+
+    /** Every agent's settings: 64 KiB blocks, 2 s start delay, 50 Mbit/s, 5 s linger. */
+    private static SessionConfig config() {
+        return SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
+                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+    }
+
+    /** Gap repair from peers (50 Mbit/s, 1 ms away) and the origin. */
+    private GapRepairFactory repair() {
+        return SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
+                PeerRepairConfig.defaults(), 5);
     }
 
     private static String states(List<SimNode> nodes) {
@@ -244,14 +254,11 @@ class DeltaSimulationTest {
                 + slow / 1_000_000 + " ms with a 500 ms one");
 
         // A latecomer whose manifest takes 2 s hears the session's beacons long before it.
-        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
-                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
         SimNode late = lan.addNode("late", 0);
         late.setBasis(basis);
         late.setManifestFetchTime(Duration.ofSeconds(2));
-        late.setRepairFactory(SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
-                PeerRepairConfig.defaults(), 5));
-        late.distribute(task, config);
+        late.setRepairFactory(repair());
+        late.distribute(task, config());
         assertTrue(lan.runUntil(() -> late.agent("pkg").state() == AgentState.COMPLETE, 60 * SECOND),
                 () -> "the latecomer is " + late.agent("pkg").state());
         assertEquals(Role.MEMBER, late.agent("pkg").role());
@@ -263,19 +270,17 @@ class DeltaSimulationTest {
 
     /** Starts 3 agents with the basis whose manifests take {@code manifestTime}; virtual time until one is elected. */
     private long electedAfter(TaskSpec task, Path basis, Duration manifestTime) {
-        SessionConfig config = SessionConfig.builder().blockSize(BLOCK).startDelay(Duration.ofSeconds(2))
-                .rateBitsPerSecond(50_000_000L).linger(Duration.ofSeconds(5)).build();
+        GapRepairFactory repair = repair();
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             SimNode node = lan.addNode("n" + i, 0);
             node.setBasis(basis);
             node.setManifestFetchTime(manifestTime);
-            node.setRepairFactory(SimPeerTransfer.repair(new SimPeerTransfer(lan, 50_000_000, 1_000_000),
-                    PeerRepairConfig.defaults(), 5));
+            node.setRepairFactory(repair);
             nodes.add(node);
         }
         long started = lan.nowNs();
-        nodes.forEach(n -> n.distribute(task, config));
+        nodes.forEach(n -> n.distribute(task, config()));
         assertTrue(lan.runUntil(() -> nodes.stream().anyMatch(n -> n.agent("pkg").role() == Role.REPRESENTATIVE),
                 10 * SECOND), "nobody elected");
         return lan.nowNs() - started;
