@@ -66,6 +66,7 @@ SAMPLE_INTERVAL=${SAMPLE_INTERVAL:-0.5}
 DELTA=${DELTA:-0}                         # 1: package v2 is v1 edited; subnetcast runs full, delta all, delta half
 DELTA_SEED=${DELTA_SEED:-13}              # seed of delta.py's v1 and v2
 DELTA_FULL_MANIFEST=${DELTA_FULL_MANIFEST:-0} # 1: the full run also gets the trusted manifest flags
+DELTA_VARIANTS=${DELTA_VARIANTS:-full all half} # which delta runs, in this order (time / full needs full first)
 JAVA=${JAVA:-java}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
@@ -91,6 +92,7 @@ done
 case "$WAN_MODE" in per-subnet|shared) ;; *) die "WAN_MODE must be per-subnet or shared" ;; esac
 case "$DELTA" in 0|1) ;; *) die "DELTA must be 0 or 1" ;; esac
 case "$DELTA_FULL_MANIFEST" in 0|1) ;; *) die "DELTA_FULL_MANIFEST must be 0 or 1" ;; esac
+for v in $DELTA_VARIANTS; do case "$v" in full|all|half) ;; *) die "DELTA_VARIANTS: '$v' is not full, all or half" ;; esac; done
 [[ "$DELTA_SEED" =~ ^[0-9]+$ ]] || die "DELTA_SEED must be a number"
 case "$ORIGIN" in
     nginx) command -v nginx >/dev/null || die "nginx missing: apt-get install -y nginx-light, then systemctl disable --now nginx (or ORIGIN=subnetcast)" ;;
@@ -769,7 +771,7 @@ declare -A RX0 TX0
     echo "command: $0 $*"
     for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATES UFTP_OPTS UDPCAST_BITRATES \
         UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS \
-        DELTA DELTA_SEED DELTA_FULL_MANIFEST; do
+        DELTA DELTA_SEED DELTA_FULL_MANIFEST DELTA_VARIANTS; do
         echo "$v=${!v}"
     done
     echo "nproc: $(nproc)"; echo "kernel: $(uname -r)"; free -g; echo "loadavg: $(cat /proc/loadavg)"
@@ -813,9 +815,7 @@ for scen in $SCENARIOS; do
             subnetcast)
                 for rate in $rates; do for r in $(seq 1 "$REPEAT"); do
                     if [ "$DELTA" = 1 ]; then
-                        run_subnetcast "$rate" "$r" full
-                        run_subnetcast "$rate" "$r" all
-                        run_subnetcast "$rate" "$r" half
+                        for variant in $DELTA_VARIANTS; do run_subnetcast "$rate" "$r" "$variant"; done
                     else
                         run_subnetcast "$rate" "$r"
                     fi

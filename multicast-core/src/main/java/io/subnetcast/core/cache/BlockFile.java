@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One task's entry in the {@link BlockCache}: a sparse content file and the journal of its verified
@@ -16,13 +18,15 @@ import java.util.Objects;
  * <p>Bytes may be written anywhere, in any order, by any thread ({@link #write(long, ByteBuffer)}
  * is a positional write); a block becomes present only through {@link #commitBlock(int)}, which
  * reads the block back, hashes it, checks it against the block's expected SHA-256 when one is
- * known, and journals it. Present blocks are what survives a crash: when the entry is opened
+ * known, and journals it. A present block's bytes never change: writes skip it, under the same
+ * lock as the commit. Present blocks are what survives a crash: when the entry is opened
  * again each of them is hashed once more, and one that no longer matches (a torn write) is
  * dropped and must be fetched again.
  *
  * <p>Metadata is held in memory (one bit and 32 bytes of hash per block); content never is.
  */
 public final class BlockFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
     /**
      * Most blocks an entry may have: 2 TiB in blocks of the default 1 MiB. Per block an entry keeps
      * two SHA-256 values and two bits in memory (up to 128 MiB at this bound); beyond 2^26 blocks
@@ -44,6 +48,9 @@ public final class BlockFile implements AutoCloseable {
     private VouchedUnits vouched;
     private boolean checkingPackage;
     private boolean closed;
+    // The package's SHA-256 from a trusted manifest, while every block expects that manifest's hash;
+    // null otherwise. Present blocks never change, so a complete entry is then that package.
+    private byte[] trustedPackageSha256;
 
     private BlockFile(String taskId, EntryFiles files, BlockLayout layout, String identity, EntryLock lock,
                       EntryRecovery.Recovered opened) {
@@ -158,13 +165,31 @@ public final class BlockFile implements AutoCloseable {
 
     /**
      * Writes bytes at a package offset. Nothing becomes present until {@link #commitBlock(int)}.
+     * Bytes that fall into a block already present are skipped: a verified block never changes.
      *
      * @param offset package offset of the first byte
      * @param source the bytes, from position to limit; consumed
      * @throws IOException on a write failure (disk full included)
      */
-    public void write(long offset, ByteBuffer source) throws IOException {
-        writableContent().write(offset, source);
+    public synchronized void write(long offset, ByteBuffer source) throws IOException {
+        ContentFile file = writableContent();
+        file.checkSpan(offset, source.remaining());
+        int limit = source.limit();
+        long position = offset;
+        while (source.hasRemaining()) {
+            int take = takeInBlock(position, source.remaining());
+            if (blocks.isPresent(layout.indexOf(position))) {
+                source.position(source.position() + take);
+            } else {
+                source.limit(source.position() + take);
+                try {
+                    file.write(position, source);
+                } finally {
+                    source.limit(limit);
+                }
+            }
+            position += take;
+        }
     }
 
     /**
@@ -178,13 +203,14 @@ public final class BlockFile implements AutoCloseable {
     /**
      * Writes {@code length} bytes of {@code source} from absolute {@code index} at package offset
      * {@code offset}, its indexes unchanged and not released (a receiver writes a datagram's
-     * payload without slicing it). No other thread may use the buffer, or one sharing its memory,
-     * during the call.
+     * payload without slicing it), skipping blocks already present. No other thread may use the
+     * buffer, or one sharing its memory, during the call.
      *
      * @throws IOException on a write failure (disk full included)
      */
-    public void write(long offset, ByteBuf source, int index, int length) throws IOException {
-        writableContent().write(offset, source, index, length);
+    public synchronized void write(long offset, ByteBuf source, int index, int length) throws IOException {
+        checkWritable();
+        writeMissing(offset, source, index, length);
     }
 
     /** Writes a data datagram's payload at {@code offset}, straight from the received buffer (see above). */
@@ -204,26 +230,36 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on a write failure
      */
     public synchronized int writeToMissing(long offset, ByteBuf source) throws IOException {
-        int length = source.readableBytes();
-        content.checkSpan(offset, length);
+        content.checkSpan(offset, source.readableBytes());
         if (published) {
             return 0; // a transfer that ends after the package was complete has nothing left to fill
         }
-        ContentFile file = writableContent();
+        checkWritable();
+        return writeMissing(offset, source, source.readerIndex(), source.readableBytes());
+    }
+
+    /** Writes the span's bytes that fall into blocks not present; under the lock, so no commit slips between. */
+    private int writeMissing(long offset, ByteBuf source, int index, int length) throws IOException {
+        content.checkSpan(offset, length);
+        ContentFile.checkBuffer(source, index, length);
         int written = 0;
         long position = offset;
         long end = offset + length;
         while (position < end) {
-            int block = layout.indexOf(position);
-            long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
-            int take = (int) (Math.min(end, blockEnd) - position);
-            if (!blocks.isPresent(block)) {
-                file.write(position, source, source.readerIndex() + (int) (position - offset), take);
+            int take = takeInBlock(position, end - position);
+            if (!blocks.isPresent(layout.indexOf(position))) {
+                content.write(position, source, index + (int) (position - offset), take);
                 written += take;
             }
             position += take;
         }
         return written;
+    }
+
+    /** @return how many of {@code remaining} bytes from {@code position} lie in its block */
+    private int takeInBlock(long position, long remaining) {
+        int block = layout.indexOf(position);
+        return (int) Math.min(remaining, layout.offsetOf(block) + layout.lengthOf(block) - position);
     }
 
     /**
@@ -254,7 +290,31 @@ public final class BlockFile implements AutoCloseable {
         if (sha256.length != BlockHashes.SHA256_LENGTH) {
             throw new IllegalArgumentException("a SHA-256 has 32 bytes, got " + sha256.length);
         }
+        if (!blocks.expects(index, sha256)) {
+            trustedPackageSha256 = null; // a hash from elsewhere: the package is no longer known by its blocks
+        }
         return blocks.expect(index, sha256);
+    }
+
+    /**
+     * Records every block's SHA-256 from a trusted manifest ({@link TrustedManifest#applyTo}),
+     * dropping present blocks that differ, and the package's SHA-256 when the manifest states it.
+     *
+     * @param hashes every block's SHA-256, concatenated in block order
+     * @param packageSha256 the package's SHA-256, or null
+     */
+    synchronized void expectTrusted(byte[] hashes, byte[] packageSha256) throws IOException {
+        checkWritable();
+        if (hashes.length != layout.blockCount() * BlockHashes.SHA256_LENGTH) {
+            throw new IllegalArgumentException(hashes.length / BlockHashes.SHA256_LENGTH + " block hashes for "
+                    + layout.blockCount() + " blocks");
+        }
+        byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
+        for (int block = 0; block < layout.blockCount(); block++) {
+            System.arraycopy(hashes, block * BlockHashes.SHA256_LENGTH, sha, 0, BlockHashes.SHA256_LENGTH);
+            blocks.expect(block, sha);
+        }
+        trustedPackageSha256 = packageSha256 == null ? null : packageSha256.clone();
     }
 
     /**
@@ -350,7 +410,8 @@ public final class BlockFile implements AutoCloseable {
     /**
      * Checks the whole package and moves it into its final place. The content is hashed in one
      * pass; if it does not match {@code expectedSha256} the entry is discarded (nothing corrupt is
-     * kept) and an {@link IntegrityException} says so. Otherwise it is synced and moved atomically
+     * kept) and an {@link IntegrityException} says so. An entry whose blocks all matched a trusted
+     * manifest that states this very SHA-256 (version 3) is not hashed again: it is that package. Otherwise it is synced and moved atomically
      * (renamed when on the same file system, else copied next to the destination and renamed), so
      * the destination either holds the verified package or is untouched.
      *
@@ -360,7 +421,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] publish(Path destination, byte[] expectedSha256) throws IOException {
-        byte[] actual = hashCompletePackage("published");
+        byte[] actual = hashCompletePackage("published", expectedSha256);
         synchronized (this) {
             endPackageCheck(actual, expectedSha256, "the download was discarded");
             content = content.moveTo(destination);
@@ -380,7 +441,7 @@ public final class BlockFile implements AutoCloseable {
      * @throws IOException on failure; {@link IntegrityException} on a mismatch
      */
     public byte[] verifyInPlace(byte[] expectedSha256) throws IOException {
-        byte[] actual = hashCompletePackage("verified");
+        byte[] actual = hashCompletePackage("verified", expectedSha256);
         synchronized (this) {
             endPackageCheck(actual, expectedSha256, "the cached copy was discarded");
             sync();
@@ -392,7 +453,7 @@ public final class BlockFile implements AutoCloseable {
      * Claims the complete entry for a whole-package check, so that one runs at a time, and hashes
      * it; {@link #endPackageCheck} releases the claim. {@code outcome} names what would follow.
      */
-    private byte[] hashCompletePackage(String outcome) throws IOException {
+    private byte[] hashCompletePackage(String outcome, byte[] expectedSha256) throws IOException {
         FileChannel channel;
         synchronized (this) {
             checkWritable();
@@ -404,6 +465,15 @@ public final class BlockFile implements AutoCloseable {
                 throw new IllegalStateException("task '" + taskId + "' is already being verified or published");
             }
             checkingPackage = true;
+            if (trustedPackageSha256 != null
+                    && (expectedSha256 == null || MessageDigest.isEqual(trustedPackageSha256, expectedSha256))) {
+                // Every block matched the trusted manifest's hash and none changed since: the content is
+                // the package that manifest describes, whose SHA-256 it states. Hashing it whole again
+                // would cost a second read and hash of every byte.
+                LOG.debug("task {}: every block checked against the trusted manifest; the package is not hashed again",
+                        taskId);
+                return trustedPackageSha256.clone();
+            }
             channel = content.channel();
         }
         // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
@@ -494,6 +564,7 @@ public final class BlockFile implements AutoCloseable {
         files.deleteManifest();
         // The journal is emptied first: a crash in between leaves content that no record vouches for.
         blocks.startAfresh();
+        trustedPackageSha256 = null;
         vouched = null;
         // Reopen empty so the entry stays usable for a fresh attempt.
         content = content.recreateEmpty();

@@ -82,11 +82,16 @@ final class ContentFile implements AutoCloseable {
     /** Writes {@code count} bytes of {@code source} from absolute {@code index}, its indexes unchanged. */
     void write(long offset, ByteBuf source, int index, int count) throws IOException {
         checkSpan(offset, count);
-        if (index < 0 || index > source.capacity() - count) {
+        checkBuffer(source, index, count);
+        PositionalIo.writeFully(channel, source, index, count, offset);
+    }
+
+    /** @throws IndexOutOfBoundsException unless {@code count} bytes from absolute {@code index} lie inside {@code source} */
+    static void checkBuffer(ByteBuf source, int index, int count) {
+        if (index < 0 || count < 0 || index > source.capacity() - count) {
             throw new IndexOutOfBoundsException("bytes " + index + "+" + count + " outside a buffer of "
                     + source.capacity());
         }
-        PositionalIo.writeFully(channel, source, index, count, offset);
     }
 
     /** Fills {@code target} from package offset {@code offset}, or up to the end of the package. */

@@ -24,10 +24,17 @@ import java.util.Arrays;
  * {@code .units} companion, named here by its length and SHA-256: only agents that hold an older
  * version need it, and they take it from their representative rather than each from the origin.
  *
+ * <p>Version 3 (what {@link #of} writes) also states the SHA-256 of the whole package. An entry whose
+ * every block was checked against such a manifest is that package: publishing it needs no second
+ * hash of every byte, as long as the task's own SHA-256 is the one stated here (see
+ * {@link BlockFile#publish}).
+ *
  * <pre>
- * 0  "SCMF" | version u16 (1 or 2) | reserved u16 | package length u64 | block size u32 | block count u32
+ * 0  "SCMF" | version u16 (1, 2 or 3) | reserved u16 | package length u64 | block size u32 | block count u32
  * 24 block count x 32-byte SHA-256, in block order
- *    version 2 only: unit size u32 | unit count u32 | SHA-256 of the units file (32 bytes)
+ *    versions 2 and 3: unit size u32 | unit count u32 | SHA-256 of the units file (32 bytes)
+ *                      (version 3 without units: unit size 0, unit count 0, 32 zero bytes)
+ *    version 3: SHA-256 of the package (32 bytes)
  * </pre>
  */
 public final class TrustedManifest {
@@ -43,6 +50,9 @@ public final class TrustedManifest {
 
     private final BlockLayout layout;
     private final byte[] hashes;
+    private final int version;
+    /** Version 3: the whole package's SHA-256; null in versions 1 and 2. */
+    private final byte[] packageSha256;
     // Version 2: the units' size, count and file SHA-256; unitSize 0 in version 1.
     private final int unitSize;
     private final int unitCount;
@@ -51,10 +61,12 @@ public final class TrustedManifest {
     private final UnitIndex units;
     private final byte[] unitsBytes;
 
-    private TrustedManifest(BlockLayout layout, byte[] hashes, int unitSize, int unitCount, byte[] unitsSha256,
-                            UnitIndex units, byte[] unitsBytes) {
+    private TrustedManifest(BlockLayout layout, byte[] hashes, int version, byte[] packageSha256, int unitSize,
+                            int unitCount, byte[] unitsSha256, UnitIndex units, byte[] unitsBytes) {
         this.layout = layout;
         this.hashes = hashes;
+        this.version = version;
+        this.packageSha256 = packageSha256;
         this.unitSize = unitSize;
         this.unitCount = unitCount;
         this.unitsSha256 = unitsSha256;
@@ -63,7 +75,7 @@ public final class TrustedManifest {
     }
 
     /**
-     * Computes the manifest of a file with its delta units (version 2).
+     * Computes the manifest of a file with its delta units (version 3).
      *
      * @param file the package
      * @param blockSize its block size
@@ -89,7 +101,7 @@ public final class TrustedManifest {
         ByteBuffer encoded = ByteBuffer.allocate(units.encodedLength());
         units.writeTo(encoded);
         byte[] unitsBytes = encoded.array();
-        return new TrustedManifest(blocks.layout, blocks.hashes, unitSize, units.unitCount(),
+        return new TrustedManifest(blocks.layout, blocks.hashes, 3, blocks.packageSha256, unitSize, units.unitCount(),
                 BlockHashes.newSha256().digest(unitsBytes), units, unitsBytes);
     }
 
@@ -117,7 +129,7 @@ public final class TrustedManifest {
     }
 
     /**
-     * Computes the manifest of a file.
+     * Computes the manifest of a file, without delta units (version 3).
      *
      * @param file the package
      * @param blockSize its block size
@@ -128,6 +140,7 @@ public final class TrustedManifest {
         BlockLayout layout = new BlockLayout(Files.size(file), blockSize);
         byte[] hashes = new byte[layout.blockCount() * BlockHashes.SHA256_LENGTH];
         MessageDigest digest = BlockHashes.newSha256();
+        MessageDigest whole = BlockHashes.newSha256();
         byte[] block = new byte[blockSize];
         try (InputStream in = Files.newInputStream(file)) {
             for (int index = 0; index < layout.blockCount(); index++) {
@@ -136,10 +149,11 @@ public final class TrustedManifest {
                     throw new IOException(file + " changed while its manifest was computed");
                 }
                 digest.update(block, 0, length);
+                whole.update(block, 0, length);
                 System.arraycopy(digest.digest(), 0, hashes, index * BlockHashes.SHA256_LENGTH, BlockHashes.SHA256_LENGTH);
             }
         }
-        return new TrustedManifest(layout, hashes, 0, 0, null, null, null);
+        return new TrustedManifest(layout, hashes, 3, whole.digest(), 0, 0, null, null, null);
     }
 
     /**
@@ -160,8 +174,8 @@ public final class TrustedManifest {
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int version;
-        if (in.getInt() != MAGIC || ((version = in.getShort()) != 1 && version != 2)) {
-            throw new IllegalArgumentException("not a subnetcast manifest of version 1 or 2");
+        if (in.getInt() != MAGIC || (version = in.getShort()) < 1 || version > 3) {
+            throw new IllegalArgumentException("not a subnetcast manifest of version 1, 2 or 3");
         }
         in.getShort();
         long length = in.getLong();
@@ -175,23 +189,35 @@ public final class TrustedManifest {
         }
         byte[] hashes = Arrays.copyOfRange(bytes, HEADER, HEADER + (int) blockBytes);
         if (version == 1) {
-            return new TrustedManifest(layout, hashes, 0, 0, null, null, null);
+            return new TrustedManifest(layout, hashes, 1, null, 0, 0, null, null, null);
         }
-        if (bytes.length != HEADER + blockBytes + UNITS_DESCRIPTOR) {
-            throw new IllegalArgumentException("manifest of version 2 has " + bytes.length + " bytes, not "
-                    + (HEADER + blockBytes + UNITS_DESCRIPTOR));
+        long expectedLength = HEADER + blockBytes + UNITS_DESCRIPTOR + (version == 3 ? BlockHashes.SHA256_LENGTH : 0);
+        if (bytes.length != expectedLength) {
+            throw new IllegalArgumentException("manifest of version " + version + " has " + bytes.length
+                    + " bytes, not " + expectedLength);
         }
         in.position(HEADER + (int) blockBytes);
         int unitSize = in.getInt();
         int unitCount = in.getInt();
+        byte[] unitsSha256 = new byte[BlockHashes.SHA256_LENGTH];
+        in.get(unitsSha256);
+        byte[] packageSha256 = null;
+        if (version == 3) {
+            packageSha256 = new byte[BlockHashes.SHA256_LENGTH];
+            in.get(packageSha256);
+            if (unitSize == 0) {
+                if (unitCount != 0 || !Arrays.equals(unitsSha256, new byte[BlockHashes.SHA256_LENGTH])) {
+                    throw new IllegalArgumentException("manifest without delta units describes " + unitCount + " of them");
+                }
+                return new TrustedManifest(layout, hashes, 3, packageSha256, 0, 0, null, null, null);
+            }
+        }
         checkUnitSize(unitSize, blockSize);
         if (unitCount != (length + unitSize - 1) / unitSize || unitCount > MAX_UNITS) {
             throw new IllegalArgumentException("manifest names " + unitCount + " units of " + unitSize + " bytes for "
                     + layout);
         }
-        byte[] unitsSha256 = new byte[BlockHashes.SHA256_LENGTH];
-        in.get(unitsSha256);
-        return new TrustedManifest(layout, hashes, unitSize, unitCount, unitsSha256, null, null);
+        return new TrustedManifest(layout, hashes, version, packageSha256, unitSize, unitCount, unitsSha256, null, null);
     }
 
     /**
@@ -204,7 +230,7 @@ public final class TrustedManifest {
      */
     public TrustedManifest withUnits(byte[] bytes) throws IntegrityException {
         if (unitsSha256 == null) {
-            throw new IllegalStateException("a manifest of version 1 names no delta units");
+            throw new IllegalStateException("the manifest names no delta units");
         }
         if (bytes.length > MAX_UNITS_BYTES || !MessageDigest.isEqual(BlockHashes.newSha256().digest(bytes), unitsSha256)) {
             throw new IntegrityException("the delta units do not have the SHA-256 the trusted manifest names");
@@ -220,22 +246,32 @@ public final class TrustedManifest {
             // Its hash matched: whoever wrote the manifest wrote it wrong.
             throw new IntegrityException("the delta units the trusted manifest names are malformed: " + e.getMessage());
         }
-        return new TrustedManifest(layout, hashes, unitSize, unitCount, unitsSha256, parsed, bytes.clone());
+        return new TrustedManifest(layout, hashes, version, packageSha256, unitSize, unitCount, unitsSha256, parsed,
+                bytes.clone());
     }
 
-    /** @return the manifest's bytes, as written to a file and fetched by agents */
+    /** @return the manifest's bytes, as written to a file and fetched by agents (a parsed one: as it came) */
     public byte[] toBytes() {
-        boolean v2 = unitsSha256 != null;
-        ByteBuffer out = ByteBuffer.allocate(HEADER + hashes.length + (v2 ? UNITS_DESCRIPTOR : 0));
-        out.putInt(MAGIC).putShort((short) (v2 ? 2 : 1)).putShort((short) 0).putLong(layout.length())
+        int length = HEADER + hashes.length + (version == 1 ? 0 : UNITS_DESCRIPTOR)
+                + (version == 3 ? BlockHashes.SHA256_LENGTH : 0);
+        ByteBuffer out = ByteBuffer.allocate(length);
+        out.putInt(MAGIC).putShort((short) version).putShort((short) 0).putLong(layout.length())
                 .putInt(layout.blockSize()).putInt(layout.blockCount()).put(hashes);
-        if (v2) {
-            out.putInt(unitSize).putInt(unitCount).put(unitsSha256);
+        if (version > 1) {
+            out.putInt(unitSize).putInt(unitCount).put(unitsSha256 == null ? new byte[BlockHashes.SHA256_LENGTH] : unitsSha256);
+        }
+        if (version == 3) {
+            out.put(packageSha256);
         }
         return out.array();
     }
 
-    /** @return whether this manifest names delta units (version 2) */
+    /** @return the package's SHA-256 as this manifest states it, or null (versions 1 and 2 state none) */
+    public byte[] packageSha256() {
+        return packageSha256 == null ? null : packageSha256.clone();
+    }
+
+    /** @return whether this manifest names delta units */
     public boolean namesUnits() {
         return unitsSha256 != null;
     }
@@ -266,7 +302,8 @@ public final class TrustedManifest {
 
     /**
      * Records every block's hash in a cache entry of the same layout, dropping any cached block
-     * that disagrees.
+     * that disagrees; with the package's SHA-256 (version 3) the entry then knows what it holds once
+     * complete.
      *
      * @param store the entry
      * @throws IOException on a journal failure
@@ -276,8 +313,6 @@ public final class TrustedManifest {
         if (store.layout().length() != layout.length() || store.layout().blockSize() != layout.blockSize()) {
             throw new IllegalArgumentException("manifest describes " + layout + ", the cache entry " + store.layout());
         }
-        for (int block = 0; block < layout.blockCount(); block++) {
-            store.expectBlockHash(block, hashOf(block));
-        }
+        store.expectTrusted(hashes, packageSha256);
     }
 }

@@ -60,7 +60,8 @@ class TrustedManifestTest {
         Files.write(dir.resolve("pkg"), BlockFileTest.pattern(0, 10_000));
         TrustedManifest made = TrustedManifest.of(dir.resolve("pkg"), 4096, 1024);
         byte[] bytes = made.toBytes();
-        assertEquals(24 + 3 * 32 + 8 + 32, bytes.length, "the manifest names the units, it does not hold them");
+        assertEquals(24 + 3 * 32 + 8 + 32 + 32, bytes.length, "the manifest names the units, it does not hold them");
+        assertArrayEquals(BlockHashes.newSha256().digest(BlockFileTest.pattern(0, 10_000)), made.packageSha256());
         byte[] units = made.unitsBytes();
         assertEquals(8 + 10 * (4 + 16), units.length);
         TrustedManifest parsed = TrustedManifest.parse(bytes, BlockHashes.newSha256().digest(bytes));
@@ -77,15 +78,50 @@ class TrustedManifestTest {
         tampered[20] ^= 1;
         assertThrows(IntegrityException.class, () -> parsed.withUnits(tampered), "units the manifest does not name");
         assertThrows(IntegrityException.class, () -> parsed.withUnits(new byte[0]));
-        TrustedManifest v1 = TrustedManifest.parse(TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes(),
-                BlockHashes.newSha256().digest(TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes()));
-        assertFalse(v1.namesUnits());
-        assertThrows(IllegalStateException.class, () -> v1.withUnits(units));
+        byte[] withoutUnits = TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes();
+        TrustedManifest noUnits = TrustedManifest.parse(withoutUnits, BlockHashes.newSha256().digest(withoutUnits));
+        assertFalse(noUnits.namesUnits());
+        assertArrayEquals(made.packageSha256(), noUnits.packageSha256());
+        assertThrows(IllegalStateException.class, () -> noUnits.withUnits(units));
     }
 
-    /** A version-2 manifest whose own bytes are what the task names can still be malformed: refused, never used. */
+    /**
+     * Version 3 adds the package's SHA-256; manifests of versions 1 and 2 (written before it) still
+     * parse, state none, and are served as they came.
+     */
     @Test
-    void refusesMalformedVersionTwoManifests() throws Exception {
+    void readsEveryVersionAndWritesEachBackAsItCame() throws Exception {
+        Files.write(dir.resolve("pkg"), BlockFileTest.pattern(0, 10_000));
+        byte[] v3 = TrustedManifest.of(dir.resolve("pkg"), 4096, 1024).toBytes();
+        assertEquals(3, ByteBuffer.wrap(v3).getShort(4));
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 32);
+        ByteBuffer.wrap(v2).putShort(4, (short) 2);
+        byte[] v1 = Arrays.copyOf(v3, 24 + 3 * 32);
+        ByteBuffer.wrap(v1).putShort(4, (short) 1);
+        for (byte[] bytes : new byte[][] {v1, v2, v3}) {
+            TrustedManifest parsed = TrustedManifest.parse(bytes, BlockHashes.newSha256().digest(bytes));
+            assertArrayEquals(bytes, parsed.toBytes());
+            assertEquals(bytes != v1, parsed.namesUnits());
+            assertEquals(bytes == v3, parsed.packageSha256() != null);
+        }
+        byte[] noUnits = TrustedManifest.of(dir.resolve("pkg"), 4096).toBytes();
+        TrustedManifest parsed = TrustedManifest.parse(noUnits, BlockHashes.newSha256().digest(noUnits));
+        assertArrayEquals(noUnits, parsed.toBytes());
+        byte[] countWithoutUnits = noUnits.clone();
+        ByteBuffer.wrap(countWithoutUnits).putInt(24 + 3 * 32 + 4, 3);
+        byte[] hashWithoutUnits = noUnits.clone();
+        hashWithoutUnits[24 + 3 * 32 + 8] = 1;
+        byte[] v4 = noUnits.clone();
+        ByteBuffer.wrap(v4).putShort(4, (short) 4);
+        for (byte[] malformed : new byte[][] {countWithoutUnits, hashWithoutUnits, v4}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> TrustedManifest.parse(malformed, BlockHashes.newSha256().digest(malformed)));
+        }
+    }
+
+    /** A manifest with units whose own bytes are what the task names can still be malformed: refused, never used. */
+    @Test
+    void refusesMalformedManifestsWithUnits() throws Exception {
         Files.write(dir.resolve("pkg"), BlockFileTest.pattern(0, 10_000));
         byte[] bytes = TrustedManifest.of(dir.resolve("pkg"), 4096, 1024).toBytes();
         int descriptor = 24 + 3 * 32;
