@@ -138,7 +138,11 @@ class FallbackSimulationTest {
                 leader.repairBytesServed(), served, 100.0 * maxServed / served);
         assertEquals(PACKAGE, origin.bytesServed(), "the origin served the package once: the representative's download");
         assertTrue(doneNs - sendingNs <= 15 * SECOND, "complete " + (doneNs - sendingNs) / 1e9 + " s after SENDING");
-        assertTrue(leader.repairBytesServed() * 2 <= served, "peers that completed blocks serve others: the"
+        // All nine fall back at once, when only the representative holds blocks; peers take over as
+        // they complete blocks and advertise them. The share depends on timing: 40% while the
+        // simulated LAN ran every node at every step, 65% since nodes run when an event reaches
+        // them or their timer is due, as in the engine.
+        assertTrue(leader.repairBytesServed() * 3 <= served * 2, "peers that completed blocks serve others: the"
                 + " representative served " + leader.repairBytesServed() + " of " + served);
     }
 

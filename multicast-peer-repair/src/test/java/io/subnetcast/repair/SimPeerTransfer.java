@@ -71,7 +71,7 @@ final class SimPeerTransfer implements PeerTransfer {
     public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
         boolean[] cancelled = {false};
         long doneAt = doneAtNs(source, length);
-        lan.schedule(doneAt, () -> {
+        lan.scheduleInBackground(doneAt, () -> {
             if (cancelled[0]) {
                 return;
             }
@@ -125,7 +125,7 @@ final class SimPeerTransfer implements PeerTransfer {
     @Override
     public Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion) {
         boolean[] cancelled = {false};
-        lan.schedule(lan.nowNs() + latencyNs, () -> {
+        lan.scheduleInBackground(lan.nowNs() + latencyNs, () -> {
             if (cancelled[0]) {
                 return;
             }
@@ -147,7 +147,7 @@ final class SimPeerTransfer implements PeerTransfer {
     @Override
     public Cancel fetchUnitsHeld(URI source, BlockLayout layout, UnitsHeldCompletion completion) {
         boolean[] cancelled = {false};
-        lan.schedule(lan.nowNs() + latencyNs, () -> {
+        lan.scheduleInBackground(lan.nowNs() + latencyNs, () -> {
             if (cancelled[0]) {
                 return;
             }

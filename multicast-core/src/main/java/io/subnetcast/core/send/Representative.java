@@ -62,7 +62,7 @@ public final class Representative {
     private final int epoch;
     private final InetSocketAddress dataGroup;
     private final long beaconIntervalNs;
-    private final long memberTimeoutNs;
+    private final ReportSchedule reports;
     private final int mtu;
     private final RepresentativeHost host;
     private final RepairPlanner planner;
@@ -102,7 +102,7 @@ public final class Representative {
         this.epoch = term.epoch();
         this.dataGroup = term.dataGroup();
         this.beaconIntervalNs = settings.beaconIntervalNs();
-        this.memberTimeoutNs = settings.memberTimeoutNs();
+        this.reports = settings.reports();
         this.mtu = settings.mtu();
         this.host = host;
         this.planner = planner;
@@ -320,7 +320,7 @@ public final class Representative {
         }
         if (nowNs - nextBeaconNs >= 0) {
             sendBeacon(nowNs);
-            members.expire(nowNs, memberTimeoutNs);
+            members.expire(nowNs, reports.memberSilenceNs(members.known()));
         }
         if (phase.is(Phase.STARTING) && pass.isStarted() && nowNs - startAtNs >= 0 && !membersPreparing(nowNs)) {
             enter(Phase.SENDING, nowNs, "start delay over");
@@ -347,7 +347,7 @@ public final class Representative {
     private boolean membersPreparing(long nowNs) {
         PeerDirectory peers = host.peers();
         return peers != null && nowNs - startAtNs < MAX_PREPARING_WAIT_NS
-                && peers.anyPreparing(nowNs - memberTimeoutNs);
+                && peers.anyPreparing(nowNs - reports.advertSilenceNs(members.known() + 1));
     }
 
     private void onPausedWork(long nowNs) {

@@ -4,6 +4,7 @@ import io.subnetcast.core.peers.HaveAdvertiser;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.BeaconCheck;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.send.ReportSchedule;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.proto.Control;
 import io.subnetcast.core.wire.proto.Have;
@@ -78,10 +79,12 @@ final class HaveExchange {
 
     /** Advertises what this agent holds, now, and restarts the interval. */
     void send(long nowNs) {
-        nextHaveNs = nowNs + agent.config.haveInterval().toNanos();
+        int agents = (agent.term != null ? agent.term.membersKnown() : agent.member.membersKnown()) + 1;
+        ReportSchedule reports = agent.config.reportSchedule();
+        nextHaveNs = nowNs + reports.nextAdvertDelayNs(agents, agent.random);
         if (directory != null) {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
-            directory.expire(nowNs - agent.config.memberTimeout().toNanos());
+            directory.expire(nowNs - reports.advertSilenceNs(agents));
         }
         if (agent.basis.inProgress()) {
             // Not what it holds so far: the pass would send blocks the scan is about to find.

@@ -152,7 +152,7 @@ final class Leadership implements Election.Listener {
         agent.dataGroup = config.dataGroupFor(agent.sessionId);
         agent.term = new Representative(new Term(agent.task.taskId(), agent.nodeId, agent.task.priority(),
                 agent.task.sha256(), agent.sessionId, agent.epoch, agent.dataGroup),
-                new TermSettings(config.beaconInterval().toNanos(), config.memberTimeout().toNanos(), config.mtu(),
+                new TermSettings(config.beaconInterval().toNanos(), config.reportSchedule(), config.mtu(),
                         config.rateBitsPerSecond(), config.adaptiveRate(), config.nakInterval().toNanos(),
                         config.nakThreshold(), config.maxMembers()),
                 nowNs + startDelayForNewTerm(nowNs), agent.host, agent.planner);

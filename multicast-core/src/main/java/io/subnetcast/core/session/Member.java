@@ -17,6 +17,7 @@ import io.subnetcast.core.wire.proto.SessionPhase;
 import io.subnetcast.core.wire.proto.Status;
 import java.io.IOException;
 import java.net.URI;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +58,15 @@ final class Member {
     private long bytesFromMulticast;
     private long bytesFromRepair;
     private long invalidDatagrams;
+    // Draws the stretched status intervals of a large session.
+    private final RandomGenerator random;
 
-    Member(String taskId, SessionConfig config, MemberHost host, RepairPlanner planner) {
+    Member(String taskId, SessionConfig config, MemberHost host, RepairPlanner planner, RandomGenerator random) {
         this.taskId = taskId;
         this.config = config;
         this.host = host;
         this.planner = planner;
+        this.random = random;
         this.silence = new DataSilenceDetector(config.dataSilenceLimit().toNanos());
     }
 
@@ -356,7 +360,7 @@ final class Member {
     }
 
     private void sendStatus(long nowNs, boolean withLossReport) {
-        nextStatusNs = nowNs + config.statusInterval().toNanos();
+        nextStatusNs = nowNs + config.reportSchedule().nextStatusDelayNs(membersKnown, random);
         long sessionId = host.sessionId();
         if (sessionId == 0 || host.basisInProgress()) {
             return; // a member's first status reports what its basis files hold: the scan's end sends it

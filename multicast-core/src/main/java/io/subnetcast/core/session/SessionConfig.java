@@ -1,6 +1,7 @@
 package io.subnetcast.core.session;
 
 import io.subnetcast.core.cache.BlockLayout;
+import io.subnetcast.core.send.ReportSchedule;
 import io.subnetcast.core.wire.DataHeader;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -45,6 +46,9 @@ public final class SessionConfig {
     private final Duration repairDelay;
     private final Duration dataSilenceLimit;
     private final boolean adaptiveRate;
+    private final int statusesPerSecond;
+    private final int advertsPerSecond;
+    private final ReportSchedule reportSchedule;
 
     private SessionConfig(Builder b) {
         this.startDelay = b.startDelay;
@@ -69,6 +73,10 @@ public final class SessionConfig {
         this.repairDelay = b.repairDelay;
         this.dataSilenceLimit = b.dataSilenceLimit;
         this.adaptiveRate = b.adaptiveRate;
+        this.statusesPerSecond = b.statusesPerSecond;
+        this.advertsPerSecond = b.advertsPerSecond;
+        this.reportSchedule = new ReportSchedule(statusInterval.toNanos(), statusesPerSecond, haveInterval.toNanos(),
+                advertsPerSecond, memberTimeout.toNanos());
     }
 
     /** @return a builder holding the defaults */
@@ -101,6 +109,8 @@ public final class SessionConfig {
         b.repairDelay = repairDelay;
         b.dataSilenceLimit = dataSilenceLimit;
         b.adaptiveRate = adaptiveRate;
+        b.statusesPerSecond = statusesPerSecond;
+        b.advertsPerSecond = advertsPerSecond;
         return b;
     }
 
@@ -157,6 +167,25 @@ public final class SessionConfig {
     /** @return silence after which the representative forgets a member */
     public Duration memberTimeout() {
         return memberTimeout;
+    }
+
+    /**
+     * @return status reports a session's members send per second together at most: beyond
+     *     {@code statusesPerSecond x statusInterval} members each member's interval grows with the
+     *     session (see {@link io.subnetcast.core.send.ReportSchedule})
+     */
+    public int statusesPerSecond() {
+        return statusesPerSecond;
+    }
+
+    /** @return holdings adverts a session's agents send per second together at most, likewise */
+    public int advertsPerSecond() {
+        return advertsPerSecond;
+    }
+
+    /** @return the status and advert intervals by session size, from these settings */
+    ReportSchedule reportSchedule() {
+        return reportSchedule;
     }
 
     /** @return beacon silence after which members elect a successor */
@@ -267,8 +296,30 @@ public final class SessionConfig {
         private Duration repairDelay = Duration.ofSeconds(1);
         private Duration dataSilenceLimit = Duration.ofSeconds(3);
         private boolean adaptiveRate = true;
+        private int statusesPerSecond = 25;
+        private int advertsPerSecond = 50;
 
         private Builder() {
+        }
+
+        /**
+         * @param value status reports all members of a session send per second at most (default 25:
+         *     sessions of up to 50 members report every status interval)
+         * @return this
+         */
+        public Builder statusesPerSecond(int value) {
+            this.statusesPerSecond = value;
+            return this;
+        }
+
+        /**
+         * @param value holdings adverts all agents of a session send per second at most (default 50:
+         *     sessions of up to 50 agents advertise every have interval)
+         * @return this
+         */
+        public Builder advertsPerSecond(int value) {
+            this.advertsPerSecond = value;
+            return this;
         }
 
         /**
@@ -463,6 +514,10 @@ public final class SessionConfig {
             }
             if (maxMembers < 1) {
                 throw new IllegalArgumentException("max members must be positive: " + maxMembers);
+            }
+            if (statusesPerSecond < 1 || advertsPerSecond < 1) {
+                throw new IllegalArgumentException("statuses and adverts per second must be positive: "
+                        + statusesPerSecond + ", " + advertsPerSecond);
             }
             return new SessionConfig(this);
         }

@@ -67,7 +67,7 @@ class RepresentativeTest {
                 Duration.ofMillis(100), Duration.ofMillis(100));
         Representative term = new Representative(
                 new Term("t", 7, 0, null, 99, 3, new InetSocketAddress("239.255.77.1", 41235)),
-                new TermSettings(500 * MS, 10_000 * MS, 1500, 100_000_000, false, 100 * MS, 1, 16),
+                new TermSettings(500 * MS, new ReportSchedule(2_000 * MS, 25, 1_000 * MS, 50, 10_000 * MS), 1500, 100_000_000, false, 100 * MS, 1, 16),
                 nowNs + START_DELAY_NS, host, planner);
         term.sendBeacon(nowNs);
         return term;

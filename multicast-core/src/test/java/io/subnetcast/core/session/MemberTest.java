@@ -56,7 +56,7 @@ class MemberTest {
         host.tracker = new ChunkTracker(host.store.layout(), CHUNK);
         RepairPlanner planner = new RepairPlanner("t", null, null, () -> null, nak -> host.naks++,
                 new SplittableRandom(1), config.nakInterval(), config.repairDelay());
-        member = new Member("t", config, host, planner);
+        member = new Member("t", config, host, planner, new java.util.SplittableRandom(1));
     }
 
     @AfterEach

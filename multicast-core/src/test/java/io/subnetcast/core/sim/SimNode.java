@@ -61,8 +61,14 @@ public final class SimNode {
     private long repairBytesServed;
     private SimLink link;
 
-    SimNode(SimulatedLan lan, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
+    // Position in the LAN's node list; the LAN's timer queue entries of this node are current only
+    // while they carry this stamp.
+    private final int index;
+    long wakeStamp;
+
+    SimNode(SimulatedLan lan, int index, String name, int subnet, long nodeId, SplittableRandom random, Path directory) {
         this.lan = lan;
+        this.index = index;
         this.name = name;
         this.subnet = subnet;
         this.nodeId = nodeId;
@@ -187,7 +193,7 @@ public final class SimNode {
 
         @Override
         public void fetchTrustedManifest(TaskSpec task) {
-            lan.schedule(lan.nowNs() + manifestFetchNs, () -> {
+            lan.scheduleFor(SimNode.this, lan.nowNs() + manifestFetchNs, () -> {
                 if (!up) {
                     return;
                 }
@@ -245,7 +251,7 @@ public final class SimNode {
 
         /** As the engine: a peer that does not hold the units yet is asked again every 500 ms, then the origin. */
         private void fetchUnitsFrom(io.subnetcast.core.cache.TrustedManifest manifest, URI peer, int attempts) {
-            lan.schedule(lan.nowNs() + (peer == null || attempts == 20 ? 1_000_000 : 500_000_000), () -> {
+            lan.scheduleFor(SimNode.this, lan.nowNs() + (peer == null || attempts == 20 ? 1_000_000 : 500_000_000), () -> {
                 if (!up) {
                     return;
                 }
@@ -303,7 +309,7 @@ public final class SimNode {
             io.subnetcast.core.session.BasisScan scan = io.subnetcast.core.engine.BasisSeeder.seed(manifest.units(),
                     store, basis);
             long scanNs = agent.role() == Role.REPRESENTATIVE ? basisScanNs : memberBasisScanNs;
-            lan.schedule(lan.nowNs() + scanNs, () -> {
+            lan.scheduleFor(SimNode.this, lan.nowNs() + scanNs, () -> {
                 if (up) {
                     agent.onBasisScanned(scan, now());
                 }
@@ -386,7 +392,7 @@ public final class SimNode {
         @Override
         public Cancel fetch(URI source, long offset, int length, BlockFile store, Completion completion) {
             return lan.peerTransfer().fetch(source, offset, length, store,
-                    (outcome, detail, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                    (outcome, detail, lanNowNs) -> lan.scheduleFor(SimNode.this, lan.nowNs(), () -> {
                         if (up) {
                             completion.done(outcome, detail, now());
                         }
@@ -396,7 +402,7 @@ public final class SimNode {
         @Override
         public Cancel fetchManifest(URI source, int blockCount, ManifestCompletion completion) {
             return lan.peerTransfer().fetchManifest(source, blockCount,
-                    (hashes, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                    (hashes, lanNowNs) -> lan.scheduleFor(SimNode.this, lan.nowNs(), () -> {
                         if (up) {
                             completion.done(hashes, now());
                         }
@@ -406,7 +412,7 @@ public final class SimNode {
         @Override
         public Cancel fetchUnitsHeld(URI source, io.subnetcast.core.cache.BlockLayout layout, UnitsHeldCompletion completion) {
             return lan.peerTransfer().fetchUnitsHeld(source, layout,
-                    (units, lanNowNs) -> lan.schedule(lan.nowNs(), () -> {
+                    (units, lanNowNs) -> lan.scheduleFor(SimNode.this, lan.nowNs(), () -> {
                         if (up) {
                             completion.done(units, now());
                         }
@@ -603,10 +609,16 @@ public final class SimNode {
             port.sealer = new DatagramSealer(key, encrypt);
         }
         port.agent = new SessionAgent(task, config, nodeId, port, random.split(), repairFactory);
+        lan.registerAgent(port.agent, this);
         dispatcher.add(port);
         ports.put(task.taskId(), port);
         port.agent.start(now());
         return port;
+    }
+
+    /** @return the node's position in the LAN's list of nodes */
+    int index() {
+        return index;
     }
 
     /** @return the node's name */

@@ -282,11 +282,13 @@ public final class SimOrigin {
         return next;
     }
 
-    void deliverDue(long now) {
+    /** Hands every due probe answer and block to its agent, telling {@code reached} which agents it reached. */
+    void deliverDue(long now, java.util.function.Consumer<SessionAgent> reached) {
         this.nowNs = now;
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             while (!job.cancelled && job.dueNs <= now) {
+                reached.accept(job.agent);
                 if (job.probe) {
                     job.cancelled = true;
                     if (refusesProbes) {

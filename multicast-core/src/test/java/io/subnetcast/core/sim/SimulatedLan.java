@@ -6,7 +6,11 @@ import io.subnetcast.core.repair.PeerTransfer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
@@ -17,6 +21,11 @@ import java.util.function.Predicate;
  * The simulated network: subnets of {@link SimNode}s, a virtual clock and a queue of datagrams in
  * flight. Multicast reaches the nodes of the sender's subnet that listen to the group; faults are
  * drawn from one seeded random source so that a run is reproducible.
+ *
+ * <p>Like the engine's work cycle, a node does its work after an event reached it (datagrams, a
+ * fetch result, a scheduled task) and when its earliest timer is due, not at every step of the
+ * LAN: the nodes' timers wait in a queue of their own. With a thousand nodes, a step that visited
+ * every node made the run's cost grow with the square of the group.
  */
 public final class SimulatedLan {
     /** Link and fault settings; mutable so that a test can change them mid-run. */
@@ -44,9 +53,19 @@ public final class SimulatedLan {
         }
     }
 
-    private record Timed(long atNs, long order, Runnable task) implements Comparable<Timed> {
+    /** A task at a time; it affects every node ({@code all}), one node ({@code touches}) or none. */
+    private record Timed(long atNs, long order, boolean all, SimNode touches, Runnable task) implements Comparable<Timed> {
         @Override
         public int compareTo(Timed other) {
+            int byTime = Long.compare(atNs, other.atNs);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
+    /** A node's timer: stale once the node's wake stamp moved on. */
+    private record Wake(long atNs, long order, SimNode node, long stamp) implements Comparable<Wake> {
+        @Override
+        public int compareTo(Wake other) {
             int byTime = Long.compare(atNs, other.atNs);
             return byTime != 0 ? byTime : Long.compare(order, other.order);
         }
@@ -59,6 +78,13 @@ public final class SimulatedLan {
     private final SplittableRandom random;
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
     private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<Integer, List<SimNode>> bySubnet = new HashMap<>();
+    private final Map<String, SimNode> byName = new HashMap<>();
+    private final Map<Object, SimNode> byAgent = new IdentityHashMap<>();
+    private final PriorityQueue<Wake> wakes = new PriorityQueue<>();
+    // Nodes that work at the end of the current step, by index.
+    private final BitSet touched = new BitSet();
+    private boolean touchAll = true;
     private final Faults faults = new Faults();
     private final Path workDirectory;
     private final SimOrigin origin;
@@ -139,9 +165,12 @@ public final class SimulatedLan {
      * @return the node
      */
     public SimNode addNode(String name, int subnet) {
-        SimNode node = new SimNode(this, name, subnet, random.nextLong(), random.split(),
+        SimNode node = new SimNode(this, nodes.size(), name, subnet, random.nextLong(), random.split(),
                 workDirectory.resolve(name));
         nodes.add(node);
+        bySubnet.computeIfAbsent(subnet, s -> new ArrayList<>()).add(node);
+        byName.putIfAbsent(name, node);
+        touchAll = true;
         return node;
     }
 
@@ -156,13 +185,35 @@ public final class SimulatedLan {
     }
 
     /**
-     * Runs a task at a virtual time (not before the current step ends).
+     * Runs a task at a virtual time (not before the current step ends); every node works after it.
      *
      * @param atNs when
      * @param task what
      */
     public void schedule(long atNs, Runnable task) {
-        timed.add(new Timed(Math.max(atNs, nowNs()), order++, task));
+        timed.add(new Timed(Math.max(atNs, nowNs()), order++, true, null, task));
+    }
+
+    /**
+     * Runs a task that hands one node an event (a completion): only that node works after it.
+     *
+     * @param node the node the task affects
+     * @param atNs when
+     * @param task what
+     */
+    public void scheduleFor(SimNode node, long atNs, Runnable task) {
+        timed.add(new Timed(Math.max(atNs, nowNs()), order++, false, node, task));
+    }
+
+    /**
+     * Runs a task that affects no node by itself (a transfer that ends by handing a node its
+     * completion through {@link #scheduleFor}).
+     *
+     * @param atNs when
+     * @param task what
+     */
+    public void scheduleInBackground(long atNs, Runnable task) {
+        timed.add(new Timed(Math.max(atNs, nowNs()), order++, false, null, task));
     }
 
     /**
@@ -170,12 +221,12 @@ public final class SimulatedLan {
      * @return the node, or null
      */
     public SimNode node(String host) {
-        for (SimNode node : nodes) {
-            if (node.name().equals(host)) {
-                return node;
-            }
-        }
-        return null;
+        return byName.get(host);
+    }
+
+    /** Records which node an agent runs on, so that an origin delivery makes only that node work. */
+    void registerAgent(Object agent, SimNode node) {
+        byAgent.put(agent, node);
     }
 
     /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
@@ -204,8 +255,8 @@ public final class SimulatedLan {
     void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
         try {
             tap.accept(group, datagram.duplicate());
-            for (SimNode to : nodes) {
-                if (to == from || !to.isUp() || to.isSuspended() || to.subnet() != from.subnet() || !to.listensTo(group)) {
+            for (SimNode to : bySubnet.getOrDefault(from.subnet(), List.of())) {
+                if (to == from || !to.isUp() || to.isSuspended() || !to.listensTo(group)) {
                     continue;
                 }
                 if (!reachable.test(new SimNode[] {from, to})) {
@@ -253,6 +304,10 @@ public final class SimulatedLan {
      * @return true if the condition held
      */
     public boolean runUntil(BooleanSupplier condition, long limitNs) {
+        // Between runs a test may have started, crashed, suspended or woken nodes: every timer is
+        // read again.
+        touchAll = true;
+        refreshWakes();
         long endNs = nowNs() + limitNs;
         while (!condition.getAsBoolean()) {
             long nextNs = nextEventNs();
@@ -291,10 +346,12 @@ public final class SimulatedLan {
         if (first != null) {
             next = Math.min(next, first.atNs);
         }
-        for (SimNode node : nodes) {
-            if (node.isUp() && !node.isSuspended()) {
-                next = Math.min(next, node.nextWakeNs(nowNs()));
-            }
+        while (!wakes.isEmpty() && wakes.peek().stamp != wakes.peek().node.wakeStamp) {
+            wakes.poll(); // superseded
+        }
+        Wake wake = wakes.peek();
+        if (wake != null) {
+            next = Math.min(next, wake.atNs);
         }
         return Math.max(next, nowNs());
     }
@@ -317,21 +374,65 @@ public final class SimulatedLan {
                 if (datagram.to.isUp() && !datagram.to.isSuspended()) {
                     delivered++;
                     datagram.to.receive(datagram.datagram, datagram.data);
+                    touched.set(datagram.to.index());
                 }
             } finally {
                 datagram.datagram.release();
             }
         }
-        origin.deliverDue(now);
+        origin.deliverDue(now, agent -> {
+            SimNode node = byAgent.get(agent);
+            if (node == null) {
+                touchAll = true;
+            } else {
+                touched.set(node.index());
+            }
+        });
         while (!timed.isEmpty() && timed.peek().atNs <= now) {
-            timed.poll().task.run();
+            Timed task = timed.poll();
+            task.task.run();
+            if (task.all) {
+                touchAll = true;
+            } else if (task.touches != null) {
+                touched.set(task.touches.index());
+            }
         }
-        for (int i = 0; i < nodes.size(); i++) {
+        while (!wakes.isEmpty() && wakes.peek().atNs <= now) {
+            Wake wake = wakes.poll();
+            if (wake.stamp == wake.node.wakeStamp) {
+                touched.set(wake.node.index());
+            }
+        }
+        if (touchAll) {
+            touched.set(0, nodes.size());
+        }
+        for (int i = touched.nextSetBit(0); i >= 0; i = touched.nextSetBit(i + 1)) {
             SimNode node = nodes.get(i);
             if (node.isUp() && !node.isSuspended()) {
                 node.doWork();
             }
         }
+        refreshWakes();
+    }
+
+    /** Reads the timers of the nodes that worked (or all of them) into the queue. */
+    private void refreshWakes() {
+        if (touchAll) {
+            touched.set(0, nodes.size());
+            touchAll = false;
+        }
+        long now = nowNs();
+        for (int i = touched.nextSetBit(0); i >= 0; i = touched.nextSetBit(i + 1)) {
+            SimNode node = nodes.get(i);
+            node.wakeStamp++;
+            if (node.isUp() && !node.isSuspended()) {
+                long at = node.nextWakeNs(now);
+                if (at != Long.MAX_VALUE) {
+                    wakes.add(new Wake(Math.max(at, now), order++, node, node.wakeStamp));
+                }
+            }
+        }
+        touched.clear();
     }
 
     /** Releases every datagram still in flight. */

@@ -1,0 +1,43 @@
+package io.subnetcast.core.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.session.SessionConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scale scenarios of issue 16 that take minutes, run only with {@code -Pscale} (see the
+ * README): the control traffic of 10, 100 and 1,000 agents on one subnet. Buffer leak tracking is
+ * off in that run (the profile's argLine): it would cost more than the simulation.
+ */
+class LargeScaleSimulationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void controlTrafficPerAgentStaysBoundedFromTenToAThousandAgents() {
+        SessionConfig defaults = SessionConfig.builder().build();
+        double budget = defaults.statusesPerSecond() + defaults.advertsPerSecond()
+                + 1e9 / defaults.beaconInterval().toNanos();
+        StringBuilder curve = new StringBuilder("agents\tconverged_s\treceived_per_agent_s\tsent_per_agent_s\t"
+                + "status_nak_at_rep_s\twall_ms\n");
+        for (int agents : new int[] {10, 100, 1000}) {
+            OneSubnetScenario.Result result = new OneSubnetScenario(agents, 16, 0.01, 256 * 1024).run(dir.resolve("n" + agents));
+            System.out.println(result.describe());
+            curve.append(String.format("%d\t%.2f\t%.1f\t%.3f\t%.1f\t%d%n", agents, result.convergedNs() / 1e9,
+                    result.controlReceivedPerSecond(), result.controlPerAgentPerSecond(),
+                    result.statusAndNakAtRepresentativePerSecond(), result.wallMs()));
+            assertEquals(1, result.representatives(), agents + " agents");
+            assertEquals(1, result.originDownloads(), agents + " agents");
+            assertEquals(agents, result.verified());
+            assertTrue(result.convergedNs() > 0 && result.convergedNs() <= OneSubnetScenario.electionBoundNs(defaults));
+            assertTrue(result.controlReceivedPerSecond() <= 1.1 * budget, result.describe());
+            assertTrue(result.statusAndNakAtRepresentativePerSecond() <= 1.1 * defaults.statusesPerSecond(),
+                    result.describe());
+        }
+        System.out.print(curve);
+    }
+}
