@@ -411,9 +411,10 @@ public final class BlockFile implements AutoCloseable {
      * Checks the whole package and moves it into its final place. The content is hashed in one
      * pass; if it does not match {@code expectedSha256} the entry is discarded (nothing corrupt is
      * kept) and an {@link IntegrityException} says so. An entry whose blocks all matched a trusted
-     * manifest that states this very SHA-256 (version 3) is not hashed again: it is that package. Otherwise it is synced and moved atomically
-     * (renamed when on the same file system, else copied next to the destination and renamed), so
-     * the destination either holds the verified package or is untouched.
+     * manifest that states this very SHA-256 (version 3) is not hashed again: it is that package.
+     * Otherwise it is synced and moved atomically (renamed when on the same file system, else
+     * copied next to the destination and renamed), so the destination either holds the verified
+     * package or is untouched.
      *
      * @param destination final path of the package; its parent directory must exist
      * @param expectedSha256 the package's SHA-256, or null to publish unchecked

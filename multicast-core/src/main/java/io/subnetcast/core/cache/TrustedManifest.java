@@ -41,8 +41,9 @@ public final class TrustedManifest {
     private static final int UNITS_DESCRIPTOR = 8 + BlockHashes.SHA256_LENGTH;
     /** Most delta units a manifest may name: 16 GiB in units of 4 KiB; larger packages take larger units. */
     public static final int MAX_UNITS = 1 << 22;
-    /** Largest manifest accepted: 2^21 blocks and the units' descriptor. */
-    public static final int MAX_BYTES = 24 + (1 << 21) * BlockHashes.SHA256_LENGTH + UNITS_DESCRIPTOR;
+    /** Largest manifest accepted: 2^21 blocks, the units' descriptor and the package's SHA-256. */
+    public static final int MAX_BYTES = 24 + (1 << 21) * BlockHashes.SHA256_LENGTH + UNITS_DESCRIPTOR
+            + BlockHashes.SHA256_LENGTH;
     /** Largest units file accepted: {@link #MAX_UNITS} units. */
     public static final int MAX_UNITS_BYTES = 8 + MAX_UNITS * (4 + UnitIndex.STRONG_LENGTH);
     private static final int MAGIC = 0x53434D46; // "SCMF"
@@ -53,7 +54,7 @@ public final class TrustedManifest {
     private final int version;
     /** Version 3: the whole package's SHA-256; null in versions 1 and 2. */
     private final byte[] packageSha256;
-    // Version 2: the units' size, count and file SHA-256; unitSize 0 in version 1.
+    // Versions 2 and 3: the units' size, count and file SHA-256; unitSize 0 without units.
     private final int unitSize;
     private final int unitCount;
     private final byte[] unitsSha256;

@@ -75,6 +75,27 @@ class ElectionTest {
         assertEquals(Long.MAX_VALUE, election.nextWakeNs());
     }
 
+    /**
+     * A better claimant heard while discovering may have won by the time this agent's own verdict
+     * is due, its beacon lost here: this agent does not declare itself elected beside it but asks
+     * again (the representative answers questions at once).
+     */
+    @Test
+    void aBetterClaimHeardBeforeClaimingStillCountsAtTheVerdict() {
+        election.discover(0, "task started");
+        election.onClaim(new Rank(0, 0, 9), DISCOVERY - 100 * MS); // better: a higher node id
+        election.doWork(DISCOVERY, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+        election.doWork(election.nextWakeNs(), mine);
+        assertEquals(false, events.contains("claim 5"), "no claim against a better one");
+        election.doWork(DISCOVERY + WINDOW, mine); // 600 ms after the better claim: past window and back-off
+        assertEquals(false, events.stream().anyMatch(e -> e.startsWith("elected")), String.join("; ", events));
+        assertEquals(Election.State.DISCOVERING, election.state());
+        assertEquals("DISCOVERING at 1500: a better claimant exists", events.get(events.size() - 1));
+        election.doWork(DISCOVERY + WINDOW + DISCOVERY / 2, mine);
+        assertEquals("discover", events.get(events.size() - 1), "it asks, and the representative answers at once");
+    }
+
     @Test
     void aHeldClaimWaitsPastTheDeadlineAndComesOnRelease() {
         election.holdClaim();
@@ -118,11 +139,13 @@ class ElectionTest {
 
     @Test
     void aBetterClaimTooOldToCountNoLongerWins() {
+        // Remembered for a claim window, a back-off and a discovery timeout (its winner's beacon).
         election.onClaim(new Rank(0, 0, 9), 0);
-        election.claim(WINDOW + JITTER + 1, "again");
-        election.doWork(WINDOW + JITTER + 1 + JITTER, mine);
-        election.doWork(2 * WINDOW + JITTER + 1, mine);
-        assertEquals(List.of("CLAIMING at 700: again", "claim 5", "elected at 1200"), events);
+        long again = WINDOW + JITTER + DISCOVERY + 1;
+        election.claim(again, "again");
+        election.doWork(again + JITTER, mine);
+        election.doWork(again + WINDOW, mine);
+        assertEquals(List.of("CLAIMING at 1700: again", "claim 5", "elected at 2200"), events);
         assertEquals(Election.State.IDLE, election.state());
     }
 

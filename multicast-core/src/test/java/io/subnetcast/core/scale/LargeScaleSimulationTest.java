@@ -10,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scale scenarios of issue 16 that take minutes, run only with {@code -Pscale} (see the
- * README): the control traffic of 10, 100 and 1,000 agents on one subnet. Buffer leak tracking is
- * off in that run (the profile's argLine): it would cost more than the simulation.
+ * README): the control traffic of 10, 100 and 1,000 agents on one subnet; 10,000 agents on 500
+ * subnets; repair under 2% data loss. Buffer leak tracking is off in that run (the profile's
+ * argLine): it would cost more than the simulation.
  */
 class LargeScaleSimulationTest {
     @TempDir
@@ -39,5 +40,35 @@ class LargeScaleSimulationTest {
                     result.describe());
         }
         System.out.print(curve);
+    }
+
+    /** Scenario 3: 10,000 agents on 500 subnets of 20, subnet after subnet (every 100 ms). */
+    @Test
+    void tenThousandAgentsOnFiveHundredSubnets() {
+        ManySubnetsScenario.Result result = new ManySubnetsScenario(500, 20, 16, 256 * 1024, 100_000_000L)
+                .run(dir.resolve("fleet"));
+        System.out.println(result.describe());
+        assertEquals(500, result.subnetsWithOneRepresentative());
+        assertEquals(0, result.foreignLeaders());
+        assertEquals(500, result.originDownloads());
+        assertEquals(500L * 256 * 1024, result.originBytes());
+        assertEquals(10_000, result.verified());
+    }
+
+    /**
+     * Scenario 2, in part: every receiver loses 2% of the data datagrams. Asserted: every copy
+     * verified, one representative. Measured, not yet asserted (the targets are not met, see the
+     * README): NAKs per block someone missed and repair bytes per lost byte. Retransmission only
+     * (no peer repair in this module's simulation); 4 MiB, not the 64 MiB of the issue.
+     */
+    @Test
+    void twoPercentDataLossAtEveryReceiver() {
+        for (int agents : new int[] {10, 100}) {
+            LossySubnetScenario.Result result = new LossySubnetScenario(agents, 16, 0.02, 4L << 20)
+                    .run(dir.resolve("lossy" + agents));
+            System.out.println(result.describe());
+            assertEquals(1, result.representatives());
+            assertEquals(agents, result.verified());
+        }
     }
 }

@@ -79,11 +79,13 @@ public final class SimNode {
     /** What happened to one agent, for assertions. */
     public final class AgentPort implements SessionPort, DatagramDispatcher.Target {
         private SessionAgent agent;
+        private boolean retired;
         private SessionKey key;
         private DatagramSealer controlSealer;
         private DatagramSealer sealer;
         private InetSocketAddress joined;
         private final List<String> transitions = new ArrayList<>();
+        private final List<Long> transitionTimesNs = new ArrayList<>();
         private final Map<Integer, Long> firstChunkSentNs = new LinkedHashMap<>();
         private final Map<Integer, Long> lastChunkSentNs = new LinkedHashMap<>();
         private long joinedAtNs = -1;
@@ -153,6 +155,11 @@ public final class SimNode {
         /** @return where the package was published, or null */
         public Path published() {
             return published;
+        }
+
+        /** @return the LAN's time of each of {@link #transitions} */
+        public List<Long> transitionTimesNs() {
+            return transitionTimesNs;
         }
 
         /** @return why publishing failed, or null */
@@ -370,6 +377,7 @@ public final class SimNode {
         @Override
         public void stateChanged(AgentState state, Role role, String reason) {
             transitions.add(state + "/" + role);
+            transitionTimesNs.add(lan.nowNs());
         }
 
         @Override
@@ -710,7 +718,27 @@ public final class SimNode {
     void doWork() {
         long now = now();
         for (AgentPort port : ports.values()) {
+            if (port.retired) {
+                continue;
+            }
             port.agent.doWork(now);
+            if (lan.retiresFinishedAgents() && port.agent.isFinished(now)) {
+                retire(port);
+            }
+        }
+    }
+
+    /** As the engine retires a finished task: no more datagrams for it, its cache entry closed. */
+    private void retire(AgentPort port) {
+        port.retired = true;
+        dispatcher.remove(port.taskId());
+        BlockFile store = port.agent.store();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

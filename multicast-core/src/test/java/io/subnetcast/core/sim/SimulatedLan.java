@@ -3,6 +3,7 @@ package io.subnetcast.core.sim;
 import io.netty.buffer.ByteBuf;
 import io.subnetcast.core.clock.ManualClock;
 import io.subnetcast.core.repair.PeerTransfer;
+import io.subnetcast.core.session.SessionAgent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class SimulatedLan {
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<Integer, List<SimNode>> bySubnet = new HashMap<>();
     private final Map<String, SimNode> byName = new HashMap<>();
-    private final Map<Object, SimNode> byAgent = new IdentityHashMap<>();
+    private final Map<SessionAgent, SimNode> byAgent = new IdentityHashMap<>();
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>();
     // Nodes that work at the end of the current step, by index.
     private final BitSet touched = new BitSet();
@@ -95,6 +96,8 @@ public final class SimulatedLan {
     private int stalledSteps;
     private long delivered;
     private long dropped;
+    private boolean retireFinishedAgents;
+    private long lostDataBytes;
 
     /**
      * @param seed seed of every random decision in the run
@@ -142,6 +145,22 @@ public final class SimulatedLan {
         return peerTransfer;
     }
 
+    /**
+     * Makes nodes retire an agent once it is finished, as the engine does: its datagrams are no
+     * longer dispatched and its cache entry is closed (three open files per node otherwise; ten
+     * thousand nodes would exceed the process's limit). Off by default: most tests inspect
+     * finished agents' caches.
+     *
+     * @param value whether to retire
+     */
+    public void retireFinishedAgents(boolean value) {
+        this.retireFinishedAgents = value;
+    }
+
+    boolean retiresFinishedAgents() {
+        return retireFinishedAgents;
+    }
+
     /** @return every node ever added */
     public List<SimNode> nodes() {
         return nodes;
@@ -150,6 +169,11 @@ public final class SimulatedLan {
     /** @return datagrams delivered so far */
     public long delivered() {
         return delivered;
+    }
+
+    /** @return payload bytes of data datagrams lost to injected random loss, summed over receivers (unsealed sizes) */
+    public long lostDataBytes() {
+        return lostDataBytes;
     }
 
     /** @return datagrams lost to injected loss, partitions or full link queues */
@@ -225,7 +249,7 @@ public final class SimulatedLan {
     }
 
     /** Records which node an agent runs on, so that an origin delivery makes only that node work. */
-    void registerAgent(Object agent, SimNode node) {
+    void registerAgent(SessionAgent agent, SimNode node) {
         byAgent.put(agent, node);
     }
 
@@ -274,6 +298,9 @@ public final class SimulatedLan {
                 double loss = data ? faults.dataLoss : faults.controlLoss;
                 if (loss > 0 && random.nextDouble() < loss) {
                     dropped++;
+                    if (data) {
+                        lostDataBytes += Math.max(0, datagram.readableBytes() - io.subnetcast.core.wire.DataHeader.LENGTH);
+                    }
                     continue;
                 }
                 int copies = faults.duplication > 0 && random.nextDouble() < faults.duplication ? 2 : 1;
@@ -433,6 +460,10 @@ public final class SimulatedLan {
             }
         }
         touched.clear();
+        if (wakes.size() > 8 * nodes.size() + 1024) {
+            // Superseded timers far in the future would pile up until their time: drop them now.
+            wakes.removeIf(wake -> wake.stamp != wake.node.wakeStamp);
+        }
     }
 
     /** Releases every datagram still in flight. */

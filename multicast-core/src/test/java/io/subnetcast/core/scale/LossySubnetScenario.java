@@ -1,0 +1,142 @@
+package io.subnetcast.core.scale;
+
+import io.subnetcast.core.session.AgentState;
+import io.subnetcast.core.session.Role;
+import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.sim.SimNode;
+import io.subnetcast.core.sim.SimOrigin;
+import io.subnetcast.core.sim.SimulatedLan;
+import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.proto.ChunkRange;
+import io.subnetcast.core.wire.proto.Control;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * N agents on one subnet receive a package while every receiver loses a share of the data
+ * datagrams at random: the run measures how repair scales, that is how many NAKs each block that
+ * someone missed costs (NORM's suppression promises about one), how many bytes the repair sends
+ * against the bytes lost, and how many statuses and NAKs the representative decodes per second.
+ */
+final class LossySubnetScenario {
+    private static final long SECOND = 1_000_000_000L;
+
+    /** What the run measured. */
+    record Result(int agents, int representatives, int verified, long packageBytes, long lostDataBytes,
+                  long retransmittedBytes, long naks, long nakBlockMentions, int blocksNaked, long statusesAndNaks,
+                  long passToDoneNs, long completeNs, long wallMs) {
+        /** @return NAK datagrams per block someone asked for */
+        double naksPerMissingBlock() {
+            return blocksNaked == 0 ? 0 : naks / (double) blocksNaked;
+        }
+
+        /** @return how many NAKs named each block someone asked for, on average */
+        double mentionsPerMissingBlock() {
+            return blocksNaked == 0 ? 0 : nakBlockMentions / (double) blocksNaked;
+        }
+
+        /** @return bytes retransmitted on the data group per byte lost at the receivers (summed over them) */
+        double repairPerLostByte() {
+            return lostDataBytes == 0 ? 0 : retransmittedBytes / (double) lostDataBytes;
+        }
+
+        /** @return statuses and NAKs the representative decoded per second, from the pass to the last copy */
+        double statusesAndNaksPerSecond() {
+            return statusesAndNaks / Math.max(1e-9, passToDoneNs / 1e9);
+        }
+
+        String describe() {
+            return String.format("%d agents, %d bytes, data loss at every receiver: %d representative(s), %d verified,"
+                            + " all complete %.2f s; lost %d bytes (summed over receivers), retransmitted %d (%.2fx);"
+                            + " %d NAKs named %d blocks (%.2f NAKs and %.2f mentions per block); the representative"
+                            + " decoded %.1f statuses and NAKs/s from the pass to the last copy; simulated in %d ms",
+                    agents, packageBytes, representatives, verified, completeNs / 1e9, lostDataBytes, retransmittedBytes,
+                    repairPerLostByte(), naks, blocksNaked, naksPerMissingBlock(), mentionsPerMissingBlock(),
+                    statusesAndNaksPerSecond(), wallMs);
+        }
+    }
+
+    private final int agents;
+    private final long seed;
+    private final double dataLoss;
+    private final long packageBytes;
+
+    LossySubnetScenario(int agents, long seed, double dataLoss, long packageBytes) {
+        this.agents = agents;
+        this.seed = seed;
+        this.dataLoss = dataLoss;
+        this.packageBytes = packageBytes;
+    }
+
+    Result run(Path directory) {
+        long wallStart = System.nanoTime();
+        SimOrigin origin = new SimOrigin(packageBytes, seed, 100_000_000);
+        SimulatedLan lan = new SimulatedLan(seed, directory, origin);
+        try {
+            lan.faults().dataLoss = dataLoss;
+            lan.faults().jitterNs = 1_000_000;
+            TaskSpec task = new TaskSpec("lossy", URI.create("http://origin.test/lossy"), origin.sha256(), 0);
+            SessionConfig config = SessionConfig.builder().startDelay(Duration.ofSeconds(5))
+                    .rateBitsPerSecond(500_000_000L).linger(Duration.ofSeconds(5)).build();
+            List<SimNode> nodes = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                nodes.add(lan.addNode("n" + i, 0));
+            }
+            java.util.SplittableRandom starts = new java.util.SplittableRandom(seed);
+            for (SimNode node : nodes) {
+                lan.schedule(starts.nextLong(OneSubnetScenario.START_SPREAD_NS), () -> node.distribute(task, config));
+            }
+            long[] naks = {0, 0, 0};
+            long[] passStartNs = {-1};
+            BitSet blocksNaked = new BitSet();
+            lan.tap((group, datagram) -> {
+                if (!group.equals(SimNode.CONTROL_GROUP)) {
+                    if (passStartNs[0] < 0) {
+                        passStartNs[0] = lan.nowNs();
+                    }
+                    return;
+                }
+                Control message = ControlCodec.decode(datagram);
+                if (message.getBodyCase() == Control.BodyCase.NAK) {
+                    naks[0]++;
+                    BitSet named = new BitSet();
+                    for (ChunkRange range : message.getNak().getRangesList()) {
+                        named.set(range.getBlock());
+                    }
+                    naks[1] += named.cardinality();
+                    blocksNaked.or(named);
+                }
+                if (passStartNs[0] >= 0 && (message.getBodyCase() == Control.BodyCase.NAK
+                        || message.getBodyCase() == Control.BodyCase.STATUS)) {
+                    naks[2]++;
+                }
+            });
+            long start = lan.nowNs();
+            boolean complete = lan.runUntil(OneSubnetScenario.sampled(lan, () -> nodes.stream()
+                    .allMatch(n -> n.agent("lossy") != null && n.agent("lossy").state() == AgentState.COMPLETE)), 600 * SECOND);
+            long completeNs = complete ? lan.nowNs() - start : -1;
+            int verified = 0;
+            long retransmitted = 0;
+            int reps = 0;
+            for (SimNode node : nodes) {
+                if (node.port("lossy").published() != null) {
+                    verified++;
+                }
+                if (node.agent("lossy").role() == Role.REPRESENTATIVE) {
+                    reps++;
+                }
+                retransmitted += node.port("lossy").retransmittedBytes();
+            }
+            return new Result(agents, reps, verified, packageBytes, lan.lostDataBytes(), retransmitted, naks[0], naks[1],
+                    blocksNaked.cardinality(), naks[2], passStartNs[0] < 0 ? 0 : lan.nowNs() - passStartNs[0], completeNs,
+                    (System.nanoTime() - wallStart) / 1_000_000);
+        } finally {
+            lan.close();
+        }
+    }
+}
