@@ -12,5 +12,8 @@
  * of which block goes next (retransmissions first, the pass at the pace of the download). None of
  * them does I/O: datagrams and downloads leave through the
  * {@link io.subnetcast.core.send.RepresentativeHost} the session agent implements.
+ * {@link io.subnetcast.core.send.ReportSchedule} says how often members report their status (and
+ * every agent its holdings) in a session of a given size, and so when the member table forgets a
+ * silent member.
  */
 package io.subnetcast.core.send;
