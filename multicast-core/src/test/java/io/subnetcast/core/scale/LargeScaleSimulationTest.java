@@ -64,7 +64,7 @@ class LargeScaleSimulationTest {
     @Test
     void twoPercentDataLossAtEveryReceiver() {
         for (int agents : new int[] {10, 100}) {
-            LossySubnetScenario.Result result = new LossySubnetScenario(agents, 16, 0.02, 4L << 20)
+            LossySubnetScenario.Result result = new LossySubnetScenario(agents, 16, 0.02, 4L << 20, lan -> null)
                     .run(dir.resolve("lossy" + agents));
             System.out.println(result.describe());
             assertEquals(1, result.representatives());

@@ -1,5 +1,6 @@
 package io.subnetcast.core.scale;
 
+import io.subnetcast.core.repair.GapRepairFactory;
 import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * N agents on one subnet receive a package while every receiver loses a share of the data
@@ -23,40 +25,47 @@ import java.util.List;
  * someone missed costs (NORM's suppression promises about one), how many bytes the repair sends
  * against the bytes lost, and how many statuses and NAKs the representative decodes per second.
  */
-final class LossySubnetScenario {
+public final class LossySubnetScenario {
     private static final long SECOND = 1_000_000_000L;
 
-    /** What the run measured. */
-    record Result(int agents, int representatives, int verified, long packageBytes, long lostDataBytes,
-                  long retransmittedBytes, long naks, long nakBlockMentions, int blocksNaked, long statusesAndNaks,
+    /**
+     * What the run measured.
+     *
+     * @param retransmittedBytes payload bytes the representative multicast again
+     * @param peerRepairBytes bytes agents served each other over (simulated) HTTP
+     */
+    public record Result(int agents, int representatives, int verified, long packageBytes, long lostDataBytes,
+                  long retransmittedBytes, long peerRepairBytes, long naks, long nakBlockMentions, int blocksNaked, long statusesAndNaks,
                   long passToDoneNs, long completeNs, long wallMs) {
         /** @return NAK datagrams per block someone asked for */
-        double naksPerMissingBlock() {
+        public double naksPerMissingBlock() {
             return blocksNaked == 0 ? 0 : naks / (double) blocksNaked;
         }
 
         /** @return how many NAKs named each block someone asked for, on average */
-        double mentionsPerMissingBlock() {
+        public double mentionsPerMissingBlock() {
             return blocksNaked == 0 ? 0 : nakBlockMentions / (double) blocksNaked;
         }
 
-        /** @return bytes retransmitted on the data group per byte lost at the receivers (summed over them) */
-        double repairPerLostByte() {
-            return lostDataBytes == 0 ? 0 : retransmittedBytes / (double) lostDataBytes;
+        /** @return repair bytes (multicast again and served by peers) per byte lost at the receivers (summed over them) */
+        public double repairPerLostByte() {
+            return lostDataBytes == 0 ? 0 : (retransmittedBytes + peerRepairBytes) / (double) lostDataBytes;
         }
 
         /** @return statuses and NAKs the representative decoded per second, from the pass to the last copy */
-        double statusesAndNaksPerSecond() {
+        public double statusesAndNaksPerSecond() {
             return statusesAndNaks / Math.max(1e-9, passToDoneNs / 1e9);
         }
 
-        String describe() {
+        /** @return one line with every figure */
+        public String describe() {
             return String.format("%d agents, %d bytes, data loss at every receiver: %d representative(s), %d verified,"
-                            + " all complete %.2f s; lost %d bytes (summed over receivers), retransmitted %d (%.2fx);"
+                            + " all complete %.2f s; lost %d bytes (summed over receivers), retransmitted %d, peers"
+                            + " served %d (%.2fx the lost bytes);"
                             + " %d NAKs named %d blocks (%.2f NAKs and %.2f mentions per block); the representative"
                             + " decoded %.1f statuses and NAKs/s from the pass to the last copy; simulated in %d ms",
                     agents, packageBytes, representatives, verified, completeNs / 1e9, lostDataBytes, retransmittedBytes,
-                    repairPerLostByte(), naks, blocksNaked, naksPerMissingBlock(), mentionsPerMissingBlock(),
+                    peerRepairBytes, repairPerLostByte(), naks, blocksNaked, naksPerMissingBlock(), mentionsPerMissingBlock(),
                     statusesAndNaksPerSecond(), wallMs);
         }
     }
@@ -65,15 +74,23 @@ final class LossySubnetScenario {
     private final long seed;
     private final double dataLoss;
     private final long packageBytes;
+    private final Function<SimulatedLan, GapRepairFactory> repair;
 
-    LossySubnetScenario(int agents, long seed, double dataLoss, long packageBytes) {
+    /**
+     * @param repair installs a gap repair on the LAN and gives its factory (peer repair, as the
+     *     product runs), or gives null for retransmission only
+     */
+    public LossySubnetScenario(int agents, long seed, double dataLoss, long packageBytes,
+                               Function<SimulatedLan, GapRepairFactory> repair) {
         this.agents = agents;
         this.seed = seed;
         this.dataLoss = dataLoss;
         this.packageBytes = packageBytes;
+        this.repair = repair;
     }
 
-    Result run(Path directory) {
+    /** @return what the run measured, every agent's cache under {@code directory} */
+    public Result run(Path directory) {
         long wallStart = System.nanoTime();
         SimOrigin origin = new SimOrigin(packageBytes, seed, 100_000_000);
         SimulatedLan lan = new SimulatedLan(seed, directory, origin);
@@ -83,9 +100,12 @@ final class LossySubnetScenario {
             TaskSpec task = new TaskSpec("lossy", URI.create("http://origin.test/lossy"), origin.sha256(), 0);
             SessionConfig config = SessionConfig.builder().startDelay(Duration.ofSeconds(5))
                     .rateBitsPerSecond(500_000_000L).linger(Duration.ofSeconds(5)).build();
+            GapRepairFactory factory = repair.apply(lan);
             List<SimNode> nodes = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
-                nodes.add(lan.addNode("n" + i, 0));
+                SimNode node = lan.addNode("n" + i, 0);
+                node.setRepairFactory(factory);
+                nodes.add(node);
             }
             java.util.SplittableRandom starts = new java.util.SplittableRandom(seed);
             for (SimNode node : nodes) {
@@ -122,6 +142,7 @@ final class LossySubnetScenario {
             long completeNs = complete ? lan.nowNs() - start : -1;
             int verified = 0;
             long retransmitted = 0;
+            long peerServed = 0;
             int reps = 0;
             for (SimNode node : nodes) {
                 if (node.port("lossy").published() != null) {
@@ -131,8 +152,9 @@ final class LossySubnetScenario {
                     reps++;
                 }
                 retransmitted += node.port("lossy").retransmittedBytes();
+                peerServed += node.repairBytesServed();
             }
-            return new Result(agents, reps, verified, packageBytes, lan.lostDataBytes(), retransmitted, naks[0], naks[1],
+            return new Result(agents, reps, verified, packageBytes, lan.lostDataBytes(), retransmitted, peerServed, naks[0], naks[1],
                     blocksNaked.cardinality(), naks[2], passStartNs[0] < 0 ? 0 : lan.nowNs() - passStartNs[0], completeNs,
                     (System.nanoTime() - wallStart) / 1_000_000);
         } finally {
