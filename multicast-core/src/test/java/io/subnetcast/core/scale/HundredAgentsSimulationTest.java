@@ -3,12 +3,11 @@ package io.subnetcast.core.scale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.util.ResourceLeakDetector;
 import io.subnetcast.core.session.SessionConfig;
+import io.subnetcast.core.testing.SampledLeakTracking;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,24 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Pscale}): 100 agents on one subnet start the same task within one second, with 1% control
  * loss, in every build.
  */
+@ExtendWith(SampledLeakTracking.class)
 class HundredAgentsSimulationTest {
     @TempDir
     Path dir;
-    private ResourceLeakDetector.Level leakLevel;
-
-    // Paranoid leak tracking records a stack trace for each of the two million datagram copies of
-    // this run (20 s instead of 4); sampled tracking still reports a leak, and the smaller
-    // simulations track every buffer.
-    @BeforeEach
-    void sampleLeaks() {
-        leakLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterEach
-    void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(leakLevel);
-    }
 
     @Test
     void oneRepresentativeOneDownloadAndControlTrafficWithinItsBudget() {

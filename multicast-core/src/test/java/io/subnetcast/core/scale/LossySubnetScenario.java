@@ -1,7 +1,6 @@
 package io.subnetcast.core.scale;
 
 import io.subnetcast.core.repair.GapRepairFactory;
-import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.session.TaskSpec;
@@ -137,8 +136,7 @@ public final class LossySubnetScenario {
                 }
             });
             long start = lan.nowNs();
-            boolean complete = lan.runUntil(OneSubnetScenario.sampled(lan, () -> nodes.stream()
-                    .allMatch(n -> n.agent("lossy") != null && n.agent("lossy").state() == AgentState.COMPLETE)), 600 * SECOND);
+            boolean complete = lan.runUntil(OneSubnetScenario.allComplete(lan, nodes, "lossy"), 600 * SECOND);
             long completeNs = complete ? lan.nowNs() - start : -1;
             int verified = 0;
             long retransmitted = 0;

@@ -1,6 +1,5 @@
 package io.subnetcast.core.scale;
 
-import io.subnetcast.core.session.AgentState;
 import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionAgent;
 import io.subnetcast.core.session.SessionConfig;
@@ -79,8 +78,7 @@ final class ManySubnetsScenario {
                 }
             }
             long start = lan.nowNs();
-            boolean complete = lan.runUntil(OneSubnetScenario.sampled(lan, () -> nodes.stream()
-                    .allMatch(n -> n.agent("fleet") != null && n.agent("fleet").state() == AgentState.COMPLETE)),
+            boolean complete = lan.runUntil(OneSubnetScenario.allComplete(lan, nodes, "fleet"),
                     subnets * subnetStaggerNs + 300 * SECOND);
             long completeNs = complete ? lan.nowNs() - start : -1;
             Map<Long, Integer> subnetOf = new HashMap<>();

@@ -126,7 +126,7 @@ final class OneSubnetScenario {
             lan.runFor(WINDOW.toNanos());
             long window = lan.nowNs() - windowStart;
             counting[0] = false;
-            boolean complete = lan.runUntil(sampled(lan, () -> nodes.stream().allMatch(n -> n.agent("scale").state() == AgentState.COMPLETE)),
+            boolean complete = lan.runUntil(allComplete(lan, nodes, "scale"),
                     START_DELAY.toSeconds() * SECOND + 120 * SECOND);
             long completeNs = complete ? lan.nowNs() - start : -1;
             int verified = 0;
@@ -158,6 +158,12 @@ final class OneSubnetScenario {
             nextCheckNs[0] = now + 1_000_000;
             return condition.getAsBoolean();
         };
+    }
+
+    /** @return a sampled condition: every node runs the task and its agent is COMPLETE */
+    static java.util.function.BooleanSupplier allComplete(SimulatedLan lan, List<SimNode> nodes, String taskId) {
+        return sampled(lan, () -> nodes.stream()
+                .allMatch(n -> n.agent(taskId) != null && n.agent(taskId).state() == AgentState.COMPLETE));
     }
 
     private static boolean started(List<SimNode> nodes) {

@@ -2,11 +2,10 @@ package io.subnetcast.core.scale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netty.util.ResourceLeakDetector;
+import io.subnetcast.core.testing.SampledLeakTracking;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,23 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
  * subnets of 20 with {@code -Pscale}): 20 subnets of 20 agents, starting subnet after subnet, with
  * 1% control loss, in every build.
  */
+@ExtendWith(SampledLeakTracking.class)
 class TwentySubnetsSimulationTest {
     @TempDir
     Path dir;
-    private ResourceLeakDetector.Level leakLevel;
-
-    // As in HundredAgentsSimulationTest: paranoid tracking of a million datagram copies costs more
-    // than the run; sampled tracking still reports a leak.
-    @BeforeEach
-    void sampleLeaks() {
-        leakLevel = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterEach
-    void restoreLeakTracking() {
-        ResourceLeakDetector.setLevel(leakLevel);
-    }
 
     /**
      * Fails without the election's memory of a better claim (Election#recentBestClaim): with this
