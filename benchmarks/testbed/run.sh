@@ -370,6 +370,27 @@ host_run() {
     LAST_PID=$!
 }
 
+# drop_counts: one line per namespace: its name, packets dropped by its qdiscs (the shaped links'
+# bfifo queues: a congested link), by its UDP sockets' full receive buffers (RcvbufErrors: a busy
+# host) and by its interfaces on receive (rx_dropped).
+drop_counts() {
+    local ns
+    for ns in "${NAMESPACES[@]}"; do
+        printf '%s %s %s %s\n' "${ns#"$P"-}" \
+            "$(ip netns exec "$ns" tc -s qdisc show 2>/dev/null | awk '/dropped/ { gsub(",", "", $7); n += $7 } END { print n + 0 }')" \
+            "$(ip netns exec "$ns" awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp 2>/dev/null || echo 0)" \
+            "$(ip netns exec "$ns" sh -c 'cat /sys/class/net/*/statistics/rx_dropped' 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')"
+    done
+}
+
+# drop_summary BEFORE AFTER: the namespaces whose counts grew, "ns: qdisc Q, socket S, interface I"
+drop_summary() {
+    awk 'NR == FNR { q[$1] = $2; s[$1] = $3; i[$1] = $4; next }
+         { dq = $2 - q[$1]; ds = $3 - s[$1]; di = $4 - i[$1]
+           if (dq || ds || di) { printf "%s%s: qdisc %d, socket %d, interface %d", sep, $1, dq, ds, di; sep = "; " } }
+         END { if (!sep) printf "none" }' "$1" "$2"
+}
+
 declare -A DONE_NS VERIFIED ROLE DETAIL
 begin_measure() { # TOOL SETTING RUN
     TOOL=$1 SETTING=$2 RUNNO=$3
@@ -391,6 +412,7 @@ begin_measure() { # TOOL SETTING RUN
     done
     ORIGIN_TX0=$(counter "$P-origin" up0 tx)
     ORIGIN_LINES0=$(wc -l <"$ORIGIN_LOG")
+    drop_counts >"$RUN/drops.before"
     rm -f "$RUN/sampler.stop"
     "$PYTHON" "$SCRIPT_DIR/sample.py" "$RUN/sampler.tsv" "$SAMPLE_INTERVAL" "$((TOOL_TIMEOUT + 60))" \
         "$RUN/sampler.stop" "${HOSTS[@]}" "$P-origin" &
@@ -414,6 +436,9 @@ end_measure() { # NOTE
     local note=$1 host wall origin_bytes origin_x rx tx s v=0 n=0 last=0 ok=1 done_s
     touch "$RUN/sampler.stop"
     wait "$SAMPLER_PID" 2>/dev/null || true
+    drop_counts >"$RUN/drops.after"
+    local drops
+    drops=$(drop_summary "$RUN/drops.before" "$RUN/drops.after")
     origin_bytes=0
     while read -r b; do origin_bytes=$((origin_bytes + b)); done < <(tail -n +"$((ORIGIN_LINES0 + 1))" "$ORIGIN_LOG" \
         | origin_body_bytes)
@@ -460,6 +485,7 @@ end_measure() { # NOTE
     MEASURED_WALL=$wall MEASURED_VERIFIED="$v/$n" MEASURED_ORIGIN_BYTES=$origin_bytes
     MEASURED_ORIGIN_LINES="$((ORIGIN_LINES0 + 1)) $(wc -l <"$ORIGIN_LOG")"
     log "$SCEN_NAME: $TOOL $SETTING: all verified after ${wall} s ($v/$n verified), origin served ${origin_x}x, machine busy ${mach_busy}% (outside ${mach_other}%); $note"
+    log "$SCEN_NAME: $TOOL $SETTING: packets dropped: $drops"
     for host in "${HOSTS[@]}"; do rm -rf "${WORK:?}/$host"; done
 }
 

@@ -37,6 +37,8 @@ public final class LossMeter {
     private long receivedWireBytes;
     private int lossFraction;
     private long receiveRateBitsPerSecond;
+    private long windowExpected;
+    private long windowLost;
 
     /** Creates a meter that starts measuring at the first datagram. */
     public LossMeter() {
@@ -115,8 +117,11 @@ public final class LossMeter {
     private boolean closeWindow(long nowNs, long spanNs) {
         long expected = Integer.toUnsignedLong(highestSequence - windowBase);
         boolean enough = expected >= MIN_EXPECTED;
+        windowExpected = 0;
         if (enough) {
             long lost = Math.max(0, expected - received); // duplicates and late datagrams cancel out
+            windowExpected = expected;
+            windowLost = lost;
             lossFraction = (int) (lost * 65_536 / expected);
             receiveRateBitsPerSecond = (long) (receivedWireBytes * 8.0 * NANOS_PER_SECOND / spanNs);
         }
@@ -125,6 +130,36 @@ public final class LossMeter {
         received = 0;
         receivedWireBytes = 0;
         return enough;
+    }
+
+    /**
+     * Takes datagrams the host itself dropped (its socket's receive buffer was full) off the last
+     * closed window's loss: they say the host was busy, not that the path is congested. The kernel
+     * counts a drop when it happens, the meter sees the gap only when a later datagram is read, so
+     * drops and gaps may fall into neighbouring windows: the caller passes what was left over
+     * from the window before along with the new drops.
+     *
+     * @param hostDrops datagrams dropped at the socket since the previous window (and left over)
+     * @return the drops this window's loss did not account for, to pass with the next window's
+     */
+    public long discountHostDrops(long hostDrops) {
+        if (hostDrops <= 0 || windowExpected == 0) {
+            return Math.max(0, hostDrops);
+        }
+        long taken = Math.min(hostDrops, windowLost);
+        windowLost -= taken;
+        lossFraction = (int) (windowLost * 65_536 / windowExpected);
+        return hostDrops - taken;
+    }
+
+    /** @return datagrams the last closed window expected (by sequence numbers), 0 if it said too little */
+    public long windowExpected() {
+        return windowExpected;
+    }
+
+    /** @return datagrams of the last closed window that did not arrive, less any host drops taken off */
+    public long windowLost() {
+        return windowLost;
     }
 
     /** @return the last closed window's loss, in 1/65536 (65536 = everything lost) */

@@ -127,6 +127,11 @@ final class TaskPort implements SessionPort {
     }
 
     @Override
+    public long receiveDrops() {
+        return joinedGroup == null ? -1 : engine.transport().receiveDrops(joinedGroup);
+    }
+
+    @Override
     public BlockFile openStore(String taskId, long length, int blockSize, String identity) throws IOException {
         BlockFile previous = agent.store();
         if (previous != null && engine.blockServer() != null) {

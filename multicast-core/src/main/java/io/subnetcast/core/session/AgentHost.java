@@ -198,6 +198,11 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public long receiveDrops() {
+        return agent.port.receiveDrops();
+    }
+
+    @Override
     public void sendStatus(Status.Builder status) {
         agent.port.sendControl(agent.control().setStatus(status).build());
     }

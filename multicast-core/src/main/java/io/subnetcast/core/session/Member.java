@@ -58,6 +58,13 @@ final class Member {
     private long bytesFromMulticast;
     private long bytesFromRepair;
     private long invalidDatagrams;
+    // The socket's drop count at the last loss window, -1 before the first or when unknown; drops not yet matched by gaps.
+    private long hostDropsSeen = -1;
+    private long hostDropsPending;
+    // Over the loss windows of the session followed: datagrams expected, lost, and of those dropped here.
+    private long windowsExpected;
+    private long windowsLost;
+    private long windowsHostDropped;
     // Draws the stretched status intervals of a large session.
     private final RandomGenerator random;
 
@@ -151,6 +158,11 @@ final class Member {
     }
 
     private void enterRepairingIfNeeded(long nowNs) {
+        if (!sessionEnded && windowsLost > 0) {
+            LOG.info("task {}: the pass lost {} of {} datagrams here ({} %), {} of them dropped by this host's receive"
+                    + " socket (the host was busy, not the network congested)", taskId, windowsLost, windowsExpected,
+                    String.format("%.1f", windowsLost * 100.0 / windowsExpected), windowsHostDropped);
+        }
         sessionEnded = true;
         boolean published = host.published();
         if (host.locallyPaused()) {
@@ -213,6 +225,7 @@ final class Member {
         ChunkTracker tracker = host.tracker();
         BlockFile store = host.store();
         if (lossMeter.onDatagram(frame.sequence(), frame.length() + SessionConfig.IP_UDP_OVERHEAD, nowNs, membersKnown)) {
+            discountHostDrops();
             sendStatus(nowNs, true); // the representative adapts its rate to it
         }
         int block = frame.block();
@@ -349,6 +362,34 @@ final class Member {
         BlockFile store = host.store();
         if (store != null) {
             planner.afterPass(store, host.tracker(), nowNs);
+        }
+    }
+
+    /**
+     * Takes what this host's socket dropped off the window's loss, so that the representative's
+     * rate follows the path and not this host's CPU: a busy member catches up by repair instead of
+     * slowing the whole subnet. Drops not matched by a gap yet are kept for the next window only.
+     */
+    private void discountHostDrops() {
+        long lost = lossMeter.windowLost();
+        windowsExpected += lossMeter.windowExpected();
+        windowsLost += lost;
+        long drops = host.receiveDrops();
+        if (drops < 0) {
+            hostDropsSeen = -1; // unknown here
+            hostDropsPending = 0;
+            return;
+        }
+        // The first count is all the socket dropped since it was opened to receive the session (a
+        // burst at the pass's start finds a host still busy starting); a smaller count than the
+        // last is a new socket's.
+        long fresh = drops < hostDropsSeen || hostDropsSeen < 0 ? drops : drops - hostDropsSeen;
+        hostDropsSeen = drops;
+        hostDropsPending = Math.min(fresh, lossMeter.discountHostDrops(hostDropsPending + fresh));
+        windowsHostDropped += lost - lossMeter.windowLost();
+        if (lost > 0) {
+            LOG.debug("task {}: {} of {} datagrams lost in the last window, {} of them at this host's socket ({} dropped there)",
+                    taskId, lost, lossMeter.windowExpected(), lost - lossMeter.windowLost(), fresh);
         }
     }
 

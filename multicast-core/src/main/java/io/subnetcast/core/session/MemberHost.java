@@ -56,6 +56,9 @@ interface MemberHost {
     /** Leaves the data group. */
     void leaveDataGroup();
 
+    /** @return see {@link SessionPort#receiveDrops()} */
+    long receiveDrops();
+
     /** Sends a status report of the session followed. */
     void sendStatus(Status.Builder status);
 

@@ -35,6 +35,17 @@ public interface SessionPort {
     void leaveDataGroup();
 
     /**
+     * Datagrams this host dropped before the agent could read them (its receive buffer was full:
+     * the host was busy, not the network congested). Members take them off the loss they report.
+     *
+     * @return the count at the socket receiving the data group since it was opened, or -1 when the
+     *     platform does not tell or no data group is joined
+     */
+    default long receiveDrops() {
+        return -1;
+    }
+
+    /**
      * Opens (or creates) the task's cache entry.
      *
      * @throws IOException if the cache cannot be used; the agent fails the task with the reason

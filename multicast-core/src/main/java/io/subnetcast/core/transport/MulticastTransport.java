@@ -82,6 +82,8 @@ public final class MulticastTransport implements AutoCloseable {
     private static final class ReceiveSocket {
         final Future<Channel> bound;
         int groups;
+        // Resolved once bound; null where the platform cannot tell.
+        SocketDrops drops;
 
         ReceiveSocket(Future<Channel> bound) {
             this.bound = bound;
@@ -269,6 +271,22 @@ public final class MulticastTransport implements AutoCloseable {
         return injectedDrops;
     }
 
+    /**
+     * Datagrams the kernel dropped at the socket that receives a group because its buffer was full:
+     * what this host did not read in time, not what the network lost. Reads {@code /proc}; call it a
+     * few times a second at most.
+     *
+     * @param group a group joined with {@link #joinGroup}
+     * @return the socket's count since it was opened (other groups on the same socket included), or
+     *     -1 when the group is not joined or the platform does not tell (only Linux with epoll does)
+     */
+    public long receiveDrops(InetSocketAddress group) {
+        Membership membership = groups.get(group);
+        ReceiveSocket socket = membership == null ? null : sockets.get(membership.socketKey);
+        SocketDrops drops = socket == null ? null : socket.drops;
+        return drops == null ? SocketDrops.UNKNOWN : drops.read();
+    }
+
     /** @return datagrams handed to the receiver */
     public long received() {
         return received;
@@ -294,7 +312,13 @@ public final class MulticastTransport implements AutoCloseable {
     private void join(InetSocketAddress group, InetSocketAddress socketKey, Promise<Channel> result) {
         ReceiveSocket socket = sockets.get(socketKey);
         if (socket == null) {
-            socket = new ReceiveSocket(bindReceiver(socketKey));
+            ReceiveSocket created = new ReceiveSocket(bindReceiver(socketKey));
+            created.bound.addListener(b -> {
+                if (b.isSuccess()) {
+                    created.drops = SocketDrops.of((Channel) b.getNow());
+                }
+            });
+            socket = created;
             sockets.put(socketKey, socket);
         }
         socket.groups++;

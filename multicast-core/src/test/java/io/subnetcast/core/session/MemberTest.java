@@ -13,6 +13,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.wire.DataFrame;
+import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.End;
 import io.subnetcast.core.wire.proto.SessionPhase;
@@ -83,6 +84,70 @@ class MemberTest {
         } finally {
             buffer.release();
         }
+    }
+
+    /**
+     * One loss window: 50 datagrams 2 ms apart from sequence {@code first}, {@code lost} of them
+     * missing; the last closes the window (the meter's is 100 ms) that the one before them opened.
+     */
+    private int lossWindow(int first, int lost) {
+        int sequence = first;
+        for (int i = 0; i < 50; i++, sequence++) {
+            nowNs += 2 * MS;
+            if (i % 5 == 1 && i / 5 < lost) {
+                continue; // lost on the way
+            }
+            sendData(sequence);
+        }
+        return sequence;
+    }
+
+    private void sendData(int sequence) {
+        ByteBuf buffer = Unpooled.buffer(DataHeader.LENGTH + CHUNK);
+        try {
+            DataHeader.write(buffer, 0, CHUNK, SESSION, EPOCH, 0, 0, sequence);
+            buffer.writeZero(CHUNK);
+            member.onData(new DataFrame().wrap(buffer), nowNs);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    private int lastReportedLossPercent() {
+        Status.Builder last = host.statuses.get(host.statuses.size() - 1);
+        assertTrue(last.getReceiveRateKbps() > 0, "a loss report");
+        return Math.round(last.getLossFraction() * 100f / 65_536);
+    }
+
+    @Test
+    void datagramsThisHostDroppedAtItsSocketAreNotReportedAsLoss() {
+        follow(SessionPhase.PHASE_SENDING, true);
+        sendData(0);
+        int sequence = lossWindow(1, 5);
+        assertEquals(10, lastReportedLossPercent(), "the platform does not tell: every gap is loss");
+
+        host.receiveDrops = 3;
+        sequence = lossWindow(sequence, 5);
+        assertEquals(4, lastReportedLossPercent(), "the first count is all the socket dropped since it opened");
+        host.receiveDrops = 8;
+        sequence = lossWindow(sequence, 5);
+        assertEquals(0, lastReportedLossPercent(), "the host dropped all five: it was busy, the path was not");
+        host.receiveDrops = 10;
+        sequence = lossWindow(sequence, 5);
+        assertEquals(6, lastReportedLossPercent(), "two of five dropped here, three on the way");
+        host.receiveDrops = 20;
+        sequence = lossWindow(sequence, 5);
+        assertEquals(0, lastReportedLossPercent());
+        sequence = lossWindow(sequence, 5);
+        assertEquals(0, lastReportedLossPercent(), "drops counted before their gaps were seen count once, a window later");
+        sequence = lossWindow(sequence, 5);
+        assertEquals(10, lastReportedLossPercent(), "and no longer");
+        host.receiveDrops = 2;
+        sequence = lossWindow(sequence, 5);
+        assertEquals(6, lastReportedLossPercent(), "a new socket counts from 0 again");
+        host.receiveDrops = -1;
+        lossWindow(sequence, 5);
+        assertEquals(10, lastReportedLossPercent(), "no count, no discount");
     }
 
     @Test
@@ -203,6 +268,7 @@ class MemberTest {
         String failure;
         String recovery;
         boolean representativeLost;
+        long receiveDrops = -1;
 
         @Override
         public AgentState state() {
@@ -277,6 +343,11 @@ class MemberTest {
         @Override
         public void leaveDataGroup() {
             joined = false;
+        }
+
+        @Override
+        public long receiveDrops() {
+            return receiveDrops;
         }
 
         @Override
