@@ -216,7 +216,7 @@ public final class PeerRepairer implements GapRepair {
                 first = block;
             }
             scanned++;
-            if (!jobs.containsKey(block)) {
+            if (!jobs.containsKey(block) && context.repairable(block)) {
                 startBlock(block, nowNs);
             }
             int next = store.nextMissingBlock(block + 1);

@@ -65,4 +65,13 @@ public interface RepairContext {
     default long representativeNodeId() {
         return 0;
     }
+
+    /**
+     * @param block a missing block
+     * @return whether the gap repair may take it now: not while the pass has yet to send it, nor
+     *     while a NAK round waits for its multicast retransmission
+     */
+    default boolean repairable(int block) {
+        return true;
+    }
 }

@@ -79,6 +79,11 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public boolean repairable(int block) {
+        return agent.planner.repairable(block);
+    }
+
+    @Override
     public boolean originServesRanges() {
         return agent.originAcceptsRanges;
     }

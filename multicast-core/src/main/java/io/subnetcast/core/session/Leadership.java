@@ -156,7 +156,7 @@ final class Leadership implements Election.Listener {
                         config.rateBitsPerSecond(), config.adaptiveRate(), config.nakInterval().toNanos(),
                         config.nakThreshold(), config.maxMembers()),
                 nowNs + startDelayForNewTerm(nowNs), agent.host, agent.planner);
-        agent.member.onBecameRepresentative();
+        agent.member.onBecameRepresentative(nowNs);
         agent.transition(AgentState.FETCHING, nowNs, "elected representative, epoch " + agent.epoch);
         agent.term.sendBeacon(nowNs);
         if (agent.store == null) {

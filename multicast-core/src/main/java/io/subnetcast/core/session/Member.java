@@ -111,6 +111,16 @@ final class Member {
             return; // paused locally: keep following, do not move
         }
         applyPhase(beacon.getPhase(), nowNs); // before the detector forgets a silence the pass's end reveals
+        long behind = config.repairBehindPassBytes();
+        if (behind > 0 && beacon.getPhase() == SessionPhase.PHASE_SENDING && host.state() == AgentState.RECEIVING
+                && host.store() != null) {
+            // Blocks this far behind the pass's position have gone by: datagrams still in this
+            // host's socket buffer or on their way, and the beacon overtaking them on its own
+            // socket, are inside the margin.
+            int blockSize = host.store().layout().blockSize();
+            long margin = (behind + blockSize - 1) / blockSize;
+            planner.duringPass(host.store(), host.tracker(), (int) Math.max(0, beacon.getNextBlock() - margin), nowNs);
+        }
         silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !host.published(), beacon.getNextBlock(),
                 host.store(), nowNs);
     }
@@ -290,7 +300,7 @@ final class Member {
         if (state == AgentState.RECEIVING && silence.isSilent(nowNs)) {
             fallBackToUnicast(nowNs);
         }
-        if (host.state() == AgentState.REPAIRING) {
+        if (host.state() == AgentState.REPAIRING || host.state() == AgentState.RECEIVING && planner.repairingDuringPass()) {
             BlockFile store = host.store();
             planner.doWork(store, host.tracker(), host.sessionId() != 0, nowNs);
             if (planner.hasGapRepair() && store != null && store.isComplete()) {
@@ -323,7 +333,8 @@ final class Member {
         return switch (state) {
             case COMPLETE -> Math.min(nextStatusNs, lingerWakeNs);
             case WAITING, RECEIVING -> Math.min(Math.min(nextStatusNs, lastBeaconNs + config.representativeTimeout().toNanos()),
-                    state == AgentState.RECEIVING ? silence.wakeNs() : Long.MAX_VALUE);
+                    state == AgentState.RECEIVING ? Math.min(silence.wakeNs(),
+                            planner.repairingDuringPass() ? planner.nextWakeNs(nowNs) : Long.MAX_VALUE) : Long.MAX_VALUE);
             case REPAIRING -> host.recoveringFromOrigin() ? Long.MAX_VALUE : repairWakeNs(nowNs);
             default -> Long.MAX_VALUE;
         };
@@ -424,7 +435,8 @@ final class Member {
     }
 
     /** The agent was elected: it leaves the data group it followed; its own term says when the pass ends. */
-    void onBecameRepresentative() {
+    void onBecameRepresentative(long nowNs) {
+        planner.endRepairDuringPass(nowNs); // the representative's own download takes over
         sessionEnded = false;
         leaveDataGroup();
     }

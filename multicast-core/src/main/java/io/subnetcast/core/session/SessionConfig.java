@@ -17,6 +17,8 @@ import java.util.Objects;
 public final class SessionConfig {
     /** Default start delay: 1 minute, as the multicast products this follows use. */
     public static final Duration DEFAULT_START_DELAY = Duration.ofMinutes(1);
+    /** Members repair during the pass what it left this far behind: twice the 4 MiB receive buffer. */
+    public static final long DEFAULT_REPAIR_BEHIND_PASS_BYTES = 8L * 1024 * 1024;
     /** Default send rate: 100 Mbit/s, safe on any wired LAN of this century. */
     public static final long DEFAULT_RATE_BPS = 100_000_000L;
     /** Default MTU: Ethernet's 1500 bytes. */
@@ -44,6 +46,7 @@ public final class SessionConfig {
     private final Duration haveInterval;
     private final int nakThreshold;
     private final Duration repairDelay;
+    private final long repairBehindPassBytes;
     private final Duration dataSilenceLimit;
     private final boolean adaptiveRate;
     private final int statusesPerSecond;
@@ -71,6 +74,7 @@ public final class SessionConfig {
         this.haveInterval = b.haveInterval;
         this.nakThreshold = b.nakThreshold;
         this.repairDelay = b.repairDelay;
+        this.repairBehindPassBytes = b.repairBehindPassBytes;
         this.dataSilenceLimit = b.dataSilenceLimit;
         this.adaptiveRate = b.adaptiveRate;
         this.statusesPerSecond = b.statusesPerSecond;
@@ -107,6 +111,7 @@ public final class SessionConfig {
         b.haveInterval = haveInterval;
         b.nakThreshold = nakThreshold;
         b.repairDelay = repairDelay;
+        b.repairBehindPassBytes = repairBehindPassBytes;
         b.dataSilenceLimit = dataSilenceLimit;
         b.adaptiveRate = adaptiveRate;
         b.statusesPerSecond = statusesPerSecond;
@@ -227,6 +232,15 @@ public final class SessionConfig {
     }
 
     /**
+     * @return how far behind the pass's position a member repairs a missing block while the pass
+     *     still runs (datagrams still in its socket buffer or on their way must not be fetched
+     *     twice); 0 when members repair only after the pass
+     */
+    public long repairBehindPassBytes() {
+        return repairBehindPassBytes;
+    }
+
+    /**
      * @return how long a member of a multicasting session may hear no data while the pass moves
      *     past blocks it lacks before it judges the data group blocked and completes over unicast
      */
@@ -294,6 +308,7 @@ public final class SessionConfig {
         private Duration haveInterval = Duration.ofSeconds(1);
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
+        private long repairBehindPassBytes = DEFAULT_REPAIR_BEHIND_PASS_BYTES;
         private Duration dataSilenceLimit = Duration.ofSeconds(3);
         private boolean adaptiveRate = true;
         private int statusesPerSecond = 25;
@@ -358,6 +373,16 @@ public final class SessionConfig {
         /** @param value delay between the end of the pass and peer repair (default 1 s) @return this */
         public Builder repairDelay(Duration value) {
             this.repairDelay = value;
+            return this;
+        }
+
+        /**
+         * @param bytes how far behind the pass a member repairs what it lacks while the pass runs,
+         *     at least twice the receive buffer (8 MiB by default); 0: only after the pass
+         * @return this
+         */
+        public Builder repairBehindPass(long bytes) {
+            this.repairBehindPassBytes = bytes;
             return this;
         }
 
@@ -492,6 +517,9 @@ public final class SessionConfig {
             requireNonNegative("claim jitter", claimJitter);
             requirePositive("have interval", haveInterval);
             requireNonNegative("repair delay", repairDelay);
+            if (repairBehindPassBytes < 0) {
+                throw new IllegalArgumentException("repair behind the pass must be 0 or more bytes: " + repairBehindPassBytes);
+            }
             requirePositive("data silence limit", dataSilenceLimit);
             if (nakThreshold < 1) {
                 throw new IllegalArgumentException("NAK threshold must be at least 1: " + nakThreshold);
