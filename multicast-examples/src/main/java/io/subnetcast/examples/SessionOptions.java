@@ -86,8 +86,10 @@ final class SessionOptions {
                     + " %%ProgramData%%, a macOS launchd daemon one under /Library/Caches.")
     Path cacheDir;
 
-    @Option(names = "--rate", paramLabel = "RATE", converter = Converters.RateConverter.class, defaultValue = "100m",
-            description = "Multicast send rate in bit/s (500k, 100m, 1g). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rate", paramLabel = "RATE", converter = Converters.RateConverter.class, defaultValue = "500m",
+            description = "Most the multicast sends, in bit/s (500k, 100m, 1g); the rate adapts down to what members"
+                    + " behind slower or congested links receive (see --fixed-rate). Where switches flood multicast to"
+                    + " every port (no IGMP snooping), set it to what the slowest port should carry. Default: ${DEFAULT-VALUE}.")
     long rate;
 
     @Option(names = "--fixed-rate",

@@ -19,8 +19,12 @@ public final class SessionConfig {
     public static final Duration DEFAULT_START_DELAY = Duration.ofMinutes(1);
     /** Members repair during the pass what it left this far behind: twice the 4 MiB receive buffer. */
     public static final long DEFAULT_REPAIR_BEHIND_PASS_BYTES = 8L * 1024 * 1024;
-    /** Default send rate: 100 Mbit/s, safe on any wired LAN of this century. */
-    public static final long DEFAULT_RATE_BPS = 100_000_000L;
+    /**
+     * Default send rate, the most the adaptive rate ever sends: 500 Mbit/s, so that the pass keeps
+     * pace with a download of up to about 475 Mbit/s and half of a gigabit link stays free; members
+     * behind slower or congested links report loss and the rate follows them down.
+     */
+    public static final long DEFAULT_RATE_BPS = 500_000_000L;
     /** Default MTU: Ethernet's 1500 bytes. */
     public static final int DEFAULT_MTU = 1500;
     /** IPv4 (20) and UDP (8) header bytes inside the MTU. */
