@@ -132,6 +132,14 @@ public final class RateController {
     }
 
     /**
+     * @param lossFraction a window's loss in 1/65536
+     * @return whether a receiver with that loss counts as congested ({@value #CONGESTED_PERCENT}% or more)
+     */
+    public static boolean isCongested(int lossFraction) {
+        return lossFraction >= CONGESTED_LOSS;
+    }
+
+    /**
      * Takes a member's loss report. The caller passes only reports of members it already knew
      * before this message, so that a stranger's first datagram counts for nothing.
      *

@@ -80,6 +80,8 @@ public final class RepairPlanner {
     private int horizon = Integer.MAX_VALUE;
     // Whether the gap repair was started during the pass and the pass still runs.
     private boolean inPass;
+    // During the pass, the member's path lost datagrams on the way: repair waits, not to compete with the pass.
+    private boolean pathCongested;
     // Blocks a NAK round asked to be multicast again, kept from the gap repair until heldBackUntilNs.
     private BlockBitmap heldBack;
     private long heldBackUntilNs;
@@ -143,7 +145,7 @@ public final class RepairPlanner {
      * @return whether to repair it now
      */
     public boolean repairable(int block) {
-        return block < horizon && (heldBack == null || !heldBack.get(block));
+        return block < horizon && !(inPass && pathCongested) && (heldBack == null || !heldBack.get(block));
     }
 
     /**
@@ -156,10 +158,17 @@ public final class RepairPlanner {
      * @param tracker chunks of partial blocks, or null
      * @param passedBlocks blocks, from the first, that the pass went by (with a margin for what
      *     is still on its way)
+     * @param congested whether this member's path lost datagrams on the way (not at its own
+     *     socket) in its last loss window: repair during the pass then waits, since it would
+     *     compete with the pass for the congested link (repair after the pass does not wait)
      * @param nowNs current time
      */
-    public void duringPass(BlockFile store, ChunkTracker tracker, int passedBlocks, long nowNs) {
+    public void duringPass(BlockFile store, ChunkTracker tracker, int passedBlocks, boolean congested, long nowNs) {
         if (factory == null || store == null) {
+            return;
+        }
+        pathCongested = congested;
+        if (congested) {
             return;
         }
         int passed = Math.min(passedBlocks, store.layout().blockCount());
@@ -260,6 +269,7 @@ public final class RepairPlanner {
         // The multicast does not arrive: nothing waits for the pass or for a retransmission.
         horizon = Integer.MAX_VALUE;
         inPass = false;
+        pathCongested = false;
         heldBack = null;
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.congestion.LossMeter;
+import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.receive.BeaconCheck;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.RepairPlanner;
@@ -65,6 +66,9 @@ final class Member {
     private long windowsExpected;
     private long windowsLost;
     private long windowsHostDropped;
+    // The last loss window's path was congested (loss not dropped by this host's socket): repair
+    // during the pass would only compete with the pass for the same link.
+    private boolean pathCongested;
     // Draws the stretched status intervals of a large session.
     private final RandomGenerator random;
 
@@ -119,7 +123,8 @@ final class Member {
             // socket, are inside the margin.
             int blockSize = host.store().layout().blockSize();
             long margin = (behind + blockSize - 1) / blockSize;
-            planner.duringPass(host.store(), host.tracker(), (int) Math.max(0, beacon.getNextBlock() - margin), nowNs);
+            planner.duringPass(host.store(), host.tracker(), (int) Math.max(0, beacon.getNextBlock() - margin),
+                    pathCongested, nowNs);
         }
         silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !host.published(), beacon.getNextBlock(),
                 host.store(), nowNs);
@@ -389,6 +394,7 @@ final class Member {
         if (drops < 0) {
             hostDropsSeen = -1; // unknown here
             hostDropsPending = 0;
+            pathCongested = RateController.isCongested(lossMeter.lossFraction());
             return;
         }
         // The first count is all the socket dropped since it was opened to receive the session (a
@@ -398,6 +404,7 @@ final class Member {
         hostDropsSeen = drops;
         hostDropsPending = Math.min(fresh, lossMeter.discountHostDrops(hostDropsPending + fresh));
         windowsHostDropped += lost - lossMeter.windowLost();
+        pathCongested = RateController.isCongested(lossMeter.lossFraction());
         if (lost > 0) {
             LOG.debug("task {}: {} of {} datagrams lost in the last window, {} of them at this host's socket ({} dropped there)",
                     taskId, lost, lossMeter.windowExpected(), lost - lossMeter.windowLost(), fresh);
