@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at the start of a pass finds the members' hosts busy, they lose a share of it, and then received
  * everything else; waiting for the pass's end and the repair delay added 1.6-2.3 s to a 10 s pass.
  * Here 20% of the data is lost at every member during the first tenth of the pass, then nothing.
- * Loss all along the pass is a congested path: there repair waits for the pass's end.
+ * Loss all along the pass (a congested link or a busy host) makes repair wait for the pass's end.
  */
 class RepairDuringPassSimulationTest {
     private static final long SECOND = 1_000_000_000L;
@@ -109,8 +109,8 @@ class RepairDuringPassSimulationTest {
 
     @Test
     void onAPathThatLosesDatagramsOnTheWayRepairWaitsForThePassToEnd() throws Exception {
-        // Loss on the way (the simulated hosts drop nothing at their sockets) means a congested
-        // link: repairing meanwhile would compete with the pass for it.
+        // A member that keeps losing (here on the way; at a busy host's socket alike) would only
+        // compete with the pass for its link or CPU by repairing meanwhile.
         long tail = tailAfterPass(SessionConfig.DEFAULT_REPAIR_BEHIND_PASS_BYTES / 8, true);
         System.out.printf("5%% loss on the way all along: %d repair bytes during the pass, last copy %d ms after it%n",
                 servedDuringPass, tail / MS);

@@ -80,8 +80,8 @@ public final class RepairPlanner {
     private int horizon = Integer.MAX_VALUE;
     // Whether the gap repair was started during the pass and the pass still runs.
     private boolean inPass;
-    // During the pass, the member's path lost datagrams on the way: repair waits, not to compete with the pass.
-    private boolean pathCongested;
+    // During the pass, the member lost datagrams lately: repair waits, not to compete with the pass.
+    private boolean lossy;
     // Blocks a NAK round asked to be multicast again, kept from the gap repair until heldBackUntilNs.
     private BlockBitmap heldBack;
     private long heldBackUntilNs;
@@ -145,7 +145,7 @@ public final class RepairPlanner {
      * @return whether to repair it now
      */
     public boolean repairable(int block) {
-        return block < horizon && !(inPass && pathCongested) && (heldBack == null || !heldBack.get(block));
+        return block < horizon && !(inPass && lossy) && (heldBack == null || !heldBack.get(block));
     }
 
     /**
@@ -158,17 +158,18 @@ public final class RepairPlanner {
      * @param tracker chunks of partial blocks, or null
      * @param passedBlocks blocks, from the first, that the pass went by (with a margin for what
      *     is still on its way)
-     * @param congested whether this member's path lost datagrams on the way (not at its own
-     *     socket) in its last loss window: repair during the pass then waits, since it would
-     *     compete with the pass for the congested link (repair after the pass does not wait)
+     * @param lossyLately whether this member lost 1% or more of its last loss window, on the way
+     *     (a congested link) or at its own socket (a busy host): repair during the pass then
+     *     waits, since it would compete with the pass for that link or that CPU and lose more of
+     *     it (repair after the pass does not wait)
      * @param nowNs current time
      */
-    public void duringPass(BlockFile store, ChunkTracker tracker, int passedBlocks, boolean congested, long nowNs) {
+    public void duringPass(BlockFile store, ChunkTracker tracker, int passedBlocks, boolean lossyLately, long nowNs) {
         if (factory == null || store == null) {
             return;
         }
-        pathCongested = congested;
-        if (congested) {
+        lossy = lossyLately;
+        if (lossyLately) {
             return;
         }
         int passed = Math.min(passedBlocks, store.layout().blockCount());
@@ -269,7 +270,7 @@ public final class RepairPlanner {
         // The multicast does not arrive: nothing waits for the pass or for a retransmission.
         horizon = Integer.MAX_VALUE;
         inPass = false;
-        pathCongested = false;
+        lossy = false;
         heldBack = null;
     }
 

@@ -66,9 +66,9 @@ final class Member {
     private long windowsExpected;
     private long windowsLost;
     private long windowsHostDropped;
-    // The last loss window's path was congested (loss not dropped by this host's socket): repair
-    // during the pass would only compete with the pass for the same link.
-    private boolean pathCongested;
+    // The last loss window lost 1% or more, on the way or at this host's socket: repair during the
+    // pass would compete with the pass for the same link or the same CPU.
+    private boolean lossyWindow;
     // Draws the stretched status intervals of a large session.
     private final RandomGenerator random;
 
@@ -124,7 +124,7 @@ final class Member {
             int blockSize = host.store().layout().blockSize();
             long margin = (behind + blockSize - 1) / blockSize;
             planner.duringPass(host.store(), host.tracker(), (int) Math.max(0, beacon.getNextBlock() - margin),
-                    pathCongested, nowNs);
+                    lossyWindow, nowNs);
         }
         silence.onBeacon(beacon.getPhase() == SessionPhase.PHASE_SENDING && !host.published(), beacon.getNextBlock(),
                 host.store(), nowNs);
@@ -394,7 +394,7 @@ final class Member {
         if (drops < 0) {
             hostDropsSeen = -1; // unknown here
             hostDropsPending = 0;
-            pathCongested = RateController.isCongested(lossMeter.lossFraction());
+            lossyWindow = RateController.isCongested(lossMeter.lossFraction());
             return;
         }
         // The first count is all the socket dropped since it was opened to receive the session (a
@@ -404,7 +404,7 @@ final class Member {
         hostDropsSeen = drops;
         hostDropsPending = Math.min(fresh, lossMeter.discountHostDrops(hostDropsPending + fresh));
         windowsHostDropped += lost - lossMeter.windowLost();
-        pathCongested = RateController.isCongested(lossMeter.lossFraction());
+        lossyWindow = RateController.isCongested((int) (lost * 65_536 / Math.max(1, lossMeter.windowExpected())));
         if (lost > 0) {
             LOG.debug("task {}: {} of {} datagrams lost in the last window, {} of them at this host's socket ({} dropped there)",
                     taskId, lost, lossMeter.windowExpected(), lost - lossMeter.windowLost(), fresh);

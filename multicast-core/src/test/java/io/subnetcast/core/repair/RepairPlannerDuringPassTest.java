@@ -1,0 +1,179 @@
+package io.subnetcast.core.repair;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.cache.BlockCache;
+import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.peers.PeerDirectory;
+import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.session.TaskSpec;
+import io.subnetcast.core.wire.proto.Nak;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link RepairPlanner#duringPass}: which blocks the gap repair may take while the pass runs, on a
+ * recording gap repair and a virtual clock.
+ */
+class RepairPlannerDuringPassTest {
+    private static final long MS = 1_000_000L;
+    private static final int BLOCK = 4096;
+    private static final int CHUNK = 1024;
+    private static final int BLOCKS = 10;
+
+    @TempDir
+    Path dir;
+    private BlockFile store;
+    private ChunkTracker tracker;
+    private RepairPlanner planner;
+    private final List<Nak.Builder> naks = new ArrayList<>();
+    private int repairsStarted;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = BlockCache.open(dir).open("t", (long) BLOCKS * BLOCK, BLOCK, "id");
+        tracker = new ChunkTracker(store.layout(), CHUNK);
+        RepairContext context = new RepairContext() {
+            @Override
+            public TaskSpec task() {
+                return new TaskSpec("t", URI.create("http://origin.test/t"), null, 0);
+            }
+
+            @Override
+            public BlockFile store() {
+                return store;
+            }
+
+            @Override
+            public ChunkTracker tracker() {
+                return tracker;
+            }
+
+            @Override
+            public PeerDirectory peers() {
+                return null;
+            }
+
+            @Override
+            public long selfNodeId() {
+                return 1;
+            }
+
+            @Override
+            public URI representativeUrl() {
+                return null;
+            }
+        };
+        GapRepairFactory factory = (ctx, transfer) -> {
+            repairsStarted++;
+            return new GapRepair() {
+                @Override
+                public void start(long nowNs) {
+                }
+
+                @Override
+                public void doWork(long nowNs) {
+                }
+
+                @Override
+                public long nextWakeNs(long nowNs) {
+                    return Long.MAX_VALUE;
+                }
+
+                @Override
+                public void stop() {
+                }
+
+                @Override
+                public long bytesFromPeers() {
+                    return 0;
+                }
+
+                @Override
+                public long bytesFromOrigin() {
+                    return 0;
+                }
+            };
+        };
+        planner = new RepairPlanner("t", factory, context, () -> null, naks::add, new SplittableRandom(3),
+                Duration.ofMillis(500), Duration.ofSeconds(1));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        store.close();
+    }
+
+    /** Marks three of a block's four chunks as received: more than half, a gap for peers. */
+    private void mostOf(int block) {
+        for (int offset = 0; offset < 3 * CHUNK; offset += CHUNK) {
+            tracker.record(block, offset);
+        }
+    }
+
+    @Test
+    void onlyBlocksThePassWentByAreRepairedAndMostlyMissingOnesWaitForTheirRound() {
+        for (int block = 0; block < BLOCKS; block++) {
+            if (block != 1) {
+                mostOf(block); // block 1 is lost whole
+            }
+        }
+        long now = 1_000 * MS;
+        planner.duringPass(store, tracker, 0, false, now);
+        assertEquals(0, repairsStarted, "the pass went by nothing yet");
+
+        planner.duringPass(store, tracker, 4, false, now);
+        assertEquals(1, repairsStarted);
+        assertTrue(planner.repairingDuringPass());
+        assertFalse(planner.isRunning(), "a repair during the pass does not stand in for the representative");
+        assertTrue(planner.repairable(0));
+        assertFalse(planner.repairable(1), "lost whole: the NAK round's retransmission comes first");
+        assertTrue(planner.repairable(3));
+        assertFalse(planner.repairable(4), "the pass has yet to send it");
+
+        planner.doWork(store, tracker, true, now + 600 * MS);
+        assertEquals(1, naks.size(), "one round NAK");
+        assertEquals(1, naks.get(0).getRanges(0).getBlock());
+        planner.doWork(store, tracker, true, now + 1_001 * MS);
+        assertTrue(planner.repairable(1), "after the repair delay it is the gap repair's");
+
+        planner.duringPass(store, tracker, 8, false, now + 1_100 * MS);
+        assertTrue(planner.repairable(7));
+        assertFalse(planner.repairable(8));
+
+        planner.afterPass(store, tracker, now + 2_000 * MS);
+        assertEquals(1, repairsStarted, "the same gap repair goes on after the pass");
+        assertTrue(planner.isRunning());
+        assertTrue(planner.repairable(9));
+    }
+
+    @Test
+    void aMemberThatLosesLatelyRepairsNothingNewDuringThePass() {
+        for (int block = 0; block < BLOCKS; block++) {
+            mostOf(block);
+        }
+        long now = 1_000 * MS;
+        planner.duringPass(store, tracker, 4, true, now);
+        assertEquals(0, repairsStarted, "it would compete with the pass for its link or CPU");
+
+        planner.duringPass(store, tracker, 4, false, now + 100 * MS);
+        assertEquals(1, repairsStarted);
+        assertTrue(planner.repairable(2));
+        planner.duringPass(store, tracker, 6, true, now + 200 * MS);
+        assertFalse(planner.repairable(2), "losing again: no new block until it receives cleanly");
+        planner.afterPass(store, tracker, now + 300 * MS);
+        assertTrue(planner.repairable(2), "after the pass nothing competes");
+        assertTrue(planner.repairable(9));
+    }
+}
