@@ -196,9 +196,7 @@ public final class RepairPlanner {
         int from = Math.max(0, horizon);
         horizon = end;
         for (int block = store.nextMissingBlock(from); block >= 0 && block < end; block = store.nextMissingBlock(block + 1)) {
-            // Blocks missed mostly or wholly (a burst, a late join) are what several members tend to
-            // lack together: cheap by multicast. A chunk lost here and there is the gap repair's.
-            if (tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block)) {
+            if (mostlyMissing(tracker, block)) {
                 if (roundBlocks == null) {
                     roundBlocks = new BlockBitmap(store.layout().blockCount());
                     nakRoundAtNs = nowNs + randomBackoffNs();
@@ -241,10 +239,8 @@ public final class RepairPlanner {
             return;
         }
         roundBlocks = new BlockBitmap(store.layout().blockCount());
-        // Blocks missed mostly or wholly (a burst, a late join) are what several members tend to
-        // lack together: cheap by multicast. A chunk lost here and there is the gap repair's.
         for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
-            if (tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block)) {
+            if (mostlyMissing(tracker, block)) {
                 roundBlocks.set(block);
             }
         }
@@ -452,6 +448,15 @@ public final class RepairPlanner {
         if (nak.getRangesCount() > 0) {
             naks.send(nak);
         }
+    }
+
+    /**
+     * Whether a missing block is one for the NAK round: missed mostly or wholly (a burst, a late
+     * join), what several members tend to lack together and is cheap by multicast. A chunk lost
+     * here and there is the gap repair's.
+     */
+    private static boolean mostlyMissing(ChunkTracker tracker, int block) {
+        return tracker == null || 2 * tracker.chunksHeld(block) <= tracker.chunksIn(block);
     }
 
     private long randomBackoffNs() {

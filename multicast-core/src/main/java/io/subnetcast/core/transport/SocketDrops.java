@@ -30,9 +30,12 @@ final class SocketDrops {
     private static final int MAX_LINE = 512;
 
     private final String inode;
+    // The table that holds the socket's row (udp or udp6, by its address family): read alone.
+    private final Path table;
 
-    private SocketDrops(String inode) {
+    private SocketDrops(String inode, Path table) {
         this.inode = inode;
+        this.table = table;
     }
 
     /**
@@ -49,8 +52,13 @@ final class SocketDrops {
             if (inode == null) {
                 return null;
             }
-            SocketDrops drops = new SocketDrops(inode);
-            return drops.read() == UNKNOWN ? null : drops;
+            for (Path table : TABLES) {
+                SocketDrops drops = new SocketDrops(inode, table);
+                if (drops.read() != UNKNOWN) {
+                    return drops;
+                }
+            }
+            return null;
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot find the receive socket's drop counter: {}", e.toString());
             return null;
@@ -68,17 +76,11 @@ final class SocketDrops {
 
     /** @return datagrams dropped at the socket since it was opened, or {@link #UNKNOWN} */
     long read() {
-        for (Path table : TABLES) {
-            try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
-                long drops = find(reader, inode);
-                if (drops != UNKNOWN) {
-                    return drops;
-                }
-            } catch (IOException | RuntimeException e) {
-                // no udp6 table without IPv6, or the socket closed meanwhile
-            }
+        try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+            return find(reader, inode);
+        } catch (IOException | RuntimeException e) {
+            return UNKNOWN; // no udp6 table without IPv6, or the socket closed meanwhile
         }
-        return UNKNOWN;
     }
 
     /**

@@ -77,34 +77,7 @@ class RepairPlannerDuringPassTest {
         };
         GapRepairFactory factory = (ctx, transfer) -> {
             repairsStarted++;
-            return new GapRepair() {
-                @Override
-                public void start(long nowNs) {
-                }
-
-                @Override
-                public void doWork(long nowNs) {
-                }
-
-                @Override
-                public long nextWakeNs(long nowNs) {
-                    return Long.MAX_VALUE;
-                }
-
-                @Override
-                public void stop() {
-                }
-
-                @Override
-                public long bytesFromPeers() {
-                    return 0;
-                }
-
-                @Override
-                public long bytesFromOrigin() {
-                    return 0;
-                }
-            };
+            return new IdleGapRepair();
         };
         planner = new RepairPlanner("t", factory, context, () -> null, naks::add, new SplittableRandom(3),
                 Duration.ofMillis(500), Duration.ofSeconds(1));

@@ -13,6 +13,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.repair.GapRepair;
+import io.subnetcast.core.repair.IdleGapRepair;
 import io.subnetcast.core.repair.RepairContext;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataFrame;
@@ -106,7 +107,7 @@ final class AgentHarness implements AutoCloseable {
         this.cache = BlockCache.open(cacheRoot);
         this.agent = new SessionAgent(task, config, SELF, new Port(), new SplittableRandom(seed), (context, transfer) -> {
             repairContext = context;
-            return new IdleRepair();
+            return new IdleGapRepair(); // the harness only wants to see the context it is given
         });
     }
 
@@ -542,37 +543,6 @@ final class AgentHarness implements AutoCloseable {
         @Override
         public URI blockServerUrl(String taskId) {
             return URI.create("http://198.18.0.1:8080/t/" + taskId);
-        }
-
-    }
-
-    /** Peer repair that does nothing: the harness only wants to see the context it is given. */
-    private static final class IdleRepair implements GapRepair {
-        @Override
-        public void start(long nowNs) {
-        }
-
-        @Override
-        public void doWork(long nowNs) {
-        }
-
-        @Override
-        public long nextWakeNs(long nowNs) {
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public void stop() {
-        }
-
-        @Override
-        public long bytesFromPeers() {
-            return 0;
-        }
-
-        @Override
-        public long bytesFromOrigin() {
-            return 0;
         }
     }
 }
