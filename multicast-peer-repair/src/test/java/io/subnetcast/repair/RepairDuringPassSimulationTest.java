@@ -99,7 +99,7 @@ class RepairDuringPassSimulationTest {
 
     @Test
     void whatTheStartOfThePassLostIsRepairedWhileItRuns() throws Exception {
-        long tail = tailAfterPass(SessionConfig.DEFAULT_REPAIR_BEHIND_PASS_BYTES / 8);
+        long tail = tailAfterPass(SessionConfig.REPAIR_BEHIND_PASS_BYTES / 8);
         System.out.printf("repair during the pass: %d repair bytes during it, last copy %d ms after its last block%n",
                 servedDuringPass, tail / MS);
         assertTrue(servedDuringPass > 0, "peers served during the pass");
@@ -111,7 +111,7 @@ class RepairDuringPassSimulationTest {
     void onAPathThatLosesDatagramsOnTheWayRepairWaitsForThePassToEnd() throws Exception {
         // A member that keeps losing (here on the way; at a busy host's socket alike) would only
         // compete with the pass for its link or CPU by repairing meanwhile.
-        long tail = tailAfterPass(SessionConfig.DEFAULT_REPAIR_BEHIND_PASS_BYTES / 8, true);
+        long tail = tailAfterPass(SessionConfig.REPAIR_BEHIND_PASS_BYTES / 8, true);
         System.out.printf("5%% loss on the way all along: %d repair bytes during the pass, last copy %d ms after it%n",
                 servedDuringPass, tail / MS);
         assertEquals(0, servedDuringPass, "no peer repair while the path is congested");
