@@ -18,11 +18,9 @@ public final class SessionConfig {
     /** Default start delay: 1 minute, as the multicast products this follows use. */
     public static final Duration DEFAULT_START_DELAY = Duration.ofMinutes(1);
     /**
-     * The margin to give {@link Builder#repairBehindPass} when turning repair during the pass on:
-     * twice the 4 MiB receive buffer. Off by default (0): a member that repaired blocks during the
-     * pass ignores the multicast of the blocks it is fetching, and when the representative dies
-     * mid-pass and that member succeeds it, those blocks come from the origin again (seen once in
-     * FailoverEndToEndIT on NIO: 2.15x the package instead of at most 1.5x).
+     * How far behind the pass a member repairs by default while the pass runs: twice the 4 MiB
+     * receive buffer, so that nothing still on its way is fetched twice. 0 turns repair during the
+     * pass off ({@link Builder#repairBehindPass}).
      */
     public static final long REPAIR_BEHIND_PASS_BYTES = 8L * 1024 * 1024;
     /**
@@ -318,7 +316,7 @@ public final class SessionConfig {
         private Duration haveInterval = Duration.ofSeconds(1);
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
-        private long repairBehindPassBytes;
+        private long repairBehindPassBytes = REPAIR_BEHIND_PASS_BYTES;
         private Duration dataSilenceLimit = Duration.ofSeconds(3);
         private boolean adaptiveRate = true;
         private int statusesPerSecond = 25;
@@ -388,8 +386,8 @@ public final class SessionConfig {
 
         /**
          * @param bytes how far behind the pass a member repairs what it lacks while the pass runs,
-         *     at least twice the receive buffer ({@link #REPAIR_BEHIND_PASS_BYTES}); 0, the default:
-         *     only after the pass
+         *     at least twice the receive buffer (default {@link #REPAIR_BEHIND_PASS_BYTES}, 8 MiB);
+         *     0: only after the pass
          * @return this
          */
         public Builder repairBehindPass(long bytes) {
