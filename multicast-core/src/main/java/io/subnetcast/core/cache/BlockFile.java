@@ -348,6 +348,7 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
+        content.flush(); // the block's last chunks may still be staged: present means in the file
         return verifier.commit(content, index);
     }
 

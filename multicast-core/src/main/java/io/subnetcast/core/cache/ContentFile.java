@@ -19,9 +19,18 @@ import org.slf4j.LoggerFactory;
  * moved to its final place when published. Reads and writes are positional, so that any thread
  * may write any block in any order, and every one is checked to lie inside the package.
  *
- * <p>Immutable: emptying or moving the file gives a new {@code ContentFile}. {@link BlockFile}
- * hands the current one out under its lock, and a write or read that runs outside the lock uses
- * the file it was handed even if the entry moves on meanwhile.
+ * <p>Emptying or moving the file gives a new {@code ContentFile}. {@link BlockFile} hands the
+ * current one out under its lock, and a write or read that runs outside the lock uses the file it
+ * was handed even if the entry moves on meanwhile.
+ *
+ * <p>Small writes that continue one another (a multicast pass's datagrams, block after block) are
+ * gathered in a {@link StagedRun} and reach the file as one positional write when the run breaks or
+ * fills: one system call per 64 KiB instead of one per 1440-byte datagram, which was most of a
+ * receiver's CPU per datagram. Everything that looks at the file's bytes (reads, the channel handed
+ * out for hashing, sync, move, close) writes the run out first, so no reader ever sees the file
+ * without it; a write that fails stays staged and fails again at the next flush, so a block whose
+ * bytes did not reach the file cannot be committed. Staged bytes die with the process, as the chunk
+ * map that records them does: only committed blocks survive a crash.
  */
 final class ContentFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContentFile.class);
@@ -29,6 +38,7 @@ final class ContentFile implements AutoCloseable {
     private final long length;
     private final Path path;
     private final FileChannel channel;
+    private final StagedRun staged = new StagedRun();
 
     private ContentFile(long length, Path path, FileChannel channel) {
         this.length = length;
@@ -60,9 +70,18 @@ final class ContentFile implements AutoCloseable {
         return path;
     }
 
-    /** @return the open channel, for hashing; read-only once the file was copied to another file system */
-    FileChannel channel() {
+    /**
+     * @return the open channel, for hashing, with every staged byte written to it; read-only once
+     *     the file was copied to another file system
+     */
+    FileChannel channel() throws IOException {
+        flush();
         return channel;
+    }
+
+    /** Writes the staged run, if any, to the file. */
+    synchronized void flush() throws IOException {
+        staged.flushTo(channel);
     }
 
     /** @throws IndexOutOfBoundsException unless {@code count} bytes from {@code offset} lie inside the package */
@@ -74,16 +93,26 @@ final class ContentFile implements AutoCloseable {
     }
 
     /** Writes the remaining bytes of {@code source}, consuming them, at package offset {@code offset}. */
-    void write(long offset, ByteBuffer source) throws IOException {
+    synchronized void write(long offset, ByteBuffer source) throws IOException {
         checkSpan(offset, source.remaining());
+        staged.flushTo(channel); // bytes land in the order they were written, staged ones first
         PositionalIo.writeFully(channel, source, offset);
     }
 
-    /** Writes {@code count} bytes of {@code source} from absolute {@code index}, its indexes unchanged. */
-    void write(long offset, ByteBuf source, int index, int count) throws IOException {
+    /**
+     * Writes {@code count} bytes of {@code source} from absolute {@code index}, its indexes
+     * unchanged: staged when they continue the staged run (or start one), else written at once.
+     */
+    synchronized void write(long offset, ByteBuf source, int index, int count) throws IOException {
         checkSpan(offset, count);
         checkBuffer(source, index, count);
-        PositionalIo.writeFully(channel, source, index, count, offset);
+        if (staged.append(offset, source, index, count)) {
+            return;
+        }
+        staged.flushTo(channel);
+        if (!staged.append(offset, source, index, count)) {
+            PositionalIo.writeFully(channel, source, index, count, offset); // bigger than a run
+        }
     }
 
     /** @throws IndexOutOfBoundsException unless {@code count} bytes from absolute {@code index} lie inside {@code source} */
@@ -99,6 +128,7 @@ final class ContentFile implements AutoCloseable {
         if (offset < 0 || offset > length) {
             throw new IndexOutOfBoundsException("offset " + offset + " outside package of " + length);
         }
+        flush(); // then read outside the lock: a block server's read does not hold up the receiver
         long available = length - offset;
         if (target.remaining() > available) {
             target.limit(target.position() + (int) available);
@@ -107,12 +137,14 @@ final class ContentFile implements AutoCloseable {
     }
 
     /** Makes written bytes durable across power loss, with the file's metadata if asked. */
-    void force(boolean metadata) throws IOException {
+    synchronized void force(boolean metadata) throws IOException {
+        staged.flushTo(channel);
         channel.force(metadata);
     }
 
     /** Closes and deletes the file and opens a new, empty one in its place, for a fresh attempt. */
-    ContentFile recreateEmpty() throws IOException {
+    synchronized ContentFile recreateEmpty() throws IOException {
+        staged.discard(); // the content is thrown away: so are its staged bytes
         channel.close();
         Files.deleteIfExists(path);
         return new ContentFile(length, path, openForWriting(path));
@@ -127,7 +159,8 @@ final class ContentFile implements AutoCloseable {
      * @param destination the final path; its parent directory must exist
      * @return the file at its new place; this one must no longer be used
      */
-    ContentFile moveTo(Path destination) throws IOException {
+    synchronized ContentFile moveTo(Path destination) throws IOException {
+        staged.flushTo(channel);
         channel.force(true);
         Path target = destination.toAbsolutePath().normalize();
         Path parent = target.getParent();
@@ -148,8 +181,13 @@ final class ContentFile implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public synchronized void close() throws IOException {
+        try {
+            staged.flushTo(channel); // a partial block's chunks stay in the cache for a later session
+        } finally {
+            staged.discard();
+            channel.close();
+        }
     }
 
     /** A copy under a hidden name, synced, then renamed: the rename is what makes it atomic. */
