@@ -56,6 +56,7 @@ SC_START_DELAY=${SC_START_DELAY:-2s}
 SC_LINGER=${SC_LINGER:-30s}
 SC_JAVA_OPTS=${SC_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 SC_AGENT_OPTS=${SC_AGENT_OPTS:-}
+SC_CDS=${SC_CDS:-1}                       # 1: the agents start from a class-data-sharing archive of the jar
 ORIGIN=${ORIGIN:-nginx}                   # nginx | subnetcast (the HTTP origin every tool uses)
 ORIGIN_JAVA_OPTS=${ORIGIN_JAVA_OPTS:--Xmx256m}
 JAR=${JAR:-$REPO_DIR/multicast-examples/target/subnetcast.jar}
@@ -91,6 +92,7 @@ for t in $TOOLS; do
 done
 case "$WAN_MODE" in per-subnet|shared) ;; *) die "WAN_MODE must be per-subnet or shared" ;; esac
 case "$DELTA" in 0|1) ;; *) die "DELTA must be 0 or 1" ;; esac
+case "$SC_CDS" in 0|1) ;; *) die "SC_CDS must be 0 or 1" ;; esac
 case "$DELTA_FULL_MANIFEST" in 0|1) ;; *) die "DELTA_FULL_MANIFEST must be 0 or 1" ;; esac
 for v in $DELTA_VARIANTS; do case "$v" in full|all|half) ;; *) die "DELTA_VARIANTS: '$v' is not full, all or half" ;; esac; done
 [[ "$DELTA_SEED" =~ ^[0-9]+$ ]] || die "DELTA_SEED must be a number"
@@ -787,6 +789,21 @@ else
     log "making a $SIZE_MIB MiB package"
     head -c "$SIZE" /dev/urandom >"$WORK/www/pkg.bin"
 fi
+# The agents' JVMs all start at once on the machine's cores; loading and verifying the jar's classes
+# then delays the first fetch by seconds (see README, "Agent start-up"). A class-data-sharing archive
+# of the jar, made here by a demo run on loopback (one process, nothing leaves the machine), cuts
+# that. An archive belongs to one jar and one JDK, hence one per run. JDK 17 reads it only when
+# asked on the command line (-XX:SharedArchiveFile), so a user's launcher would do the same.
+if [ "$SC_CDS" = 1 ] && [[ " $TOOLS " == *" subnetcast "* ]] && [[ "$SC_JAVA_OPTS" != *SharedArchiveFile* ]]; then
+    log "making the agents' class-data-sharing archive (subnetcast demo on loopback)"
+    mkdir -p "$OUT_DIR/logs"
+    # shellcheck disable=SC2086 # SC_JAVA_OPTS holds several options
+    (cd "$WORK" && timeout -k 5 120 "$JAVA" $SC_JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/agent.jsa" \
+        -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$JAR" demo --agents=3 --size=8m --start-delay=1s) \
+        >"$OUT_DIR/logs/cds-archive.log" 2>&1 && [ -s "$WORK/agent.jsa" ] \
+        || die "could not make the class-data-sharing archive (see $OUT_DIR/logs/cds-archive.log; SC_CDS=0 runs without)"
+    SC_JAVA_OPTS="$SC_JAVA_OPTS -XX:SharedArchiveFile=$WORK/agent.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+fi
 SHA=$(sha256sum "$WORK/www/pkg.bin" | cut -d' ' -f1)
 PKG_BYTES=$(stat -c %s "$WORK/www/pkg.bin")
 URL="http://$ORIGIN_IP:$ORIGIN_PORT/pkg.bin"
@@ -796,7 +813,7 @@ declare -A RX0 TX0
     echo "date: $(date -Is)"
     echo "command: $0 $*"
     for v in SCENARIOS SIZE_MIB HOST_RATE WAN_RATE WAN_MODE QUEUE_MS TOOLS REPEAT UFTP_RATES UFTP_OPTS UDPCAST_BITRATES \
-        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS \
+        UDPCAST_OPTS SC_RATES SC_UNSHAPED_RATES SC_START_DELAY SC_LINGER SC_CDS SC_JAVA_OPTS SC_AGENT_OPTS ORIGIN ORIGIN_JAVA_OPTS \
         DELTA DELTA_SEED DELTA_FULL_MANIFEST DELTA_VARIANTS; do
         echo "$v=${!v}"
     done

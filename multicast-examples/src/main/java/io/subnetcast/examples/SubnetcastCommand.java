@@ -4,6 +4,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.Charset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
@@ -21,14 +24,19 @@ import picocli.CommandLine.Spec;
  * library is driven.
  */
 @Command(name = "subnetcast", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {DemoCommand.class, AgentCommand.class, OriginCommand.class, PrecacheCommand.class, ManifestCommand.class,
-            ServerCommand.class, DeployCommand.class,
-            CommandLine.HelpCommand.class},
         description = "Distributes software packages to the machines of a subnet with the least traffic: the agents of a"
                 + " subnet elect one representative, which downloads the package once over HTTP, waits a start delay so"
                 + " that others can join, and multicasts it. Start with 'subnetcast demo'.",
         footer = {"", "Exit status: 0 done; 1 the run failed; 2 bad input (option, interface, URL, hash, path); 3 --timeout passed. Errors are one line on stderr; add --verbose for the stack trace."})
 public final class SubnetcastCommand implements Callable<Integer> {
+    /**
+     * The commands by name, in the order help lists them. They are added to the command line here
+     * rather than in the annotation so that a run of one command builds the model of that command
+     * only: picocli reads every option of every command it is given, and for all of them (the
+     * deployment commands load Jackson too) that took a fifth of a second of an agent's start.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
     @Spec
     private CommandSpec spec;
 
@@ -54,7 +62,7 @@ public final class SubnetcastCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
         CliEnvironment environment = new CliEnvironment(System.console() != null, true, new CompletableFuture<>());
-        int status = newCommandLine(out, err, environment).execute(args);
+        int status = newCommandLine(out, err, environment, args).execute(args);
         out.flush();
         err.flush();
         System.exit(status);
@@ -67,12 +75,43 @@ public final class SubnetcastCommand implements Callable<Integer> {
      * @return the command line, with the one-line error handling installed
      */
     static CommandLine newCommandLine(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+        return newCommandLine(out, err, environment, new String[0]);
+    }
+
+    /**
+     * @param out where results go
+     * @param err where progress and errors go
+     * @param environment the process around the commands
+     * @param args the command line to be run: when its first word names a command other than help,
+     *     only that command is built; otherwise (help, --version, a mistyped command) all of them are
+     * @return the command line, with the one-line error handling installed
+     */
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         CommandLine commandLine = new CommandLine(new SubnetcastCommand(), new Factory(environment));
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null && named != CommandLine.HelpCommand.class) { // help names the others
+            commandLine.addSubcommand(args[0], named);
+        } else {
+            COMMANDS.forEach(commandLine::addSubcommand);
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(SubnetcastCommand::onBadParameters);
         commandLine.setExecutionExceptionHandler(SubnetcastCommand::onFailure);
         return commandLine;
+    }
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("demo", DemoCommand.class);
+        commands.put("agent", AgentCommand.class);
+        commands.put("origin", OriginCommand.class);
+        commands.put("precache", PrecacheCommand.class);
+        commands.put("manifest", ManifestCommand.class);
+        commands.put("server", ServerCommand.class);
+        commands.put("deploy", DeployCommand.class);
+        commands.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(commands);
     }
 
     private static int onBadParameters(CommandLine.ParameterException failure, String[] args) {

@@ -48,7 +48,7 @@ final class Cli {
     static Result run(CliEnvironment environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = SubnetcastCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), environment)
+        int code = SubnetcastCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), environment, args)
                 .execute(args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -38,6 +38,25 @@ class HelpTest {
         }
     }
 
+    /** A run of one command builds that command only (a quicker start); help and mistakes see them all. */
+    @Test
+    void aNamedCommandIsTheOnlyOneBuilt() {
+        java.io.PrintWriter sink = new java.io.PrintWriter(new java.io.StringWriter());
+        CommandLine agent = SubnetcastCommand.newCommandLine(sink, sink, CliEnvironment.inProcess(),
+                new String[] {"agent", "--task", "t"});
+        assertEquals(java.util.Set.of("agent"), agent.getSubcommands().keySet());
+        for (String[] args : new String[][] {{}, {"help", "agent"}, {"--help"}, {"agnet"}}) {
+            CommandLine all = SubnetcastCommand.newCommandLine(sink, sink, CliEnvironment.inProcess(), args);
+            assertEquals(SubnetcastCommand.COMMANDS.keySet(), all.getSubcommands().keySet(), String.join(" ", args));
+        }
+        SubnetcastCommand.COMMANDS.forEach((name, type) ->
+                assertEquals(name, type.getAnnotation(picocli.CommandLine.Command.class).name(), type.getName()));
+        assertEquals(0, Cli.run("help", "agent").exitCode());
+        Cli.Result typo = Cli.run("agnet", "--task", "t");
+        assertEquals(2, typo.exitCode(), typo.err());
+        assertTrue(typo.err().contains("agnet"), typo.err());
+    }
+
     @Test
     void theIssueOptionNamesAreTheContract() {
         String agent = Cli.run("agent", "--help").out();
