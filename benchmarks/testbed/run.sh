@@ -374,14 +374,14 @@ host_run() {
 
 # drop_counts: one line per namespace: its name, packets dropped by its qdiscs (the shaped links'
 # bfifo queues: a congested link), by its UDP sockets' full receive buffers (RcvbufErrors: a busy
-# host) and by its interfaces on receive (rx_dropped).
+# host) and by its interfaces on receive and send (rx_dropped, tx_dropped: a veth counts there what its peer could not take).
 drop_counts() {
     local ns
     for ns in "${NAMESPACES[@]}"; do
         printf '%s %s %s %s\n' "${ns#"$P"-}" \
             "$(ip netns exec "$ns" tc -s qdisc show 2>/dev/null | awk '/dropped/ { gsub(",", "", $7); n += $7 } END { print n + 0 }')" \
             "$(ip netns exec "$ns" awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp 2>/dev/null || echo 0)" \
-            "$(ip netns exec "$ns" sh -c 'cat /sys/class/net/*/statistics/rx_dropped' 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')"
+            "$(ip netns exec "$ns" sh -c 'cat /sys/class/net/*/statistics/rx_dropped /sys/class/net/*/statistics/tx_dropped' 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')"
     done
 }
 

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
 final class Member {
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
     private static final long MS = 1_000_000L;
+    /**
+     * How many datagrams a member reads before it forgets socket drops no gap has matched: a 4 MiB
+     * receive buffer queues about 3,600 datagrams of 1500 bytes (the kernel charges each about 2.3
+     * KiB against twice the buffer size asked for), so their gaps show within that many; twice it.
+     */
+    static final long HOST_DROP_CARRY_DATAGRAMS = 8192;
 
     private final String taskId;
     private final SessionConfig config;
@@ -62,6 +68,9 @@ final class Member {
     // The socket's drop count at the last loss window, -1 before the first or when unknown; drops not yet matched by gaps.
     private long hostDropsSeen = -1;
     private long hostDropsPending;
+    // Datagrams read since drops were last added to the pending ones: once a socket buffer's worth
+    // was read, every datagram queued when they were dropped has been seen, and so have their gaps.
+    private long readSinceHostDrops;
     // Over the loss windows of the session followed: datagrams expected, lost, and of those dropped here.
     private long windowsExpected;
     private long windowsLost;
@@ -394,7 +403,12 @@ final class Member {
     /**
      * Takes what this host's socket dropped off the window's loss, so that the representative's
      * rate follows the path and not this host's CPU: a busy member catches up by repair instead of
-     * slowing the whole subnet. Drops not matched by a gap yet are kept for the next window only.
+     * slowing the whole subnet. Drops not matched by a gap yet are kept until the member has read
+     * {@link #HOST_DROP_CARRY_DATAGRAMS} more datagrams: the kernel counts a drop when it happens,
+     * but the member sees the gap only after reading everything that was queued before it, which
+     * a member that was starved for a while (the JIT, a collection, other processes) does windows
+     * later. (Kept for one window only, a starved member's drops were forgotten before their gaps
+     * showed, and its 78% loss window cut the rate to the floor.)
      */
     private void discountHostDrops() {
         long lost = lossMeter.windowLost();
@@ -412,7 +426,9 @@ final class Member {
         // last is a new socket's.
         long fresh = drops < hostDropsSeen || hostDropsSeen < 0 ? drops : drops - hostDropsSeen;
         hostDropsSeen = drops;
-        hostDropsPending = Math.min(fresh, lossMeter.discountHostDrops(hostDropsPending + fresh));
+        readSinceHostDrops = fresh > 0 ? 0 : readSinceHostDrops + lossMeter.windowExpected() - lost;
+        long left = lossMeter.discountHostDrops(hostDropsPending + fresh);
+        hostDropsPending = readSinceHostDrops >= HOST_DROP_CARRY_DATAGRAMS ? 0 : Math.min(left, HOST_DROP_CARRY_DATAGRAMS);
         windowsHostDropped += lost - lossMeter.windowLost();
         lossyWindow = RateController.isCongested((int) (lost * 65_536 / Math.max(1, lossMeter.windowExpected())));
         if (lost > 0) {
