@@ -43,6 +43,11 @@ public final class MulticastTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MulticastTransport.class);
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     /**
+     * System property that turns UDP GSO on the send side off ({@code false}); on by default where
+     * the kernel and the epoll transport support it ({@link SegmentBatch}).
+     */
+    public static final String UDP_GSO_PROPERTY = "subnetcast.udpGso";
+    /**
      * Linux's {@code IP_MULTICAST_ALL} (IPPROTO_IP = 0, option 49): on by default, it hands a socket
      * bound to the wildcard address the datagrams of every group any socket of the host joined on
      * that port. Off, the socket gets only the groups it joined itself. The JDK turns it off on the
@@ -63,6 +68,8 @@ public final class MulticastTransport implements AutoCloseable {
     private final Map<InetSocketAddress, Membership> groups = new HashMap<>();
     // Keyed by what the socket is bound to: the group itself, or the wildcard address and port.
     private final Map<InetSocketAddress, ReceiveSocket> sockets = new HashMap<>();
+    // Null where the kernel or the transport has no UDP GSO (NIO, Windows, macOS), or when turned off.
+    private final SegmentBatch segments;
     private long truncated;
     private long injectedDrops;
     private long received;
@@ -99,6 +106,8 @@ public final class MulticastTransport implements AutoCloseable {
         this.loss = loss;
         this.receiver = receiver;
         this.sendChannel = sendChannel;
+        this.segments = Boolean.parseBoolean(System.getProperty(UDP_GSO_PROPERTY, "true")) && SegmentBatch.isSupported(sendChannel)
+                ? new SegmentBatch(sendChannel) : null;
     }
 
     /**
@@ -194,12 +203,24 @@ public final class MulticastTransport implements AutoCloseable {
      * @param to destination group and port
      */
     public void write(ByteBuf datagram, InetSocketAddress to) {
-        sendChannel.write(new DatagramPacket(datagram, to), sendChannel.voidPromise());
+        if (segments != null) {
+            segments.write(datagram, to); // consecutive datagrams of one size go out as one (UDP GSO)
+        } else {
+            sendChannel.write(new DatagramPacket(datagram, to), sendChannel.voidPromise());
+        }
     }
 
     /** Sends what {@link #write} queued. */
     public void flush() {
+        if (segments != null) {
+            segments.send();
+        }
         sendChannel.flush();
+    }
+
+    /** @return datagrams sent inside UDP GSO super-datagrams; 0 where the platform has none */
+    public long segmentedDatagrams() {
+        return segments == null ? 0 : segments.batchedDatagrams();
     }
 
     /**
@@ -294,6 +315,13 @@ public final class MulticastTransport implements AutoCloseable {
 
     @Override
     public void close() {
+        if (segments != null) {
+            if (loop.inEventLoop()) {
+                segments.discard();
+            } else {
+                loop.execute(segments::discard);
+            }
+        }
         sendChannel.close().awaitUninterruptibly();
         Runnable closeGroups = () -> {
             for (ReceiveSocket socket : sockets.values()) {
