@@ -39,7 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code writeIndexed}: {@link BlockFile#write(long, ByteBuf, int, int)}, the payload named by
  *       index inside the datagram, no slice;</li>
  *   <li>{@code writeToMissing}: {@link BlockFile#writeToMissing}, the checked write peers' bytes take;</li>
- *   <li>{@code commitBlock}: drop and re-commit a 1 MiB block: read it back, SHA-256, journal record.</li>
+ *   <li>{@code commitBlock}: drop and re-commit a 1 MiB block: read it back, SHA-256, journal record;</li>
+ *   <li>{@code writeBlockThenCommit}: a receiver's whole block: drop a 1 MiB block, write it again as
+ *       729 payloads in order ({@link BlockFile#write(long, ByteBuf, int, int)}, 1440 bytes each but the
+ *       last) and commit it (one operation = one block, timed per operation).</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -60,6 +63,7 @@ public class CacheWriteBenchmark {
     private ByteBuf rootPayload;
     private long position;
     private int commitIndex;
+    private int blockIndex;
 
     /**
      * Creates a 64 MiB entry, written once so that the file is not sparse, with every block uncommitted
@@ -156,6 +160,27 @@ public class CacheWriteBenchmark {
         int index = commitIndex;
         commitIndex = (commitIndex + 1) % layout.blockCount();
         file.dropBlock(index);
+        return file.commitBlock(index);
+    }
+
+    /**
+     * @return whether the block verified
+     * @throws IOException on a write, read or journal failure
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public boolean writeBlockThenCommit() throws IOException {
+        int index = blockIndex;
+        blockIndex = (blockIndex + 1) % layout.blockCount();
+        // Present blocks skip writes: dropped first, so that every payload is written again.
+        file.dropBlock(index);
+        long start = layout.offsetOf(index);
+        long end = start + layout.lengthOf(index);
+        int payloadIndex = DataHeader.payloadIndex(datagram);
+        for (long at = start; at < end; at += CHUNK) {
+            file.write(at, datagram, payloadIndex, (int) Math.min(CHUNK, end - at));
+        }
         return file.commitBlock(index);
     }
 }
