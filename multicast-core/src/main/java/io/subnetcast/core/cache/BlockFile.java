@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bytes may be written anywhere, in any order, by any thread ({@link #write(long, ByteBuffer)}
  * is a positional write); a block becomes present only through {@link #commitBlock(int)}, which
- * reads the block back, hashes it, checks it against the block's expected SHA-256 when one is
- * known, and journals it. A present block's bytes never change: writes skip it, under the same
+ * hashes it, checks it against the block's expected SHA-256 when one is known, and journals it.
+ * A block written front to back is hashed as its bytes pass, for a few blocks at a time; any other
+ * is read back from the file to be hashed ({@link #bytesHashedAsWritten()}, {@link #bytesReadBack()}). A present block's bytes never change: writes skip it, under the same
  * lock as the commit. Present blocks are what survives a crash: when the entry is opened
  * again each of them is hashed once more, and one that no longer matches (a torn write) is
  * dropped and must be fetched again.
@@ -41,6 +42,7 @@ public final class BlockFile implements AutoCloseable {
     private final EntryLock lock;
     private final BlockLedger blocks;
     private final BlockVerifier verifier;
+    private final InOrderDigests inOrder;
     private final int droppedOnOpen;
     // Replaced, under the lock, when the content is emptied for a fresh attempt or moved on publishing.
     private ContentFile content;
@@ -62,6 +64,7 @@ public final class BlockFile implements AutoCloseable {
         this.blocks = opened.blocks();
         this.content = opened.content();
         this.verifier = opened.verifier();
+        this.inOrder = new InOrderDigests(layout, InOrderDigests.SLOTS);
         this.droppedOnOpen = opened.droppedOnOpen();
     }
 
@@ -183,7 +186,7 @@ public final class BlockFile implements AutoCloseable {
             } else {
                 source.limit(source.position() + take);
                 try {
-                    file.write(position, source);
+                    writeInBlock(file, position, source);
                 } finally {
                     source.limit(limit);
                 }
@@ -248,12 +251,49 @@ public final class BlockFile implements AutoCloseable {
         while (position < end) {
             int take = takeInBlock(position, end - position);
             if (!blocks.isPresent(layout.indexOf(position))) {
-                content.write(position, source, index + (int) (position - offset), take);
+                writeInBlock(position, source, index + (int) (position - offset), take);
                 written += take;
             }
             position += take;
         }
         return written;
+    }
+
+    /**
+     * Writes the remaining bytes of {@code bytes}, all inside one block that is not present, and
+     * feeds them to the block's running digest when they continue it. A failed write forgets it.
+     */
+    private void writeInBlock(ContentFile file, long position, ByteBuffer bytes) throws IOException {
+        int slot = inOrder.beforeWrite(position, bytes.remaining());
+        boolean written = false;
+        try {
+            if (slot >= 0) {
+                inOrder.feed(slot, bytes);
+            }
+            file.write(position, bytes);
+            written = true;
+        } finally {
+            if (!written && slot >= 0) {
+                inOrder.abandon(slot);
+            }
+        }
+    }
+
+    /** Like {@link #writeInBlock(ContentFile, long, ByteBuffer)} for {@code count} bytes of a buffer from absolute {@code index}. */
+    private void writeInBlock(long position, ByteBuf source, int index, int count) throws IOException {
+        int slot = inOrder.beforeWrite(position, count);
+        boolean written = false;
+        try {
+            if (slot >= 0) {
+                inOrder.feed(slot, source, index, count);
+            }
+            content.write(position, source, index, count);
+            written = true;
+        } finally {
+            if (!written && slot >= 0) {
+                inOrder.abandon(slot);
+            }
+        }
     }
 
     /** @return how many of {@code remaining} bytes from {@code position} lie in its block */
@@ -336,8 +376,11 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Verifies a fully written block and makes it present: reads it back, hashes it, compares it
-     * with the expected hash when one is known, and journals it.
+     * Verifies a fully written block and makes it present: hashes it, compares it with the expected
+     * hash when one is known, and journals it. A block whose every byte arrived in order, each
+     * write starting where the previous one ended and none touching it otherwise, was hashed as it
+     * was written; any other is read back from the file and hashed. Both hash the bytes the file
+     * holds, so the answer is the same either way.
      *
      * @param index block index
      * @return true if the block is now present; false if it did not match its expected hash, or
@@ -348,8 +391,10 @@ public final class BlockFile implements AutoCloseable {
     public synchronized boolean commitBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
-        content.flush(); // the block's last chunks may still be staged: present means in the file
-        return verifier.commit(content, index);
+        // The block's last chunks may still be staged: present means in the file, and a running
+        // digest vouches only for bytes that reached it. A failed flush throws before either path.
+        content.flush();
+        return verifier.commit(content, index, inOrder);
     }
 
     /**
@@ -378,6 +423,7 @@ public final class BlockFile implements AutoCloseable {
         if (!blocks.expects(index, sha256)) {
             return false;
         }
+        inOrder.forget(index); // every byte is replaced, and the block is then present
         writableContent().write(layout.offsetOf(index), bytes);
         blocks.markPresent(index, sha256);
         return true;
@@ -392,6 +438,9 @@ public final class BlockFile implements AutoCloseable {
     public synchronized void dropBlock(int index) throws IOException {
         checkIndex(index);
         checkWritable();
+        // A present block has no running digest; forgotten anyway, so that none can outlive a
+        // block's change of state.
+        inOrder.forget(index);
         blocks.drop(index);
     }
 
@@ -426,6 +475,7 @@ public final class BlockFile implements AutoCloseable {
         byte[] actual = hashCompletePackage("published", expectedSha256);
         synchronized (this) {
             endPackageCheck(actual, expectedSha256, "the download was discarded");
+            inOrder.forgetAll(); // nothing is written after publishing
             content = content.moveTo(destination);
             published = true;
             blocks.deleteJournal();
@@ -533,6 +583,29 @@ public final class BlockFile implements AutoCloseable {
         return closed ? null : files.units();
     }
 
+    /**
+     * Bytes of blocks whose commit took the SHA-256 computed while their bytes were written in order,
+     * instead of reading them back; blocks that then failed their expected hash count too. With
+     * {@link #bytesReadBack()}, tells how much of the verification cost the in-order path saved.
+     *
+     * @return the bytes, since this entry was opened
+     */
+    public synchronized long bytesHashedAsWritten() {
+        return verifier.bytesHashedAsWritten();
+    }
+
+    /**
+     * Bytes of blocks that {@link #commitBlock(int)} read back from the content file to hash them:
+     * written out of order, in part more than once, by several writers interleaved beyond the
+     * digests kept, or not to their end. The re-verification of present blocks when an entry is
+     * opened is not counted.
+     *
+     * @return the bytes, since this entry was opened
+     */
+    public synchronized long bytesReadBack() {
+        return verifier.bytesReadBack();
+    }
+
     /** @return whether the package was published; the entry then only serves reads */
     public synchronized boolean isPublished() {
         return published;
@@ -556,6 +629,9 @@ public final class BlockFile implements AutoCloseable {
             return;
         }
         closed = true;
+        inOrder.forgetAll();
+        LOG.debug("task {}: {} bytes of blocks hashed as written, {} read back to be hashed", taskId,
+                verifier.bytesHashedAsWritten(), verifier.bytesReadBack());
         IOException failure = Closeables.closeEach(blocks, content, lock);
         if (failure != null) {
             throw failure;
@@ -568,7 +644,8 @@ public final class BlockFile implements AutoCloseable {
         blocks.startAfresh();
         trustedPackageSha256 = null;
         vouched = null;
-        // Reopen empty so the entry stays usable for a fresh attempt.
+        // Reopen empty so the entry stays usable for a fresh attempt; no running digest describes it.
+        inOrder.forgetAll();
         content = content.recreateEmpty();
     }
 

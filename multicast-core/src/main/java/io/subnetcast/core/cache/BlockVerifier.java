@@ -9,10 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads blocks back from the content file, hashes them and holds the digests against the ledger:
+ * Hashes blocks, as they were written in order or read back from the content file, and holds the
+ * digests against the ledger:
  * a block becomes present only if its bytes hash to the SHA-256 a manifest expects (when one is
  * known), and a block journalled before a restart stays present only if its bytes still hash as
  * journalled. Also hashes whole packages, for publishing.
+ *
+ * <p>A block whose every byte was written in order was hashed on the way in ({@link InOrderDigests}):
+ * its commit finishes that digest and reads nothing. Any other block is read back, as is every block
+ * checked on reopen. Both give the same digest of the same bytes, so the outcome never depends on
+ * which path was taken; only the cost does, and two counters tell them apart.
  *
  * <p>A block is hashed through one direct buffer of the block size and one digest, both kept, so
  * that committing a block allocates nothing. Not thread-safe, except {@link #hashPackage}:
@@ -30,6 +36,8 @@ final class BlockVerifier {
     // The digest of the block being verified.
     private final byte[] sha = new byte[BlockHashes.SHA256_LENGTH];
     private ByteBuffer scratch;
+    private long bytesHashedAsWritten;
+    private long bytesReadBack;
 
     /** @param taskId names the task in log lines */
     BlockVerifier(String taskId, BlockLayout layout, BlockLedger blocks) {
@@ -39,18 +47,27 @@ final class BlockVerifier {
     }
 
     /**
-     * Makes a written block present, journalled with its SHA-256, if its bytes may be the block.
+     * Makes a written block present, journalled with its SHA-256, if its bytes may be the block:
+     * hashed as they were written when {@code inOrder} covers the whole block, else read back. The
+     * block's running digest is forgotten either way.
      *
      * @return true if the block is present; false if its bytes reach past the end of the file
      *     (they were never all written) or do not hash as expected
      */
-    boolean commit(ContentFile content, int index) throws IOException {
+    boolean commit(ContentFile content, int index, InOrderDigests inOrder) throws IOException {
         if (blocks.isPresent(index)) {
+            inOrder.forget(index);
             return true;
         }
-        if (!hashBlock(content, index)) {
-            LOG.debug("task {}: block {} was not written to its end", taskId, index);
-            return false;
+        if (inOrder.finish(index, sha)) {
+            // Every byte of the block was written, in order, and hashed as it passed: nothing to read.
+            bytesHashedAsWritten += layout.lengthOf(index);
+        } else {
+            bytesReadBack += layout.lengthOf(index);
+            if (!hashBlock(content, index)) {
+                LOG.debug("task {}: block {} was not written to its end", taskId, index);
+                return false;
+            }
         }
         if (!blocks.fitsExpected(index, sha)) {
             LOG.debug("task {}: block {} does not match its expected SHA-256", taskId, index);
@@ -58,6 +75,16 @@ final class BlockVerifier {
         }
         blocks.markPresent(index, sha);
         return true;
+    }
+
+    /** @return bytes of blocks whose commit used the digest taken as they were written, matching or not */
+    long bytesHashedAsWritten() {
+        return bytesHashedAsWritten;
+    }
+
+    /** @return bytes of blocks whose commit read them back from the file to hash them (reopening not counted) */
+    long bytesReadBack() {
+        return bytesReadBack;
     }
 
     /**

@@ -63,8 +63,9 @@ final class PositionalIo {
      * buffer a batch was read into, and a slice's own internal view is a fresh {@code nioBuffer}).
      * The root index comes from the memory address (direct) or array offset (heap), so it is right
      * whatever the layers in between. Null where there is no single view (composites, foreign arrays).
+     * {@link InOrderDigests} hashes the bytes it writes through the same view.
      */
-    private static ByteBuffer reusableView(ByteBuf source, int index, int length) {
+    static ByteBuffer reusableView(ByteBuf source, int index, int length) {
         ByteBuf root = source;
         for (ByteBuf up = source.unwrap(); up != null; up = up.unwrap()) {
             root = up;
