@@ -4,8 +4,9 @@
  * <p>A {@link io.subnetcast.core.cache.BlockCache} is one directory; each task has a
  * {@link io.subnetcast.core.cache.BlockFile} in it: a sparse content file written with positional
  * writes and an append-only journal that records, per block, that it is present and its SHA-256.
- * A block counts as present only once its bytes were read back, hashed and journalled, so a process
- * killed at any instant restarts with exactly the blocks it verified. On reopen every journalled
+ * A block counts as present only once its bytes were hashed and journalled, so a process killed at
+ * any instant restarts with exactly the blocks it verified. A block written front to back is hashed
+ * as its bytes pass on their way to the file; any other is read back and hashed. On reopen every journalled
  * block is hashed again, so a write that was torn (journal persisted, content not) is caught and
  * the block fetched again. When every block is present the whole file is checked against the
  * task's SHA-256 and moved atomically into place.
@@ -20,8 +21,11 @@
  *       reads and writes (allocation-free, for the data path), and its atomic move on publishing;</li>
  *   <li>{@code BlockLedger}: which blocks are present and which SHA-256 each must have, kept in two
  *       {@code HashedBlockSet}s and journalled in a {@code BlockJournal};</li>
- *   <li>{@code BlockVerifier}: hashes blocks read back and holds them against the ledger, and
- *       hashes whole packages.</li>
+ *   <li>{@code BlockVerifier}: hashes blocks (as written, or read back) and holds them against the
+ *       ledger, and hashes whole packages;</li>
+ *   <li>{@code InOrderDigests}: a few running SHA-256 digests of blocks being written in order,
+ *       forgotten as soon as any other write touches their block, so that such a block's commit
+ *       need not read it back.</li>
  * </ul>
  *
  * <p>Task ids and file names come from the network and from users; {@link

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -257,10 +260,11 @@ class InOrderDigestsTest {
                 }
             }
             for (int index = 0; index < blocks; index++) {
+                long readBefore = file.bytesReadBack();
                 assertTrue(file.commitBlock(index));
                 assertArrayEquals(sha256(pattern((long) index * BLOCK, BLOCK)), file.presentBlockHash(index));
+                assertEquals(index == 0 ? BLOCK : 0, file.bytesReadBack() - readBefore, "block " + index);
             }
-            assertEquals(BLOCK, file.bytesReadBack());
             assertEquals((long) InOrderDigests.SLOTS * BLOCK, file.bytesHashedAsWritten());
         }
     }
@@ -314,6 +318,39 @@ class InOrderDigestsTest {
             file.dropBlock(0);
             assertTrue(file.commitBlock(0));
             assertArrayEquals(sha256(block), file.presentBlockHash(0));
+        }
+    }
+
+    @Test
+    void aWriteThatFailsAfterItsBytesWereHashedForgetsTheDigest() throws IOException {
+        // A block bigger than a staged run, and a write bigger than one (StagedRun.CAPACITY), so that
+        // the content file writes it at once, through the buffer's own file write, which fails.
+        int block = 2 * StagedRun.CAPACITY;
+        int failing = StagedRun.CAPACITY + 1;
+        byte[] honest = pattern(0, block);
+        byte[] lost = garbage(failing, 4);
+        byte[] hashed = honest.clone();
+        System.arraycopy(lost, 0, hashed, CHUNK, failing);
+        try (BlockFile file = BlockCache.open(dir.resolve("cache")).open("t", block, block, "id")) {
+            file.expectBlockHash(0, sha256(hashed));
+            writeInOrder(file, 0, CHUNK);
+            // The next bytes are hashed, then their write fails (a full disk) before any byte lands.
+            CompositeByteBuf disk = new CompositeByteBuf(ByteBufAllocator.DEFAULT, false, 2) {
+                @Override
+                public int getBytes(int index, FileChannel out, long position, int length) throws IOException {
+                    throw new IOException("no space left on device");
+                }
+            };
+            disk.addComponents(true, Unpooled.wrappedBuffer(lost, 0, 10), Unpooled.wrappedBuffer(lost, 10, failing - 10));
+            try {
+                assertThrows(IOException.class, () -> file.write(CHUNK, disk));
+            } finally {
+                disk.release();
+            }
+            // The rest arrives in order: the file holds the first chunk, then nothing, then the rest.
+            writeInOrder(file, CHUNK + failing, block);
+            assertFalse(file.commitBlock(0), "the digest saw bytes the file never got");
+            assertEquals(block, file.bytesReadBack());
         }
     }
 
