@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * again each of them is hashed once more, and one that no longer matches (a torn write) is
  * dropped and must be fetched again.
  *
- * <p>Metadata is held in memory (one bit and 32 bytes of hash per block); content never is.
+ * <p>Metadata is held in memory (one bit and 32 bytes of hash per block), and so are the running
+ * digests of at most eight blocks being written in order (a few KiB each); content never is.
  */
 public final class BlockFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
