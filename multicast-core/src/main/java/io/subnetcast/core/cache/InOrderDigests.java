@@ -22,7 +22,10 @@ import java.util.Arrays;
  * digest that reached the block's end vouches for the block; anything less, and the block is read
  * back as before. The owner calls {@link #beforeWrite} for every write into a block that is not
  * present, {@link #forget} wherever a block's bytes change by other means, and {@link #forgetAll}
- * when the content file is replaced.
+ * when the content file is replaced. "The file holds" includes bytes the content file has staged
+ * ({@code StagedRun}): they reach the file in the order they were written, and a commit writes them
+ * out first, so a digest is used only once its bytes are in the file; a write that fails forgets
+ * its block's digest.
  *
  * <p>Bounded: a fixed number of slots, each a {@code MessageDigest} created on first use and then
  * reused; when all are busy the slot advanced least recently is taken (its block is then read back
