@@ -47,8 +47,14 @@ final class StagedRun {
             return false;
         }
         buffer.limit(staged + count);
-        source.getBytes(index, buffer); // advances the buffer's position by count, allocates nothing
-        buffer.limit(CAPACITY);
+        try {
+            source.getBytes(index, buffer); // advances the buffer's position by count, allocates nothing
+        } catch (RuntimeException e) {
+            buffer.position(staged); // a source that failed halfway leaves nothing of it in the run
+            throw e;
+        } finally {
+            buffer.limit(CAPACITY);
+        }
         return true;
     }
 

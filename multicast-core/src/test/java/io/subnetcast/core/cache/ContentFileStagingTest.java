@@ -151,4 +151,20 @@ class ContentFileStagingTest {
         }
         assertEquals(0, Files.size(path), "nothing of the old content came back");
     }
+
+    @Test
+    void aSourceThatFailsHalfwayLeavesNothingInTheRun() {
+        StagedRun run = new StagedRun();
+        ByteBuf first = Unpooled.wrappedBuffer(bytes, 0, CHUNK);
+        assertTrue(run.append(0, first, 0, CHUNK));
+        // Half of it readable, the other half in a component already released: the copy fails halfway.
+        ByteBuf gone = Unpooled.directBuffer(CHUNK / 2).writeZero(CHUNK / 2);
+        io.netty.buffer.CompositeByteBuf halfGone = Unpooled.compositeBuffer()
+                .addComponent(true, Unpooled.wrappedBuffer(bytes, CHUNK, CHUNK / 2)).addComponent(true, gone);
+        gone.release();
+        assertThrows(RuntimeException.class, () -> run.append(CHUNK, halfGone, 0, CHUNK));
+        assertEquals(CHUNK, run.staged(), "only the first chunk");
+        assertTrue(run.append(CHUNK, Unpooled.wrappedBuffer(bytes, CHUNK, CHUNK), 0, CHUNK), "the run goes on after it");
+        assertEquals(2 * CHUNK, run.staged());
+    }
 }
