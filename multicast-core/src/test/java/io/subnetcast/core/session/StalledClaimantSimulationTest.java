@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,6 +29,7 @@ class StalledClaimantSimulationTest {
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
     private static final int LENGTH = 256 * 1024;
+    private static final int RANDOM_RUNS = 40;
 
     @TempDir
     java.nio.file.Path dir;
@@ -45,7 +48,7 @@ class StalledClaimantSimulationTest {
 
     /** @return the nodes, best claimant first (equal priority and bytes: the higher node id wins) */
     private List<SimNode> start(long seed, int agents, SimOrigin origin) {
-        lan = new SimulatedLan(seed, dir, origin);
+        lan = new SimulatedLan(seed, dir.resolve("run" + seed), origin);
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             nodes.add(lan.addNode("n" + i, 0));
@@ -113,5 +116,34 @@ class StalledClaimantSimulationTest {
         List<String> leaders = everRepresentative(nodes);
         assertEquals(outcome(leaders.subList(0, 1), 1, LENGTH), outcome(leaders, origin.downloads(), origin.bytesServed()),
                 "one representative, ever, and one fetch");
+    }
+
+    /**
+     * Stalls drawn at random, as the loaded machine dealt them: every agent of two to four stalls
+     * once, somewhere between its discovery and just after the verdicts, for 0.4 to 1.5 s, resuming
+     * in either order. Fetch once must hold in every run.
+     */
+    @Test
+    void randomStallsAroundTheElectionNeverLeaveTwoRepresentatives() {
+        List<String> failures = new ArrayList<>();
+        for (long seed = 1; seed <= RANDOM_RUNS; seed++) {
+            SplittableRandom random = new SplittableRandom(seed * 7919);
+            SimOrigin origin = new SimOrigin(LENGTH, seed, 10_000_000);
+            List<SimNode> nodes = start(seed, 2 + random.nextInt(3), origin);
+            for (SimNode node : nodes) {
+                long atMs = 300 + random.nextLong(900);
+                long forMs = 400 + random.nextLong(1_100);
+                StallResume resume = random.nextBoolean() ? StallResume.SOCKET_FIRST : StallResume.TIMERS_FIRST;
+                lan.schedule(lan.nowNs() + atMs * MS, () -> node.stall(Duration.ofMillis(forMs), resume));
+            }
+            runToCompletion(nodes);
+            List<String> leaders = everRepresentative(nodes);
+            if (leaders.size() != 1 || origin.downloads() != 1 || origin.bytesServed() != LENGTH) {
+                failures.add("seed " + seed + ": " + outcome(leaders, origin.downloads(), origin.bytesServed()));
+            }
+            lan.close();
+            lan = null;
+        }
+        assertEquals(List.of(), failures);
     }
 }
