@@ -23,6 +23,18 @@ import org.slf4j.LoggerFactory;
  * the better one, and both fetched from the origin until their beacons met (seen under 5% receive
  * loss in the failover test). Two claims make that a loss of both.
  *
+ * <p>A verdict that runs late (more than a twentieth of the claim window, 20 ms by default; a
+ * timer of an engine that runs is late by a millisecond or two) does not declare this agent
+ * elected at once: its process was stalled (a starved or pausing JVM). What arrived meanwhile, a
+ * better claimant's claim or beacon, may be waiting unread in its socket, and a stall longer than
+ * about a second also ages the better claim it heard out of what it remembers. It claims again
+ * instead, in a fresh window: the engine reads what waits before that window ends, and a
+ * representative answers the claim at once. Seen with four agent JVMs starting together on two
+ * cores: verdicts ran 0.4 to 1 s late, two or more agents declared themselves elected in 7 of
+ * about 12 runs, and in one two of them fetched the package. A round grants the fresh window
+ * {@value #LATE_VERDICT_RECLAIMS} time, so that a node that is always late still decides; it
+ * costs a stalled winner one claim window.
+ *
  * <p>An owner that cannot yet say what its claim must count (a delta task's agent before its trusted
  * manifest names the package) holds the claim ({@link #holdClaim}): it discovers meanwhile, and
  * past the deadline stays discovering until {@link #releaseClaim}. The discovery window then runs
@@ -36,6 +48,8 @@ public final class Election {
     private static final Logger LOG = LoggerFactory.getLogger(Election.class);
     /** Claims a claimant sends while unbeaten: the second survives the loss of the first. */
     private static final int CLAIMS = 2;
+    /** Fresh claim windows a round grants after a late verdict before it decides on what it has. */
+    private static final int LATE_VERDICT_RECLAIMS = 1;
 
     /** The states of one election. */
     public enum State {
@@ -79,6 +93,7 @@ public final class Election {
     private final long discoveryTimeoutNs;
     private final long claimJitterNs;
     private final long claimWindowNs;
+    private final long lateVerdictNs;
     private final RandomGenerator random;
     private final Listener listener;
     private final StateMachine<State> machine;
@@ -89,6 +104,7 @@ public final class Election {
     private long claimSendNs;
     private long claimDeadlineNs;
     private int claimsSent;
+    private int lateVerdictReclaims;
     private Rank bestClaim;
     private long bestClaimHeardNs;
     private boolean claimHeld;
@@ -106,6 +122,7 @@ public final class Election {
         this.discoveryTimeoutNs = discoveryTimeoutNs;
         this.claimJitterNs = claimJitterNs;
         this.claimWindowNs = claimWindowNs;
+        this.lateVerdictNs = claimWindowNs / 20;
         this.random = random;
         this.listener = listener;
         this.machine = StateMachine.builder("task " + name + " election", LOG, State.IDLE)
@@ -231,6 +248,15 @@ public final class Election {
 
     private void onClaiming(long nowNs, Rank mine) {
         Rank better = recentBestClaim(nowNs);
+        long lateNs = nowNs - claimDeadlineNs;
+        if (lateNs > lateVerdictNs && lateVerdictReclaims < LATE_VERDICT_RECLAIMS && mine.beats(better)) {
+            // Stalled past the verdict: what arrived meanwhile is unread and what was heard may have
+            // aged out. Claim in a fresh window rather than lead beside a better claimant.
+            int reclaims = lateVerdictReclaims + 1;
+            state(State.CLAIMING, nowNs, "verdict " + lateNs / 1_000_000 + " ms late (stalled); claiming again");
+            lateVerdictReclaims = reclaims; // the same round: a new one (state) starts from none
+            return;
+        }
         if (claimsSent < CLAIMS && nowNs - claimSendNs >= 0 && (claimsSent == 0 || nowNs - claimDeadlineNs < 0)) {
             claimsSent++;
             claimSendNs = nowNs + (claimDeadlineNs - nowNs) / 2;
@@ -272,6 +298,7 @@ public final class Election {
                 discoverAgain = true;
             }
             case CLAIMING -> {
+                lateVerdictReclaims = 0;
                 claimsSent = 0;
                 claimSendNs = nowNs + (claimJitterNs > 0 ? random.nextLong(claimJitterNs) : 0);
                 claimDeadlineNs = nowNs + claimWindowNs;

@@ -218,6 +218,62 @@ class ElectionTest {
                 .sorted((a, b) -> Integer.compare(order(a), order(b))).toList());
     }
 
+    /**
+     * A verdict that runs long after its deadline (the process was stalled) finds the better claim
+     * it heard aged out, with the better claimant's beacon possibly unread in its socket: it claims
+     * again in a fresh window instead of declaring itself elected (four JVMs starting on two cores
+     * elected two representatives this way).
+     */
+    @Test
+    void aVerdictRunLateAfterAStallClaimsAgainInAFreshWindowBeforeWinning() {
+        election.claim(0, "go");
+        election.doWork(JITTER, mine);
+        election.onClaim(new Rank(0, 0, 9), JITTER + MS); // better: heard, then the process stalls
+        long late = WINDOW + JITTER + WINDOW + DISCOVERY; // the better claim has aged out by now
+        election.doWork(late, mine);
+        assertEquals(false, events.stream().anyMatch(e -> e.startsWith("elected")), String.join("; ", events));
+        assertEquals(Election.State.CLAIMING, election.state());
+        assertEquals("CLAIMING at " + late / MS + ": verdict " + (late - WINDOW) / MS + " ms late (stalled); claiming again",
+                events.get(events.size() - 1));
+        long claimAt = election.nextWakeNs();
+        assertEquals(true, claimAt >= late && claimAt < late + JITTER, "a fresh window, a claim after the back-off");
+        for (long t = late; t < late + WINDOW; t += MS) {
+            election.doWork(t, mine);
+        }
+        assertEquals(2, events.stream().filter(e -> e.equals("claim 5")).count() - 1, "it claims twice again");
+        election.doWork(late + WINDOW, mine);
+        assertEquals("elected at " + (late + WINDOW) / MS, events.get(events.size() - 1), "nobody answered: it wins");
+    }
+
+    @Test
+    void aBetterClaimantHeardInTheFreshWindowWinsOverTheStalledAgent() {
+        election.claim(0, "go");
+        long late = WINDOW + 300 * MS;
+        election.doWork(late, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+        election.onClaim(new Rank(0, 0, 9), late + MS); // unread in its socket until now
+        election.doWork(late + WINDOW, mine);
+        assertEquals(Election.State.DISCOVERING, election.state());
+        assertEquals(false, events.stream().anyMatch(e -> e.startsWith("elected")), String.join("; ", events));
+    }
+
+    @Test
+    void aRoundGrantsOneFreshWindowSoThatAnAlwaysLateAgentStillWins() {
+        election.claim(0, "go");
+        election.doWork(2 * WINDOW, mine);
+        assertEquals(Election.State.CLAIMING, election.state());
+        election.doWork(4 * WINDOW, mine);
+        assertEquals("elected at " + 4 * WINDOW / MS, events.get(events.size() - 1));
+    }
+
+    @Test
+    void aVerdictLateByLessThanATwentiethOfTheWindowStillDecides() {
+        election.claim(0, "go");
+        election.doWork(JITTER, mine);
+        election.doWork(WINDOW + WINDOW / 20, mine);
+        assertEquals("elected at " + (WINDOW + WINDOW / 20) / MS, events.get(events.size() - 1));
+    }
+
     private final long[] now = {0};
 
     private static int order(String verdict) {

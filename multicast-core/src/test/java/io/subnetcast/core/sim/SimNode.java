@@ -457,6 +457,128 @@ public final class SimNode {
     }
 
     /**
+     * What a stalled engine does first when it runs again. Both happen on a real host; which one
+     * depends on where the stall struck the engine's event loop.
+     */
+    public enum StallResume {
+        /**
+         * The loop was waiting in epoll_wait (or select) when it lost the CPU, as an idle engine
+         * almost always is. When it runs again, Netty's loop handles the ready sockets before its
+         * scheduled tasks ({@code processReady}/{@code processSelectedKeys}, then
+         * {@code runAllTasks}), and the engine's work cycle runs the agents' timers after each read
+         * burst of at most {@value #READ_BURST} datagrams (the datagram channel's messages per
+         * read): the queued datagrams come first, the overdue timers right after each burst.
+         */
+        SOCKET_FIRST,
+        /**
+         * The stall struck after the loop had taken its due wake-up but before the work cycle read
+         * the clock: a GC safepoint or a preemption inside Java code, frequent in a JVM that is still
+         * starting (interpreted code, class loading, compiler threads on a starved CPU). The overdue
+         * timers run first, with the late clock; what arrived meanwhile waits in the socket until
+         * the loop reads it next.
+         */
+        TIMERS_FIRST
+    }
+
+    /** Datagrams a read loop takes from a socket before the engine runs timers: Netty's datagram channel default. */
+    static final int READ_BURST = 16;
+    /**
+     * The receive buffer a stalled node's socket holds: net.core.rmem_max's usual default, to
+     * which the kernel caps the engine's larger request. Counted in datagram bytes only (the kernel
+     * counts its bookkeeping too, so a real socket holds somewhat fewer).
+     */
+    static final int SOCKET_BUFFER_BYTES = 212_992;
+
+    private record Queued(ByteBuf datagram, boolean data) { }
+
+    private final java.util.ArrayDeque<Queued> socketQueue = new java.util.ArrayDeque<>();
+    private final List<Runnable> deferredEvents = new ArrayList<>();
+    private int socketQueueBytes;
+    private long socketOverflows;
+    private boolean stalled;
+    private StallResume stallResume;
+
+    /**
+     * Stalls the node as a starved JVM stalls (unlike {@link #suspend()}, which drops what arrives):
+     * from now until {@code duration} later its timers do not run and no event reaches its agents;
+     * datagrams addressed to it queue in its socket (up to {@value #SOCKET_BUFFER_BYTES} bytes, as
+     * the kernel's receive buffer; beyond that they are dropped), and completions (origin blocks,
+     * transfers, scans) wait for the loop. When it runs again it handles the queued datagrams and its
+     * overdue timers in the order {@code resume} says, then the waiting completions, as Netty runs
+     * tasks after I/O.
+     *
+     * @param duration how long the node does not run
+     * @param resume what it does first when it runs again
+     */
+    public void stall(java.time.Duration duration, StallResume resume) {
+        if (stalled) {
+            throw new IllegalStateException(name + " is stalled already");
+        }
+        stalled = true;
+        stallResume = resume;
+        lan.scheduleInBackground(lan.nowNs() + duration.toNanos(), this::resumeFromStall);
+    }
+
+    /** @return whether the node is stalled ({@link #stall}) */
+    public boolean isStalled() {
+        return stalled;
+    }
+
+    /** @return datagrams dropped because its socket's buffer was full while the node was stalled */
+    public long socketOverflows() {
+        return socketOverflows;
+    }
+
+    /** A datagram reached the stalled node: it waits in the socket, or is dropped when the buffer is full. */
+    void queue(ByteBuf datagram, boolean data) {
+        if (socketQueueBytes + datagram.readableBytes() > SOCKET_BUFFER_BYTES) {
+            socketOverflows++;
+            return;
+        }
+        socketQueueBytes += datagram.readableBytes();
+        socketQueue.add(new Queued(datagram.retain(), data));
+    }
+
+    /** An event for the stalled node's loop (a completion): it runs when the loop runs again. */
+    void defer(Runnable event) {
+        deferredEvents.add(event);
+    }
+
+    private void resumeFromStall() {
+        stalled = false;
+        if (!up) {
+            dropQueued();
+            return;
+        }
+        if (stallResume == StallResume.TIMERS_FIRST) {
+            doWork();
+        }
+        while (!socketQueue.isEmpty() && up) {
+            for (int i = 0; i < READ_BURST && !socketQueue.isEmpty(); i++) {
+                Queued next = socketQueue.poll();
+                socketQueueBytes -= next.datagram.readableBytes();
+                try {
+                    receive(next.datagram, next.data);
+                } finally {
+                    next.datagram.release();
+                }
+            }
+            doWork(); // the work cycle after a read burst
+        }
+        List<Runnable> events = new ArrayList<>(deferredEvents);
+        deferredEvents.clear();
+        events.forEach(Runnable::run);
+        lan.touch(this); // works once more after the events, and its timers are read again
+    }
+
+    private void dropQueued() {
+        socketQueue.forEach(queued -> queued.datagram.release());
+        socketQueue.clear();
+        socketQueueBytes = 0;
+        deferredEvents.clear();
+    }
+
+    /**
      * Shifts this node's monotonic clock: its agents see the LAN's time plus this offset, as hosts
      * whose clocks started at different moments do.
      *
@@ -672,6 +794,7 @@ public final class SimNode {
             return;
         }
         up = false;
+        dropQueued();
         for (AgentPort port : ports.values()) {
             lan.origin().cancel(port.agent);
             BlockFile store = port.agent.store();

@@ -272,21 +272,28 @@ public final class SimOrigin {
         }
     }
 
-    long nextEventNs() {
+    long nextEventNs(java.util.function.Predicate<SessionAgent> held) {
         long next = Long.MAX_VALUE;
         for (Job job : jobs) {
-            if (!job.cancelled) {
+            if (!job.cancelled && !held.test(job.agent)) {
                 next = Math.min(next, job.dueNs);
             }
         }
         return next;
     }
 
-    /** Hands every due probe answer and block to its agent, telling {@code reached} which agents it reached. */
-    void deliverDue(long now, java.util.function.Consumer<SessionAgent> reached) {
+    /**
+     * Hands every due probe answer and block to its agent, telling {@code reached} which agents it
+     * reached; the jobs of {@code held} agents (a stalled node's loop reads no socket) wait.
+     */
+    void deliverDue(long now, java.util.function.Predicate<SessionAgent> held,
+                    java.util.function.Consumer<SessionAgent> reached) {
         this.nowNs = now;
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
+            if (held.test(job.agent)) {
+                continue;
+            }
             while (!job.cancelled && job.dueNs <= now) {
                 reached.accept(job.agent);
                 if (job.probe) {

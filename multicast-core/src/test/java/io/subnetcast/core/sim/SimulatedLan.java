@@ -368,7 +368,7 @@ public final class SimulatedLan {
         if (head != null) {
             next = head.atNs;
         }
-        next = Math.min(next, origin.nextEventNs());
+        next = Math.min(next, origin.nextEventNs(this::heldByStall));
         Timed first = timed.peek();
         if (first != null) {
             next = Math.min(next, first.atNs);
@@ -386,7 +386,7 @@ public final class SimulatedLan {
     private String describeEager() {
         StringBuilder out = new StringBuilder();
         for (SimNode node : nodes) {
-            if (node.isUp() && !node.isSuspended() && node.nextWakeNs(nowNs()) <= nowNs()) {
+            if (node.isUp() && !node.isSuspended() && !node.isStalled() && node.nextWakeNs(nowNs()) <= nowNs()) {
                 out.append(node.name()).append(' ').append(node.describe()).append("; ");
             }
         }
@@ -398,7 +398,9 @@ public final class SimulatedLan {
         while (!inFlight.isEmpty() && inFlight.peek().atNs <= now) {
             InFlight datagram = inFlight.poll();
             try {
-                if (datagram.to.isUp() && !datagram.to.isSuspended()) {
+                if (datagram.to.isUp() && datagram.to.isStalled()) {
+                    datagram.to.queue(datagram.datagram, datagram.data); // waits in its socket
+                } else if (datagram.to.isUp() && !datagram.to.isSuspended()) {
                     delivered++;
                     datagram.to.receive(datagram.datagram, datagram.data);
                     touched.set(datagram.to.index());
@@ -407,7 +409,7 @@ public final class SimulatedLan {
                 datagram.datagram.release();
             }
         }
-        origin.deliverDue(now, agent -> {
+        origin.deliverDue(now, this::heldByStall, agent -> {
             SimNode node = byAgent.get(agent);
             if (node == null) {
                 touchAll = true;
@@ -417,6 +419,10 @@ public final class SimulatedLan {
         });
         while (!timed.isEmpty() && timed.peek().atNs <= now) {
             Timed task = timed.poll();
+            if (task.touches != null && task.touches.isStalled()) {
+                task.touches.defer(task.task); // a completion waits for the stalled loop
+                continue;
+            }
             task.task.run();
             if (task.all) {
                 touchAll = true;
@@ -435,11 +441,22 @@ public final class SimulatedLan {
         }
         for (int i = touched.nextSetBit(0); i >= 0; i = touched.nextSetBit(i + 1)) {
             SimNode node = nodes.get(i);
-            if (node.isUp() && !node.isSuspended()) {
+            if (node.isUp() && !node.isSuspended() && !node.isStalled()) {
                 node.doWork();
             }
         }
         refreshWakes();
+    }
+
+    /** A stalled node ran again: it works at the end of this step and its timers are read again. */
+    void touch(SimNode node) {
+        touched.set(node.index());
+    }
+
+    /** Whether an agent's node is stalled: the origin's bytes for it wait, as its loop reads no socket. */
+    private boolean heldByStall(SessionAgent agent) {
+        SimNode node = byAgent.get(agent);
+        return node != null && node.isStalled();
     }
 
     /** Reads the timers of the nodes that worked (or all of them) into the queue. */
@@ -452,7 +469,7 @@ public final class SimulatedLan {
         for (int i = touched.nextSetBit(0); i >= 0; i = touched.nextSetBit(i + 1)) {
             SimNode node = nodes.get(i);
             node.wakeStamp++;
-            if (node.isUp() && !node.isSuspended()) {
+            if (node.isUp() && !node.isSuspended() && !node.isStalled()) {
                 long at = node.nextWakeNs(now);
                 if (at != Long.MAX_VALUE) {
                     wakes.add(new Wake(Math.max(at, now), order++, node, node.wakeStamp));
