@@ -43,8 +43,10 @@ public final class MulticastTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MulticastTransport.class);
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     /**
-     * System property that turns UDP GSO on the send side off ({@code false}); on by default where
-     * the kernel and the epoll transport support it ({@link SegmentBatch}).
+     * System property that turns UDP GSO on the send side on ({@code true}) where the kernel and the
+     * epoll transport support it ({@link SegmentBatch}). Off by default: in the namespace testbed it
+     * neither lowered the representative's CPU (8.3 against 8.5 CPU-s for 128 MiB) nor the time,
+     * and members dropped more of its 64 KB bursts.
      */
     public static final String UDP_GSO_PROPERTY = "subnetcast.udpGso";
     /**
@@ -106,7 +108,7 @@ public final class MulticastTransport implements AutoCloseable {
         this.loss = loss;
         this.receiver = receiver;
         this.sendChannel = sendChannel;
-        this.segments = Boolean.parseBoolean(System.getProperty(UDP_GSO_PROPERTY, "true")) && SegmentBatch.isSupported(sendChannel)
+        this.segments = Boolean.parseBoolean(System.getProperty(UDP_GSO_PROPERTY, "false")) && SegmentBatch.isSupported(sendChannel)
                 ? new SegmentBatch(sendChannel) : null;
     }
 

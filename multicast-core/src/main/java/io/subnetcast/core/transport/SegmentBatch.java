@@ -18,8 +18,9 @@ import java.net.InetSocketAddress;
  * <p>Datagrams are copied into the batch (one {@value #MAX_BYTES}-byte pooled buffer) as they are
  * queued; the batch goes out when a datagram of another size or group comes, when it is full, and
  * at every flush, so datagrams keep their order. A batch of one is sent as a plain datagram. Used
- * only where {@link #isSupported} says the kernel and Netty can; elsewhere every datagram is sent on
- * its own, as before. Runs on the transport's event loop.
+ * only where {@link #isSupported} says the kernel and Netty can, and only when turned on
+ * ({@link MulticastTransport#UDP_GSO_PROPERTY}: off by default, it did not pay in the testbed);
+ * elsewhere every datagram is sent on its own. Runs on the transport's event loop.
  */
 final class SegmentBatch {
     /** The largest super-datagram: what fits in one IPv4 packet's 16-bit length. */

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Datagrams queued between two flushes leave as UDP GSO super-datagrams where the kernel has it
- * (epoll), and every receiver still gets each datagram whole, in order: full-size ones, a short
+ * With UDP GSO turned on (it is off by default), datagrams queued between two flushes leave as
+ * super-datagrams where the kernel has it (epoll), and every receiver still gets each datagram whole, in order: full-size ones, a short
  * one that ends a batch, one to another group in between, more than a super-datagram holds.
  */
 class MulticastTransportGsoTest {
@@ -37,8 +37,18 @@ class MulticastTransportGsoTest {
         EventLoopGroup loops = EventLoops.newGroup(1, new DefaultThreadFactory("gso-test", true));
         try {
             EventLoop loop = loops.next();
-            MulticastTransport transport = MulticastTransport.open(loop, lo, control, 2048, LossGenerator.NONE,
-                    datagram -> received.add(datagram.readableBytes() + ":" + datagram.getInt(datagram.readerIndex())));
+            String before = System.setProperty(MulticastTransport.UDP_GSO_PROPERTY, "true"); // off by default
+            MulticastTransport transport;
+            try {
+                transport = MulticastTransport.open(loop, lo, control, 2048, LossGenerator.NONE,
+                        datagram -> received.add(datagram.readableBytes() + ":" + datagram.getInt(datagram.readerIndex())));
+            } finally {
+                if (before == null) {
+                    System.clearProperty(MulticastTransport.UDP_GSO_PROPERTY);
+                } else {
+                    System.setProperty(MulticastTransport.UDP_GSO_PROPERTY, before);
+                }
+            }
             try {
                 CountDownLatch joined = new CountDownLatch(1);
                 loop.execute(() -> transport.joinGroup(data, cause -> { }));
