@@ -59,8 +59,7 @@ import org.slf4j.LoggerFactory;
  * members, never below a {@value #BUSY_FLOOR_DIVISOR}th of the ceiling, at most once per 1.5 report
  * intervals. If a window that began after such a cut still shows 3/4 of the median drop that caused
  * it, the hosts are busy with something else than this pass: the cut is undone and busy hosts cut
- * no more for the rest of the session (a busy host's loss that does not fall with the rate is not
- * the rate's).
+ * no more for the rest of the session (the issue's test: does the loss fall when the rate falls).
  *
  * <p>Not handled: TFMCC's feedback suppression (the report interval grows with the session instead,
  * as RTCP's does, RFC 3550 section 6.2), and many forged member ids (until sessions are
@@ -364,9 +363,7 @@ public final class RateController {
             return false;
         }
         lastIncreaseNs = nowNs;
-        // Only a congested path leaves a limit to probe near; a cut for busy hosts does not.
-        boolean nearLimit = congestionSeen && lastLimitBps > 0 && rateBps >= lastLimitBps
-                && quietNs < LIMIT_MEMORY_INTERVALS * intervalNs;
+        boolean nearLimit = congestionSeen && rateBps >= lastLimitBps && quietNs < LIMIT_MEMORY_INTERVALS * intervalNs;
         int percent = nearLimit ? PROBE_PERCENT : growthPercent;
         if (!nearLimit) {
             growthPercent = Math.min(MAX_INCREASE_PERCENT, 2 * growthPercent);
