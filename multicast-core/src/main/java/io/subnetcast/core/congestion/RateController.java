@@ -51,17 +51,7 @@ import org.slf4j.LoggerFactory;
  *     authenticated its second does), and the rate never falls below the floor, the ceiling divided
  *     by {@value #FLOOR_DIVISOR}.</li>
  * </ul>
- * <b>A busy subnet</b>: loss a member's own socket dropped (its host did not read in time) is not
- * in its loss fraction, so one busy host never slows the others; it catches up by repair. But when
- * most fresh reporters' sockets drop at least {@value #BUSY_PERCENT}% of a window, the pass is
- * faster than the subnet's hosts take, and repairing a third of the package costs more than
- * sending slower: the rate is cut to {@value #TARGET_PERCENT}% of the median arrival rate of those
- * members, never below a {@value #BUSY_FLOOR_DIVISOR}th of the ceiling, at most once per 1.5 report
- * intervals. If a window that began after such a cut still shows 3/4 of the median drop that caused
- * it, the hosts are busy with something else than this pass: the cut is undone and busy hosts cut
- * no more for the rest of the session (the issue's test: does the loss fall when the rate falls).
- *
- * <p>Not handled: TFMCC's feedback suppression (the report interval grows with the session instead,
+ * Not handled: TFMCC's feedback suppression (the report interval grows with the session instead,
  * as RTCP's does, RFC 3550 section 6.2), and many forged member ids (until sessions are
  * authenticated) can still pull the median down, to the floor at worst.
  *
@@ -75,11 +65,6 @@ public final class RateController {
     /** A receiver is slow when its rate is below the others' median divided by this. */
     public static final int SLOW_DIVISOR = 4;
     static final int CONGESTED_PERCENT = 1;
-    /** A member's host is busy when its socket dropped this share of a window or more. */
-    static final int BUSY_PERCENT = 5;
-    /** Cuts for busy hosts never go below the ceiling divided by this. */
-    static final int BUSY_FLOOR_DIVISOR = 4;
-    private static final int BUSY_DROPS = 65_536 * BUSY_PERCENT / 100;
     static final int TARGET_PERCENT = 90;
     static final int INCREASE_PERCENT = 5;
     private static final int CONGESTED_LOSS = 65_536 * CONGESTED_PERCENT / 100;
@@ -111,7 +96,6 @@ public final class RateController {
         long episodeStartNs;
         int episodeLoss;
         long rateBeforeCut;
-        int hostDropFraction;
     }
 
     private final long ceilingBps;
@@ -133,14 +117,6 @@ public final class RateController {
     private int cuts;
     private int slowReports;
     private int unresponsive;
-    private long[] busyArrivals = new long[64];
-    private int[] busyDrops = new int[64];
-    private boolean busyCutsStopped;
-    private boolean inBusyEpisode;
-    private long busyCutNs;
-    private int busyDropsAtCut;
-    private long rateBeforeBusyCut;
-    private int busyCuts;
 
     /**
      * @param ceilingBps the configured rate: the start and the most ever sent
@@ -173,21 +149,6 @@ public final class RateController {
      * @param nowNs current time
      */
     public void onReport(long nodeId, int lossFraction, long arrivalBps, long nowNs) {
-        onReport(nodeId, lossFraction, arrivalBps, 0, nowNs);
-    }
-
-    /**
-     * Takes a member's loss report with the share of its window its own socket dropped (see the
-     * class comment, "a busy subnet").
-     *
-     * @param nodeId the member
-     * @param lossFraction loss on the way in 1/65536, 0 to 65536; other values are ignored
-     * @param arrivalBps its measured arrival rate in wire bits per second
-     * @param hostDropFraction what its own socket dropped, in 1/65536 of the window; out of range
-     *     counts as 0
-     * @param nowNs current time
-     */
-    public void onReport(long nodeId, int lossFraction, long arrivalBps, int hostDropFraction, long nowNs) {
         if (lossFraction < 0 || lossFraction > 65_536 || arrivalBps < 0) {
             return;
         }
@@ -205,7 +166,6 @@ public final class RateController {
         }
         receiver.lossFraction = lossFraction;
         receiver.arrivalBps = arrivalBps;
-        receiver.hostDropFraction = hostDropFraction < 0 || hostDropFraction > 65_536 ? 0 : hostDropFraction;
         receiver.heardNs = nowNs;
         receiver.pending = true;
     }
@@ -284,67 +244,7 @@ public final class RateController {
         if (undoTo > rateBps) {
             return setRate(Math.min(ceilingBps, undoTo), "a cut made for a receiver that does not count is undone");
         }
-        int busy = busyCutsStopped ? 0 : takeBusyCensus(nowNs, 2 * intervalNs);
-        if (busy > 0 && 2 * busy > counted) {
-            return onBusySubnet(busy, nowNs, intervalNs);
-        }
-        if (inBusyEpisode && nowNs - busyCutNs >= 3 * intervalNs) {
-            inBusyEpisode = false; // the hosts took the lower rate
-        }
         return increase(nowNs, intervalNs);
-    }
-
-    /**
-     * Most fresh reporters' hosts drop: cut to what they took, unless a cut for that did not
-     * reduce their drops (then undo it and stop cutting for busy hosts).
-     */
-    private boolean onBusySubnet(int busy, long nowNs, long intervalNs) {
-        Arrays.sort(busyDrops, 0, busy);
-        int medianDrops = busyDrops[busy / 2];
-        long sinceCutNs = nowNs - busyCutNs;
-        if (inBusyEpisode && sinceCutNs < intervalNs * 3 / 2) {
-            return false; // its windows still cover datagrams sent before the cut
-        }
-        if (inBusyEpisode && sinceCutNs <= 4 * intervalNs && 4L * medianDrops >= 3L * busyDropsAtCut
-                && rateBps <= rateBeforeBusyCut / 100 * TARGET_PERCENT) {
-            busyCutsStopped = true;
-            inBusyEpisode = false;
-            LOG.info("members' hosts kept dropping {}% after the rate was cut to {} bit/s for them: they are busy with"
-                    + " more than this pass; busy hosts no longer cut the rate", medianDrops * 100 / 65_536, rateBps);
-            return rateBeforeBusyCut > rateBps && setRate(Math.min(ceilingBps, rateBeforeBusyCut), "a cut for busy hosts is undone");
-        }
-        Arrays.sort(busyArrivals, 0, busy);
-        long target = Math.max(ceilingBps / BUSY_FLOOR_DIVISOR, busyArrivals[busy / 2] / 100 * TARGET_PERCENT);
-        if (target >= rateBps) {
-            return false;
-        }
-        inBusyEpisode = true;
-        busyCutNs = nowNs;
-        busyDropsAtCut = medianDrops;
-        rateBeforeBusyCut = rateBps;
-        busyCuts++;
-        congestionSeen = true;
-        growthPercent = INCREASE_PERCENT;
-        lastCongestionNs = nowNs; // no new limit: what busy hosts take says nothing of the path, growth is not a probe
-        return setRate(target, "most members' hosts drop at their sockets: cut to what they took");
-    }
-
-    /** Gathers the arrival rates and drops of fresh reporters whose hosts drop; returns how many. */
-    private int takeBusyCensus(long nowNs, long freshNs) {
-        int busy = 0;
-        for (Receiver receiver : receivers.values()) {
-            if (receiver.unresponsive || nowNs - receiver.heardNs > freshNs || receiver.hostDropFraction < BUSY_DROPS) {
-                continue;
-            }
-            if (busy == busyArrivals.length) {
-                busyArrivals = Arrays.copyOf(busyArrivals, 2 * busy);
-                busyDrops = Arrays.copyOf(busyDrops, 2 * busy);
-            }
-            busyArrivals[busy] = receiver.arrivalBps;
-            busyDrops[busy] = receiver.hostDropFraction;
-            busy++;
-        }
-        return busy;
     }
 
     /**
@@ -505,11 +405,6 @@ public final class RateController {
     /** @return congestion reports left out because their receiver was slow, since the start */
     public int slowReports() {
         return slowReports;
-    }
-
-    /** @return how many times the rate was cut because most members' hosts dropped at their sockets */
-    public int busyCuts() {
-        return busyCuts;
     }
 
     /** @return receivers ignored because a cut did not reduce their loss */

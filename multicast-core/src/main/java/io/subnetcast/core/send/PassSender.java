@@ -146,12 +146,11 @@ public final class PassSender {
      * @param nodeId the member
      * @param lossFraction its loss, as the wire carries it
      * @param receiveRateBitsPerSecond what it received
-     * @param hostDropFraction what its own socket dropped, as the wire carries it
      * @param nowNs current time
      */
-    public void onLossReport(long nodeId, int lossFraction, long receiveRateBitsPerSecond, int hostDropFraction, long nowNs) {
+    public void onLossReport(long nodeId, int lossFraction, long receiveRateBitsPerSecond, long nowNs) {
         if (rateController != null) {
-            rateController.onReport(nodeId, lossFraction, receiveRateBitsPerSecond, hostDropFraction, nowNs);
+            rateController.onReport(nodeId, lossFraction, receiveRateBitsPerSecond, nowNs);
         }
     }
 

@@ -190,7 +190,7 @@ public final class Representative {
         }
         if (known && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
             pass.onLossReport(source, status.getLossFraction(), Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000,
-                    status.getHostDropFraction(), nowNs);
+                    nowNs);
         }
         if (members.complete() > completeBefore && members.allComplete()) {
             // Tell everyone at once, so that members may finish instead of lingering; a beacon sent just

@@ -78,8 +78,6 @@ final class Member {
     // The last loss window lost 1% or more, on the way or at this host's socket: repair during the
     // pass would compete with the pass for the same link or the same CPU.
     private boolean lossyWindow;
-    // The last window's datagrams this host's own socket dropped, in 1/65536, for the loss report.
-    private int hostDropFraction;
     // When a repair begun during the pass next has work (its requests complete on their own).
     private long nextRepairWorkNs;
     // Draws the stretched status intervals of a large session.
@@ -417,7 +415,6 @@ final class Member {
         windowsExpected += lossMeter.windowExpected();
         windowsLost += lost;
         long drops = host.receiveDrops();
-        hostDropFraction = 0;
         if (drops < 0) {
             hostDropsSeen = -1; // unknown here
             hostDropsPending = 0;
@@ -433,7 +430,6 @@ final class Member {
         long left = lossMeter.discountHostDrops(hostDropsPending + fresh);
         hostDropsPending = readSinceHostDrops >= HOST_DROP_CARRY_DATAGRAMS ? 0 : Math.min(left, HOST_DROP_CARRY_DATAGRAMS);
         windowsHostDropped += lost - lossMeter.windowLost();
-        hostDropFraction = (int) ((lost - lossMeter.windowLost()) * 65_536 / Math.max(1, lossMeter.windowExpected()));
         lossyWindow = RateController.isCongested((int) (lost * 65_536 / Math.max(1, lossMeter.windowExpected())));
         if (lost > 0) {
             LOG.debug("task {}: {} of {} datagrams lost in the last window, {} of them at this host's socket ({} dropped there)",
@@ -459,8 +455,7 @@ final class Member {
                 .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(host.published());
         if (withLossReport) {
             long kbps = lossMeter.receiveRateBitsPerSecond() / 1000;
-            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)))
-                    .setHostDropFraction(hostDropFraction);
+            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)));
         }
         host.sendStatus(status);
     }

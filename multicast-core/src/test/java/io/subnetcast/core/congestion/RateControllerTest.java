@@ -27,17 +27,6 @@ class RateControllerTest {
         control.tick(nowNs, members);
     }
 
-    /** As {@link #interval}, with each report's host drop share: (id, host drops %, arrival Mbit/s), no loss on the way. */
-    private void busyInterval(int members, long[][] reports) {
-        control.tick(nowNs, members);
-        nowNs += INTERVAL;
-        control.onSent((int) (control.rateBitsPerSecond() * INTERVAL / 8_000_000_000L));
-        for (long[] report : reports) {
-            control.onReport(report[0], NO_LOSS, report[2] * MBIT, percent(report[1]), nowNs);
-        }
-        control.tick(nowNs, members);
-    }
-
     private static int percent(double value) {
         return (int) (65_536 * value / 100);
     }
@@ -148,47 +137,5 @@ class RateControllerTest {
         control.onReport(1, ALL_LOST, -5, nowNs);
         assertFalse(control.tick(nowNs, 1));
         assertEquals(100 * MBIT, control.rateBitsPerSecond());
-    }
-
-    @Test
-    void oneBusyHostDoesNotSlowTheOthers() {
-        for (int i = 0; i < 5; i++) {
-            busyInterval(3, new long[][] {{1, 40, 60}, {2, 0, 100}, {3, 0, 100}});
-        }
-        assertEquals(100 * MBIT, control.rateBitsPerSecond(), "its socket's drops are its own: it repairs them");
-        assertEquals(0, control.busyCuts());
-    }
-
-    @Test
-    void whenMostHostsDropThePassSlowsToWhatTheyTookAndGrowsAgainOnceTheyKeepUp() {
-        busyInterval(3, new long[][] {{1, 30, 70}, {2, 25, 60}, {3, 0, 100}});
-        assertEquals(63 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT, "90% of the median of what the busy two took");
-        assertEquals(1, control.busyCuts());
-        busyInterval(3, new long[][] {{1, 30, 63}, {2, 25, 63}, {3, 0, 63}});
-        assertEquals(63 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT, "not again before its windows can show it");
-        for (int i = 0; i < 10; i++) {
-            busyInterval(3, new long[][] {{1, 0, 63}, {2, 0, 63}, {3, 0, 63}});
-        }
-        assertTrue(control.rateBitsPerSecond() > 63 * MBIT, "the drops stopped: it grows again, " + control.rateBitsPerSecond());
-    }
-
-    @Test
-    void busyHostsCutNoLowerThanAQuarterOfTheCeiling() {
-        busyInterval(2, new long[][] {{1, 50, 5}, {2, 50, 5}});
-        assertEquals(25 * MBIT, control.rateBitsPerSecond());
-    }
-
-    @Test
-    void hostsThatKeepDroppingAfterTheCutAreBusyWithSomethingElseAndTheCutIsUndone() {
-        busyInterval(2, new long[][] {{1, 20, 50}, {2, 20, 50}});
-        assertEquals(45 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT);
-        busyInterval(2, new long[][] {{1, 20, 45}, {2, 20, 45}});
-        busyInterval(2, new long[][] {{1, 19, 45}, {2, 19, 45}});
-        assertEquals(100 * MBIT, control.rateBitsPerSecond(), "the drops did not fall with the rate: undone");
-        for (int i = 0; i < 5; i++) {
-            busyInterval(2, new long[][] {{1, 20, 50}, {2, 20, 50}});
-        }
-        assertEquals(100 * MBIT, control.rateBitsPerSecond(), "and busy hosts cut no more this session");
-        assertEquals(1, control.busyCuts());
     }
 }
