@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * is a positional write); a block becomes present only through {@link #commitBlock(int)}, which
  * hashes it, checks it against the block's expected SHA-256 when one is known, and journals it.
  * A block written front to back is hashed as its bytes pass, for a few blocks at a time; any other
- * is read back from the file to be hashed ({@link #bytesHashedAsWritten()}, {@link #bytesReadBack()}). A present block's bytes never change: writes skip it, under the same
+ * is read back from the file to be hashed ({@link #bytesHashedAsWritten()},
+ * {@link #bytesReadBack()}). A present block's bytes never change: writes skip it, under the same
  * lock as the commit. Present blocks are what survives a crash: when the entry is opened
  * again each of them is hashed once more, and one that no longer matches (a torn write) is
  * dropped and must be fetched again.

@@ -253,7 +253,6 @@ public final class SimulatedLan {
         byAgent.put(agent, node);
     }
 
-    /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
     /**
      * Sees every datagram sent on the LAN, as a host in promiscuous mode would (an eavesdropper).
      *
@@ -276,6 +275,7 @@ public final class SimulatedLan {
         multicast(from, group, datagram, data);
     }
 
+    /** Multicasts a datagram from a node to its subnet's listeners of a group; takes ownership. */
     void multicast(SimNode from, InetSocketAddress group, ByteBuf datagram, boolean data) {
         try {
             tap.accept(group, datagram.duplicate());
