@@ -3,6 +3,7 @@ package io.subnetcast.core.session;
 import com.google.protobuf.ByteString;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockHashes;
+import io.subnetcast.core.congestion.HostDrops;
 import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.receive.BeaconCheck;
@@ -39,13 +40,6 @@ import org.slf4j.LoggerFactory;
 final class Member {
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
     private static final long MS = 1_000_000L;
-    /**
-     * How many datagrams a member reads before it forgets socket drops no gap has matched: a 4 MiB
-     * receive buffer queues about 3,600 datagrams of 1500 bytes (the kernel charges each about 2.3
-     * KiB against twice the buffer size asked for), so their gaps show within that many; twice it.
-     */
-    static final long HOST_DROP_CARRY_DATAGRAMS = 8192;
-
     private final String taskId;
     private final SessionConfig config;
     private final MemberHost host;
@@ -66,11 +60,7 @@ final class Member {
     private long bytesFromRepair;
     private long invalidDatagrams;
     // The socket's drop count at the last loss window, -1 before the first or when unknown; drops not yet matched by gaps.
-    private long hostDropsSeen = -1;
-    private long hostDropsPending;
-    // Datagrams read since drops were last added to the pending ones: once a socket buffer's worth
-    // was read, every datagram queued when they were dropped has been seen, and so have their gaps.
-    private long readSinceHostDrops;
+    private final HostDrops hostDrops = new HostDrops();
     // Over the loss windows of the session followed: datagrams expected, lost, and of those dropped here.
     private long windowsExpected;
     private long windowsLost;
@@ -403,37 +393,23 @@ final class Member {
     /**
      * Takes what this host's socket dropped off the window's loss, so that the representative's
      * rate follows the path and not this host's CPU: a busy member catches up by repair instead of
-     * slowing the whole subnet. Drops not matched by a gap yet are kept until the member has read
-     * {@link #HOST_DROP_CARRY_DATAGRAMS} more datagrams: the kernel counts a drop when it happens,
-     * but the member sees the gap only after reading everything that was queued before it, which
-     * a member that was starved for a while (the JIT, a collection, other processes) does windows
-     * later. (Kept for one window only, a starved member's drops were forgotten before their gaps
-     * showed, and its 78% loss window cut the rate to the floor.)
+     * slowing the whole subnet; {@link HostDrops} matches drops with gaps that show windows later.
      */
     private void discountHostDrops() {
         long lost = lossMeter.windowLost();
         windowsExpected += lossMeter.windowExpected();
         windowsLost += lost;
         long drops = host.receiveDrops();
+        long taken = hostDrops.discount(lossMeter, drops);
         if (drops < 0) {
-            hostDropsSeen = -1; // unknown here
-            hostDropsPending = 0;
-            lossyWindow = RateController.isCongested(lossMeter.lossFraction());
+            lossyWindow = RateController.isCongested(lossMeter.lossFraction()); // unknown here: every gap counts
             return;
         }
-        // The first count is all the socket dropped since it was opened to receive the session (a
-        // burst at the pass's start finds a host still busy starting); a smaller count than the
-        // last is a new socket's.
-        long fresh = drops < hostDropsSeen || hostDropsSeen < 0 ? drops : drops - hostDropsSeen;
-        hostDropsSeen = drops;
-        readSinceHostDrops = fresh > 0 ? 0 : readSinceHostDrops + lossMeter.windowExpected() - lost;
-        long left = lossMeter.discountHostDrops(hostDropsPending + fresh);
-        hostDropsPending = readSinceHostDrops >= HOST_DROP_CARRY_DATAGRAMS ? 0 : Math.min(left, HOST_DROP_CARRY_DATAGRAMS);
-        windowsHostDropped += lost - lossMeter.windowLost();
+        windowsHostDropped += taken;
         lossyWindow = RateController.isCongested((int) (lost * 65_536 / Math.max(1, lossMeter.windowExpected())));
         if (lost > 0) {
             LOG.debug("task {}: {} of {} datagrams lost in the last window, {} of them at this host's socket ({} dropped there)",
-                    taskId, lost, lossMeter.windowExpected(), lost - lossMeter.windowLost(), fresh);
+                    taskId, lost, lossMeter.windowExpected(), taken, hostDrops.lastFresh());
         }
     }
 

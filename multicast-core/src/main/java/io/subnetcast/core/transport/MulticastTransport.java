@@ -320,8 +320,8 @@ public final class MulticastTransport implements AutoCloseable {
         if (segments != null) {
             if (loop.inEventLoop()) {
                 segments.discard();
-            } else {
-                loop.execute(segments::discard);
+            } else if (!loop.isShuttingDown()) {
+                loop.execute(segments::discard); // a batch is only ever touched on the loop
             }
         }
         sendChannel.close().awaitUninterruptibly();

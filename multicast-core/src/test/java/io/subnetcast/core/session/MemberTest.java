@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.congestion.HostDrops;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.wire.DataFrame;
@@ -177,7 +178,7 @@ class MemberTest {
 
         host.receiveDrops = 25;
         sequence = lossWindow(sequence, 0);
-        for (long read = 0; read < Member.HOST_DROP_CARRY_DATAGRAMS; read += 50) {
+        for (long read = 0; read < HostDrops.CARRY_DATAGRAMS; read += 50) {
             sequence = lossWindow(sequence, 0);
         }
         lossWindow(sequence, 5);
