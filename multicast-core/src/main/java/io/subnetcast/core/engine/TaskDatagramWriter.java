@@ -6,6 +6,7 @@ import io.subnetcast.core.auth.DatagramSealer;
 import io.subnetcast.core.auth.SealedHeader;
 import io.subnetcast.core.auth.SessionKey;
 import io.subnetcast.core.cache.BlockFile;
+import io.subnetcast.core.fec.ParityWriter;
 import io.subnetcast.core.transport.MulticastTransport;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.DataHeader;
@@ -34,6 +35,7 @@ final class TaskDatagramWriter {
     private ByteBuffer sendBlock;
     private int sendBlockIndex = -1;
     private BlockFile sendBlockStore;
+    private final ParityWriter parity = new ParityWriter();
 
     /**
      * @param key the task's key, or null to send plain datagrams
@@ -63,7 +65,8 @@ final class TaskDatagramWriter {
     }
 
     /**
-     * Sends one chunk of a block, its data header first.
+     * Sends one chunk of a block, or one parity chunk of it ({@link DataHeader#FLAG_PARITY}), its
+     * data header first.
      *
      * @param group the session's data group
      * @return false if the transport cannot take it now (it is flushed then)
@@ -80,7 +83,14 @@ final class TaskDatagramWriter {
         try {
             int sealedStart = sealer == null ? -1 : sealer.begin(datagram);
             DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
-            datagram.writeBytes(blockBytes.duplicate().position(offsetInBlock).limit(offsetInBlock + length));
+            if ((flags & DataHeader.FLAG_PARITY) != 0) {
+                int at = datagram.writerIndex();
+                parity.write(blockBytes, store.layout().lengthOf(block), length, offsetInBlock,
+                        datagram.nioBuffer(at, length));
+                datagram.writerIndex(at + length);
+            } else {
+                datagram.writeBytes(blockBytes.duplicate().position(offsetInBlock).limit(offsetInBlock + length));
+            }
             if (sealer != null) {
                 sealer.finish(datagram, sealedStart); // in place: no second buffer, no copy
             }

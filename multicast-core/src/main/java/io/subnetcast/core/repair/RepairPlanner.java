@@ -4,6 +4,7 @@ import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.fsm.StateMachine;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.receive.ParityRecovery;
 import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Nak;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * to the representative and the {@link GapRepair} (peer repair) behind them, or the representative's
  * gap repair next to its own origin download.
  *
- * <p>Without a gap repair installed, the only unicast-free source is the representative: NAKs for
- * every missing chunk repeat each NAK interval until its retransmissions filled them. With one, a
+ * <p>Without a gap repair installed, the only unicast-free source is the representative: parity
+ * NAKs ({@link ParityNaks}) ask it block by block for parity chunks, each suppressed when another
+ * member asked for at least as many, and repeat each NAK interval until the block is whole (NAKs
+ * for every missing chunk when the session keeps no parity). With one, a
  * member sends one suppressed NAK round for the blocks it received at most half of (what many
  * members lack is cheaper by multicast) and hands the rest to the gap repair after the repair
  * delay; a member whose data group is blocked skips the round, since a retransmission would not
@@ -85,6 +88,11 @@ public final class RepairPlanner {
     // Blocks a NAK round asked to be multicast again, kept from the gap repair until heldBackUntilNs.
     private BlockBitmap heldBack;
     private long heldBackUntilNs;
+    // Without a gap repair: the parity NAKs, block by block, once the pass is over.
+    private final ParityNaks parityNaks;
+    private boolean parityNaking;
+    // Chunk NAKs (no parity kept): whether the first one's random back-off was drawn.
+    private boolean chunkNakBackoff;
 
     /**
      * @param taskId the task, for log lines
@@ -106,6 +114,7 @@ public final class RepairPlanner {
         this.random = random;
         this.nakIntervalNs = nakInterval.toNanos();
         this.repairDelayNs = repairDelay.toNanos();
+        this.parityNaks = new ParityNaks(nakIntervalNs, random);
         this.mode = StateMachine.builder("task " + taskId + " repair", LOG, Mode.IDLE)
                 .allow(Mode.IDLE, Mode.NAKING, Mode.NAK_ROUND, Mode.GAP_REPAIR)
                 .allow(Mode.NAKING, Mode.IDLE)
@@ -223,7 +232,13 @@ public final class RepairPlanner {
             if (mode.is(Mode.IDLE)) {
                 mode.to(Mode.NAKING, nowNs, "pass over, no gap repair: NAKs");
             }
-            nextNakNs = nowNs + randomBackoffNs();
+            // Work at once: parity NAKs order their back-off by need from the pass's end, which
+            // every member hears at about the same time; chunk NAKs draw theirs on that first call.
+            nextNakNs = nowNs;
+            chunkNakBackoff = false;
+            if (store != null) {
+                parityNaks.prepare(store.layout().blockCount());
+            }
             return;
         }
         if (inPass && mode.is(Mode.GAP_REPAIR) && store != null) {
@@ -308,6 +323,10 @@ public final class RepairPlanner {
      * @param ranges how many of its ranges to read
      */
     public void suppress(Nak nak, int ranges) {
+        int requests = Math.min(nak.getParityCount(), MAX_NAK_RANGES);
+        for (int i = 0; i < requests; i++) {
+            parityNaks.heard(nak.getParity(i).getBlock(), nak.getParity(i).getCount());
+        }
         if (roundBlocks == null || !nak.getRound()) {
             return;
         }
@@ -328,6 +347,20 @@ public final class RepairPlanner {
      * @param nowNs current time
      */
     public void doWork(BlockFile store, ChunkTracker tracker, boolean canNak, long nowNs) {
+        doWork(store, tracker, null, canNak, nowNs);
+    }
+
+    /**
+     * Runs what is due: NAKs (for parity when {@code parity} is given), the NAK round, the gap
+     * repair's timers and requests.
+     *
+     * @param store the cache entry
+     * @param tracker chunks of partial blocks, or null
+     * @param parity the parity this member holds, or null to NAK chunk ranges instead
+     * @param canNak whether the agent is in a session to NAK to
+     * @param nowNs current time
+     */
+    public void doWork(BlockFile store, ChunkTracker tracker, ParityRecovery parity, boolean canNak, long nowNs) {
         if (heldBack != null && nowNs - heldBackUntilNs >= 0) {
             heldBack = null; // the round's retransmissions had their time: the rest is the gap repair's
         }
@@ -343,7 +376,17 @@ public final class RepairPlanner {
             case IDLE -> {
             }
             case NAKING -> {
-                if (nowNs - nextNakNs >= 0) {
+                if (parity != null && store != null && tracker != null) {
+                    if (!parityNaking) {
+                        parityNaking = true;
+                        parityNaks.start(store, tracker, parity, nowNs);
+                    }
+                    parityNaks.doWork(store, tracker, parity, canNak, naks, nowNs);
+                    nextNakNs = parityNaks.nextWakeNs();
+                } else if (!chunkNakBackoff) {
+                    chunkNakBackoff = true;
+                    nextNakNs = nowNs + randomBackoffNs();
+                } else if (nowNs - nextNakNs >= 0) {
                     sendNak(store, tracker);
                     nextNakNs = nowNs + nakIntervalNs + randomBackoffNs();
                 }
@@ -399,6 +442,8 @@ public final class RepairPlanner {
         heldBack = null;
         horizon = Integer.MAX_VALUE;
         inPass = false;
+        parityNaks.stop();
+        parityNaking = false;
         if (!mode.is(Mode.IDLE)) {
             mode.to(Mode.IDLE, nowNs, why);
         }

@@ -54,6 +54,9 @@ public final class BlockSender {
         }
     }
 
+    // Marks a queued key as a parity chunk's (block, parity id); chunk offsets never reach it.
+    private static final long PARITY_KEY = 0x8000_0000L;
+
     /** Retransmitted chunks in a row before a ready pass chunk goes out. */
     static final int MAX_RETRANSMIT_STREAK = 1;
 
@@ -70,6 +73,7 @@ public final class BlockSender {
     private int offset;
     private int length;
     private boolean retransmission;
+    private boolean parity;
     // Retransmitted chunks sent since the last pass chunk.
     private int retransmitStreak;
 
@@ -116,8 +120,14 @@ public final class BlockSender {
     private int nextRetransmission() {
         long head = queue.peek();
         block = (int) (head >>> 32);
-        offset = (int) head;
-        length = Math.min(chunkSize, layout.lengthOf(block) - offset);
+        parity = (head & PARITY_KEY) != 0;
+        if (parity) {
+            offset = (int) (head & ~PARITY_KEY & 0xffffffffL);
+            length = chunkSize;
+        } else {
+            offset = (int) head;
+            length = Math.min(chunkSize, layout.lengthOf(block) - offset);
+        }
         retransmission = true;
         return CHUNK;
     }
@@ -158,6 +168,7 @@ public final class BlockSender {
         offset = passOffset;
         length = Math.min(chunkSize, layout.lengthOf(block) - offset);
         retransmission = false;
+        parity = false;
         return CHUNK;
     }
 
@@ -206,6 +217,20 @@ public final class BlockSender {
         return added;
     }
 
+    /**
+     * Queues one parity chunk of a block ({@link io.subnetcast.core.fec}) for sending.
+     *
+     * @param requestBlock a valid block index
+     * @param parityId a parity id valid for that block
+     * @return false if it was queued already or the queue is full
+     */
+    public boolean requestParity(int requestBlock, int parityId) {
+        if (!layout.isValidIndex(requestBlock) || parityId < 0 || queue.size() >= maxQueued) {
+            return false;
+        }
+        return queue.offer(key(requestBlock, parityId) | PARITY_KEY);
+    }
+
     /** @return the block of the first pass's position: everything before it was sent once */
     public int passPosition() {
         return passBlock;
@@ -234,6 +259,14 @@ public final class BlockSender {
     /** @return payload length of the current chunk */
     public int length() {
         return length;
+    }
+
+    /**
+     * @return whether the current chunk is a parity chunk: {@link #offset()} is then its parity id
+     *     and {@link #length()} a whole chunk
+     */
+    public boolean isParity() {
+        return parity;
     }
 
     /** @return whether the current chunk is a retransmission */

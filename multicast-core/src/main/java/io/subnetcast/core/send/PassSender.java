@@ -11,11 +11,12 @@ import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Manifest;
 import io.subnetcast.core.wire.proto.Nak;
+import io.subnetcast.core.wire.proto.ParityRequest;
 
 /**
  * The representative's data path for one term: the paced multicast pass over the package (blocks
  * sent as they arrive from the origin, each run of blocks announced with its SHA-256s first),
- * retransmissions asked for by NAKs within each member's budget, round NAKs collected for one NAK
+ * retransmissions and parity chunks asked for by NAKs within each member's budget, round NAKs collected for one NAK
  * window and answered by multicast only for blocks enough members lack, and the adaptive rate fed
  * by members' loss reports.
  *
@@ -28,11 +29,15 @@ public final class PassSender {
     private static final int MAX_RETRANSMIT_QUEUE = 65_536;
     /** Blocks per manifest message: 32 SHA-256s fit one datagram. */
     private static final int MANIFEST_BLOCKS = 32;
+    /** Parity requests read from one NAK: as many as its chunk ranges. */
+    private static final int MAX_PARITY_REQUESTS = 64;
 
     /** Where the pass's datagrams go: the session adds its id, epoch and addressing. */
     public interface Output {
         /**
-         * Multicasts one chunk of the store.
+         * Multicasts one chunk of the store, or with {@link DataHeader#FLAG_PARITY} one parity chunk
+         * of a block, {@code offsetInBlock} then being its parity id and {@code length} a whole
+         * chunk ({@link io.subnetcast.core.fec.ParityWriter} computes it).
          *
          * @return false when the transport cannot take it now (the chunk is offered again later)
          */
@@ -51,6 +56,7 @@ public final class PassSender {
     private final int maxMembers;
     private BlockSender sender;
     private RetransmissionBudget budget;
+    private ParityPlan parity;
     private int chunkSize;
     private int sequence;
     private int manifestSentUpTo;
@@ -87,6 +93,7 @@ public final class PassSender {
     public void start(BlockLayout layout, int chunkSize, BlockSender.PassPolicy policy) {
         this.chunkSize = chunkSize;
         sender = new BlockSender(layout, chunkSize, MAX_RETRANSMIT_QUEUE, policy);
+        parity = new ParityPlan(layout, chunkSize);
         // Each member may have at most half the send rate repeated for its own gaps.
         long perSourceBytesPerSecond = Math.max(1, rateBitsPerSecond / 16);
         budget = new RetransmissionBudget(perSourceBytesPerSecond, Math.max(chunkSize,
@@ -190,8 +197,14 @@ public final class PassSender {
                 sendManifest(store, sender.block());
             }
             int flags = sender.isRetransmission() ? DataHeader.FLAG_RETRANSMISSION : 0;
+            if (sender.isParity()) {
+                flags |= DataHeader.FLAG_PARITY;
+            }
             if (!output.sendChunk(store, sender.block(), sender.offset(), sender.length(), sequence, flags)) {
                 return false;
+            }
+            if (sender.isParity()) {
+                parity.sent(sender.block());
             }
             sequence++;
             sender.advance();
@@ -252,6 +265,18 @@ public final class PassSender {
                         (int) Math.min(Math.max(0, range.getLength()), credit));
                 budget.charge(source, (long) queued * chunkSize);
             }
+        }
+        int requests = Math.min(nak.getParityCount(), MAX_PARITY_REQUESTS);
+        for (int i = 0; i < requests; i++) {
+            ParityRequest request = nak.getParity(i);
+            int block = request.getBlock();
+            if (block < 0 || block >= store.layout().blockCount() || !store.hasBlock(block)) {
+                continue;
+            }
+            if (budget.available(source, nowNs) <= 0) {
+                return false;
+            }
+            budget.charge(source, (long) parity.request(sender, block, request.getCount()) * chunkSize);
         }
         return true;
     }

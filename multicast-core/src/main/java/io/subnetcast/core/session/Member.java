@@ -8,6 +8,7 @@ import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.congestion.RateController;
 import io.subnetcast.core.receive.BeaconCheck;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.receive.ParityRecovery;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
@@ -61,6 +62,9 @@ final class Member {
     private long invalidDatagrams;
     // The socket's drop count at the last loss window, -1 before the first or when unknown; drops not yet matched by gaps.
     private final HostDrops hostDrops = new HostDrops();
+    // Parity chunks of the blocks this member lacks, for the tracker (and cache entry) they were kept for.
+    private ParityRecovery parity;
+    private ChunkTracker parityTracker;
     // Over the loss windows of the session followed: datagrams expected, lost, and of those dropped here.
     private long windowsExpected;
     private long windowsLost;
@@ -247,6 +251,10 @@ final class Member {
         int block = frame.block();
         int offset = frame.offsetInBlock();
         int length = frame.payloadLength();
+        if ((frame.flags() & DataHeader.FLAG_PARITY) != 0) {
+            onParity(frame, store, tracker, block, offset, length, nowNs);
+            return;
+        }
         if (!tracker.isValidChunk(block, offset, length)) {
             invalidDatagrams++;
             return;
@@ -274,8 +282,13 @@ final class Member {
             } else {
                 bytesFromMulticast += length;
             }
-            if (tracker.record(block, offset) && !store.commitBlock(block)) {
-                LOG.debug("task {}: block {} failed verification; it will be repaired", taskId, block);
+            if (tracker.record(block, offset)) {
+                if (parity != null) {
+                    parity.forget(block);
+                }
+                if (!store.commitBlock(block)) {
+                    LOG.debug("task {}: block {} failed verification; it will be repaired", taskId, block);
+                }
             }
         } catch (IOException e) {
             host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
@@ -285,6 +298,55 @@ final class Member {
         if (store.isComplete()) {
             host.requestPublish();
         }
+    }
+
+    /**
+     * A parity chunk (the representative answers parity NAKs with them): kept, and the chunks of
+     * the block it lets this member compute written as if they had arrived.
+     */
+    private void onParity(DataFrame frame, BlockFile store, ChunkTracker tracker, int block, int parityId, int length,
+                          long nowNs) {
+        ParityRecovery recovery = parity(store, tracker);
+        if (!recovery.isValid(block, parityId, length)) {
+            invalidDatagrams++;
+            return;
+        }
+        silence.onData();
+        if (store.hasBlock(block) || planner.isFetching(block)) {
+            return;
+        }
+        try {
+            int[] recovered = recovery.onParity(store, tracker, block, parityId, frame.buffer(), frame.payloadIndex());
+            if (recovered == null) {
+                return;
+            }
+            for (int offset : recovered) {
+                bytesFromRepair += Math.min(tracker.chunkSize(), store.layout().lengthOf(block) - offset);
+                if (tracker.record(block, offset)) {
+                    recovery.forget(block);
+                    if (!store.commitBlock(block)) {
+                        LOG.debug("task {}: block {} recovered from parity failed verification; it will be repaired",
+                                taskId, block);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
+                    + ": " + e.getMessage());
+            return;
+        }
+        if (store.isComplete()) {
+            host.requestPublish();
+        }
+    }
+
+    /** @return the parity held for this cache entry and chunk layout, a new one for another */
+    ParityRecovery parity(BlockFile store, ChunkTracker tracker) {
+        if (parity == null || parityTracker != tracker) {
+            parity = new ParityRecovery(store.layout(), tracker.chunkSize(), ParityRecovery.DEFAULT_MAX_CHUNKS);
+            parityTracker = tracker;
+        }
+        return parity;
     }
 
     // ---------------------------------------------------------------- work
@@ -315,7 +377,9 @@ final class Member {
         }
         if (repairDue) {
             BlockFile store = host.store();
-            planner.doWork(store, host.tracker(), host.sessionId() != 0, nowNs);
+            ChunkTracker tracker = host.tracker();
+            planner.doWork(store, tracker, store != null && tracker != null ? parity(store, tracker) : null,
+                    host.sessionId() != 0, nowNs);
             nextRepairWorkNs = planner.nextWakeNs(nowNs);
             if (planner.hasGapRepair() && store != null && store.isComplete()) {
                 host.requestPublish();

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
  *  8  session id u64
  * 16  epoch u32
  * 20  block index u32
- * 24  offset of the payload inside the block u32
+ * 24  offset of the payload inside the block u32, or the parity id of a parity chunk
  * 28  sequence number u32 (per session and epoch, for loss detection)
  * 32  payload
  * </pre>
@@ -26,6 +26,11 @@ public final class DataHeader {
     public static final int LENGTH = 32;
     /** Flag: this payload is a retransmission, not the first pass. */
     public static final int FLAG_RETRANSMISSION = 1;
+    /**
+     * Flag: the payload is a parity chunk of the block ({@link io.subnetcast.core.fec}), a full
+     * chunk long, and the offset field holds its parity id.
+     */
+    public static final int FLAG_PARITY = 2;
 
     static final int FLAGS_OFFSET = 4;
     static final int PAYLOAD_LENGTH_OFFSET = 6;

@@ -10,6 +10,7 @@ import io.subnetcast.core.sim.SimulatedLan;
 import io.subnetcast.core.wire.ControlCodec;
 import io.subnetcast.core.wire.proto.ChunkRange;
 import io.subnetcast.core.wire.proto.Control;
+import io.subnetcast.core.wire.proto.ParityRequest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,9 @@ public final class LossySubnetScenario {
                     BitSet named = new BitSet();
                     for (ChunkRange range : message.getNak().getRangesList()) {
                         named.set(range.getBlock());
+                    }
+                    for (ParityRequest request : message.getNak().getParityList()) {
+                        named.set(request.getBlock());
                     }
                     naks[1] += named.cardinality();
                     blocksNaked.or(named);

@@ -88,6 +88,7 @@ final class AgentHarness implements AutoCloseable {
     long controlBytesSent;
     long chunkBytesSent;
     long retransmittedBytesSent;
+    long paritySent;
     /** Blocks of which at least one chunk was retransmitted. */
     final java.util.BitSet retransmittedBlocks = new java.util.BitSet();
     long datagramsDelivered;
@@ -266,6 +267,17 @@ final class AgentHarness implements AutoCloseable {
         byte[] payload = Arrays.copyOfRange(content, (int) layout.offsetOf(block) + offset,
                 (int) layout.offsetOf(block) + offset + length);
         deliverData(0, SESSION, LEADER_EPOCH, block, offset, payload);
+    }
+
+    /** Sends parity chunk {@code index} of the block's first group, as the honest representative computes it. */
+    void deliverTrueParity(int block, int index) {
+        int length = layout.lengthOf(block);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content, (int) layout.offsetOf(block), length).slice();
+        java.nio.ByteBuffer parity = java.nio.ByteBuffer.allocate(CHUNK);
+        int id = io.subnetcast.core.fec.ParityGroups.of(length, CHUNK).parityId(0, index);
+        new io.subnetcast.core.fec.ParityWriter().write(bytes, length, CHUNK, id, parity);
+        deliverData(DataHeader.FLAG_PARITY | DataHeader.FLAG_RETRANSMISSION, SESSION, LEADER_EPOCH, block, id,
+                parity.array());
     }
 
     static byte[] dataDatagram(int flags, int payloadLength, long sessionId, int epoch, int block, int offset,
@@ -449,13 +461,19 @@ final class AgentHarness implements AutoCloseable {
         public boolean sendChunk(BlockFile store, long sessionId, int epoch, int block, int offsetInBlock, int length,
                                  int sequence, int flags) {
             assertTrue(store.hasBlock(block), "sends block " + block + " it does not hold");
-            assertTrue(offsetInBlock >= 0 && length > 0 && length <= CHUNK
-                    && offsetInBlock + length <= store.layout().lengthOf(block), "chunk outside its block");
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            try {
-                store.read(store.layout().offsetOf(block) + offsetInBlock, payload);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if ((flags & DataHeader.FLAG_PARITY) != 0) {
+                assertTrue(length == CHUNK && io.subnetcast.core.fec.ParityGroups.of(store.layout().lengthOf(block), CHUNK)
+                        .isValidParityId(offsetInBlock), "parity " + offsetInBlock + " of block " + block);
+                paritySent++;
+            } else {
+                assertTrue(offsetInBlock >= 0 && length > 0 && length <= CHUNK
+                        && offsetInBlock + length <= store.layout().lengthOf(block), "chunk outside its block");
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                try {
+                    store.read(store.layout().offsetOf(block) + offsetInBlock, payload);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             chunkBytesSent += length;
             if ((flags & DataHeader.FLAG_RETRANSMISSION) != 0) {

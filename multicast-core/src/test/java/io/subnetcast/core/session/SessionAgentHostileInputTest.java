@@ -13,6 +13,7 @@ import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
 import io.subnetcast.core.send.BlockSender;
 import io.subnetcast.core.wire.ControlCodec;
+import io.subnetcast.core.wire.DataHeader;
 import io.subnetcast.core.wire.Envelope;
 import io.subnetcast.core.wire.proto.Beacon;
 import io.subnetcast.core.wire.proto.ChunkRange;
@@ -60,6 +61,54 @@ class SessionAgentHostileInputTest {
             assertEquals(hostile.length, h.agent.invalidDatagrams() - invalidBefore);
             assertEquals(0, h.agent.store().bytesHeld());
             assertHonestTransferCompletes(h);
+        }
+    }
+
+    @Test
+    void parityOutOfRangeOrOfTheWrongLengthIsCountedAndDropped() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            int chunk = AgentHarness.CHUNK;
+            int parity = DataHeader.FLAG_PARITY | DataHeader.FLAG_RETRANSMISSION;
+            int[][] hostile = {
+                {-1, 0, chunk}, {Integer.MIN_VALUE, 0, chunk}, {5, 0, chunk}, {0, -1, chunk},
+                {0, 254, chunk}, {4, 255, chunk}, {0, Integer.MAX_VALUE, chunk}, {0, Integer.MIN_VALUE, chunk},
+                {0, 0, chunk - 1}, {4, 0, 904 - chunk}, {0, 0, 0},
+            };
+            long invalidBefore = h.agent.invalidDatagrams();
+            for (int[] c : hostile) {
+                h.deliverData(parity, AgentHarness.SESSION, AgentHarness.LEADER_EPOCH, c[0], c[1], new byte[c[2]]);
+                h.checkInvariants();
+            }
+            assertEquals(hostile.length, h.agent.invalidDatagrams() - invalidBefore);
+            assertEquals(0, h.agent.store().bytesHeld());
+            assertHonestTransferCompletes(h);
+        }
+    }
+
+    /**
+     * Forged parity combines with honest chunks into a wrong block: the block fails verification
+     * and is repaired as any block that did, and true parity then completes it.
+     */
+    @Test
+    void forgedParityFailsVerificationAndTrueParityRepairs() throws IOException {
+        try (AgentHarness h = AgentHarness.member(dir, LENGTH)) {
+            h.deliver(h.trueManifest(0, 5));
+            int parity = DataHeader.FLAG_PARITY | DataHeader.FLAG_RETRANSMISSION;
+            h.deliverTrueChunk(1, 0); // block 1 lacks its second chunk
+            byte[] forged = new byte[AgentHarness.CHUNK];
+            Arrays.fill(forged, (byte) 0x5a);
+            h.deliverData(parity, AgentHarness.SESSION, AgentHarness.LEADER_EPOCH, 1, 0, forged);
+            assertFalse(h.agent.store().hasBlock(1), "recovered from forged parity: refused");
+            h.checkInvariants();
+            h.deliverTrueChunk(1, 0);
+            h.deliverTrueParity(1, 3);
+            assertTrue(h.agent.store().hasBlock(1), "one true parity chunk stands for the missing chunk");
+            for (int block : new int[] {0, 2, 3, 4}) {
+                h.deliverTrueChunk(block, 0);
+                h.deliverTrueParity(block, 7); // the second chunk of each block, from parity
+            }
+            h.checkInvariants();
+            assertTrue(h.published != null, "not published: " + h.agent.state() + " " + h.publishFailure);
         }
     }
 

@@ -91,6 +91,11 @@ public final class SimNode {
         private long joinedAtNs = -1;
         private long dataDatagramsSent;
         private long retransmittedBytes;
+        private long paritySent;
+        private final io.subnetcast.core.fec.ParityWriter parityWriter = new io.subnetcast.core.fec.ParityWriter();
+        private ByteBuffer parityBlock;
+        private BlockFile parityBlockStore;
+        private int parityBlockIndex = -1;
         private final Map<Integer, Integer> retransmittedChunks = new LinkedHashMap<>();
         private Path published;
         private String publishFailure;
@@ -145,6 +150,11 @@ public final class SimNode {
         /** @return payload bytes this agent multicast as retransmissions */
         public long retransmittedBytes() {
             return retransmittedBytes;
+        }
+
+        /** @return parity datagrams sent (their bytes count in {@link #retransmittedBytes()}) */
+        public long paritySent() {
+            return paritySent;
         }
 
         /** @return per block, how many chunk datagrams were multicast again */
@@ -221,7 +231,13 @@ public final class SimNode {
             DataHeader.write(datagram, flags, length, sessionId, epoch, block, offsetInBlock, sequence);
             ByteBuffer payload = datagram.nioBuffer(DataHeader.LENGTH, length);
             try {
-                store.read(store.layout().offsetOf(block) + offsetInBlock, payload);
+                if ((flags & DataHeader.FLAG_PARITY) != 0) {
+                    parityWriter.write(blockForParity(store, block), store.layout().lengthOf(block), length,
+                            offsetInBlock, payload);
+                    paritySent++;
+                } else {
+                    store.read(store.layout().offsetOf(block) + offsetInBlock, payload);
+                }
             } catch (IOException e) {
                 datagram.release();
                 throw new UncheckedIOException(e);
@@ -244,6 +260,21 @@ public final class SimNode {
             dataDatagramsSent++;
             lan.multicast(SimNode.this, agent.dataGroup(), sealed(sealer, datagram), true);
             return true;
+        }
+
+        /** The block parity is computed from, read once per block as the engine does. */
+        private ByteBuffer blockForParity(BlockFile store, int block) throws IOException {
+            if (parityBlockStore != store || parityBlockIndex != block) {
+                if (parityBlock == null || parityBlock.capacity() < store.layout().blockSize()) {
+                    parityBlock = ByteBuffer.allocate(store.layout().blockSize());
+                }
+                parityBlock.clear().limit(store.layout().lengthOf(block));
+                store.read(store.layout().offsetOf(block), parityBlock);
+                parityBlock.clear();
+                parityBlockStore = store;
+                parityBlockIndex = block;
+            }
+            return parityBlock;
         }
 
         @Override

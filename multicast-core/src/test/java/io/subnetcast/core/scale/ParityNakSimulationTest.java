@@ -1,0 +1,44 @@
+package io.subnetcast.core.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.testing.SampledLeakTracking;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 2 of issue 16 without peer repair, in every build: 100 agents, 4 MiB, 2% of the data
+ * datagrams lost at every receiver, repaired by the representative's parity alone. Each member
+ * misses different chunks of every block, so chunk NAKs cannot stand for each other (100 agents
+ * sent 135 of them for 4 blocks); a parity NAK stands for every member that misses at most as many.
+ * {@code LargeScaleSimulationTest} runs 10, 100 and 1,000 agents with {@code -Pscale}.
+ */
+@ExtendWith(SampledLeakTracking.class)
+class ParityNakSimulationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void scatteredLossIsRepairedByParityWithAboutOneNakPerBlock() {
+        LossySubnetScenario.Result result = checkParityRepair(100, 4L << 20, dir);
+        assertTrue(result.retransmittedBytes() < result.lostDataBytes() / 10,
+                "parity serves every member at once: " + result.describe());
+    }
+
+    /** Runs the scenario without a gap repair and checks issue 16's targets for it. */
+    static LossySubnetScenario.Result checkParityRepair(int agents, long packageBytes, Path directory) {
+        LossySubnetScenario.Result result = new LossySubnetScenario(agents, 16, 0.02, packageBytes, lan -> null)
+                .run(directory);
+        System.out.println(result.describe());
+        assertEquals(1, result.representatives());
+        assertEquals(agents, result.verified(), "every copy verified");
+        assertTrue(result.lostDataBytes() > 0, "the loss was injected");
+        assertTrue(result.naks() > 0, "the loss was repaired by NAKs");
+        assertTrue(result.mentionsPerMissingBlock() <= 2, result.mentionsPerMissingBlock() + " NAKs per block someone missed");
+        assertTrue(result.repairPerLostByte() <= 1.2, result.repairPerLostByte() + "x the lost bytes repaired");
+        return result;
+    }
+}
