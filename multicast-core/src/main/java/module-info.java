@@ -30,6 +30,7 @@ module io.subnetcast.core {
     exports io.subnetcast.core.clock;
     exports io.subnetcast.core.congestion;
     exports io.subnetcast.core.delta;
+    exports io.subnetcast.core.fec;
     exports io.subnetcast.core.fetch;
     exports io.subnetcast.core.loss;
     exports io.subnetcast.core.peers;

@@ -13,6 +13,10 @@ public final class ParityWriter {
     private int encoderChunkSize;
     private ParityGroups groups;
 
+    /** Creates a writer; its encoder is made for the first chunk size it is given. */
+    public ParityWriter() {
+    }
+
     /**
      * @param block the block's bytes at absolute indexes 0 to {@code blockLength - 1}; not moved
      * @param blockLength the block's length
