@@ -51,6 +51,28 @@ public record ReportSchedule(long statusIntervalNs, int statusesPerSecond, long 
         return nextDelayNs(advertIntervalNs, advertIntervalNs(agents), random);
     }
 
+    /**
+     * When, from now, a member reports news that every member may have at about the same moment
+     * (its copy complete, after one parity burst repaired everyone): at once while the session is
+     * small; in a stretched session at a random point of one status interval, so that the
+     * representative hears the members' news at the status budget's rate and not all together
+     * (the member lingers until it reported).
+     *
+     * @return 0 or a delay in [0, the stretched status interval)
+     */
+    public long statusNewsDelayNs(int members, RandomGenerator random) {
+        return newsDelayNs(statusIntervalNs, statusIntervalNs(members), random);
+    }
+
+    /** @return when, from now, an agent advertises news every agent may have at once (see {@link #statusNewsDelayNs}) */
+    public long advertNewsDelayNs(int agents, RandomGenerator random) {
+        return newsDelayNs(advertIntervalNs, advertIntervalNs(agents), random);
+    }
+
+    private static long newsDelayNs(long minimumNs, long intervalNs, RandomGenerator random) {
+        return intervalNs <= minimumNs ? 0 : random.nextLong(intervalNs);
+    }
+
     /** @return silence after which the representative forgets a member of a session this size */
     public long memberSilenceNs(int members) {
         return silence(statusIntervalNs(members));

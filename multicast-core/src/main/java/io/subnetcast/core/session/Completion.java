@@ -145,9 +145,15 @@ final class Completion {
         publishedPath = path;
         lingerFrom(nowNs);
         if (agent.role == Role.MEMBER) {
-            agent.member.sendStatus(nowNs);
+            // Every member of a large session may complete in the same instant (one parity burst
+            // repairs them all): the news is spread over a report interval there.
+            long reportedBy = agent.member.reportSoon(nowNs);
             if (agent.store != null && agent.sessionId != 0) {
-                agent.haves.send(nowNs);
+                long advertisedBy = agent.haves.sendSoon(nowNs);
+                reportedBy = advertisedBy - reportedBy > 0 ? advertisedBy : reportedBy;
+            }
+            if (reportedBy - lingerUntilNs >= 0) {
+                lingerUntilNs = reportedBy + 1; // leaves only once the representative and peers heard it
             }
         }
         if (agent.term != null) {

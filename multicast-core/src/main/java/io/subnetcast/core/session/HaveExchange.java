@@ -77,6 +77,25 @@ final class HaveExchange {
         }
     }
 
+    /**
+     * Advertises what this agent holds now in a small session, within a random part of an advert
+     * interval in a large one ({@link ReportSchedule#advertNewsDelayNs}).
+     *
+     * @return when the advert is due (the agent lingers at least until then)
+     */
+    long sendSoon(long nowNs) {
+        int agents = (agent.term != null ? agent.term.membersKnown() : agent.member.membersKnown()) + 1;
+        long delay = agent.config.reportSchedule().advertNewsDelayNs(agents, agent.random);
+        if (delay == 0) {
+            send(nowNs);
+            return nowNs;
+        }
+        if (nowNs + delay - nextHaveNs < 0) {
+            nextHaveNs = nowNs + delay;
+        }
+        return nextHaveNs;
+    }
+
     /** Advertises what this agent holds, now, and restarts the interval. */
     void send(long nowNs) {
         int agents = (agent.term != null ? agent.term.membersKnown() : agent.member.membersKnown()) + 1;

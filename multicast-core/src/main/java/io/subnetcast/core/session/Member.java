@@ -282,22 +282,31 @@ final class Member {
             } else {
                 bytesFromMulticast += length;
             }
-            if (tracker.record(block, offset)) {
-                if (parity != null) {
-                    parity.forget(block);
-                }
-                if (!store.commitBlock(block)) {
-                    LOG.debug("task {}: block {} failed verification; it will be repaired", taskId, block);
-                }
-            }
+            recordChunk(store, tracker, block, offset);
         } catch (IOException e) {
-            host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
-                    + ": " + e.getMessage());
+            cacheWriteFailed(store, e, nowNs);
             return;
         }
         if (store.isComplete()) {
             host.requestPublish();
         }
+    }
+
+    /** A chunk is in the cache entry: recorded, and its block committed once whole. */
+    private void recordChunk(BlockFile store, ChunkTracker tracker, int block, int offset) throws IOException {
+        if (tracker.record(block, offset)) {
+            if (parity != null) {
+                parity.forget(block); // whole, or to be received again: its parity is of no more use
+            }
+            if (!store.commitBlock(block)) {
+                LOG.debug("task {}: block {} failed verification; it will be repaired", taskId, block);
+            }
+        }
+    }
+
+    private void cacheWriteFailed(BlockFile store, IOException e, long nowNs) {
+        host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
+                + ": " + e.getMessage());
     }
 
     /**
@@ -322,17 +331,10 @@ final class Member {
             }
             for (int offset : recovered) {
                 bytesFromRepair += Math.min(tracker.chunkSize(), store.layout().lengthOf(block) - offset);
-                if (tracker.record(block, offset)) {
-                    recovery.forget(block);
-                    if (!store.commitBlock(block)) {
-                        LOG.debug("task {}: block {} recovered from parity failed verification; it will be repaired",
-                                taskId, block);
-                    }
-                }
+                recordChunk(store, tracker, block, offset);
             }
         } catch (IOException e) {
-            host.fail(nowNs, "cannot write task '" + taskId + "' to the cache in " + store.contentPath().getParent()
-                    + ": " + e.getMessage());
+            cacheWriteFailed(store, e, nowNs);
             return;
         }
         if (store.isComplete()) {
@@ -478,6 +480,24 @@ final class Member {
     }
 
     // ---------------------------------------------------------------- reports and the data group
+
+    /**
+     * Reports news (this member's copy is complete) now in a small session, within a random part
+     * of a status interval in a large one ({@link io.subnetcast.core.send.ReportSchedule#statusNewsDelayNs}).
+     *
+     * @return when the report is due (a member lingers at least until then)
+     */
+    long reportSoon(long nowNs) {
+        long delay = config.reportSchedule().statusNewsDelayNs(membersKnown, random);
+        if (delay == 0) {
+            sendStatus(nowNs);
+            return nowNs;
+        }
+        if (nowNs + delay - nextStatusNs < 0) {
+            nextStatusNs = nowNs + delay;
+        }
+        return nextStatusNs;
+    }
 
     /** Reports this member's progress to the representative. */
     void sendStatus(long nowNs) {
