@@ -68,4 +68,10 @@ class LargeScaleSimulationTest {
             ParityNakSimulationTest.checkParityRepair(agents, 4L << 20, dir.resolve("lossy" + agents));
         }
     }
+
+    /** The same at the 64 MiB, 100 agents (6.4 GB of copies on disk; 1,000 would write 64 GB). */
+    @Test
+    void sixtyFourMiBWithParity() {
+        ParityNakSimulationTest.checkParityRepair(100, 64L << 20, dir.resolve("lossy64"));
+    }
 }
