@@ -1,5 +1,9 @@
 package io.subnetcast.repair;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.subnetcast.core.scale.LossySubnetScenario;
 import io.subnetcast.core.testing.SampledLeakTracking;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,5 +22,21 @@ class LossyHundredAgentsSimulationTest {
     @Test
     void scatteredLossIsRepairedFromPeersWithoutANakStorm() {
         LossyScale.runAndCheck(100, 4L << 20, dir);
+    }
+
+    /**
+     * The experiment {@code SessionConfig.parityBeforePeers}: members ask for parity of their
+     * scattered gaps before peers fetch them, and one multicast burst stands for a hundred members'
+     * unicast fetches.
+     */
+    @Test
+    void withParityBeforePeersOneParityBurstRepairsEveryMember() {
+        LossySubnetScenario.Result result = new LossySubnetScenario(100, 16, 0.02, 4L << 20, LossyScale::peerRepair,
+                config -> config.parityBeforePeers(true)).run(dir);
+        System.out.println(result.describe());
+        assertEquals(100, result.verified(), "every copy verified");
+        assertTrue(result.peerRepairBytes() < result.lostDataBytes() / 10, "peers served " + result.peerRepairBytes());
+        assertTrue(result.retransmittedBytes() < result.lostDataBytes() / 10, "parity " + result.retransmittedBytes());
+        assertTrue(result.mentionsPerMissingBlock() <= 2, result.mentionsPerMissingBlock() + " NAKs per block");
     }
 }

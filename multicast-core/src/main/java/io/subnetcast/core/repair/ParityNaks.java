@@ -6,6 +6,7 @@ import io.subnetcast.core.receive.ParityRecovery;
 import io.subnetcast.core.wire.proto.Nak;
 import io.subnetcast.core.wire.proto.ParityRequest;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 
@@ -40,6 +41,8 @@ final class ParityNaks {
     private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> Long.compare(a.atNs - b.atNs, 0));
     private long[] dueNs;
     private int[] heard;
+    // Blocks judged once only (before a gap repair takes them), not every interval.
+    private BitSet once;
 
     /**
      * @param intervalNs a block's NAK interval: how long a round's parity gets before it is judged again
@@ -76,7 +79,23 @@ final class ParityNaks {
         if (dueNs == null || dueNs.length != blocks) {
             dueNs = new long[blocks];
             heard = new int[blocks];
+            once = new BitSet(blocks);
         }
+    }
+
+    /**
+     * Schedules one judgement of a block, not repeated: a gap repair takes what its parity leaves.
+     *
+     * @param block a block missing chunks, of a prepared package
+     * @param need parity chunks per group it misses now, for its slot
+     * @param nowNs current time
+     */
+    void once(int block, int need, long nowNs) {
+        if (dueNs[block] != 0 || need <= 0) {
+            return; // judged already, or due
+        }
+        once.set(block);
+        schedule(block, nowNs + backoffNs(need));
     }
 
     /**
@@ -123,7 +142,9 @@ final class ParityNaks {
                 }
             }
             heard[block] = 0;
-            schedule(block, nowNs + intervalNs + backoffNs(need));
+            if (!once.get(block)) {
+                schedule(block, nowNs + intervalNs + backoffNs(need));
+            }
         }
         if (nak != null) {
             naks.send(nak);
@@ -141,6 +162,7 @@ final class ParityNaks {
         if (dueNs != null) {
             Arrays.fill(dueNs, 0);
             Arrays.fill(heard, 0);
+            once.clear();
         }
     }
 

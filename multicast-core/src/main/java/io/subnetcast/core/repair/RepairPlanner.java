@@ -93,6 +93,9 @@ public final class RepairPlanner {
     private boolean parityNaking;
     // Chunk NAKs (no parity kept): whether the first one's random back-off was drawn.
     private boolean chunkNakBackoff;
+    // With a gap repair: blocks got more than half of are asked for by parity first (an experiment).
+    private boolean parityFirst;
+    private ParityRecovery parity;
 
     /**
      * @param taskId the task, for log lines
@@ -121,6 +124,27 @@ public final class RepairPlanner {
                 .allow(Mode.NAK_ROUND, Mode.GAP_REPAIR, Mode.IDLE)
                 .allow(Mode.GAP_REPAIR, Mode.IDLE)
                 .build();
+    }
+
+    /**
+     * With a gap repair: whether the blocks this member got more than half of are first asked for
+     * by parity NAKs (once each, suppressed like any parity NAK) and held back from the gap repair
+     * for the repair delay, so that one parity burst repairs the scattered loss of every member.
+     *
+     * @param value true to ask for parity first
+     */
+    public void parityBeforeGapRepair(boolean value) {
+        this.parityFirst = value;
+    }
+
+    /**
+     * The parity this member holds, for the parity NAKs that {@link #duringPass} and
+     * {@link #afterPass} schedule ({@link #doWork} is given it each time).
+     *
+     * @param held the member's parity for the current cache entry, or null
+     */
+    public void useParity(ParityRecovery held) {
+        this.parity = held;
     }
 
     /** @return whether a gap repair is installed (without one, the origin is a member's only unicast source) */
@@ -205,7 +229,14 @@ public final class RepairPlanner {
         int from = Math.max(0, horizon);
         horizon = end;
         for (int block = store.nextMissingBlock(from); block >= 0 && block < end; block = store.nextMissingBlock(block + 1)) {
-            if (mostlyMissing(tracker, block)) {
+            if (asksParityFirst(store, tracker) && !mostlyMissing(tracker, block)) {
+                parityNaks.once(block, parity.need(tracker, block), nowNs);
+                if (heldBack == null) {
+                    heldBack = new BlockBitmap(store.layout().blockCount());
+                }
+                heldBack.set(block);
+                heldBackUntilNs = nowNs + repairDelayNs;
+            } else if (mostlyMissing(tracker, block)) {
                 if (roundBlocks == null) {
                     roundBlocks = new BlockBitmap(store.layout().blockCount());
                     nakRoundAtNs = nowNs + randomBackoffNs();
@@ -257,6 +288,8 @@ public final class RepairPlanner {
         for (int block = store.nextMissingBlock(0); block >= 0; block = store.nextMissingBlock(block + 1)) {
             if (mostlyMissing(tracker, block)) {
                 roundBlocks.set(block);
+            } else if (asksParityFirst(store, tracker)) {
+                parityNaks.once(block, parity.need(tracker, block), nowNs);
             }
         }
         nakRoundAtNs = nowNs + randomBackoffNs();
@@ -361,6 +394,9 @@ public final class RepairPlanner {
      * @param nowNs current time
      */
     public void doWork(BlockFile store, ChunkTracker tracker, ParityRecovery parity, boolean canNak, long nowNs) {
+        if (parity != null) {
+            this.parity = parity;
+        }
         if (heldBack != null && nowNs - heldBackUntilNs >= 0) {
             heldBack = null; // the round's retransmissions had their time: the rest is the gap repair's
         }
@@ -371,6 +407,9 @@ public final class RepairPlanner {
                 sendRoundNak(store);
             }
             roundBlocks = null;
+        }
+        if (parityFirst && parity != null && store != null && tracker != null && !mode.is(Mode.NAKING)) {
+            parityNaks.doWork(store, tracker, parity, canNak, naks, nowNs);
         }
         switch (mode.state()) {
             case IDLE -> {
@@ -408,6 +447,9 @@ public final class RepairPlanner {
      */
     public long nextWakeNs(long nowNs) {
         long round = roundBlocks != null ? nakRoundAtNs : Long.MAX_VALUE;
+        if (parityFirst && !mode.is(Mode.NAKING)) {
+            round = Math.min(round, parityNaks.nextWakeNs());
+        }
         return switch (mode.state()) {
             case IDLE -> Long.MAX_VALUE;
             case NAKING -> nextNakNs;
@@ -493,6 +535,15 @@ public final class RepairPlanner {
         if (nak.getRangesCount() > 0) {
             naks.send(nak);
         }
+    }
+
+    /** Whether parity NAKs go first, for this cache entry: the option is on and the member's parity is known. */
+    private boolean asksParityFirst(BlockFile store, ChunkTracker tracker) {
+        if (!parityFirst || parity == null || tracker == null) {
+            return false;
+        }
+        parityNaks.prepare(store.layout().blockCount());
+        return true;
     }
 
     /**

@@ -93,6 +93,7 @@ final class AgentContext {
         this.planner = new RepairPlanner(task.taskId(), repairFactory, host, port::peerTransfer,
                 nak -> port.sendControl(control().setNak(nak.setSessionId(sessionId)).build()), random,
                 config.nakInterval(), config.repairDelay());
+        this.planner.parityBeforeGapRepair(config.parityBeforePeers());
         this.member = new Member(task.taskId(), config, host, planner, random);
         this.leadership = new Leadership(this);
         this.completion = new Completion(this);

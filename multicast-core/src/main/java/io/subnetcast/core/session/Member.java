@@ -128,6 +128,9 @@ final class Member {
             // socket, are inside the margin.
             int blockSize = host.store().layout().blockSize();
             long margin = (behind + blockSize - 1) / blockSize;
+            if (host.tracker() != null) {
+                planner.useParity(parity(host.store(), host.tracker()));
+            }
             planner.duringPass(host.store(), host.tracker(), (int) Math.max(0, beacon.getNextBlock() - margin),
                     lossyWindow, nowNs);
         }
@@ -452,6 +455,9 @@ final class Member {
     void planRepair(long nowNs) {
         BlockFile store = host.store();
         if (store != null) {
+            if (host.tracker() != null) {
+                planner.useParity(parity(store, host.tracker()));
+            }
             planner.afterPass(store, host.tracker(), nowNs);
         }
     }

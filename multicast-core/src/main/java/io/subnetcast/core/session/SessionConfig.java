@@ -31,6 +31,8 @@ public final class SessionConfig {
     public static final long DEFAULT_RATE_BPS = 500_000_000L;
     /** Default MTU: Ethernet's 1500 bytes. */
     public static final int DEFAULT_MTU = 1500;
+    /** System property that turns {@link Builder#parityBeforePeers} on for every session built after it is set. */
+    public static final String PARITY_BEFORE_PEERS_PROPERTY = "subnetcast.parityBeforePeers";
     /** IPv4 (20) and UDP (8) header bytes inside the MTU. */
     public static final int IP_UDP_OVERHEAD = DataHeader.IP_UDP_OVERHEAD;
 
@@ -55,6 +57,7 @@ public final class SessionConfig {
     private final int nakThreshold;
     private final Duration repairDelay;
     private final long repairBehindPassBytes;
+    private final boolean parityBeforePeers;
     private final Duration dataSilenceLimit;
     private final boolean adaptiveRate;
     private final int statusesPerSecond;
@@ -83,6 +86,7 @@ public final class SessionConfig {
         this.nakThreshold = b.nakThreshold;
         this.repairDelay = b.repairDelay;
         this.repairBehindPassBytes = b.repairBehindPassBytes;
+        this.parityBeforePeers = b.parityBeforePeers;
         this.dataSilenceLimit = b.dataSilenceLimit;
         this.adaptiveRate = b.adaptiveRate;
         this.statusesPerSecond = b.statusesPerSecond;
@@ -120,6 +124,7 @@ public final class SessionConfig {
         b.nakThreshold = nakThreshold;
         b.repairDelay = repairDelay;
         b.repairBehindPassBytes = repairBehindPassBytes;
+        b.parityBeforePeers = parityBeforePeers;
         b.dataSilenceLimit = dataSilenceLimit;
         b.adaptiveRate = adaptiveRate;
         b.statusesPerSecond = statusesPerSecond;
@@ -249,6 +254,15 @@ public final class SessionConfig {
     }
 
     /**
+     * @return whether a member with a gap repair first asks the representative for parity of the
+     *     blocks it got more than half of, and hands them to the gap repair only after the repair
+     *     delay (an experiment, off by default; see {@link Builder#parityBeforePeers})
+     */
+    public boolean parityBeforePeers() {
+        return parityBeforePeers;
+    }
+
+    /**
      * @return how long a member of a multicasting session may hear no data while the pass moves
      *     past blocks it lacks before it judges the data group blocked and completes over unicast
      */
@@ -317,6 +331,7 @@ public final class SessionConfig {
         private int nakThreshold = 3;
         private Duration repairDelay = Duration.ofSeconds(1);
         private long repairBehindPassBytes = REPAIR_BEHIND_PASS_BYTES;
+        private boolean parityBeforePeers = Boolean.parseBoolean(System.getProperty(PARITY_BEFORE_PEERS_PROPERTY, "false"));
         private Duration dataSilenceLimit = Duration.ofSeconds(3);
         private boolean adaptiveRate = true;
         private int statusesPerSecond = 25;
@@ -392,6 +407,18 @@ public final class SessionConfig {
          */
         public Builder repairBehindPass(long bytes) {
             this.repairBehindPassBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param value whether members with a gap repair ask for parity of their scattered gaps
+         *     first (one multicast parity burst for the whole subnet instead of each member's own
+         *     unicast fetches); default false, or the system property
+         *     {@value SessionConfig#PARITY_BEFORE_PEERS_PROPERTY}
+         * @return this
+         */
+        public Builder parityBeforePeers(boolean value) {
+            this.parityBeforePeers = value;
             return this;
         }
 

@@ -76,6 +76,7 @@ public final class LossySubnetScenario {
     private final double dataLoss;
     private final long packageBytes;
     private final Function<SimulatedLan, GapRepairFactory> repair;
+    private final java.util.function.UnaryOperator<SessionConfig.Builder> tune;
 
     /**
      * @param repair installs a gap repair on the LAN and gives its factory (peer repair, as the
@@ -83,6 +84,17 @@ public final class LossySubnetScenario {
      */
     public LossySubnetScenario(int agents, long seed, double dataLoss, long packageBytes,
                                Function<SimulatedLan, GapRepairFactory> repair) {
+        this(agents, seed, dataLoss, packageBytes, repair, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param repair as above
+     * @param tune changes the session settings every agent uses
+     */
+    public LossySubnetScenario(int agents, long seed, double dataLoss, long packageBytes,
+                               Function<SimulatedLan, GapRepairFactory> repair,
+                               java.util.function.UnaryOperator<SessionConfig.Builder> tune) {
+        this.tune = tune;
         this.agents = agents;
         this.seed = seed;
         this.dataLoss = dataLoss;
@@ -99,8 +111,8 @@ public final class LossySubnetScenario {
             lan.faults().dataLoss = dataLoss;
             lan.faults().jitterNs = 1_000_000;
             TaskSpec task = new TaskSpec("lossy", URI.create("http://origin.test/lossy"), origin.sha256(), 0);
-            SessionConfig config = SessionConfig.builder().startDelay(Duration.ofSeconds(5))
-                    .rateBitsPerSecond(500_000_000L).linger(Duration.ofSeconds(5)).build();
+            SessionConfig config = tune.apply(SessionConfig.builder().startDelay(Duration.ofSeconds(5))
+                    .rateBitsPerSecond(500_000_000L).linger(Duration.ofSeconds(5))).build();
             GapRepairFactory factory = repair.apply(lan);
             List<SimNode> nodes = new ArrayList<>();
             for (int i = 0; i < agents; i++) {

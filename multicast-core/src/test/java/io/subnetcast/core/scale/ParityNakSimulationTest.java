@@ -40,9 +40,12 @@ class ParityNakSimulationTest {
         assertTrue(result.mentionsPerMissingBlock() <= 2, result.mentionsPerMissingBlock() + " NAKs per block someone missed");
         assertTrue(result.repairPerLostByte() <= 1.2, result.repairPerLostByte() + "x the lost bytes repaired");
         // Bounded whatever the size: statuses at their budget (25 a second for the whole session),
-        // the short pass's loss reports, NAKs. Before members spread the news of their copies, 100
-        // agents sent 106 in one second, and 1,000 about ten times as many.
-        assertTrue(result.busiestSecond() <= 80, result.busiestSecond() + " statuses and NAKs in the representative's busiest second");
+        // loss reports (LossMeter spaces each member's windows so that together they stay under
+        // about 320 a second: a 4 MiB pass lasts a tenth of a second, a 64 MiB one a second), NAKs.
+        // Before members spread the news of their copies, 100 agents of a 4 MiB run sent 106 in
+        // one second, and 1,000 about ten times as many.
+        long bound = packageBytes <= 4L << 20 ? 80 : 400;
+        assertTrue(result.busiestSecond() <= bound, result.busiestSecond() + " statuses and NAKs in the representative's busiest second");
         return result;
     }
 }
