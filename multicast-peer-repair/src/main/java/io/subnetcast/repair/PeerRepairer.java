@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each missing block it asks one holder for exactly the chunks still missing (a block that
  * multicast delivered in part costs only its gaps). The holder is the reachable, unbanned peer with
- * the least bytes served and in flight, ties broken at random, so load spreads over every holder and
+ * the least bytes served and in flight among up to {@value #CANDIDATES} holders drawn at random
+ * (all of them on a smaller subnet), ties broken at random, so load spreads over every holder and
  * the representative serves no more than its share. A block is written as present only after it
  * verifies against its SHA-256 (from the session's manifest; if some were missed, the
  * representative's manifest is fetched first): a peer whose bytes fail is dropped for the session at
@@ -43,6 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class PeerRepairer implements GapRepair {
     private static final Logger LOG = LoggerFactory.getLogger(PeerRepairer.class);
     private static final long RETRY_NS = 50_000_000L;
+    /**
+     * Holders (or part holders) a block start looks at, drawn at random: the least loaded of a few
+     * random choices, not of every peer, so that a block start costs the same on a subnet of ten
+     * or of a thousand agents (scanning every peer for every block, at every retry while holders
+     * were busy, made a thousand agents' repair of 64 MiB run for hours in simulation).
+     */
+    static final int CANDIDATES = 16;
 
     private final RepairContext context;
     private final PeerTransfer transfer;
@@ -285,7 +293,8 @@ public final class PeerRepairer implements GapRepair {
             return false;
         }
         Set<Long> refusedHere = refused.get(block);
-        for (PeerDirectory.Peer peer : directory.partHoldersOf(block, nowNs - config.peerFreshness().toNanos())) {
+        for (PeerDirectory.Peer peer : directory.partHoldersOf(block, nowNs - config.peerFreshness().toNanos(),
+                CANDIDATES, random)) {
             PeerState state = state(peer.nodeId());
             if (peer.nodeId() == context.selfNodeId() || state.banned
                     || (refusedHere != null && refusedHere.contains(peer.nodeId()))) {
@@ -369,7 +378,8 @@ public final class PeerRepairer implements GapRepair {
         long bestLoad = Long.MAX_VALUE;
         int bestTie = 0;
         long blockSize = context.store().layout().blockSize();
-        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos())) {
+        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos(), CANDIDATES,
+                random)) {
             if (peer.nodeId() == context.selfNodeId() || (refusedHere != null && refusedHere.contains(peer.nodeId()))) {
                 continue;
             }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * The peers of one session and the blocks they hold. Bounded: beyond {@link #maxPeers()} new peers
@@ -27,6 +28,8 @@ public final class PeerDirectory {
         // Scanning older versions into its cache: holds nothing that counts yet, its advert follows.
         private boolean preparing;
         private long lastHeardNs;
+        // Its place in the directory's list, for sampling from a random start.
+        private int slot;
 
         Peer(long nodeId, int blockCount) {
             this.nodeId = nodeId;
@@ -100,6 +103,8 @@ public final class PeerDirectory {
     private final int blockCount;
     private final int maxPeers;
     private final Map<Long, Peer> peers = new LinkedHashMap<>();
+    // The same peers in a list (order changes on removal), so that a sample can start anywhere.
+    private final List<Peer> list = new ArrayList<>();
 
     /**
      * @param blockCount blocks of the session's package
@@ -158,6 +163,8 @@ public final class PeerDirectory {
             }
             peer = new Peer(nodeId, blockCount);
             peers.put(nodeId, peer);
+            peer.slot = list.size();
+            list.add(peer);
         }
         if (repairUrl != null) {
             peer.repairUrl = repairUrl;
@@ -199,8 +206,10 @@ public final class PeerDirectory {
     public int expire(long sinceNs) {
         int removed = 0;
         for (Iterator<Peer> it = peers.values().iterator(); it.hasNext(); ) {
-            if (it.next().lastHeardNs - sinceNs < 0) {
+            Peer peer = it.next();
+            if (peer.lastHeardNs - sinceNs < 0) {
                 it.remove();
+                unlist(peer);
                 removed++;
             }
         }
@@ -215,7 +224,21 @@ public final class PeerDirectory {
      * @return whether it was known
      */
     public boolean remove(long nodeId) {
-        return peers.remove(nodeId) != null;
+        Peer peer = peers.remove(nodeId);
+        if (peer == null) {
+            return false;
+        }
+        unlist(peer);
+        return true;
+    }
+
+    /** Takes a peer out of the list: the last one takes its place. */
+    private void unlist(Peer peer) {
+        Peer last = list.remove(list.size() - 1);
+        if (last != peer) {
+            list.set(peer.slot, last);
+            last.slot = peer.slot;
+        }
     }
 
     /**
@@ -247,6 +270,71 @@ public final class PeerDirectory {
     }
 
     /**
+     * Up to {@code limit} peers with a repair URL that hold a block, drawn from a random place of
+     * the directory: a member choosing among a thousand holders looks at a few, as the least loaded
+     * of a few random choices spreads load almost as well as the least loaded of all (and scanning
+     * every peer for every block made peer repair quadratic in the subnet's size).
+     *
+     * @param block a block index
+     * @param sinceNs only peers heard from at or after this time
+     * @param limit most peers returned
+     * @param random where the scan starts
+     * @return those peers; every holder when there are at most {@code limit}
+     */
+    public List<Peer> holdersOf(int block, long sinceNs, int limit, RandomGenerator random) {
+        return sample(block, sinceNs, limit, random, false);
+    }
+
+    /**
+     * Up to {@code limit} peers that lack a block but hold most of it, drawn as
+     * {@link #holdersOf(int, long, int, RandomGenerator)} draws holders.
+     *
+     * @return those peers; every such peer when there are at most {@code limit}
+     */
+    public List<Peer> partHoldersOf(int block, long sinceNs, int limit, RandomGenerator random) {
+        return sample(block, sinceNs, limit, random, true);
+    }
+
+    /** @return whether some peer with a repair URL, heard from since then, holds the block */
+    public boolean anyHolder(int block, long sinceNs) {
+        for (Peer peer : list) {
+            if (peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether some peer with a repair URL, heard from since then, lacks the block but holds most of it */
+    public boolean anyPartHolder(int block, long sinceNs) {
+        for (Peer peer : list) {
+            if (isPartHolder(peer, block, sinceNs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Peer> sample(int block, long sinceNs, int limit, RandomGenerator random, boolean parts) {
+        List<Peer> found = new ArrayList<>(Math.min(limit, 16));
+        int n = list.size();
+        int start = n == 0 ? 0 : random.nextInt(n);
+        for (int i = 0; i < n && found.size() < limit; i++) {
+            Peer peer = list.get((start + i) % n);
+            boolean match = parts ? isPartHolder(peer, block, sinceNs)
+                    : peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0;
+            if (match) {
+                found.add(peer);
+            }
+        }
+        return found;
+    }
+
+    private static boolean isPartHolder(Peer peer, int block, long sinceNs) {
+        return peer.repairUrl != null && !peer.holds(block) && peer.holdsMostOf(block) && peer.lastHeardNs - sinceNs >= 0;
+    }
+
+    /**
      * @param block a block index
      * @param sinceNs only peers heard from at or after this time
      * @return peers with a repair URL that lack the block but hold most of it (an older version held
@@ -255,7 +343,7 @@ public final class PeerDirectory {
     public List<Peer> partHoldersOf(int block, long sinceNs) {
         List<Peer> holders = new ArrayList<>();
         for (Peer peer : peers.values()) {
-            if (peer.repairUrl != null && !peer.holds(block) && peer.holdsMostOf(block) && peer.lastHeardNs - sinceNs >= 0) {
+            if (isPartHolder(peer, block, sinceNs)) {
                 holders.add(peer);
             }
         }

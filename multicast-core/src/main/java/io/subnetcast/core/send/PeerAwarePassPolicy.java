@@ -168,11 +168,11 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
 
     private boolean partHeldByPeer(int block, long nowNs) {
         PeerDirectory peers = host.peers();
-        return peers != null && !peers.partHoldersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
+        return peers != null && peers.anyPartHolder(block, nowNs - PEER_FRESHNESS_NS);
     }
 
     private boolean heldByPeer(int block, long nowNs) {
         PeerDirectory peers = host.peers();
-        return peers != null && !peers.holdersOf(block, nowNs - PEER_FRESHNESS_NS).isEmpty();
+        return peers != null && peers.anyHolder(block, nowNs - PEER_FRESHNESS_NS);
     }
 }
