@@ -111,12 +111,15 @@ public final class ParityRecovery {
      */
     public int[] onParity(BlockFile store, ChunkTracker tracker, int block, int parityId, ByteBuf payload,
                           int payloadIndex) throws IOException {
+        if (chunksHeld >= maxChunks) {
+            return null; // dropped, as the network may drop it: the next NAK asks again
+        }
         Held held = byBlock.get(block);
         if (held == null) {
             held = new Held(groupsOf(block));
             byBlock.put(block, held);
         }
-        if (held.has(parityId) || chunksHeld >= maxChunks) {
+        if (held.has(parityId)) {
             return null;
         }
         ByteBuffer chunk = spare.isEmpty() ? ByteBuffer.allocate(chunkSize) : spare.pop();
