@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * <p>An agent asks on the control group whether a session exists and waits for a beacon until the
  * discovery deadline ({@link State#DISCOVERING}), asking once more halfway there: a representative
  * answers every question at once (and every claim too), so the window need not wait out several
- * beacon intervals, only a lost question or answer. Hearing none, it claims the role
+ * beacon intervals, only a lost question or answer. It does not ask again when another agent asked
+ * meanwhile ({@link #onDiscoverHeard}): the representative's answer is multicast and serves both, and
+ * a thousand agents that start together would otherwise ask two thousand times. Hearing none, it claims the role
  * ({@link State#CLAIMING}): after a random back-off it sends a claim, unless a better one
  * ({@link Rank}) was heard already, and at the end of the claim window the best claimant it heard
  * of wins. Every agent that heard the same claims reaches the same verdict without synchronised
@@ -101,6 +103,9 @@ public final class Election {
     private long discoveryDeadlineNs;
     private long discoverAgainNs;
     private boolean discoverAgain;
+    // Another agent asked since this one last asked: the answer to it answers this one too.
+    private boolean otherAsked;
+    private long questionsSpared;
     private long claimSendNs;
     private long claimDeadlineNs;
     private int claimsSent;
@@ -183,6 +188,24 @@ public final class Election {
     }
 
     /**
+     * Another agent asked whether a session exists: this one need not ask again, since a
+     * representative answers on the control group, and its periodic beacons still come within the
+     * discovery window if that answer is lost.
+     *
+     * @param nowNs current time
+     */
+    public void onDiscoverHeard(long nowNs) {
+        if (machine.state() == State.DISCOVERING && discoverAgain && nowNs - discoverAgainNs < 0) {
+            otherAsked = true;
+        }
+    }
+
+    /** @return second questions not sent because another agent asked meanwhile */
+    public long questionsSpared() {
+        return questionsSpared;
+    }
+
+    /**
      * Ends the election: a session was found (or this agent leads one, or stops).
      *
      * @param nowNs current time
@@ -237,7 +260,9 @@ public final class Election {
     private void onDiscovering(long nowNs) {
         if (discoverAgain && nowNs - discoverAgainNs >= 0) {
             discoverAgain = false;
-            if (nowNs - discoveryDeadlineNs < 0) {
+            if (otherAsked) {
+                questionsSpared++;
+            } else if (nowNs - discoveryDeadlineNs < 0) {
                 listener.sendDiscover();
             }
         }
@@ -296,6 +321,7 @@ public final class Election {
                 discoveryDeadlineNs = nowNs + discoveryTimeoutNs;
                 discoverAgainNs = nowNs + discoveryTimeoutNs / 2;
                 discoverAgain = true;
+                otherAsked = false;
             }
             case CLAIMING -> {
                 lateVerdictReclaims = 0;

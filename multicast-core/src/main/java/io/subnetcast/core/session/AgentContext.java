@@ -69,6 +69,9 @@ final class AgentContext {
     /** The agent holds the package and was started for a newcomer: its election begins with a claim. */
     boolean claimFirst;
 
+    /** Other agents' questions "is there a session?" heard lately (see {@link #agentsHeard}). */
+    final RecentQuestions questions = new RecentQuestions();
+
     long invalidDatagrams;
     long staleDatagrams;
     long retransmitRequestsRefused;
@@ -104,6 +107,20 @@ final class AgentContext {
     /** @return a control message of this task, stamped with this agent's node id and epoch */
     Control.Builder control() {
         return Control.newBuilder().setTaskId(task.taskId()).setNodeId(nodeId).setEpoch(epoch);
+    }
+
+    /**
+     * How many agents of this task this one has heard of: the members its representative counts,
+     * the peers that advertise to it, and the questions heard lately (every agent that starts asks,
+     * once when another agent asked meanwhile, at most twice). Agents that started before this one
+     * are not among the questions, so the figure is at least the representative's once members
+     * report, and in a crowd that starts together it is how big the crowd is before anyone reported:
+     * what a member reads to spread its first reports over the session's budget.
+     */
+    int agentsHeard(long nowNs) {
+        int peers = haves.directory() == null ? 0 : haves.directory().peers().size();
+        int members = term != null ? term.membersKnown() : member.membersKnown();
+        return Math.max(Math.max(members, peers), Math.min(questions.count(nowNs), config.maxMembers()));
     }
 
     /** Stops the origin download, if one runs. */

@@ -218,6 +218,11 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public int agentsHeard(long nowNs) {
+        return agent.agentsHeard(nowNs);
+    }
+
+    @Override
     public void fail(long nowNs, String reason) {
         agent.fail(nowNs, reason);
     }

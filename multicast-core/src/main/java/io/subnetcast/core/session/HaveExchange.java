@@ -24,6 +24,8 @@ final class HaveExchange {
     private final HaveAdvertiser advertiser = new HaveAdvertiser();
     private PeerDirectory directory;
     private long nextHaveNs;
+    // The advert due next is a first one spread over an interval: the next follows by exactly one.
+    private boolean spreadFirstNext;
 
     HaveExchange(AgentContext agent) {
         this.agent = agent;
@@ -78,13 +80,24 @@ final class HaveExchange {
     }
 
     /**
+     * A new session followed: its first advert is due at once in a small session; in a crowd (as
+     * many agents as this one heard of) at a random point of one stretched advert interval, so
+     * that members that follow the same beacon do not all advertise in its millisecond.
+     */
+    void joined(long nowNs) {
+        long delay = agent.config.reportSchedule().advertNewsDelayNs(agent.agentsHeard(nowNs) + 1, agent.random);
+        nextHaveNs = nowNs + delay;
+        spreadFirstNext = delay > 0;
+    }
+
+    /**
      * Advertises what this agent holds now in a small session, within a random part of an advert
      * interval in a large one ({@link ReportSchedule#advertNewsDelayNs}).
      *
      * @return when the advert is due (the agent lingers at least until then)
      */
     long sendSoon(long nowNs) {
-        int agents = (agent.term != null ? agent.term.membersKnown() : agent.member.membersKnown()) + 1;
+        int agents = agent.agentsHeard(nowNs) + 1;
         long delay = agent.config.reportSchedule().advertNewsDelayNs(agents, agent.random);
         if (delay == 0) {
             send(nowNs);
@@ -92,15 +105,18 @@ final class HaveExchange {
         }
         if (nowNs + delay - nextHaveNs < 0) {
             nextHaveNs = nowNs + delay;
+            spreadFirstNext = false;
         }
         return nextHaveNs;
     }
 
     /** Advertises what this agent holds, now, and restarts the interval. */
     void send(long nowNs) {
-        int agents = (agent.term != null ? agent.term.membersKnown() : agent.member.membersKnown()) + 1;
+        int agents = agent.agentsHeard(nowNs) + 1;
         ReportSchedule reports = agent.config.reportSchedule();
-        nextHaveNs = nowNs + reports.nextAdvertDelayNs(agents, agent.random);
+        // After a first advert drawn from one interval, a random draw would crowd the next interval.
+        nextHaveNs = nowNs + (spreadFirstNext ? reports.advertIntervalNs(agents) : reports.nextAdvertDelayNs(agents, agent.random));
+        spreadFirstNext = false;
         if (directory != null) {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
             directory.expire(nowNs - reports.advertSilenceNs(agents));

@@ -111,6 +111,8 @@ final class Leadership implements Election.Listener {
     }
 
     void onDiscover(long nowNs) {
+        agent.questions.heard(nowNs);
+        election.onDiscoverHeard(nowNs);
         if (agent.term != null) {
             agent.term.sendUnsolicitedBeacon(nowNs);
         }
@@ -283,6 +285,7 @@ final class Leadership implements Election.Listener {
         agent.member.onBeaconHeard(beacon, newSession, nowNs);
         if (newSession) {
             agent.dataGroup = group;
+            agent.haves.joined(nowNs);
             LOG.debug("task {}: following session {} of {} (epoch {})", agent.task.taskId(),
                     Long.toHexString(agent.sessionId), Long.toHexString(agent.leaderNodeId), agent.epoch);
         }

@@ -55,6 +55,13 @@ final class Member {
     private long startDelayRemainingMs;
     private boolean sessionEnded;
     private long nextStatusNs;
+    // When this member last sent a status in the session followed, and whether the one due next is
+    // a periodic one (not news or a first report, which a larger count must not push back).
+    private long lastStatusNs;
+    private boolean periodicNext;
+    // The status due next is a first report spread over an interval: the one after it follows by
+    // exactly one interval, so that the crowd's second reports keep the spread of the first.
+    private boolean spreadFirstNext;
     private boolean joinedData;
     private String fallback;
     private long bytesFromMulticast;
@@ -95,7 +102,11 @@ final class Member {
     void onBeaconHeard(Beacon beacon, boolean newSession, long nowNs) {
         lastBeaconNs = nowNs;
         representativeUrl = BeaconCheck.blockServerUrl(beacon.getRepairUrl());
+        int before = membersKnown;
         membersKnown = beacon.getMembersKnown();
+        if (!newSession && membersKnown > before) {
+            reconsiderStatus(nowNs);
+        }
         membersComplete = beacon.getMembersComplete();
         startDelayRemainingMs = beacon.getStartDelayRemainingMs();
         if (newSession) {
@@ -114,7 +125,7 @@ final class Member {
             joinedData = true;
         }
         if (newSession) {
-            sendStatus(nowNs);
+            reportJoined(nowNs);
         }
         if (host.locallyPaused()) {
             return; // paused locally: keep following, do not move
@@ -494,14 +505,56 @@ final class Member {
      * @return when the report is due (a member lingers at least until then)
      */
     long reportSoon(long nowNs) {
-        long delay = config.reportSchedule().statusNewsDelayNs(membersKnown, random);
+        long delay = config.reportSchedule().statusNewsDelayNs(host.agentsHeard(nowNs), random);
         if (delay == 0) {
             sendStatus(nowNs);
             return nowNs;
         }
         if (nowNs + delay - nextStatusNs < 0) {
             nextStatusNs = nowNs + delay;
+            periodicNext = false;
+            spreadFirstNext = false;
         }
+        return nextStatusNs;
+    }
+
+    /**
+     * A new session's first status: at once in a small session; in a crowd (as many agents as this
+     * one heard of, see {@link MemberHost#agentsHeard}) at a random point of one stretched status
+     * interval, as RTCP randomises a participant's first report (RFC 3550, section 6.3.2). Without
+     * it a thousand members that follow the same beacon report in the same millisecond, before any
+     * of them knows the session is large (the first beacon counts no members yet), and again one
+     * interval later.
+     */
+    private void reportJoined(long nowNs) {
+        long delay = config.reportSchedule().statusNewsDelayNs(host.agentsHeard(nowNs), random);
+        if (delay == 0) {
+            sendStatus(nowNs);
+            return;
+        }
+        nextStatusNs = nowNs + delay;
+        periodicNext = false;
+        spreadFirstNext = true;
+    }
+
+    /**
+     * The session turned out larger than when the next periodic status was drawn: draw it again from
+     * the last one, so that it is not sooner than the larger session's interval allows (RTCP's timer
+     * reconsideration, RFC 3550, section 6.3.6, as a member learns the count from beacons).
+     */
+    private void reconsiderStatus(long nowNs) {
+        if (!periodicNext) {
+            return;
+        }
+        int members = host.agentsHeard(nowNs);
+        long earliest = lastStatusNs + config.reportSchedule().statusIntervalNs(members) / 2;
+        if (nextStatusNs - earliest < 0) {
+            nextStatusNs = lastStatusNs + config.reportSchedule().nextStatusDelayNs(members, random);
+        }
+    }
+
+    /** @return when the next status report is due */
+    long nextStatusNs() {
         return nextStatusNs;
     }
 
@@ -511,7 +564,14 @@ final class Member {
     }
 
     private void sendStatus(long nowNs, boolean withLossReport) {
-        nextStatusNs = nowNs + config.reportSchedule().nextStatusDelayNs(membersKnown, random);
+        int members = host.agentsHeard(nowNs);
+        // A random draw after a first report that was itself drawn from one interval would crowd the
+        // interval that follows: an eighth of the members would report twice in the first one.
+        nextStatusNs = nowNs + (spreadFirstNext ? config.reportSchedule().statusIntervalNs(members)
+                : config.reportSchedule().nextStatusDelayNs(members, random));
+        spreadFirstNext = false;
+        lastStatusNs = nowNs;
+        periodicNext = true;
         long sessionId = host.sessionId();
         if (sessionId == 0 || host.basisInProgress()) {
             return; // a member's first status reports what its basis files hold: the scan's end sends it

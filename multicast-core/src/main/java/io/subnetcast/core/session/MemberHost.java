@@ -65,6 +65,12 @@ interface MemberHost {
     /** Advertises what this agent holds, now. */
     void sendHave(long nowNs);
 
+    /**
+     * @return how many agents of this task this one has heard of (see
+     *     {@code AgentContext#agentsHeard}): a new session's first beacon counts no members yet
+     */
+    int agentsHeard(long nowNs);
+
     /** The store is complete: verify and place the package. */
     void requestPublish();
 

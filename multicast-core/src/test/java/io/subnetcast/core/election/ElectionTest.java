@@ -81,6 +81,35 @@ class ElectionTest {
      * again (the representative answers questions at once).
      */
     @Test
+    void anotherAgentsQuestionSparesTheSecondOne() {
+        election.discover(0, "task started");
+        election.onDiscoverHeard(DISCOVERY / 4); // the representative's answer to it answers this agent too
+        election.doWork(DISCOVERY / 2, mine);
+        assertEquals(List.of("DISCOVERING at 0: task started", "discover"), events, "not asked again");
+        assertEquals(1, election.questionsSpared());
+        election.doWork(DISCOVERY, mine);
+        assertEquals(Election.State.CLAIMING, election.state(), "the window is the same");
+
+        // A question heard in an earlier round does not spare the next round's.
+        election.onClaim(new Rank(0, 0, 9), DISCOVERY + 1);
+        election.doWork(DISCOVERY + WINDOW, mine);
+        assertEquals(Election.State.DISCOVERING, election.state());
+        events.clear();
+        election.doWork(DISCOVERY + WINDOW + DISCOVERY / 2, mine);
+        assertEquals(List.of("discover"), events, "asked again halfway through the new round");
+    }
+
+    @Test
+    void aQuestionHeardOutsideTheWindowSparesNothing() {
+        election.onDiscoverHeard(0); // not discovering
+        election.discover(MS, "task started");
+        election.doWork(MS + DISCOVERY / 2, mine);
+        election.onDiscoverHeard(MS + DISCOVERY / 2 + 1); // after the second question was due
+        assertEquals(List.of("DISCOVERING at 1: task started", "discover", "discover"), events);
+        assertEquals(0, election.questionsSpared());
+    }
+
+    @Test
     void aBetterClaimHeardBeforeClaimingStillCountsAtTheVerdict() {
         election.discover(0, "task started");
         election.onClaim(new Rank(0, 0, 9), DISCOVERY - 100 * MS); // better: a higher node id

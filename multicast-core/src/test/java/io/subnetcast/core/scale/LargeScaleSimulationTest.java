@@ -39,6 +39,7 @@ class LargeScaleSimulationTest {
             assertTrue(result.controlReceivedPerSecond() <= 1.1 * budget, result.describe());
             assertTrue(result.statusAndNakAtRepresentativePerSecond() <= 1.1 * defaults.statusesPerSecond(),
                     result.describe());
+            HundredAgentsSimulationTest.checkJoin(result, defaults);
         }
         System.out.print(curve);
     }

@@ -35,7 +35,7 @@ final class OneSubnetScenario {
     /** What the run measured. */
     record Result(int agents, int representatives, long convergedNs, int originDownloads, long originBytes,
                   long completeNs, int verified, Map<Control.BodyCase, Long> controlAfterConvergence,
-                  long controlWindowNs, long wallMs) {
+                  long controlWindowNs, long wallMs, Map<Long, Map<Control.BodyCase, Long>> joinSeconds) {
         /** @return control datagrams one agent sends per second after convergence, on average */
         double controlPerAgentPerSecond() {
             return controlReceivedPerSecond() / agents;
@@ -52,9 +52,25 @@ final class OneSubnetScenario {
             return String.format("%d agents: %d representative(s), converged %.2f s, origin fetched %d time(s) (%d bytes),"
                             + " all complete %.2f s, %d verified; after convergence every agent received %.1f control"
                             + " datagrams/s (each sent %.3f/s), the representative %.1f statuses and NAKs/s %s;"
-                            + " simulated in %d ms", agents, representatives, convergedNs / 1e9, originDownloads, originBytes,
-                    completeNs / 1e9, verified, controlReceivedPerSecond(), controlPerAgentPerSecond(),
-                    statusAndNakAtRepresentativePerSecond(), controlAfterConvergence, wallMs);
+                            + " joining, second by second: %s; simulated in %d ms", agents, representatives, convergedNs / 1e9,
+                    originDownloads, originBytes, completeNs / 1e9, verified, controlReceivedPerSecond(),
+                    controlPerAgentPerSecond(), statusAndNakAtRepresentativePerSecond(), controlAfterConvergence,
+                    joinSeconds, wallMs);
+        }
+
+        /**
+         * @param type a kind of control message
+         * @return the most of them the LAN carried in one second (of the run's clock) before the
+         *     measured window: the join's burst
+         */
+        long joinPeak(Control.BodyCase type) {
+            return joinSeconds.values().stream().mapToLong(m -> m.getOrDefault(type, 0L)).max().orElse(0);
+        }
+
+        /** @return questions ("is there a session?") sent per agent before the window */
+        double questionsPerAgent() {
+            return joinSeconds.values().stream().mapToLong(m -> m.getOrDefault(Control.BodyCase.DISCOVER, 0L)).sum()
+                    / (double) agents;
         }
 
         /** @return status and NAK messages the representative decodes per second after convergence */
@@ -110,10 +126,18 @@ final class OneSubnetScenario {
                 lan.schedule(starts.nextLong(START_SPREAD_NS), () -> node.distribute(task, config));
             }
             Map<Control.BodyCase, Long> counted = new EnumMap<>(Control.BodyCase.class);
-            boolean[] counting = {false};
+            Map<Long, Map<Control.BodyCase, Long>> joinSeconds = new java.util.TreeMap<>();
+            boolean[] counting = {false, true};
             lan.tap((group, datagram) -> {
-                if (counting[0] && group.equals(SimNode.CONTROL_GROUP)) {
-                    counted.merge(ControlCodec.decode(datagram).getBodyCase(), 1L, Long::sum);
+                if (!group.equals(SimNode.CONTROL_GROUP)) {
+                    return;
+                }
+                Control.BodyCase type = ControlCodec.decode(datagram).getBodyCase();
+                if (counting[0]) {
+                    counted.merge(type, 1L, Long::sum);
+                } else if (counting[1]) {
+                    joinSeconds.computeIfAbsent(lan.nowNs() / SECOND, k -> new EnumMap<>(Control.BodyCase.class))
+                            .merge(type, 1L, Long::sum);
                 }
             });
             long start = lan.nowNs();
@@ -122,6 +146,7 @@ final class OneSubnetScenario {
             // Joining is over (every member sent its first status): the window is the members' wait.
             lan.runFor(SETTLE.toNanos());
             counting[0] = true;
+            counting[1] = false;
             long windowStart = lan.nowNs();
             lan.runFor(WINDOW.toNanos());
             long window = lan.nowNs() - windowStart;
@@ -137,7 +162,7 @@ final class OneSubnetScenario {
             }
             int reps = (int) nodes.stream().filter(n -> n.agent("scale").role() == Role.REPRESENTATIVE).count();
             return new Result(agents, reps, convergedNs, origin.downloads(), origin.bytesServed(), completeNs, verified,
-                    counted, window, (System.nanoTime() - wallStart) / 1_000_000);
+                    counted, window, (System.nanoTime() - wallStart) / 1_000_000, joinSeconds);
         } finally {
             lan.close();
         }

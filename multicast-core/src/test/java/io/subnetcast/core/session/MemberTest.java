@@ -121,6 +121,83 @@ class MemberTest {
     }
 
     @Test
+    void aMemberOfASmallSessionReportsAtOnceWhenItJoins() {
+        host.agentsHeard = 3;
+        follow(SessionPhase.PHASE_WAITING, true);
+        assertEquals(1, host.statuses.size());
+    }
+
+    /**
+     * A thousand members that follow the same first beacon (which counts no members yet) report at
+     * random points of one stretched interval, not in its millisecond; the report after that
+     * follows by exactly one interval, so that the crowd's second reports keep the spread.
+     */
+    @Test
+    void aMemberOfACrowdSpreadsItsFirstReportOverOneInterval() {
+        host.agentsHeard = 1000;
+        long interval = config.reportSchedule().statusIntervalNs(1000); // 40 s at 25 statuses a second
+        long joinedNs = nowNs;
+        follow(SessionPhase.PHASE_WAITING, true);
+        assertEquals(0, host.statuses.size(), "not at once");
+        long firstNs = -1;
+        for (long t = joinedNs; t < joinedNs + interval && firstNs < 0; t += 100 * MS) {
+            member.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING), false, t); // the representative is alive
+            member.onWork(t);
+            if (!host.statuses.isEmpty()) {
+                firstNs = t;
+            }
+        }
+        assertTrue(firstNs > joinedNs, "reported within the interval");
+        assertEquals(1, host.statuses.size());
+        member.onWork(firstNs + interval - MS);
+        assertEquals(1, host.statuses.size());
+        member.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING), false, firstNs + interval);
+        member.onWork(firstNs + interval);
+        assertEquals(2, host.statuses.size(), "one interval later exactly");
+
+        // Spread first reports land all over the interval (a seeded draw per member).
+        java.util.BitSet tenths = new java.util.BitSet();
+        for (int seed = 0; seed < 200; seed++) {
+            Member other = new Member("t", config, host, new RepairPlanner("t", null, null, () -> null, nak -> { },
+                    new SplittableRandom(1), config.nakInterval(), config.repairDelay()), new SplittableRandom(seed));
+            other.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING), true, joinedNs);
+            other.onBeaconFollowed(beacon(SessionPhase.PHASE_WAITING), true, joinedNs);
+            long wake = other.nextStatusNs();
+            assertTrue(wake >= joinedNs && wake < joinedNs + interval);
+            tenths.set((int) ((wake - joinedNs) * 10 / interval));
+        }
+        assertEquals(10, tenths.cardinality(), "every tenth of the interval has first reports");
+    }
+
+    /**
+     * A periodic status drawn while the session looked small is drawn again when a beacon says it
+     * is large: a crowd of members that each drew a two-second interval would otherwise all report
+     * again two seconds on (seen at 1,000 agents: 984 statuses in one second).
+     */
+    @Test
+    void aLargerSessionPushesBackThePeriodicStatusDrawnForASmallOne() {
+        follow(SessionPhase.PHASE_WAITING, true);
+        assertEquals(1, host.statuses.size());
+        long lastNs = nowNs;
+        host.agentsHeard = 1000;
+        member.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING).toBuilder().setMembersKnown(1000).build(), false,
+                nowNs + 500 * MS);
+        long interval = config.reportSchedule().statusIntervalNs(1000);
+        member.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING).toBuilder().setMembersKnown(1000).build(), false,
+                lastNs + config.statusInterval().toNanos());
+        member.onWork(lastNs + config.statusInterval().toNanos());
+        assertEquals(1, host.statuses.size(), "not at the small session's interval");
+        long t = lastNs + config.statusInterval().toNanos();
+        while (host.statuses.size() == 1 && t < lastNs + 2 * interval) {
+            t += 100 * MS;
+            member.onBeaconHeard(beacon(SessionPhase.PHASE_WAITING).toBuilder().setMembersKnown(1000).build(), false, t);
+            member.onWork(t);
+        }
+        assertTrue(t - lastNs >= interval / 2 && t - lastNs < interval * 3 / 2 + 100 * MS,
+                "the next status " + (t - lastNs) / MS + " ms after the last, drawn from the large session's interval");
+    }
+
+    @Test
     void datagramsThisHostDroppedAtItsSocketAreNotReportedAsLoss() {
         follow(SessionPhase.PHASE_SENDING, true);
         sendData(0);
@@ -298,6 +375,7 @@ class MemberTest {
         long sessionId = SESSION;
         final List<Status.Builder> statuses = new ArrayList<>();
         int haves;
+        int agentsHeard;
         int naks;
         int publishRequests;
         String failure;
@@ -393,6 +471,11 @@ class MemberTest {
         @Override
         public void sendHave(long nowNs) {
             haves++;
+        }
+
+        @Override
+        public int agentsHeard(long nowNs) {
+            return agentsHeard;
         }
 
         @Override
