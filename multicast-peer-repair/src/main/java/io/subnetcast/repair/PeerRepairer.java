@@ -293,7 +293,7 @@ public final class PeerRepairer implements GapRepair {
             return false;
         }
         Set<Long> refusedHere = refused.get(block);
-        for (PeerDirectory.Peer peer : directory.partHoldersOf(block, nowNs - config.peerFreshness().toNanos(),
+        for (PeerDirectory.Peer peer : directory.partHoldersOf(block, freshSince(nowNs),
                 CANDIDATES, random)) {
             PeerState state = state(peer.nodeId());
             if (peer.nodeId() == context.selfNodeId() || state.banned
@@ -368,6 +368,14 @@ public final class PeerRepairer implements GapRepair {
         return Arrays.copyOf(runs[0], count[0]);
     }
 
+    /**
+     * @return peers heard from at or after this time are asked: the configured freshness, longer
+     *     in a session whose adverts come further apart than that
+     */
+    private long freshSince(long nowNs) {
+        return nowNs - Math.max(config.peerFreshness().toNanos(), context.advertGapNs(nowNs));
+    }
+
     private PeerDirectory.Peer chooseHolder(int block, long nowNs) {
         PeerDirectory directory = context.peers();
         if (directory == null) {
@@ -378,7 +386,7 @@ public final class PeerRepairer implements GapRepair {
         long bestLoad = Long.MAX_VALUE;
         int bestTie = 0;
         long blockSize = context.store().layout().blockSize();
-        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos(), CANDIDATES,
+        for (PeerDirectory.Peer peer : directory.holdersOf(block, freshSince(nowNs), CANDIDATES,
                 random)) {
             if (peer.nodeId() == context.selfNodeId() || (refusedHere != null && refusedHere.contains(peer.nodeId()))) {
                 continue;
@@ -416,7 +424,7 @@ public final class PeerRepairer implements GapRepair {
             return true;
         }
         Set<Long> refusedHere = refused.get(block);
-        for (PeerDirectory.Peer peer : directory.holdersOf(block, nowNs - config.peerFreshness().toNanos())) {
+        for (PeerDirectory.Peer peer : directory.holdersOf(block, freshSince(nowNs))) {
             PeerState state = peers.get(peer.nodeId());
             boolean usable = peer.nodeId() != context.selfNodeId() && (state == null || !state.banned)
                     && (refusedHere == null || !refusedHere.contains(peer.nodeId()));

@@ -14,6 +14,15 @@ import java.util.SplittableRandom;
  * lost at every receiver, and the targets every run must meet.
  */
 final class LossyScale {
+    /**
+     * Adverts in any one second: twice the budget (50 a second for the whole session: news, the
+     * pass's end or a copy complete, adds at most one advert per agent in the interval that
+     * follows, at a random point of it) and the representative's own (once a second). Before
+     * members spread the advert they send when the pass ends, 600 agents sent 603 in that second
+     * and 100 agents 137.
+     */
+    static final int ADVERT_BOUND = 101;
+
     private LossyScale() {
     }
 
@@ -34,6 +43,7 @@ final class LossyScale {
         assertTrue(result.lostDataBytes() > 0, "the loss was injected");
         assertTrue(result.naksPerMissingBlock() <= 2, result.naksPerMissingBlock() + " NAKs per block someone missed");
         assertTrue(result.repairPerLostByte() <= 1.2, result.repairPerLostByte() + "x the lost bytes repaired");
+        assertTrue(result.busiestAdvertSecond() <= ADVERT_BOUND, result.busiestAdvertSecond() + " adverts in one second");
         return result;
     }
 }

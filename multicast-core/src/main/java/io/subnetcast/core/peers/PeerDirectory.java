@@ -28,12 +28,16 @@ public final class PeerDirectory {
         // Scanning older versions into its cache: holds nothing that counts yet, its advert follows.
         private boolean preparing;
         private long lastHeardNs;
-        // Its place in the directory's list, for sampling from a random start.
+        // Its place in the directory's list, for sampling from a random start, and in the list of
+        // complete peers while it is one.
         private int slot;
+        private int completeSlot = -1;
+        private final PeerDirectory directory;
 
-        Peer(long nodeId, int blockCount) {
+        Peer(long nodeId, int blockCount, PeerDirectory directory) {
             this.nodeId = nodeId;
             this.held = new BlockBitmap(blockCount);
+            this.directory = directory;
         }
 
         /** @return the peer's node id */
@@ -84,12 +88,12 @@ public final class PeerDirectory {
          */
         public void forget(int block) {
             if (complete) {
-                complete = false;
+                directory.setComplete(this, false);
                 for (int i = 0; i < held.size(); i++) {
-                    held.set(i);
+                    directory.setHeld(this, i);
                 }
             }
-            held.clear(block);
+            directory.clearHeld(this, block);
         }
     }
 
@@ -105,6 +109,9 @@ public final class PeerDirectory {
     private final Map<Long, Peer> peers = new LinkedHashMap<>();
     // The same peers in a list (order changes on removal), so that a sample can start anywhere.
     private final List<Peer> list = new ArrayList<>();
+    // The complete ones among them (order changes on removal), and the holders of each block among the others.
+    private final List<Peer> completes = new ArrayList<>();
+    private final HolderIndex index;
 
     /**
      * @param blockCount blocks of the session's package
@@ -114,6 +121,7 @@ public final class PeerDirectory {
         this.blockCount = blockCount;
         long bitmapBytes = ((blockCount + 63L) >>> 6) * Long.BYTES;
         this.maxPeers = (int) Math.max(1, Math.min(maxPeers, MAX_BITMAP_BYTES / Math.max(1, bitmapBytes)));
+        this.index = new HolderIndex(blockCount);
     }
 
     /** @return the most peers this directory tracks */
@@ -161,7 +169,7 @@ public final class PeerDirectory {
             if (peers.size() >= maxPeers) {
                 return false;
             }
-            peer = new Peer(nodeId, blockCount);
+            peer = new Peer(nodeId, blockCount, this);
             peers.put(nodeId, peer);
             peer.slot = list.size();
             list.add(peer);
@@ -171,13 +179,13 @@ public final class PeerDirectory {
         }
         peer.lastHeardNs = nowNs;
         peer.preparing = preparing && !complete;
-        peer.complete = complete;
+        setComplete(peer, complete);
         if (!complete) {
             for (int i = 0; i < bitmap.length * 8 && firstBlock + i < blockCount; i++) {
                 if ((bitmap[i >>> 3] & (1 << (i & 7))) != 0) {
-                    peer.held.set(firstBlock + i);
+                    setHeld(peer, firstBlock + i);
                 } else {
-                    peer.held.clear(firstBlock + i);
+                    clearHeld(peer, firstBlock + i);
                 }
             }
             if (mostlyHeld.length != 0 && peer.mostlyHeld == null) {
@@ -232,13 +240,73 @@ public final class PeerDirectory {
         return true;
     }
 
-    /** Takes a peer out of the list: the last one takes its place. */
+    /** Takes a peer out of the list and the index: the last one takes its place. */
     private void unlist(Peer peer) {
         Peer last = list.remove(list.size() - 1);
         if (last != peer) {
             list.set(peer.slot, last);
             last.slot = peer.slot;
         }
+        if (peer.complete) {
+            uncomplete(peer);
+        } else {
+            for (int block = peer.held.nextSet(0); block >= 0; block = peer.held.nextSet(block + 1)) {
+                index.removed(peer, block);
+            }
+        }
+    }
+
+    /** Marks a block held by a peer; an incomplete peer's holdings are indexed. */
+    void setHeld(Peer peer, int block) {
+        if (!peer.held.get(block)) {
+            peer.held.set(block);
+            if (!peer.complete) {
+                index.added(peer, block);
+            }
+        }
+    }
+
+    /** Marks a block not held by a peer. */
+    void clearHeld(Peer peer, int block) {
+        if (peer.held.get(block)) {
+            peer.held.clear(block);
+            if (!peer.complete) {
+                index.removed(peer, block);
+            }
+        }
+    }
+
+    /**
+     * A complete peer holds every block: it leaves the per-block index for the list of complete
+     * peers (its bitmap is kept, as before, and counts again if it stops being complete).
+     */
+    void setComplete(Peer peer, boolean complete) {
+        if (peer.complete == complete) {
+            return;
+        }
+        for (int block = peer.held.nextSet(0); block >= 0; block = peer.held.nextSet(block + 1)) {
+            if (complete) {
+                index.removed(peer, block);
+            } else {
+                index.added(peer, block);
+            }
+        }
+        if (complete) {
+            peer.completeSlot = completes.size();
+            completes.add(peer);
+        } else {
+            uncomplete(peer);
+        }
+        peer.complete = complete;
+    }
+
+    private void uncomplete(Peer peer) {
+        Peer last = completes.remove(completes.size() - 1);
+        if (last != peer) {
+            completes.set(peer.completeSlot, last);
+            last.completeSlot = peer.completeSlot;
+        }
+        peer.completeSlot = -1;
     }
 
     /**
@@ -297,12 +365,43 @@ public final class PeerDirectory {
 
     /** @return whether some peer with a repair URL, heard from since then, holds the block */
     public boolean anyHolder(int block, long sinceNs) {
+        if (index.holding(block) == 0 && completes.isEmpty()) {
+            return false;
+        }
+        Peer[] few = indexedHolders(block);
+        if (few != null) {
+            for (int i = 0; i < index.holding(block); i++) {
+                if (isFreshHolder(few[i], block, sinceNs)) {
+                    return true;
+                }
+            }
+            for (Peer peer : completes) {
+                if (isFreshHolder(peer, block, sinceNs)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         for (Peer peer : list) {
-            if (peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0) {
+            if (isFreshHolder(peer, block, sinceNs)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isFreshHolder(Peer peer, int block, long sinceNs) {
+        return peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0;
+    }
+
+    /** @return how many incomplete peers the index counts as holders of a block (for tests: the walk must agree) */
+    int holdingCount(int block) {
+        return index.holding(block);
+    }
+
+    /** @return the incomplete holders of a block when they are few (the first {@code holding} entries), or null */
+    private Peer[] indexedHolders(int block) {
+        return index.holders(block, list, peer -> !peer.complete && peer.held.get(block));
     }
 
     /** @return whether some peer with a repair URL, heard from since then, lacks the block but holds most of it */
@@ -317,12 +416,34 @@ public final class PeerDirectory {
 
     private List<Peer> sample(int block, long sinceNs, int limit, RandomGenerator random, boolean parts) {
         List<Peer> found = new ArrayList<>(Math.min(limit, 16));
+        Peer[] few = parts ? null : indexedHolders(block);
+        if (few != null) {
+            // Few incomplete holders: all of them, and complete ones from a random place, then a
+            // random choice of as many as asked for.
+            for (int i = 0; i < index.holding(block); i++) {
+                if (isFreshHolder(few[i], block, sinceNs)) {
+                    found.add(few[i]);
+                }
+            }
+            int n = completes.size();
+            int start = n == 0 ? 0 : random.nextInt(n);
+            for (int i = 0, taken = 0; i < n && taken < limit; i++) {
+                Peer peer = completes.get((start + i) % n);
+                if (isFreshHolder(peer, block, sinceNs)) {
+                    found.add(peer);
+                    taken++;
+                }
+            }
+            for (int i = 0; i < Math.min(limit, found.size()); i++) {
+                java.util.Collections.swap(found, i, i + random.nextInt(found.size() - i));
+            }
+            return found.size() <= limit ? found : new ArrayList<>(found.subList(0, limit));
+        }
         int n = list.size();
         int start = n == 0 ? 0 : random.nextInt(n);
         for (int i = 0; i < n && found.size() < limit; i++) {
             Peer peer = list.get((start + i) % n);
-            boolean match = parts ? isPartHolder(peer, block, sinceNs)
-                    : peer.repairUrl != null && peer.holds(block) && peer.lastHeardNs - sinceNs >= 0;
+            boolean match = parts ? isPartHolder(peer, block, sinceNs) : isFreshHolder(peer, block, sinceNs);
             if (match) {
                 found.add(peer);
             }

@@ -30,6 +30,18 @@ public interface RepairContext {
     URI representativeUrl();
 
     /**
+     * The longest a peer of this session may go between two holdings adverts: each agent's advert
+     * interval grows with the session's size (a thousand agents advertise every 10 to 30 s), so a
+     * repair that trusts only peers heard within a fixed few seconds would find hardly any holder.
+     *
+     * @param nowNs current time
+     * @return that gap, or 0 when the session's schedule is not known
+     */
+    default long advertGapNs(long nowNs) {
+        return 0;
+    }
+
+    /**
      * Whether a block that no reachable peer holds may be fetched from the origin now. A member
      * never goes to the origin while its representative is alive (heard within the member
      * timeout): the representative holds, or is downloading, every block, and a member that fetched a block itself would make the origin

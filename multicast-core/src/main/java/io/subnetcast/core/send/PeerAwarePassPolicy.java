@@ -17,7 +17,7 @@ import java.util.Arrays;
  * blocks between the origin download and repair when the term starts.
  */
 final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
-    /** A peer's advertisement older than this is not counted on for a block. */
+    /** A peer's advertisement older than this (or than its session's longest advert gap) is not counted on for a block. */
     private static final long PEER_FRESHNESS_NS = 10_000_000_000L;
 
     private final RepresentativeHost host;
@@ -121,6 +121,10 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
         return leftToRepair != null && leftToRepair.get(block);
     }
 
+    private long freshSince(long nowNs) {
+        return nowNs - Math.max(PEER_FRESHNESS_NS, host.advertGapNs(nowNs));
+    }
+
     @Override
     public PassDecision decide(int block) {
         if (!host.store().hasBlock(block)) {
@@ -168,11 +172,11 @@ final class PeerAwarePassPolicy implements BlockSender.PassPolicy {
 
     private boolean partHeldByPeer(int block, long nowNs) {
         PeerDirectory peers = host.peers();
-        return peers != null && peers.anyPartHolder(block, nowNs - PEER_FRESHNESS_NS);
+        return peers != null && peers.anyPartHolder(block, freshSince(nowNs));
     }
 
     private boolean heldByPeer(int block, long nowNs) {
         PeerDirectory peers = host.peers();
-        return peers != null && peers.anyHolder(block, nowNs - PEER_FRESHNESS_NS);
+        return peers != null && peers.anyHolder(block, freshSince(nowNs));
     }
 }

@@ -20,6 +20,15 @@ public interface RepresentativeHost {
     /** @return what the session's peers advertise holding, or null before a cache entry */
     PeerDirectory peers();
 
+    /**
+     * @param nowNs current time
+     * @return the longest a peer may go between two adverts in this session (see
+     *     {@code RepairContext#advertGapNs}), or 0 when not known
+     */
+    default long advertGapNs(long nowNs) {
+        return 0;
+    }
+
     /** @return whether the origin announced byte ranges (gaps of partly held blocks are fetched as ranges only then) */
     boolean originServesRanges();
 

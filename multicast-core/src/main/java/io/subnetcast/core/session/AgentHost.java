@@ -55,6 +55,12 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
+    public long advertGapNs(long nowNs) {
+        // A stretched interval is drawn from [1/2, 3/2) of itself; twice it also covers one lost advert.
+        return 2 * agent.config.reportSchedule().advertIntervalNs(agent.agentsHeard(nowNs) + 1);
+    }
+
+    @Override
     public void fetchingWhatPeersLack(int block, int offsetInBlock, int length) {
         if (agent.term != null) {
             agent.term.passSendsAlso(block, offsetInBlock, length);
@@ -213,8 +219,8 @@ final class AgentHost implements RepairContext, RepresentativeHost, MemberHost {
     }
 
     @Override
-    public void sendHave(long nowNs) {
-        agent.haves.send(nowNs);
+    public void advertSoon(long nowNs) {
+        agent.haves.sendSoon(nowNs);
     }
 
     @Override

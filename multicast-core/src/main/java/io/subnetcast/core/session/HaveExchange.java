@@ -26,6 +26,8 @@ final class HaveExchange {
     private long nextHaveNs;
     // The advert due next is a first one spread over an interval: the next follows by exactly one.
     private boolean spreadFirstNext;
+    // The advert due next carries news at a random point of an interval (see sendSoon).
+    private boolean newsPending;
 
     HaveExchange(AgentContext agent) {
         this.agent = agent;
@@ -88,6 +90,7 @@ final class HaveExchange {
         long delay = agent.config.reportSchedule().advertNewsDelayNs(agent.agentsHeard(nowNs) + 1, agent.random);
         nextHaveNs = nowNs + delay;
         spreadFirstNext = delay > 0;
+        newsPending = delay > 0;
     }
 
     /**
@@ -97,6 +100,11 @@ final class HaveExchange {
      * @return when the advert is due (the agent lingers at least until then)
      */
     long sendSoon(long nowNs) {
+        if (newsPending && nextHaveNs - nowNs > 0) {
+            // News already waits for its random moment and the advert says what is held when sent:
+            // drawing again and keeping the sooner would crowd the start of the interval.
+            return nextHaveNs;
+        }
         int agents = agent.agentsHeard(nowNs) + 1;
         long delay = agent.config.reportSchedule().advertNewsDelayNs(agents, agent.random);
         if (delay == 0) {
@@ -106,17 +114,30 @@ final class HaveExchange {
         if (nowNs + delay - nextHaveNs < 0) {
             nextHaveNs = nowNs + delay;
             spreadFirstNext = false;
+            newsPending = true;
         }
         return nextHaveNs;
     }
 
-    /** Advertises what this agent holds, now, and restarts the interval. */
+    /**
+     * Advertises what this agent holds, now, and restarts the interval. A representative keeps the
+     * configured interval whatever the session's size: every member's repair looks for the blocks
+     * it holds, and one agent's adverts are no storm (RTCP likewise sets senders' reports apart
+     * from the receivers' share, RFC 3550, section 6.2). Stretched to a thousand agents' interval
+     * (10 to 30 s), its adverts left members waiting that long for the blocks it had.
+     */
     void send(long nowNs) {
         int agents = agent.agentsHeard(nowNs) + 1;
         ReportSchedule reports = agent.config.reportSchedule();
-        // After a first advert drawn from one interval, a random draw would crowd the next interval.
-        nextHaveNs = nowNs + (spreadFirstNext ? reports.advertIntervalNs(agents) : reports.nextAdvertDelayNs(agents, agent.random));
+        if (agent.term != null) {
+            nextHaveNs = nowNs + reports.nextAdvertDelayNs(1, agent.random);
+        } else {
+            // After a first advert drawn from one interval, a random draw would crowd the next interval.
+            nextHaveNs = nowNs + (spreadFirstNext ? reports.advertIntervalNs(agents)
+                    : reports.nextAdvertDelayNs(agents, agent.random));
+        }
         spreadFirstNext = false;
+        newsPending = false;
         if (directory != null) {
             // Peers that left, and ids a stranger made up, stop counting as members that lack blocks.
             directory.expire(nowNs - reports.advertSilenceNs(agents));

@@ -208,7 +208,9 @@ final class Member {
         AgentState state = host.state();
         if (!published && state != AgentState.REPAIRING && state != AgentState.COMPLETE) {
             if (host.store() != null && host.sessionId() != 0) {
-                host.sendHave(nowNs); // fresh, so the representative judges the NAK round on what is held now
+                // Fresh, so that the representative judges the NAK round on what is held now; in a large
+                // session spread over an interval, since every member sees the same pass end.
+                host.advertSoon(nowNs);
             }
             if (state == AgentState.RECEIVING && silence.passMovedWithoutData()) {
                 fallBackToUnicast(nowNs); // a pass shorter than the silence limit, and none of it arrived
@@ -505,6 +507,9 @@ final class Member {
      * @return when the report is due (a member lingers at least until then)
      */
     long reportSoon(long nowNs) {
+        if (!periodicNext && nextStatusNs - nowNs > 0) {
+            return nextStatusNs; // news (or a first report) already waits for its moment, and says what is true when sent
+        }
         long delay = config.reportSchedule().statusNewsDelayNs(host.agentsHeard(nowNs), random);
         if (delay == 0) {
             sendStatus(nowNs);

@@ -62,8 +62,11 @@ interface MemberHost {
     /** Sends a status report of the session followed. */
     void sendStatus(Status.Builder status);
 
-    /** Advertises what this agent holds, now. */
-    void sendHave(long nowNs);
+    /**
+     * Advertises what this agent holds: now in a small session, within one advert interval in a
+     * large one (every member does so when the same pass ends).
+     */
+    void advertSoon(long nowNs);
 
     /**
      * @return how many agents of this task this one has heard of (see

@@ -36,7 +36,7 @@ public final class LossySubnetScenario {
      */
     public record Result(int agents, int representatives, int verified, long packageBytes, long lostDataBytes,
                   long retransmittedBytes, long peerRepairBytes, long naks, long nakBlockMentions, int blocksNaked, long statusesAndNaks,
-                  long passToDoneNs, long completeNs, long wallMs, int busiestSecond) {
+                  long passToDoneNs, long completeNs, long wallMs, int busiestSecond, int busiestAdvertSecond) {
         /** @return NAK datagrams per block someone asked for */
         public double naksPerMissingBlock() {
             return blocksNaked == 0 ? 0 : naks / (double) blocksNaked;
@@ -64,10 +64,10 @@ public final class LossySubnetScenario {
                             + " served %d (%.2fx the lost bytes);"
                             + " %d NAKs named %d blocks (%.2f NAKs and %.2f mentions per block); the representative"
                             + " decoded %.1f statuses and NAKs/s from the pass to the last copy, %d in its busiest second"
-                            + " (to the members' last reports); simulated in %d ms",
+                            + " (to the members' last reports); %d adverts in the busiest second; simulated in %d ms",
                     agents, packageBytes, representatives, verified, completeNs / 1e9, lostDataBytes, retransmittedBytes,
                     peerRepairBytes, repairPerLostByte(), naks, blocksNaked, naksPerMissingBlock(), mentionsPerMissingBlock(),
-                    statusesAndNaksPerSecond(), busiestSecond, wallMs);
+                    statusesAndNaksPerSecond(), busiestSecond, busiestAdvertSecond, wallMs);
         }
     }
 
@@ -128,6 +128,7 @@ public final class LossySubnetScenario {
             long[] passStartNs = {-1};
             boolean[] lastCopyAt = {false};
             java.util.Map<Long, Integer> perSecond = new java.util.HashMap<>();
+            java.util.Map<Long, Integer> advertsPerSecond = new java.util.HashMap<>();
             BitSet blocksNaked = new BitSet();
             lan.tap((group, datagram) -> {
                 if (!group.equals(SimNode.CONTROL_GROUP)) {
@@ -137,6 +138,9 @@ public final class LossySubnetScenario {
                     return;
                 }
                 Control message = ControlCodec.decode(datagram);
+                if (message.getBodyCase() == Control.BodyCase.HAVE) {
+                    advertsPerSecond.merge(lan.nowNs() / SECOND, 1, Integer::sum);
+                }
                 if (message.getBodyCase() == Control.BodyCase.NAK) {
                     naks[0]++;
                     BitSet named = new BitSet();
@@ -184,7 +188,8 @@ public final class LossySubnetScenario {
             return new Result(agents, reps, verified, packageBytes, lan.lostDataBytes(), retransmitted, peerServed, naks[0], naks[1],
                     blocksNaked.cardinality(), naks[2], passToDoneNs, completeNs,
                     (System.nanoTime() - wallStart) / 1_000_000,
-                    perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+                    perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                    advertsPerSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0));
         } finally {
             lan.close();
         }

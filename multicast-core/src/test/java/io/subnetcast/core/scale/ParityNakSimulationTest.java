@@ -46,6 +46,10 @@ class ParityNakSimulationTest {
         // one second, and 1,000 about ten times as many.
         long bound = packageBytes <= 4L << 20 ? 80 : 400;
         assertTrue(result.busiestSecond() <= bound, result.busiestSecond() + " statuses and NAKs in the representative's busiest second");
+        // Twice the adverts' budget of 50 a second (news adds at most one advert per agent in the
+        // interval after it) and the representative's own; 137 at 100 agents before members
+        // spread the advert they send as the pass ends.
+        assertTrue(result.busiestAdvertSecond() <= 101, result.busiestAdvertSecond() + " adverts in one second");
         return result;
     }
 }

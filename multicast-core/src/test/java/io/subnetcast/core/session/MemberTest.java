@@ -469,7 +469,7 @@ class MemberTest {
         }
 
         @Override
-        public void sendHave(long nowNs) {
+        public void advertSoon(long nowNs) {
             haves++;
         }
 
