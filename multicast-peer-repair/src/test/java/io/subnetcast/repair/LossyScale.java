@@ -15,13 +15,14 @@ import java.util.SplittableRandom;
  */
 final class LossyScale {
     /**
-     * Adverts in any one second: twice the budget (50 a second for the whole session: news, the
-     * pass's end or a copy complete, adds at most one advert per agent in the interval that
-     * follows, at a random point of it) and the representative's own (once a second). Before
-     * members spread the advert they send when the pass ends, 600 agents sent 603 in that second
-     * and 100 agents 137.
+     * Adverts in any one second, whatever the number of agents: three times the budget (50 a
+     * second for the whole session; a member advertises periodically, when the pass ends and when
+     * its copy is complete, the news at random points of an interval) and the representative's own
+     * (once a second). Measured: 1,000 agents 112 in the busiest second, 100 agents 83. Before
+     * members spread the advert they send when the pass ends, 600 agents sent 603 in that second.
+     * (ParityNakSimulationTest holds 100 agents to twice the budget, which that burst exceeds.)
      */
-    static final int ADVERT_BOUND = 101;
+    static final int ADVERT_BOUND = 151;
 
     private LossyScale() {
     }
