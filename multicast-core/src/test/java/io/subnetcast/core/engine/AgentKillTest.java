@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.subnetcast.core.cache.BlockHashes;
 import io.subnetcast.core.serve.FileServer;
+import io.subnetcast.core.session.Role;
 import io.subnetcast.core.session.SessionConfig;
 import io.subnetcast.core.sim.TestNetwork;
 import io.subnetcast.core.testing.ChildJvm;
@@ -46,6 +47,14 @@ class AgentKillTest {
                      .session(session).cacheDirectory(dir.resolve("rep")).build()) {
             URI uri = URI.create("http://127.0.0.1:" + origin.start().getPort() + "/pkg");
             DistributionHandle rep = representative.distribute(DistributionTask.of("killed", uri, dir.resolve("rep.bin")));
+            // The member joins a session; started within the representative's discovery window, a
+            // child JVM could win the claim and download everything itself (seen on an idle machine:
+            // the whole package held at its first progress report, 1.7 s into the test).
+            long electedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rep.progress().role() != Role.REPRESENTATIVE && System.nanoTime() - electedBy < 0) {
+                Thread.sleep(20);
+            }
+            assertEquals(Role.REPRESENTATIVE, rep.progress().role(), "the engine in the test leads the session");
             Process first = start(uri, control);
             long heldAtKill = 0;
             try (BufferedReader out = reader(first)) {
