@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,13 @@ public final class BlockFile implements AutoCloseable {
     private boolean published;
     private VouchedUnits vouched;
     private boolean checkingPackage;
+    // The whole package's SHA-256 taken in file order as blocks become present (hashAheadOn), and
+    // the generation of the content it must belong to: counted up when a present block is dropped
+    // or the content replaced.
+    private final PackageDigest packageDigest;
+    private long contentGeneration;
+    private Executor hashAhead;
+    private boolean hashAheadScheduled;
     private boolean closed;
     // The package's SHA-256 from a trusted manifest, while every block expects that manifest's hash;
     // null otherwise. Present blocks never change, so a complete entry is then that package.
@@ -67,6 +76,7 @@ public final class BlockFile implements AutoCloseable {
         this.content = opened.content();
         this.verifier = opened.verifier();
         this.inOrder = new InOrderDigests(layout, InOrderDigests.SLOTS);
+        this.packageDigest = new PackageDigest(layout, taskId);
         this.droppedOnOpen = opened.droppedOnOpen();
     }
 
@@ -396,7 +406,80 @@ public final class BlockFile implements AutoCloseable {
         // The block's last chunks may still be staged: present means in the file, and a running
         // digest vouches only for bytes that reached it. A failed flush throws before either path.
         content.flush();
-        return verifier.commit(content, index, inOrder);
+        boolean present = verifier.commit(content, index, inOrder);
+        if (present) {
+            scheduleHashAhead();
+        }
+        return present;
+    }
+
+    /** @return bytes read and hashed for the whole package's SHA-256 so far, ahead or when placed */
+    public long packageBytesHashed() {
+        synchronized (packageDigest) {
+            return packageDigest.bytesHashed();
+        }
+    }
+
+    /**
+     * Hashes the package in file order on {@code executor} as blocks become present, so that
+     * {@link #publish} and {@link #verifyInPlace} find the whole package's SHA-256 mostly taken
+     * (one read of each block while it is likely still in the page cache, spread over the
+     * transfer, instead of a read and hash of every byte after the last block came). Without it
+     * the package is hashed when it is placed.
+     *
+     * @param executor runs the hashing, one block after another; a single thread serves many entries
+     */
+    public synchronized void hashAheadOn(Executor executor) {
+        this.hashAhead = Objects.requireNonNull(executor, "executor");
+        scheduleHashAhead();
+    }
+
+    /** Hands the hashing of the next block to the executor, unless it runs already or that block is missing. */
+    private void scheduleHashAhead() {
+        if (hashAhead == null || hashAheadScheduled || closed || published || checkingPackage) {
+            return;
+        }
+        int next = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
+        if (next >= layout.blockCount() || !blocks.isPresent(next)) {
+            return;
+        }
+        hashAheadScheduled = true;
+        try {
+            hashAhead.execute(this::hashAheadNow);
+        } catch (RejectedExecutionException e) {
+            hashAheadScheduled = false; // the engine closes: placing the package hashes what is left
+        }
+    }
+
+    /** Takes present blocks into the package digest in file order, until the next one is missing. */
+    private void hashAheadNow() {
+        while (true) {
+            int index = -1;
+            try {
+                long generation;
+                FileChannel channel;
+                synchronized (this) {
+                    index = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
+                    if (closed || published || checkingPackage || index >= layout.blockCount()
+                            || !blocks.isPresent(index)) {
+                        hashAheadScheduled = false;
+                        return;
+                    }
+                    generation = contentGeneration;
+                    channel = content.channel();
+                }
+                synchronized (packageDigest) {
+                    packageDigest.add(index, generation, channel);
+                }
+            } catch (IOException | RuntimeException e) {
+                // A closed or replaced file, most likely: placing the package hashes it whole then.
+                LOG.debug("task {}: hashing the package ahead stopped at block {}: {}", taskId, index, e.toString());
+                synchronized (this) {
+                    hashAheadScheduled = false;
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -428,6 +511,7 @@ public final class BlockFile implements AutoCloseable {
         inOrder.forget(index); // every byte is replaced, and the block is then present
         writableContent().write(layout.offsetOf(index), bytes);
         blocks.markPresent(index, sha256);
+        scheduleHashAhead();
         return true;
     }
 
@@ -444,6 +528,7 @@ public final class BlockFile implements AutoCloseable {
         // block's change of state.
         inOrder.forget(index);
         blocks.drop(index);
+        contentGeneration++; // a package digest that took the block took bytes no longer vouched for
     }
 
     /**
@@ -509,6 +594,7 @@ public final class BlockFile implements AutoCloseable {
      */
     private byte[] hashCompletePackage(String outcome, byte[] expectedSha256) throws IOException {
         FileChannel channel;
+        long generation;
         synchronized (this) {
             checkWritable();
             if (!isComplete()) {
@@ -529,11 +615,18 @@ public final class BlockFile implements AutoCloseable {
                 return trustedPackageSha256.clone();
             }
             channel = content.channel();
+            generation = contentGeneration;
         }
         // Hashing a whole package takes about a second per GiB: it runs outside the lock so that
-        // readers (the multicast sender, peers being served) are never stalled by it.
+        // readers (the multicast sender, peers being served) are never stalled by it. Blocks hashed
+        // ahead (hashAheadOn) are not hashed again.
         try {
-            return BlockVerifier.hashPackage(channel, layout.length(), taskId);
+            synchronized (packageDigest) {
+                long before = packageDigest.bytesHashed();
+                byte[] sha = packageDigest.complete(generation, channel);
+                LOG.debug("task {}: package hashed; {} bytes read for it now", taskId, packageDigest.bytesHashed() - before);
+                return sha;
+            }
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 checkingPackage = false;
@@ -649,6 +742,7 @@ public final class BlockFile implements AutoCloseable {
         // Reopen empty so the entry stays usable for a fresh attempt; no running digest describes it.
         inOrder.forgetAll();
         content = content.recreateEmpty();
+        contentGeneration++;
     }
 
     private synchronized ContentFile writableContent() {

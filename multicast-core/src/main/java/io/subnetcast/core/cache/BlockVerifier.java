@@ -2,7 +2,6 @@ package io.subnetcast.core.cache;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
@@ -21,13 +20,11 @@ import org.slf4j.LoggerFactory;
  * which path was taken; only the cost does, and two counters tell them apart.
  *
  * <p>A block is hashed through one direct buffer of the block size and one digest, both kept, so
- * that committing a block allocates nothing. Not thread-safe, except {@link #hashPackage}:
- * {@link BlockFile} verifies blocks under its lock.
+ * that committing a block allocates nothing. Not thread-safe: {@link BlockFile} verifies blocks
+ * under its lock. The whole package's digest is {@link PackageDigest}'s.
  */
 final class BlockVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(BlockVerifier.class);
-    // Whole packages are read in pieces of this size: large enough for few system calls.
-    private static final int PACKAGE_READ_SIZE = 1 << 20;
 
     private final String taskId;
     private final BlockLayout layout;
@@ -103,32 +100,6 @@ final class BlockVerifier {
             }
         }
         return dropped;
-    }
-
-    /**
-     * Hashes a whole package in one pass, with a digest and buffer of its own: publishing calls it
-     * outside the entry's lock.
-     *
-     * @param taskId names the task in the error
-     * @return the SHA-256 of the first {@code length} bytes
-     * @throws IOException if the file is shorter or cannot be read
-     */
-    static byte[] hashPackage(FileChannel content, long length, String taskId) throws IOException {
-        MessageDigest digest = BlockHashes.newSha256();
-        // No bigger than the package: a small one should not cost a zeroed megabyte per publish.
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(PACKAGE_READ_SIZE, length)));
-        long position = 0;
-        while (position < length) {
-            buffer.clear();
-            int read = content.read(buffer, position);
-            if (read < 0) {
-                throw new IOException("content of task '" + taskId + "' is shorter than " + length + " bytes");
-            }
-            position += read;
-            buffer.flip();
-            digest.update(buffer);
-        }
-        return digest.digest();
     }
 
     /** Hashes block {@code index} as the file holds it into {@link #sha}; false if the file ends inside it. */

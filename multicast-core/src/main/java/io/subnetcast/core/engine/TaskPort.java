@@ -138,6 +138,7 @@ final class TaskPort implements SessionPort {
             engine.blockServer().unregister(previous);
         }
         BlockFile store = engine.cache().open(taskId, length, blockSize, identity);
+        store.hashAheadOn(engine.verifier()); // the package's SHA-256 taken as blocks arrive, not all at the end
         if (engine.blockServer() != null) {
             engine.blockServer().register(store, task.key());
         }
