@@ -315,7 +315,7 @@ public final class SessionConfig {
         private int mtu = DEFAULT_MTU;
         private int blockSize = BlockLayout.DEFAULT_BLOCK_SIZE;
         private Duration beaconInterval = Duration.ofMillis(500);
-        private Duration discoveryTimeout = Duration.ofMillis(600);
+        private Duration discoveryTimeout = Duration.ofMillis(300);
         private Duration claimJitter = Duration.ofMillis(100);
         private Duration claimWindow = Duration.ofMillis(400);
         private Duration statusInterval = Duration.ofSeconds(2);
@@ -454,7 +454,8 @@ public final class SessionConfig {
 
         /**
          * @param value how long a starting agent looks for a session before it claims the role, asking
-         *     at the start and halfway (default 600 ms; a representative answers each question at once)
+         *     at the start and halfway (default 300 ms; a representative answers each question at once,
+         *     and a claim too, so a session whose answer came later is still found in the claim window)
          * @return this
          */
         public Builder discoveryTimeout(Duration value) {

@@ -46,6 +46,11 @@ class StalledClaimantSimulationTest {
         return SessionSimulationTest.config().startDelay(Duration.ofSeconds(1)).build();
     }
 
+    /** When a lone claimant's verdict is due after its start: the end of discovery and of the claim window. */
+    private static long verdictNs() {
+        return config().discoveryTimeout().toNanos() + config().claimWindow().toNanos();
+    }
+
     /** @return the nodes, best claimant first (equal priority and bytes: the higher node id wins) */
     private List<SimNode> start(long seed, int agents, SimOrigin origin) {
         lan = new SimulatedLan(seed, dir.resolve("run" + seed), origin);
@@ -74,8 +79,8 @@ class StalledClaimantSimulationTest {
     }
 
     /**
-     * The worse claimants stall from just before their verdict (due 1.0 s after start) until the
-     * better claim they heard has aged past what an election remembers (about 1.1 s). The better
+     * The worse claimants stall from just before their verdict (due 0.7 s after start) until the
+     * better claim they heard has aged past what an election remembers (0.8 s by default). The better
      * claimant won on time; its beacons wait in their sockets. A late verdict must not make them
      * representatives beside it.
      */
@@ -88,7 +93,7 @@ class StalledClaimantSimulationTest {
         for (int i = 1; i < nodes.size(); i++) {
             SimNode node = nodes.get(i);
             long stallMs = stallsMs[i - 1];
-            lan.schedule(lan.nowNs() + 950 * MS, () -> node.stall(Duration.ofMillis(stallMs), resume));
+            lan.schedule(lan.nowNs() + verdictNs() - 50 * MS, () -> node.stall(Duration.ofMillis(stallMs), resume));
         }
         runToCompletion(nodes);
         assertEquals(outcome(List.of(nodes.get(0).name()), 1, LENGTH), outcome(everRepresentative(nodes),
@@ -108,7 +113,7 @@ class StalledClaimantSimulationTest {
         List<SimNode> nodes = start(5, 2, origin);
         SimNode better = nodes.get(0);
         SimNode worse = nodes.get(1);
-        lan.schedule(lan.nowNs() + 950 * MS, () -> {
+        lan.schedule(lan.nowNs() + verdictNs() - 50 * MS, () -> {
             better.stall(Duration.ofMillis(2_500), resume);
             worse.stall(Duration.ofMillis(1_200), resume);
         });
