@@ -205,7 +205,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             tasks.abandon(task, now);
             return;
         }
-        work.afterEvent();
+        work.queueWork();
     }
 
     /**
@@ -292,7 +292,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         loop.execute(() -> {
             if (!closed) {
                 event.run();
-                work.afterEvent();
+                work.queueWork();
             }
         });
     }
