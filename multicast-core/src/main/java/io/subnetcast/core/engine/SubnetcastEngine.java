@@ -205,7 +205,7 @@ public final class SubnetcastEngine implements AutoCloseable {
             tasks.abandon(task, now);
             return;
         }
-        work.queueWork();
+        work.afterEvent();
     }
 
     /**
@@ -292,7 +292,7 @@ public final class SubnetcastEngine implements AutoCloseable {
         loop.execute(() -> {
             if (!closed) {
                 event.run();
-                work.queueWork();
+                work.afterEvent();
             }
         });
     }

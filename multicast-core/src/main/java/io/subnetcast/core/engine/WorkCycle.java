@@ -15,15 +15,6 @@ import java.util.function.BooleanSupplier;
  * its timers and send loop; then the transport is flushed, progress is reported every 250 ms,
  * finished tasks are retired and the next wake-up is armed. Receives the transport's datagrams.
  * Engine thread only.
- *
- * <p>The cycle runs as a task of its own on the engine thread ({@link #queueWork}), queued by the
- * transport's read handlers, the wake-up and posted events, never called from inside them. Called
- * from inside, the JIT inlined the whole cycle (every agent's timers, repair and send loop) into
- * each handler it was reached from, compiling it once per handler and again whenever a phase change
- * took a branch it had not seen. A receiving agent's JVM lives for one transfer, and its C2
- * compiler thread took more CPU than its engine thread (testbed 1x4, 128 MiB: 1.9 of 4.3 CPU-s
- * against 1.2); queued, the cycle is compiled as itself, once (C2 9% and the whole receiver 7%
- * less in six runs each, about the spread between runs).
  */
 final class WorkCycle implements DatagramReceiver {
     /** Most datagrams handled before timers and the send loop run, within one burst from the socket. */
@@ -40,8 +31,6 @@ final class WorkCycle implements DatagramReceiver {
     private long nextProgressNs;
     private boolean ticking;
     private int datagramsSinceWork;
-    private final Runnable workTask = this::onWorkTask;
-    private boolean workQueued;
 
     /**
      * @param loop the engine thread
@@ -66,36 +55,19 @@ final class WorkCycle implements DatagramReceiver {
         // Timers, sending and progress run once per burst the socket delivers (see onReadComplete),
         // not once per datagram; the bound keeps a long burst from starving the sender.
         if (++datagramsSinceWork >= MAX_DATAGRAMS_BETWEEN_WORK) {
-            queueWork();
+            afterEvent();
         }
     }
 
     @Override
     public void onReadComplete() {
         if (datagramsSinceWork > 0) {
-            queueWork();
+            afterEvent();
         }
-    }
-
-    /**
-     * Has the cycle run on the engine thread after what runs now: once, however often it is asked
-     * before it runs. Netty runs queued tasks after the reads of one turn of its loop, so the cycle
-     * still follows every burst from the socket (at most 16 datagrams a socket) and every event.
-     */
-    void queueWork() {
-        if (!workQueued) {
-            workQueued = true;
-            loop.execute(workTask);
-        }
-    }
-
-    private void onWorkTask() {
-        workQueued = false;
-        afterEvent();
     }
 
     /** Runs every agent's timers and send loop, flushes, reports progress and schedules the next wake-up. */
-    private void afterEvent() {
+    void afterEvent() {
         if (ticking || closed.getAsBoolean()) {
             return;
         }
@@ -145,6 +117,6 @@ final class WorkCycle implements DatagramReceiver {
         // This future is running, hence not done: forget it so that afterEvent can arm the next one.
         wakeup = null;
         wakeupAtNs = Long.MAX_VALUE;
-        queueWork();
+        afterEvent();
     }
 }
