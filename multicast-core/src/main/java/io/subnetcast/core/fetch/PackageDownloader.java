@@ -1,6 +1,7 @@
 package io.subnetcast.core.fetch;
 
 import io.netty.buffer.ByteBuf;
+import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.cache.BlockLayout;
 import java.io.IOException;
@@ -103,6 +104,12 @@ public final class PackageDownloader {
         private long bytesReceived;
         private long streamStart = -1;
         private long streamEnd = -1;
+        // Blocks this download committed or found present: never fetched again, even when the entry
+        // drops them later. A complete package that fails its whole-file check is discarded by the
+        // thread placing it, which (its digest taken as blocks came) may finish before this one looks
+        // at the block it last committed; it must not read "did not verify", nor fetch the package
+        // again. Written and read on the fetcher's thread, after the previous run completed.
+        private final BlockBitmap done;
 
         private Download(URI uri, BlockFile store, String validator, IntPredicate wanted, IntConsumer onBlock) {
             this.uri = uri;
@@ -110,6 +117,7 @@ public final class PackageDownloader {
             this.store = store;
             this.validator = validator;
             this.onBlock = onBlock;
+            this.done = new BlockBitmap(store.layout().blockCount());
         }
 
         /** @return completes when every block is present */
@@ -137,7 +145,7 @@ public final class PackageDownloader {
             }
             BlockLayout layout = store.layout();
             int first = store.nextMissingBlock(0);
-            while (first >= 0 && !wanted.test(first)) {
+            while (first >= 0 && (!wanted.test(first) || done.get(first))) {
                 first = store.nextMissingBlock(first + 1);
             }
             if (first < 0) {
@@ -145,7 +153,8 @@ public final class PackageDownloader {
                 return;
             }
             int last = first;
-            while (last + 1 < layout.blockCount() && !store.hasBlock(last + 1) && wanted.test(last + 1)) {
+            while (last + 1 < layout.blockCount() && !store.hasBlock(last + 1) && wanted.test(last + 1)
+                    && !done.get(last + 1)) {
                 last++;
             }
             long start = layout.offsetOf(first);
@@ -168,7 +177,8 @@ public final class PackageDownloader {
                 } else if (result.validatorChanged()) {
                     completion.completeExceptionally(new IOException("the package at " + uri
                             + " changed during the download (If-Range " + validator + " answered with a new version)"));
-                } else if (store.hasBlock(expectedLast) || !store.layout().isValidIndex(expectedLast)) {
+                } else if (!store.layout().isValidIndex(expectedLast) || done.get(expectedLast)
+                        || store.hasBlock(expectedLast)) {
                     fetchNextRun();
                 } else {
                     completion.completeExceptionally(new IOException("block " + expectedLast + " of " + uri
@@ -196,10 +206,13 @@ public final class PackageDownloader {
                     int block = layout.indexOf(position);
                     long blockEnd = layout.offsetOf(block) + layout.lengthOf(block);
                     int take = (int) (Math.min(end, blockEnd) - position);
-                    if (!store.hasBlock(block)) {
+                    if (store.hasBlock(block)) {
+                        done.set(block);
+                    } else {
                         store.write(position, data.slice(data.readerIndex() + (int) (position - offset), take));
                         if (position + take == blockEnd && layout.offsetOf(block) >= streamStart) {
                             if (store.commitBlock(block)) {
+                                done.set(block);
                                 onBlock.accept(block);
                             }
                         }

@@ -161,6 +161,31 @@ class PackageDownloaderTest {
         assertFalse(Files.exists(out));
     }
 
+    /**
+     * The package fails its whole-file check and is discarded before the download looks at the
+     * block it committed last (placing is fast once the digest was taken as blocks came; seen as a
+     * flaky "did not verify after download" instead of the SHA-256 mismatch). The download is done
+     * all the same: it neither reports that nor fetches the discarded package again.
+     */
+    @Test
+    void aPackageDiscardedRightAfterItsLastBlockEndsTheDownloadAsDone() throws Exception {
+        long length = 3L * BLOCK;
+        server.resource("/p", length);
+        URI uri = server.uri("/p");
+        try (BlockFile store = open(length)) {
+            byte[] wrong = BlockHashes.parseSha256("ab".repeat(32));
+            List<Integer> blocks = new ArrayList<>();
+            downloader.download(uri, store, null, block -> {
+                blocks.add(block);
+                if (store.isComplete()) {
+                    assertThrows(IntegrityException.class, () -> store.verifyInPlace(wrong));
+                }
+            }).completion().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(0, 1, 2), blocks, "each block once, none fetched again after the discard");
+            assertEquals(0, store.presentBlocks(), "discarded");
+        }
+    }
+
     @Test
     void a404NamesTheUrlAndStatus() throws Exception {
         server.resource("/p", BLOCK);
