@@ -9,7 +9,9 @@
  * as its bytes pass on their way to the file; any other is read back and hashed. On reopen every journalled
  * block is hashed again, so a write that was torn (journal persisted, content not) is caught and
  * the block fetched again. When every block is present the whole file is checked against the
- * task's SHA-256 and moved atomically into place.
+ * task's SHA-256 and moved atomically into place; that SHA-256 is taken block by block in file order
+ * while blocks arrive ({@link io.subnetcast.core.cache.BlockFile#hashAheadOn}), so the check at the
+ * end reads only what was not taken yet.
  *
  * <p>{@code BlockFile} is the public face of an entry and its lock protocol; the parts behind it
  * are package-private, one job each:
@@ -22,7 +24,9 @@
  *   <li>{@code BlockLedger}: which blocks are present and which SHA-256 each must have, kept in two
  *       {@code HashedBlockSet}s and journalled in a {@code BlockJournal};</li>
  *   <li>{@code BlockVerifier}: hashes blocks (as written, or read back) and holds them against the
- *       ledger, and hashes whole packages;</li>
+ *       ledger;</li>
+ *   <li>{@code PackageDigest}: the whole package's SHA-256, extended block by block in file order
+ *       and started over when a present block is dropped;</li>
  *   <li>{@code InOrderDigests}: a few running SHA-256 digests of blocks being written in order,
  *       forgotten as soon as any other write touches their block, so that such a block's commit
  *       need not read it back.</li>
