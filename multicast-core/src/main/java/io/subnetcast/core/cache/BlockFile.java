@@ -451,34 +451,39 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
-    /** Takes present blocks into the package digest in file order, until the next one is missing. */
+    /**
+     * Takes the next block into the package digest, then hands the one after it to the executor
+     * again: one block per task, so that an entry opened with many blocks present (a resumed cache)
+     * does not hold a shared thread, and the other entries' placing, for all of them at once.
+     */
     private void hashAheadNow() {
-        while (true) {
-            int index = -1;
-            try {
-                long generation;
-                FileChannel channel;
-                synchronized (this) {
-                    index = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
-                    if (closed || published || checkingPackage || index >= layout.blockCount()
-                            || !blocks.isPresent(index)) {
-                        hashAheadScheduled = false;
-                        return;
-                    }
-                    generation = contentGeneration;
-                    channel = content.channel();
-                }
-                synchronized (packageDigest) {
-                    packageDigest.add(index, generation, channel);
-                }
-            } catch (IOException | RuntimeException e) {
-                // A closed or replaced file, most likely: placing the package hashes it whole then.
-                LOG.debug("task {}: hashing the package ahead stopped at block {}: {}", taskId, index, e.toString());
-                synchronized (this) {
+        int index = -1;
+        try {
+            long generation;
+            FileChannel channel;
+            synchronized (this) {
+                index = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
+                if (closed || published || checkingPackage || index >= layout.blockCount() || !blocks.isPresent(index)) {
                     hashAheadScheduled = false;
+                    return;
                 }
-                return;
+                generation = contentGeneration;
+                channel = content.channel();
             }
+            synchronized (packageDigest) {
+                packageDigest.add(index, generation, channel);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A closed or replaced file, most likely: placing the package hashes it whole then.
+            LOG.debug("task {}: hashing the package ahead stopped at block {}: {}", taskId, index, e.toString());
+            synchronized (this) {
+                hashAheadScheduled = false;
+            }
+            return;
+        }
+        synchronized (this) {
+            hashAheadScheduled = false;
+            scheduleHashAhead();
         }
     }
 
