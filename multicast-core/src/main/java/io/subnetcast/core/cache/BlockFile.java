@@ -436,11 +436,7 @@ public final class BlockFile implements AutoCloseable {
 
     /** Hands the hashing of the next block to the executor, unless it runs already or that block is missing. */
     private void scheduleHashAhead() {
-        if (hashAhead == null || hashAheadScheduled || closed || published || checkingPackage) {
-            return;
-        }
-        int next = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
-        if (next >= layout.blockCount() || !blocks.isPresent(next)) {
+        if (hashAhead == null || hashAheadScheduled || blockToHashAhead() < 0) {
             return;
         }
         hashAheadScheduled = true;
@@ -449,6 +445,18 @@ public final class BlockFile implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             hashAheadScheduled = false; // the engine closes: placing the package hashes what is left
         }
+    }
+
+    /**
+     * @return the block the package digest takes next (0 when the content changed since it began),
+     *     or -1 when there is none to take now: missing, all taken, or the entry placed or closing
+     */
+    private int blockToHashAhead() {
+        if (closed || published || checkingPackage) {
+            return -1;
+        }
+        int next = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
+        return next < layout.blockCount() && blocks.isPresent(next) ? next : -1;
     }
 
     /**
@@ -462,8 +470,8 @@ public final class BlockFile implements AutoCloseable {
             long generation;
             FileChannel channel;
             synchronized (this) {
-                index = packageDigest.generation() == contentGeneration ? packageDigest.next() : 0;
-                if (closed || published || checkingPackage || index >= layout.blockCount() || !blocks.isPresent(index)) {
+                index = blockToHashAhead();
+                if (index < 0) {
                     hashAheadScheduled = false;
                     return;
                 }

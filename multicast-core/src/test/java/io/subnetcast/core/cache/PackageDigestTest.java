@@ -42,6 +42,13 @@ class PackageDigestTest {
         file.write(offset, ByteBuffer.wrap(whole, (int) offset, file.layout().lengthOf(index)));
     }
 
+    private static void writeEveryBlock(BlockFile file, byte[] whole) throws IOException {
+        for (int index = 0; index < file.layout().blockCount(); index++) {
+            writeBlock(file, index, whole);
+            assertTrue(file.commitBlock(index));
+        }
+    }
+
     @Test
     void blocksArrivingOutOfOrderAreHashedInFileOrderAndPlacingReadsNothingMore() throws IOException {
         byte[] whole = BlockFileTest.pattern(0, LENGTH);
@@ -84,10 +91,7 @@ class PackageDigestTest {
         BlockCache cache = BlockCache.open(dir.resolve("cache"));
         try (BlockFile file = cache.open("t", LENGTH, BLOCK, "v1")) {
             file.hashAheadOn(manual);
-            for (int index = 0; index < file.layout().blockCount(); index++) {
-                writeBlock(file, index, before);
-                assertTrue(file.commitBlock(index));
-            }
+            writeEveryBlock(file, before);
             drain();
             assertEquals(LENGTH, file.packageBytesHashed());
             file.dropBlock(1);
@@ -100,10 +104,7 @@ class PackageDigestTest {
         }
         try (BlockFile file = cache.open("t2", LENGTH, BLOCK, "v1")) {
             file.hashAheadOn(manual);
-            for (int index = 0; index < file.layout().blockCount(); index++) {
-                writeBlock(file, index, before);
-                assertTrue(file.commitBlock(index));
-            }
+            writeEveryBlock(file, before);
             drain();
             file.dropBlock(1);
             writeBlock(file, 1, after);
