@@ -3,6 +3,7 @@ package io.subnetcast.core.repair;
 import io.subnetcast.core.cache.BlockBitmap;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.fsm.StateMachine;
+import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.receive.ParityRecovery;
 import io.subnetcast.core.wire.proto.ChunkRange;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * A datagram lost at the start of a long pass is then repaired long before its end instead of
  * after it (measured on the testbed: members spent 1.6-2.3 s in repair after a 10 s pass that
  * had lost them 1-10 MB at its start). Blocks a NAK round asked for are held back from the gap
- * repair for the repair delay, so that their multicast retransmission has its time.
+ * repair for the repair delay, so that their multicast retransmission has its time, but only those
+ * that, by this member's {@link PeerDirectory}, at least the NAK threshold of agents lack: the rule
+ * by which the representative judges the round. The round NAK still names every such block, since
+ * the representative's view may differ and it is one datagram.
  *
  * <p>Sans-IO like the session: time comes with each call, NAKs leave through {@link Naks}.
  */
@@ -71,6 +75,8 @@ public final class RepairPlanner {
     private final long nakIntervalNs;
     private final long repairDelayNs;
     private final StateMachine<Mode> mode;
+    // Agents that must lack a block before the representative's round multicasts it again.
+    private int nakThreshold = 1;
     private GapRepair repair;
     private BlockBitmap roundBlocks;
     private long nakRoundAtNs;
@@ -135,6 +141,20 @@ public final class RepairPlanner {
      */
     public void parityBeforeGapRepair(boolean value) {
         this.parityFirst = value;
+    }
+
+    /**
+     * With a gap repair: the session's NAK threshold, so that a block is held back for the NAK
+     * round only when the representative would multicast it again (see the class comment).
+     *
+     * @param agents agents that must lack a block before a round multicasts it again; 1, the
+     *     default, holds back every block the round asks for
+     */
+    public void nakThreshold(int agents) {
+        if (agents < 1) {
+            throw new IllegalArgumentException("NAK threshold must be at least 1: " + agents);
+        }
+        this.nakThreshold = agents;
     }
 
     /**
@@ -222,8 +242,8 @@ public final class RepairPlanner {
 
     /**
      * Adds the blocks from the horizon up to {@code end} that this member got at most half of to
-     * the next NAK round and holds them back from the gap repair for the repair delay; moves the
-     * horizon to {@code end}.
+     * the next NAK round and holds back from the gap repair, for the repair delay, those whose
+     * retransmission can come (and, with parity first, the rest); moves the horizon to {@code end}.
      */
     private void holdBackRound(BlockFile store, ChunkTracker tracker, int end, long nowNs) {
         int from = Math.max(0, horizon);
@@ -231,24 +251,52 @@ public final class RepairPlanner {
         for (int block = store.nextMissingBlock(from); block >= 0 && block < end; block = store.nextMissingBlock(block + 1)) {
             if (asksParityFirst(store, tracker) && !mostlyMissing(tracker, block)) {
                 parityNaks.once(block, parity.need(tracker, block), nowNs);
-                if (heldBack == null) {
-                    heldBack = new BlockBitmap(store.layout().blockCount());
-                }
-                heldBack.set(block);
-                heldBackUntilNs = nowNs + repairDelayNs;
+                holdBack(store, block, nowNs);
             } else if (mostlyMissing(tracker, block)) {
                 if (roundBlocks == null) {
                     roundBlocks = new BlockBitmap(store.layout().blockCount());
                     nakRoundAtNs = nowNs + randomBackoffNs();
                 }
                 roundBlocks.set(block);
-                if (heldBack == null) {
-                    heldBack = new BlockBitmap(store.layout().blockCount());
+                if (retransmissionCanCome(block)) {
+                    holdBack(store, block, nowNs);
                 }
-                heldBack.set(block);
-                heldBackUntilNs = nowNs + repairDelayNs;
             }
         }
+    }
+
+    /** Keeps a block from the gap repair for the repair delay, its multicast's time. */
+    private void holdBack(BlockFile store, int block, long nowNs) {
+        if (heldBack == null) {
+            heldBack = new BlockBitmap(store.layout().blockCount());
+        }
+        heldBack.set(block);
+        heldBackUntilNs = nowNs + repairDelayNs;
+    }
+
+    /**
+     * Whether a round NAK can bring a block by multicast: the representative multicasts again only
+     * what at least {@link #nakThreshold} agents lack by its directory, which does not hold the
+     * representative itself ({@code PassSender.evaluateRound}). This member judges by its own
+     * directory, the same adverts: itself once (its own adverts are dropped on arrival, but a
+     * directory filled otherwise may list it), and every other agent but the representative that
+     * does not advertise the block. Without a directory it cannot tell, and holds the block back.
+     */
+    private boolean retransmissionCanCome(int block) {
+        PeerDirectory peers = context == null ? null : context.peers();
+        if (nakThreshold <= 1 || peers == null) {
+            return true;
+        }
+        long self = context.selfNodeId();
+        long representative = context.representativeNodeId();
+        int lacking = 1; // this member
+        for (PeerDirectory.Peer peer : peers.peers()) {
+            if (peer.nodeId() != self && peer.nodeId() != representative && !peer.holds(block)
+                    && ++lacking >= nakThreshold) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

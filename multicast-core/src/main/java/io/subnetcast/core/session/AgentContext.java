@@ -97,6 +97,7 @@ final class AgentContext {
                 nak -> port.sendControl(control().setNak(nak.setSessionId(sessionId)).build()), random,
                 config.nakInterval(), config.repairDelay());
         this.planner.parityBeforeGapRepair(config.parityBeforePeers());
+        this.planner.nakThreshold(config.nakThreshold());
         this.member = new Member(task.taskId(), config, host, planner, random);
         this.leadership = new Leadership(this);
         this.completion = new Completion(this);

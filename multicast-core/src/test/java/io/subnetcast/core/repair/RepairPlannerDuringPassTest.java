@@ -36,6 +36,8 @@ class RepairPlannerDuringPassTest {
     Path dir;
     private BlockFile store;
     private ChunkTracker tracker;
+    // Null but in the test that gives the planner one.
+    private PeerDirectory directory;
     private RepairPlanner planner;
     private final List<Nak.Builder> naks = new ArrayList<>();
     private int repairsStarted;
@@ -62,7 +64,7 @@ class RepairPlannerDuringPassTest {
 
             @Override
             public PeerDirectory peers() {
-                return null;
+                return directory;
             }
 
             @Override
@@ -129,6 +131,33 @@ class RepairPlannerDuringPassTest {
         assertEquals(1, repairsStarted, "the same gap repair goes on after the pass");
         assertTrue(planner.isRunning());
         assertTrue(planner.repairable(9));
+    }
+
+    /**
+     * With a directory and the session's NAK threshold, a block lost whole waits for its round only
+     * if the representative would multicast it again: at least the threshold of agents lack it.
+     */
+    @Test
+    void duringThePassOnlyABlockTheThresholdOfAgentsLackWaitsForItsRound() {
+        directory = new PeerDirectory(BLOCKS, 16);
+        planner.nakThreshold(3);
+        for (int block = 0; block < BLOCKS; block++) {
+            if (block != 1 && block != 2) {
+                mostOf(block); // blocks 1 and 2 are lost whole
+            }
+        }
+        directory.update(2, URI.create("http://peer2.test/"), false, 0,
+                PeerDirectory.encode(block -> block != 2, BLOCKS, 0, 64), 0);
+        directory.update(3, URI.create("http://peer3.test/"), false, 0,
+                PeerDirectory.encode(block -> block != 2, BLOCKS, 0, 64), 0);
+        long now = 1_000 * MS;
+        planner.duringPass(store, tracker, 4, false, now);
+        assertEquals(1, repairsStarted);
+        assertTrue(planner.repairable(1), "only this member lacks it: no round multicasts it");
+        assertFalse(planner.repairable(2), "three agents lack it: its retransmission comes first");
+        planner.doWork(store, tracker, true, now + 600 * MS);
+        assertEquals(1, naks.size(), "one round NAK, for both");
+        assertEquals(2, naks.get(0).getRangesCount());
     }
 
     @Test
