@@ -196,8 +196,9 @@ class PeerRepairSimulationTest {
                 10 * SECOND));
         SimNode leader = nodes.stream().filter(n -> n.agent("pkg").role() == Role.REPRESENTATIVE).findFirst().orElseThrow();
         List<SimNode> members = nodes.stream().filter(n -> n != leader).toList();
-        // The pass ends, then the representative dies before anyone repaired from it; the members'
-        // repair starts (0.5 s) before they would give up on the representative (2 s).
+        // The pass ends, then the representative dies; the members' repair starts at the pass's
+        // end (at this threshold no round multicasts anything, so nothing waits for one), before
+        // they would give up on the representative (2 s).
         assertTrue(lan.runUntil(() -> members.stream().allMatch(n -> n.agent("pkg").state() == AgentState.REPAIRING),
                 60 * SECOND), () -> states(nodes));
         leader.crash();

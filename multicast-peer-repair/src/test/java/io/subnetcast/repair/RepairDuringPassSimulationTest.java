@@ -118,9 +118,12 @@ class RepairDuringPassSimulationTest {
     }
 
     @Test
-    void withoutItMembersWaitForThePassToEndAndTheRepairDelay() throws Exception {
+    void withoutItMembersRepairFromTheEndOfThePass() throws Exception {
         long tail = tailAfterPass(0);
         System.out.printf("repair after the pass only: last copy %d ms after the pass's last block%n", tail / MS);
-        assertTrue(tail >= 1000 * MS, "the repair delay, 1 s, comes after the pass: " + tail / MS + " ms");
+        assertEquals(0, servedDuringPass, "nothing is repaired while the pass runs");
+        // Scattered chunks lost, no block mostly missing: no NAK round to wait for, so the repair
+        // starts at the pass's end, not after the repair delay (1 s; the tail was 1,032 ms then).
+        assertTrue(tail < 1000 * MS, "the repair delay does not come after the pass: " + tail / MS + " ms");
     }
 }
