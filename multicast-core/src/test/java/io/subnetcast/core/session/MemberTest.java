@@ -12,6 +12,7 @@ import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.congestion.HostDrops;
 import io.subnetcast.core.receive.ChunkTracker;
+import io.subnetcast.core.repair.IdleGapRepair;
 import io.subnetcast.core.repair.RepairPlanner;
 import io.subnetcast.core.wire.DataFrame;
 import io.subnetcast.core.wire.DataHeader;
@@ -226,6 +227,44 @@ class MemberTest {
         host.receiveDrops = -1;
         lossWindow(sequence, 5);
         assertEquals(10, lastReportedLossPercent(), "no count, no discount");
+    }
+
+    /**
+     * A pass that keeps pace with its representative's download pauses between blocks, and the
+     * meter closes no window across a pause, so the verdict of the last window that closed (a lossy
+     * one, at the pass's start) held the repair during the pass off for the whole pass. It holds
+     * only while recent, or while the socket keeps dropping.
+     */
+    @Test
+    void aLossyWindowHoldsTheRepairDuringThePassOnlyWhileRecentOrWhileTheSocketDrops() {
+        RepairPlanner planner = new RepairPlanner("t", (context, transfer) -> new IdleGapRepair(), null, () -> null,
+                nak -> { }, new SplittableRandom(1), config.nakInterval(), config.repairDelay());
+        SessionConfig close = config.toBuilder().repairBehindPass(BLOCK).build();
+        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
+        host.state = AgentState.RECEIVING;
+        follow(SessionPhase.PHASE_SENDING, true);
+        host.receiveDrops = 0;
+        sendData(0);
+        lossWindow(1, 5); // 10% lost on the way: a lossy window
+        Beacon passWentByBlock0 = beacon(SessionPhase.PHASE_SENDING).toBuilder().setNextBlock(2).build();
+
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "lossy lately: repair waits");
+
+        nowNs += 300 * MS; // no window closed since: the pass paused between blocks
+        host.receiveDrops = 4;
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "the socket dropped datagrams since: still busy");
+
+        nowNs += 300 * MS;
+        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
+        follow(SessionPhase.PHASE_SENDING, true);
+        host.receiveDrops = 0;
+        sendData(0);
+        lossWindow(1, 5);
+        nowNs += 300 * MS;
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.GAP_REPAIR, planner.mode(), "an old verdict and no drops since: repair runs");
     }
 
     /**
