@@ -223,6 +223,31 @@ class RepresentativeTest {
         assertEquals(nowNs + LINGER_NS, host.lingerUntilNs, "a member arriving complete needs nothing");
     }
 
+    /**
+     * Members hold a block back from their peer repair while a round may bring it: every round is
+     * judged a NAK interval after its first NAK, the second of a term too (it used to be left
+     * unjudged, and its members waited out their repair delay for nothing).
+     */
+    @Test
+    void everyRoundIsJudgedANakIntervalAfterItsFirstNak() {
+        Representative term = term();
+        term.startFetchOrPublish(BLOCK, nowNs);
+        advance(term, START_DELAY_NS + 1_000 * MS);
+        assertEquals(BLOCKS, host.chunks);
+        host.directory = new PeerDirectory(BLOCKS, 16);
+        host.directory.update(21, null, false, 0, new byte[] {0b1011}, nowNs); // lacks block 2
+
+        for (int round = 1; round <= 2; round++) {
+            term.onNak(21, Nak.newBuilder().setSessionId(99).setRound(true).addRanges(ChunkRange.newBuilder()
+                    .setBlock(2).setLength(BLOCK)).build(), 1, nowNs);
+            advance(term, 99 * MS);
+            assertEquals(BLOCKS + round - 1, host.chunks, "round " + round + " is still collected");
+            advance(term, 2 * MS);
+            assertEquals(BLOCKS + round, host.chunks, "round " + round + " multicast block 2 again");
+            advance(term, 500 * MS);
+        }
+    }
+
     @Test
     void theLingerAloneEndsTheDutiesOfATermNobodyReportedTo() {
         Representative term = term();
@@ -245,6 +270,7 @@ class RepresentativeTest {
         int publishRequests;
         boolean published;
         long lingerUntilNs;
+        PeerDirectory directory;
 
         @Override
         public BlockFile store() {
@@ -258,7 +284,7 @@ class RepresentativeTest {
 
         @Override
         public PeerDirectory peers() {
-            return null;
+            return directory;
         }
 
         @Override
