@@ -8,7 +8,6 @@ import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
-import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.wire.proto.Nak;
 import java.io.IOException;
 import java.net.URI;
@@ -51,42 +50,7 @@ class RepairPlannerAfterPassTest {
         store = BlockCache.open(dir).open("t", (long) BLOCKS * BLOCK, BLOCK, "id");
         tracker = new ChunkTracker(store.layout(), CHUNK);
         directory = new PeerDirectory(BLOCKS, 16);
-        RepairContext context = new RepairContext() {
-            @Override
-            public TaskSpec task() {
-                return new TaskSpec("t", URI.create("http://origin.test/t"), null, 0);
-            }
-
-            @Override
-            public BlockFile store() {
-                return store;
-            }
-
-            @Override
-            public ChunkTracker tracker() {
-                return tracker;
-            }
-
-            @Override
-            public PeerDirectory peers() {
-                return directory;
-            }
-
-            @Override
-            public long selfNodeId() {
-                return SELF;
-            }
-
-            @Override
-            public URI representativeUrl() {
-                return null;
-            }
-
-            @Override
-            public long representativeNodeId() {
-                return REPRESENTATIVE;
-            }
-        };
+        RepairContext context = new PlannerTestContext(() -> store, () -> tracker, () -> directory, SELF, REPRESENTATIVE);
         GapRepairFactory factory = (ctx, transfer) -> {
             repairsStarted++;
             return new IdleGapRepair();

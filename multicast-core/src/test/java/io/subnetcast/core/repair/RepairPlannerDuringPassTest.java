@@ -8,7 +8,6 @@ import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.peers.PeerDirectory;
 import io.subnetcast.core.receive.ChunkTracker;
-import io.subnetcast.core.session.TaskSpec;
 import io.subnetcast.core.wire.proto.Nak;
 import java.io.IOException;
 import java.net.URI;
@@ -46,37 +45,7 @@ class RepairPlannerDuringPassTest {
     void open() throws IOException {
         store = BlockCache.open(dir).open("t", (long) BLOCKS * BLOCK, BLOCK, "id");
         tracker = new ChunkTracker(store.layout(), CHUNK);
-        RepairContext context = new RepairContext() {
-            @Override
-            public TaskSpec task() {
-                return new TaskSpec("t", URI.create("http://origin.test/t"), null, 0);
-            }
-
-            @Override
-            public BlockFile store() {
-                return store;
-            }
-
-            @Override
-            public ChunkTracker tracker() {
-                return tracker;
-            }
-
-            @Override
-            public PeerDirectory peers() {
-                return directory;
-            }
-
-            @Override
-            public long selfNodeId() {
-                return 1;
-            }
-
-            @Override
-            public URI representativeUrl() {
-                return null;
-            }
-        };
+        RepairContext context = new PlannerTestContext(() -> store, () -> tracker, () -> directory, 1, 0);
         GapRepairFactory factory = (ctx, transfer) -> {
             repairsStarted++;
             return new IdleGapRepair();
