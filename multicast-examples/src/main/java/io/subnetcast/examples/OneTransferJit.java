@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps HotSpot's optimising compiler (C2) off the code of a process that moves one package and
- * exits: the one-shot {@code agent}, {@code precache} and {@code demo}. The daemon and the servers
- * keep the JVM's default.
+ * exits: the one-shot {@code agent} and {@code precache}. The daemon, the servers and {@code demo}
+ * (six agents in one JVM, whose receivers took 9.2 s instead of 7.9 s with it) keep the JVM's default.
  *
  * <p>Such a process lives for seconds to minutes, and C2 spent more CPU compiling its hot paths
  * than the compiled code then saved: on the testbed (four agent JVMs on two cores, 128 MiB) a
- * receiving agent used 4.0-4.9 CPU-seconds, of which the C2 thread took 1.6-2.4, and 2.2-2.4 with
- * C2 kept off; the CPU-bound pass (no link shaping) took 7.3-7.7 s instead of 10.5-11.6 s. The quick
+ * receiving agent used 4.0-4.9 CPU-seconds, of which the C2 thread took 1.6-2.4, and 2.1-2.5 with
+ * C2 kept off; the CPU-bound pass (no link shaping) took 6.7-7.8 s instead of 10.5-11.6 s. The quick
  * compiler (C1) compiles the same methods in a fraction of that time. C2 stays on where C1 lacks
  * what the code relies on: the JDK's SHA-2, AES and GHASH intrinsics (SHA-256 ran 11 times slower
  * under C1 here) and the erasure code's loops.
