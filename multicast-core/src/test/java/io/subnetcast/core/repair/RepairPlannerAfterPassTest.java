@@ -4,73 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.subnetcast.core.cache.BlockCache;
-import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.peers.PeerDirectory;
-import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.wire.proto.Nak;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link RepairPlanner#afterPass} with a gap repair: the repair starts at the pass's end, and only
  * the blocks a NAK round can bring (at least the NAK threshold of agents lack them, by this
  * member's directory) wait the repair delay. On a recording gap repair and a virtual clock.
  */
-class RepairPlannerAfterPassTest {
-    private static final long MS = 1_000_000L;
-    private static final int BLOCK = 4096;
-    private static final int CHUNK = 1024;
-    private static final int BLOCKS = 10;
+class RepairPlannerAfterPassTest extends PlannerTestBase {
     private static final long SELF = 1;
     private static final long REPRESENTATIVE = 9;
     private static final int THRESHOLD = 3;
 
-    @TempDir
-    Path dir;
-    private BlockFile store;
-    private ChunkTracker tracker;
-    private PeerDirectory directory;
-    private RepairPlanner planner;
-    private final List<Nak.Builder> naks = new ArrayList<>();
-    private int repairsStarted;
+    RepairPlannerAfterPassTest() {
+        super(SELF, REPRESENTATIVE);
+    }
 
     @BeforeEach
-    void open() throws IOException {
-        store = BlockCache.open(dir).open("t", (long) BLOCKS * BLOCK, BLOCK, "id");
-        tracker = new ChunkTracker(store.layout(), CHUNK);
+    void threshold() {
         directory = new PeerDirectory(BLOCKS, 16);
-        RepairContext context = new PlannerTestContext(() -> store, () -> tracker, () -> directory, SELF, REPRESENTATIVE);
-        GapRepairFactory factory = (ctx, transfer) -> {
-            repairsStarted++;
-            return new IdleGapRepair();
-        };
-        planner = new RepairPlanner("t", factory, context, () -> null, naks::add, new SplittableRandom(3),
-                Duration.ofMillis(500), Duration.ofSeconds(1));
         planner.nakThreshold(THRESHOLD);
         directory.update(REPRESENTATIVE, URI.create("http://rep.test/"), true, 0, new byte[0], 0);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
-
-    /** Marks three of a block's four chunks as received: more than half, a gap for peers. */
-    private void mostOf(int block) {
-        for (int offset = 0; offset < 3 * CHUNK; offset += CHUNK) {
-            tracker.record(block, offset);
-        }
     }
 
     /** Every block got most of, but those lost whole here. */

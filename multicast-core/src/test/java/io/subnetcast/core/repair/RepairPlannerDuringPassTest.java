@@ -4,66 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.subnetcast.core.cache.BlockCache;
-import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.peers.PeerDirectory;
-import io.subnetcast.core.receive.ChunkTracker;
-import io.subnetcast.core.wire.proto.Nak;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link RepairPlanner#duringPass}: which blocks the gap repair may take while the pass runs, on a
  * recording gap repair and a virtual clock.
  */
-class RepairPlannerDuringPassTest {
-    private static final long MS = 1_000_000L;
-    private static final int BLOCK = 4096;
-    private static final int CHUNK = 1024;
-    private static final int BLOCKS = 10;
-
-    @TempDir
-    Path dir;
-    private BlockFile store;
-    private ChunkTracker tracker;
-    // Null but in the test that gives the planner one.
-    private PeerDirectory directory;
-    private RepairPlanner planner;
-    private final List<Nak.Builder> naks = new ArrayList<>();
-    private int repairsStarted;
-
-    @BeforeEach
-    void open() throws IOException {
-        store = BlockCache.open(dir).open("t", (long) BLOCKS * BLOCK, BLOCK, "id");
-        tracker = new ChunkTracker(store.layout(), CHUNK);
-        RepairContext context = new PlannerTestContext(() -> store, () -> tracker, () -> directory, 1, 0);
-        GapRepairFactory factory = (ctx, transfer) -> {
-            repairsStarted++;
-            return new IdleGapRepair();
-        };
-        planner = new RepairPlanner("t", factory, context, () -> null, naks::add, new SplittableRandom(3),
-                Duration.ofMillis(500), Duration.ofSeconds(1));
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
-
-    /** Marks three of a block's four chunks as received: more than half, a gap for peers. */
-    private void mostOf(int block) {
-        for (int offset = 0; offset < 3 * CHUNK; offset += CHUNK) {
-            tracker.record(block, offset);
-        }
+class RepairPlannerDuringPassTest extends PlannerTestBase {
+    RepairPlannerDuringPassTest() {
+        super(1, 0);
     }
 
     @Test
