@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class Member {
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
     private static final long MS = 1_000_000L;
+    /** Report intervals after a window that lost datagrams on the way during which no repair runs beside the pass. */
+    static final int PATH_LOSS_HOLD_INTERVALS = 10;
     private final String taskId;
     private final SessionConfig config;
     private final MemberHost host;
@@ -86,6 +88,9 @@ final class Member {
     // When that window closed, and this host's socket drops then (-1: not known).
     private long lossyWindowAtNs;
     private long dropsAtWindow = -1;
+    // A window lost 1% or more on the way (its loss less this host's socket drops), and when.
+    private boolean pathLossSeen;
+    private long pathLossAtNs;
     // When a repair begun during the pass next has work (its requests complete on their own).
     private long nextRepairWorkNs;
     // Draws the stretched status intervals of a large session.
@@ -473,20 +478,35 @@ final class Member {
     }
 
     /**
-     * Whether this member lost datagrams lately: its last loss window was lossy and is recent, or
-     * its socket dropped datagrams since. A window closes only on datagrams that keep coming: a pass
-     * that keeps pace with its representative's download sends each block as it arrives and pauses
-     * between blocks (70 ms of every 87 at 100 Mbit/s), and the meter drops a window that spans a
-     * pause. The verdict of the last window that closed, at the pass's start when the members were
-     * busiest, then held for the whole pass: on the testbed no member repaired during it, and each
-     * lacked its early blocks at the end (the package's SHA-256, taken in file order, waited on them,
-     * and 120 MB were read and hashed after the pass).
+     * Whether this member lost datagrams lately: a window lost datagrams on the way within the last
+     * {@value #PATH_LOSS_HOLD_INTERVALS} report intervals, or its last loss window was lossy and is
+     * recent, or its socket dropped datagrams since.
+     *
+     * <p>Loss on the way is a congested path, and repair during the pass crosses the same
+     * bottleneck over TCP, which takes whatever the pass leaves and keeps the link's queue full: the
+     * pass's loss then stayed when the representative cut its rate, the representative took it for
+     * loss the rate does not cause and stopped listening to the member (the congestion test, on a
+     * busy machine: up to 36% of the pass lost, against 4-7% with no repair during it). The hold
+     * outlasts the rate's saw-tooth, whose lossy windows come a few hundred milliseconds apart.
+     *
+     * <p>A busy host's own drops hold the repair only while recent, or while the socket keeps
+     * dropping. A window closes only on datagrams that keep coming: a pass that keeps pace with its
+     * representative's download sends each block as it arrives and pauses between blocks (70 ms of
+     * every 87 at 100 Mbit/s), and the meter drops a window that spans a pause. The verdict of the
+     * last window that closed, at the pass's start when the members were busiest, then held for the
+     * whole pass: on the testbed no member repaired during it, and each lacked its early blocks at
+     * the end (the package's SHA-256, taken in file order, waited on them, and 120 MB were read and
+     * hashed after the pass).
      */
     private boolean lossyLately(long nowNs) {
+        long intervalNs = LossMeter.reportIntervalNs(sessionSize);
+        if (pathLossSeen && nowNs - pathLossAtNs <= PATH_LOSS_HOLD_INTERVALS * intervalNs) {
+            return true;
+        }
         if (!lossyWindow) {
             return false;
         }
-        if (nowNs - lossyWindowAtNs <= 2 * LossMeter.reportIntervalNs(sessionSize)) {
+        if (nowNs - lossyWindowAtNs <= 2 * intervalNs) {
             return true;
         }
         // Past that, only fresh drops at this host's socket say so (where the platform counts them).
@@ -517,6 +537,10 @@ final class Member {
         lossyWindowAtNs = nowNs;
         dropsAtWindow = drops;
         long taken = hostDrops.discount(lossMeter, drops);
+        if (RateController.isCongested(lossMeter.lossFraction())) { // what is left once this host's drops are off
+            pathLossSeen = true;
+            pathLossAtNs = nowNs;
+        }
         if (drops < 0) {
             lossyWindow = RateController.isCongested(lossMeter.lossFraction()); // unknown here: every gap counts
             return;
@@ -617,7 +641,8 @@ final class Member {
                 .setBytesHeld(store == null ? 0 : store.bytesHeld()).setComplete(host.published());
         if (withLossReport) {
             long kbps = lossMeter.receiveRateBitsPerSecond() / 1000;
-            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)));
+            status.setLossFraction(lossMeter.lossFraction()).setReceiveRateKbps((int) Math.max(1, Math.min(kbps, 0xFFFF_FFFFL)))
+                    .setWindowFirstSequence(lossMeter.windowFirstSequence());
         }
         host.sendStatus(status);
     }

@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.subnetcast.core.cache.BlockCache;
 import io.subnetcast.core.cache.BlockFile;
 import io.subnetcast.core.congestion.HostDrops;
+import io.subnetcast.core.congestion.LossMeter;
 import io.subnetcast.core.receive.ChunkTracker;
 import io.subnetcast.core.repair.IdleGapRepair;
 import io.subnetcast.core.repair.RepairPlanner;
@@ -232,27 +233,29 @@ class MemberTest {
     /**
      * A pass that keeps pace with its representative's download pauses between blocks, and the
      * meter closes no window across a pause, so the verdict of the last window that closed (a lossy
-     * one, at the pass's start) held the repair during the pass off for the whole pass. It holds
-     * only while recent, or while the socket keeps dropping.
+     * one, at the pass's start, when the host was busiest) held the repair during the pass off for
+     * the whole pass. A busy host's verdict holds only while recent, or while the socket keeps
+     * dropping.
      */
     @Test
-    void aLossyWindowHoldsTheRepairDuringThePassOnlyWhileRecentOrWhileTheSocketDrops() {
-        RepairPlanner planner = new RepairPlanner("t", (context, transfer) -> new IdleGapRepair(), null, () -> null,
-                nak -> { }, new SplittableRandom(1), config.nakInterval(), config.repairDelay());
+    void aBusyHostsLossyWindowHoldsTheRepairDuringThePassOnlyWhileRecentOrWhileTheSocketDrops() {
+        RepairPlanner planner = repairingPlanner();
         SessionConfig close = config.toBuilder().repairBehindPass(BLOCK).build();
         member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
         host.state = AgentState.RECEIVING;
         follow(SessionPhase.PHASE_SENDING, true);
         host.receiveDrops = 0;
         sendData(0);
-        lossWindow(1, 5); // 10% lost on the way: a lossy window
+        host.receiveDrops = 5;
+        lossWindow(1, 5); // 10% lost, all of it at this host's socket: a lossy window of a busy host
+        assertEquals(0, lastReportedLossPercent(), "none of it on the way");
         Beacon passWentByBlock0 = beacon(SessionPhase.PHASE_SENDING).toBuilder().setNextBlock(2).build();
 
         member.onBeaconFollowed(passWentByBlock0, false, nowNs);
         assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "lossy lately: repair waits");
 
         nowNs += 300 * MS; // no window closed since: the pass paused between blocks
-        host.receiveDrops = 4;
+        host.receiveDrops = 9;
         member.onBeaconFollowed(passWentByBlock0, false, nowNs);
         assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "the socket dropped datagrams since: still busy");
 
@@ -261,10 +264,53 @@ class MemberTest {
         follow(SessionPhase.PHASE_SENDING, true);
         host.receiveDrops = 0;
         sendData(0);
+        host.receiveDrops = 5;
         lossWindow(1, 5);
         nowNs += 300 * MS;
         member.onBeaconFollowed(passWentByBlock0, false, nowNs);
         assertEquals(RepairPlanner.Mode.GAP_REPAIR, planner.mode(), "an old verdict and no drops since: repair runs");
+    }
+
+    /**
+     * Loss on the way is a congested path, which repair over TCP beside the pass would cross too:
+     * it took what the pass left of the link, the pass's loss no longer fell when the rate did, and
+     * the representative stopped listening to the member. Such loss holds the repair during the pass
+     * off for ten report intervals after the last window that showed it, clean windows between
+     * the lossy ones of the rate's saw-tooth included.
+     */
+    @Test
+    void lossOnTheWayHoldsTheRepairDuringThePassForTenReportIntervals() {
+        RepairPlanner planner = repairingPlanner();
+        SessionConfig close = config.toBuilder().repairBehindPass(BLOCK).build();
+        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
+        host.state = AgentState.RECEIVING;
+        follow(SessionPhase.PHASE_SENDING, true);
+        host.receiveDrops = 0;
+        sendData(0);
+        int sequence = lossWindow(1, 5); // 10% lost, none at this host's socket
+        assertEquals(10, lastReportedLossPercent());
+        long lossyAtNs = nowNs;
+        Beacon passWentByBlock0 = beacon(SessionPhase.PHASE_SENDING).toBuilder().setNextBlock(2).build();
+
+        sequence = lossWindow(sequence, 0);
+        sequence = lossWindow(sequence, 0); // clean windows since
+        nowNs = lossyAtNs + 500 * MS;
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "half a second after loss on the way: repair waits");
+
+        nowNs = lossyAtNs + Member.PATH_LOSS_HOLD_INTERVALS * LossMeter.REPORT_INTERVAL_NS - MS;
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "still within the hold");
+
+        nowNs = lossyAtNs + Member.PATH_LOSS_HOLD_INTERVALS * LossMeter.REPORT_INTERVAL_NS + MS;
+        lossWindow(sequence, 0);
+        member.onBeaconFollowed(passWentByBlock0, false, nowNs);
+        assertEquals(RepairPlanner.Mode.GAP_REPAIR, planner.mode(), "past it, with clean windows since: repair runs");
+    }
+
+    private RepairPlanner repairingPlanner() {
+        return new RepairPlanner("t", (context, transfer) -> new IdleGapRepair(), null, () -> null,
+                nak -> { }, new SplittableRandom(1), config.nakInterval(), config.repairDelay());
     }
 
     /**
