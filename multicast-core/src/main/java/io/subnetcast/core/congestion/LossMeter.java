@@ -39,6 +39,7 @@ public final class LossMeter {
     private long receiveRateBitsPerSecond;
     private long windowExpected;
     private long windowLost;
+    private int closedWindowFirst;
 
     /** Creates a meter that starts measuring at the first datagram. */
     public LossMeter() {
@@ -122,6 +123,7 @@ public final class LossMeter {
             long lost = Math.max(0, expected - received); // duplicates and late datagrams cancel out
             windowExpected = expected;
             windowLost = lost;
+            closedWindowFirst = windowBase + 1;
             lossFraction = (int) (lost * 65_536 / expected);
             receiveRateBitsPerSecond = (long) (receivedWireBytes * 8.0 * NANOS_PER_SECOND / spanNs);
         }
@@ -160,6 +162,14 @@ public final class LossMeter {
     /** @return datagrams of the last closed window that did not arrive, less any host drops taken off */
     public long windowLost() {
         return windowLost;
+    }
+
+    /**
+     * @return the sequence number of the first datagram the last closed window covers (the
+     *     representative's counter, which wraps): what the window's loss and rate say something about
+     */
+    public int windowFirstSequence() {
+        return closedWindowFirst;
     }
 
     /** @return the last closed window's loss, in 1/65536 (65536 = everything lost) */

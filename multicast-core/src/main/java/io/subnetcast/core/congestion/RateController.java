@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  *     congested arrival rate and the rate the sender achieved less its loss (a receiver that stalls
  *     for a moment reads one window short). The rate is cut at once to {@value #TARGET_PERCENT}% of
  *     the lowest such estimate among congested receivers that count: a multiplicative decrease to a
- *     measured target rather than a blind halving. Reports of the interval and a half after a cut
- *     made for a receiver are not acted on: they still cover packets sent before it.</li>
+ *     measured target rather than a blind halving. A report whose window began before a cut made
+ *     for its receiver is not acted on: it covers packets sent before the cut. Members say which
+ *     datagram their window began with; for a report that does not say, the interval and a half
+ *     after the cut stands for it (a member starved of CPU reads its socket late, and its window
+ *     may cover datagrams sent before the cut long after it). Nor is the first window after the
+ *     cut: its datagrams met the queue the old rate left at the bottleneck.</li>
  * <li>Without congestion for 1.25 report intervals the rate grows, once per interval and only while
  *     the sender achieves at least 3/4 of it (a sender waiting for its download, or a pacer a busy
  *     host wakes late, learns nothing by raising a rate it does not use: the idea of RFC 7661): by
@@ -60,6 +64,8 @@ import org.slf4j.LoggerFactory;
  * rate changed.
  */
 public final class RateController {
+    /** A loss report's window or a cut whose first sequence number is not known. */
+    public static final long UNKNOWN_SEQUENCE = -1;
     /** The floor is the ceiling divided by this. */
     public static final int FLOOR_DIVISOR = 16;
     /** A receiver is slow when its rate is below the others' median divided by this. */
@@ -79,6 +85,11 @@ public final class RateController {
     private static final int USED_PERCENT = 75;
     /** Quiet steps below the last limit double the growth, up to this much per interval. */
     static final int MAX_INCREASE_PERCENT = 20;
+    /**
+     * For this many intervals after a cut, reports that name their window are matched against it by
+     * sequence number: long enough for a starved member's late windows, short of the counter's wrap.
+     */
+    private static final int SEQUENCE_JUDGED_INTERVALS = 10;
     /** Quiet intervals after which the last limit is forgotten and growth is fast again. */
     private static final int LIMIT_MEMORY_INTERVALS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(RateController.class);
@@ -96,6 +107,9 @@ public final class RateController {
         long episodeStartNs;
         int episodeLoss;
         long rateBeforeCut;
+        long windowFirstSequence = UNKNOWN_SEQUENCE;
+        long cutSequence = UNKNOWN_SEQUENCE;
+        int windowsAfterCut;
     }
 
     private final long ceilingBps;
@@ -149,7 +163,22 @@ public final class RateController {
      * @param nowNs current time
      */
     public void onReport(long nodeId, int lossFraction, long arrivalBps, long nowNs) {
-        if (lossFraction < 0 || lossFraction > 65_536 || arrivalBps < 0) {
+        onReport(nodeId, lossFraction, arrivalBps, UNKNOWN_SEQUENCE, nowNs);
+    }
+
+    /**
+     * Takes a member's loss report that says where its window began.
+     *
+     * @param nodeId the member
+     * @param lossFraction loss in 1/65536, 0 to 65536; other values are ignored
+     * @param arrivalBps its measured arrival rate in wire bits per second
+     * @param windowFirstSequence the sequence number of the first datagram its window covers
+     *     (unsigned 32 bits), or {@link #UNKNOWN_SEQUENCE}
+     * @param nowNs current time
+     */
+    public void onReport(long nodeId, int lossFraction, long arrivalBps, long windowFirstSequence, long nowNs) {
+        if (lossFraction < 0 || lossFraction > 65_536 || arrivalBps < 0 || windowFirstSequence < UNKNOWN_SEQUENCE
+                || windowFirstSequence > 0xFFFF_FFFFL) {
             return;
         }
         Receiver receiver = receivers.get(nodeId);
@@ -166,6 +195,7 @@ public final class RateController {
         }
         receiver.lossFraction = lossFraction;
         receiver.arrivalBps = arrivalBps;
+        receiver.windowFirstSequence = windowFirstSequence;
         receiver.heardNs = nowNs;
         receiver.pending = true;
     }
@@ -189,6 +219,20 @@ public final class RateController {
      * @return true if the rate changed: apply {@link #rateBitsPerSecond()}
      */
     public boolean tick(long nowNs, int membersKnown) {
+        return tick(nowNs, membersKnown, UNKNOWN_SEQUENCE);
+    }
+
+    /**
+     * Decides the rate, as {@link #tick(long, int)} does, knowing which datagram a new rate applies
+     * from: a cut made now is judged only on windows that begin with it or later.
+     *
+     * @param nowNs current time
+     * @param membersKnown members in the session, for the report interval they use
+     * @param nextSequence the sequence number of the next datagram to be sent (unsigned 32 bits), or
+     *     {@link #UNKNOWN_SEQUENCE}
+     * @return true if the rate changed: apply {@link #rateBitsPerSecond()}
+     */
+    public boolean tick(long nowNs, int membersKnown, long nextSequence) {
         if (ticking && nowNs - nextTickNs < 0) {
             return false;
         }
@@ -216,9 +260,11 @@ public final class RateController {
                 continue;
             }
             long sinceCutNs = nowNs - receiver.episodeStartNs;
-            boolean recentCut = receiver.inEpisode && sinceCutNs <= 4 * intervalNs;
-            if (recentCut && sinceCutNs < intervalNs * 3 / 2) {
-                continue; // its window still covers packets sent before the cut made for it
+            long judgedNs = (namesWindows(receiver) ? SEQUENCE_JUDGED_INTERVALS : 4) * intervalNs;
+            boolean recentCut = receiver.inEpisode && sinceCutNs <= judgedNs;
+            if (receiver.inEpisode && tooEarlyToJudge(receiver, sinceCutNs, intervalNs)) {
+                lastCongestionNs = nowNs; // not grounds for a cut, but not a quiet interval either
+                continue;
             }
             if (isSlow(sustainable(receiver, intervalNs), counted) || recentCut && becameUnresponsive(receiver, rateBps)) {
                 if (recentCut) {
@@ -231,6 +277,8 @@ public final class RateController {
             receiver.episodeStartNs = nowNs;
             receiver.episodeLoss = receiver.lossFraction;
             receiver.rateBeforeCut = rateBps;
+            receiver.cutSequence = nextSequence;
+            receiver.windowsAfterCut = 0;
             limitBps = Math.min(limitBps, limitOf(receiver, intervalNs));
         }
         if (limitBps != Long.MAX_VALUE) {
@@ -245,6 +293,26 @@ public final class RateController {
             return setRate(Math.min(ceilingBps, undoTo), "a cut made for a receiver that does not count is undone");
         }
         return increase(nowNs, intervalNs);
+    }
+
+    /**
+     * Whether a report says too little yet about the cut made for its receiver: its window began
+     * before the cut took effect, or it is the first window after it, whose datagrams met the queue
+     * the rate before the cut left at the bottleneck (a link's queue drains at the difference of the
+     * two rates: a 10% cut takes a 20 ms queue 200 ms). By sequence numbers where the report names
+     * its window (and the cut is recent enough for the 32-bit counter to compare), otherwise by time:
+     * the interval and a half after the cut.
+     */
+    private static boolean tooEarlyToJudge(Receiver receiver, long sinceCutNs, long intervalNs) {
+        if (namesWindows(receiver) && sinceCutNs <= SEQUENCE_JUDGED_INTERVALS * intervalNs) {
+            return (int) (receiver.windowFirstSequence - receiver.cutSequence) < 0 || receiver.windowsAfterCut++ == 0;
+        }
+        return sinceCutNs < intervalNs * 3 / 2;
+    }
+
+    /** Whether the receiver's report and the cut made for it both carry sequence numbers. */
+    private static boolean namesWindows(Receiver receiver) {
+        return receiver.windowFirstSequence != UNKNOWN_SEQUENCE && receiver.cutSequence != UNKNOWN_SEQUENCE;
     }
 
     /**
@@ -359,8 +427,9 @@ public final class RateController {
         }
         receiver.unresponsive = true;
         unresponsive++;
-        LOG.info("a receiver's loss ({}%) went on after the rate was cut to {} bit/s: it no longer limits the rate",
-                receiver.lossFraction * 100 / 65_536, rateBps);
+        LOG.info("a receiver's loss ({}% of the window from datagram {}) went on after the rate was cut to {} bit/s"
+                + " (from datagram {}, {} ms before): it no longer limits the rate", receiver.lossFraction * 100 / 65_536,
+                receiver.windowFirstSequence, rateBps, receiver.cutSequence, (receiver.heardNs - receiver.episodeStartNs) / 1_000_000);
         return true;
     }
 

@@ -153,11 +153,14 @@ public final class PassSender {
      * @param nodeId the member
      * @param lossFraction its loss, as the wire carries it
      * @param receiveRateBitsPerSecond what it received
+     * @param windowFirstSequence the first sequence number its window covers, or
+     *     {@link RateController#UNKNOWN_SEQUENCE}
      * @param nowNs current time
      */
-    public void onLossReport(long nodeId, int lossFraction, long receiveRateBitsPerSecond, long nowNs) {
+    public void onLossReport(long nodeId, int lossFraction, long receiveRateBitsPerSecond, long windowFirstSequence,
+            long nowNs) {
         if (rateController != null) {
-            rateController.onReport(nodeId, lossFraction, receiveRateBitsPerSecond, nowNs);
+            rateController.onReport(nodeId, lossFraction, receiveRateBitsPerSecond, windowFirstSequence, nowNs);
         }
     }
 
@@ -168,7 +171,7 @@ public final class PassSender {
      * @param membersKnown members in the session
      */
     public void tickRate(long nowNs, int membersKnown) {
-        if (rateController != null && rateController.tick(nowNs, membersKnown)) {
+        if (rateController != null && rateController.tick(nowNs, membersKnown, Integer.toUnsignedLong(sequence))) {
             pacer.setRate(rateController.rateBitsPerSecond());
         }
     }

@@ -190,7 +190,8 @@ public final class Representative {
         }
         if (known && (status.getLossFraction() != 0 || status.getReceiveRateKbps() != 0)) {
             pass.onLossReport(source, status.getLossFraction(), Integer.toUnsignedLong(status.getReceiveRateKbps()) * 1000,
-                    nowNs);
+                    status.hasWindowFirstSequence() ? Integer.toUnsignedLong(status.getWindowFirstSequence())
+                            : RateController.UNKNOWN_SEQUENCE, nowNs);
         }
         if (members.complete() > completeBefore && members.allComplete()) {
             // Tell everyone at once, so that members may finish instead of lingering; a beacon sent just

@@ -27,6 +27,26 @@ class LossMeterTest {
         assertEquals(8_000_000, meter.receiveRateBitsPerSecond(), 400_000);
     }
 
+    /** A report names the first datagram its window covers, so the representative can tell pre-cut windows. */
+    @Test
+    void eachWindowBeginsWithTheDatagramAfterTheOneThatClosedTheLast() {
+        LossMeter meter = new LossMeter();
+        long nowNs = 0;
+        int closedBy = -1;
+        int windows = 0;
+        for (int seq = 1000; windows < 3; seq++) {
+            nowNs += GAP_NS;
+            if (seq % 7 == 3) {
+                continue; // lost: a window's first datagram need not have arrived
+            }
+            if (meter.onDatagram(seq, WIRE, nowNs, 1)) {
+                assertEquals(windows == 0 ? 1000 : closedBy + 1, meter.windowFirstSequence(), "window " + windows);
+                closedBy = seq;
+                windows++;
+            }
+        }
+    }
+
     @Test
     void aPauseOfTheSenderIsNotReadAsASlowLink() {
         LossMeter meter = new LossMeter();

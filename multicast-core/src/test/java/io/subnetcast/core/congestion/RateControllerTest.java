@@ -101,6 +101,47 @@ class RateControllerTest {
         assertEquals(100 * MBIT, control.rateBitsPerSecond());
     }
 
+    /**
+     * A member starved of CPU reads its socket late, so its windows may cover datagrams sent before
+     * a cut long after the cut: judged by time, its loss from before the cut read as loss the cut did
+     * not end, and the member stopped counting. Windows that name their first datagram are judged
+     * from the second window that begins after the cut (the first meets the queue the old rate left).
+     */
+    @Test
+    void aCutIsJudgedOnlyOnWindowsThatBeginAfterItWhateverTheirTiming() {
+        long sequence = 0;
+        control.tick(nowNs, 1, sequence);
+        nowNs += INTERVAL;
+        sequence += 800;
+        control.onSent((int) (control.rateBitsPerSecond() * INTERVAL / 8_000_000_000L));
+        control.onReport(1, percent(80), 20 * MBIT, 0, nowNs);
+        assertTrue(control.tick(nowNs, 1, sequence));
+        assertEquals(18 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT, "cut from datagram 800 on");
+
+        long cutAt = sequence;
+        for (long windowFirst : new long[] {cutAt - 300, cutAt - 1, cutAt, cutAt + 150}) {
+            nowNs += 2 * INTERVAL; // later than the interval and a half that stands in for unnamed windows
+            sequence += 300;
+            control.onSent((int) (control.rateBitsPerSecond() * 2 * INTERVAL / 8_000_000_000L));
+            control.onReport(1, percent(80), 18 * MBIT, windowFirst, nowNs);
+            control.tick(nowNs, 1, sequence);
+            if (windowFirst < cutAt + 150) {
+                assertEquals(18 * MBIT, control.rateBitsPerSecond(), 0.01 * MBIT, "not judged: window from " + windowFirst);
+                assertEquals(0, control.unresponsiveReceivers());
+            }
+        }
+        assertEquals(1, control.unresponsiveReceivers(), "the second window after the cut lost as much: not the rate's loss");
+        assertEquals(100 * MBIT, control.rateBitsPerSecond(), "and the cut is undone");
+    }
+
+    @Test
+    void hostileWindowSequencesAreIgnored() {
+        control.onReport(1, percent(80), 20 * MBIT, -2, nowNs);
+        control.onReport(1, percent(80), 20 * MBIT, 1L << 32, nowNs);
+        assertFalse(control.tick(nowNs, 1, 0));
+        assertEquals(100 * MBIT, control.rateBitsPerSecond());
+    }
+
     @Test
     void reportsWaitUntilHalfTheMembersHaveSpoken() {
         interval(6, new long[][] {{1, ALL_LOST, 0}});
