@@ -56,6 +56,8 @@ SC_START_DELAY=${SC_START_DELAY:-2s}
 SC_LINGER=${SC_LINGER:-30s}
 SC_JAVA_OPTS=${SC_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 SC_AGENT_OPTS=${SC_AGENT_OPTS:-}
+SC_WARM_ROUNDS=${SC_WARM_ROUNDS:-2}       # subnetcast-warm: tasks per JVM
+BENCH_CLASSES=${BENCH_CLASSES:-$REPO_DIR/benchmarks/target/classes}
 SC_CDS=${SC_CDS:-0}                       # 1: the agents start from a class-data-sharing archive of the jar
 ORIGIN=${ORIGIN:-nginx}                   # nginx | subnetcast (the HTTP origin every tool uses)
 ORIGIN_JAVA_OPTS=${ORIGIN_JAVA_OPTS:--Xmx256m}
@@ -84,10 +86,10 @@ done
 [ -f "$JAR" ] || die "no jar at $JAR (mvn -B -q package -DskipTests)"
 for t in $TOOLS; do
     case "$t" in
-        single|curl|subnetcast) ;;
+        single|curl|subnetcast|subnetcast-warm) ;;
         uftp) command -v uftp >/dev/null && command -v uftpd >/dev/null || die "uftp missing: apt-get install -y uftp" ;;
         udpcast) command -v udp-sender >/dev/null || die "udpcast missing: apt-get install -y udpcast" ;;
-        *) die "unknown tool '$t' (single curl uftp udpcast subnetcast)" ;;
+        *) die "unknown tool '$t' (single curl uftp udpcast subnetcast subnetcast-warm)" ;;
     esac
 done
 case "$WAN_MODE" in per-subnet|shared) ;; *) die "WAN_MODE must be per-subnet or shared" ;; esac
@@ -733,6 +735,54 @@ run_subnetcast() {
     [ -z "$variant" ] || delta_row "$variant"
 }
 
+# run_warm RATE RUN: every host runs one engine in one JVM for SC_WARM_ROUNDS tasks of the same
+# package, one after the other (benchmarks' WarmAgent: the library embedded in a long-running agent).
+# Round 1 pays the JVM's start and compilation as `subnetcast agent` does; the note gives each
+# round's slowest agent and its members' CPU-seconds from the task's start to the copy in place.
+run_warm() {
+    local rate=$1 runno=$2 host pids=() task r last=$SC_WARM_ROUNDS
+    [ -d "$BENCH_CLASSES/io/subnetcast/bench" ] || die "no $BENCH_CLASSES: mvn -B -q install -DskipTests first"
+    task="tbw-$SUFFIX-$SCEN_NAME-$rate-$runno"
+    task=${task//[^A-Za-z0-9._-]/-}
+    begin_measure subnetcast-warm "$rate" "$runno"
+    local port=$((30000 + 2 * (RANDOM % 5000)))
+    for host in "${HOSTS[@]}"; do
+        # shellcheck disable=SC2086
+        host_run "$host" "$host" "$((TOOL_TIMEOUT * last))" "$JAVA" $SC_JAVA_OPTS -cp "$JAR:$BENCH_CLASSES" \
+            io.subnetcast.bench.WarmAgent interface=lan0 url="$URL" sha256="$SHA" group="$GROUP_PREFIX.6:$port" \
+            dir="$WORK/$host" task="$task" rounds="$last" rate="$rate" \
+            startDelay="$(seconds "$SC_START_DELAY")" linger="$(seconds "$SC_LINGER")"
+        pids+=("$LAST_PID")
+    done
+    wait_pids "${pids[@]}"
+    local note="rate $rate, start delay $SC_START_DELAY, $last rounds in one JVM per host" line secs cpu
+    for r in $(seq 1 "$last"); do
+        local smax=0 mcpu="" rcpu=""
+        for host in "${HOSTS[@]}"; do
+            line=$(grep "\"round\":$r," "$RUN/$host.out" || true)
+            [ -n "$line" ] || continue
+            secs=$(echo "$line" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+            cpu=$(echo "$line" | sed -n 's/.*"cpu_placed":\([0-9.]*\).*/\1/p')
+            smax=$(awk -v a="$secs" -v b="$smax" 'BEGIN { print (a > b ? a : b) }')
+            if [[ "$line" == *'"role":"representative"'* ]]; then rcpu="$rcpu${rcpu:+ }$cpu"; else mcpu="$mcpu${mcpu:+ }$cpu"; fi
+            if [ "$r" = "$last" ]; then
+                ROLE[$host]=$(echo "$line" | sed -n 's/.*"role":"\([a-z]*\)".*/\1/p')
+                DETAIL[$host]=$line
+            fi
+        done
+        note="$note; round $r: slowest ${smax} s, members' CPU-s ${mcpu:-none}, representative's ${rcpu:-none}"
+    done
+    # The last round's copy is the one left in place; its ctime is when it was placed.
+    for host in "${HOSTS[@]}"; do
+        local f="$WORK/$host/pkg-$last.bin"
+        if [ -f "$f" ] && [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$SHA" ]; then
+            VERIFIED[$host]=1
+            DONE_NS[$host]=$("$PYTHON" -c 'import os, sys; print(os.stat(sys.argv[1]).st_ctime_ns)' "$f")
+        fi
+    done
+    end_measure "$note"
+}
+
 # ------------------------------------------------------------------ delta mode
 
 DELTA_TSV="$OUT_DIR/delta.tsv"
@@ -855,6 +905,7 @@ for scen in $SCENARIOS; do
             curl) run_curl ;;
             uftp) for rate in $UFTP_RATES; do for r in $(seq 1 "$REPEAT"); do run_uftp "$rate" "$r"; done; done ;;
             udpcast) for b in $UDPCAST_BITRATES; do for r in $(seq 1 "$REPEAT"); do run_udpcast "$b" "$r"; done; done ;;
+            subnetcast-warm) for rate in $rates; do for r in $(seq 1 "$REPEAT"); do run_warm "$rate" "$r"; done; done ;;
             subnetcast)
                 for rate in $rates; do for r in $(seq 1 "$REPEAT"); do
                     if [ "$DELTA" = 1 ]; then
