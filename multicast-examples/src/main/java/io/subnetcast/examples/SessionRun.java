@@ -46,6 +46,7 @@ final class SessionRun {
     int run(Path destination) throws IOException {
         long startNs = System.nanoTime();
         OneTransferJit.applyInBackground();
+        LeakDetection.offForOneTransfer();
         Deadline deadline = Deadline.after(startNs, options.timeout);
         DistributionTask task = options.task(destination);
         SubnetcastEngine engine = options.openEngine(options.cache());
