@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The first round pays the JVM's class loading and compilation, as every {@code subnetcast agent}
  * does; later rounds show what a warm agent spends per transfer. The testbed runs it on every host
  * ({@code benchmarks/testbed/run.sh --tools=subnetcast-warm}); every host must be given the same
- * rounds, and each round's task id differs, every copy but the last is deleted after its round ({@code PREFIX-1}, {@code PREFIX-2}, ...), so that no
- * round can find the package in the cache an earlier round filled.
+ * rounds. Each round's task id differs ({@code PREFIX-1}, {@code PREFIX-2}, ...), so that no round
+ * can find the package in the cache an earlier round filled, and every copy but the last is deleted
+ * after its round.
  *
  * <p>Usage: {@code java -cp subnetcast.jar:benchmarks/target/classes io.subnetcast.bench.WarmAgent
  * interface=lan0 url=URL sha256=HEX group=ADDR:PORT dir=DIR task=PREFIX [rounds=2] [rate=500m]

@@ -12,7 +12,7 @@ import io.netty.util.ResourceLeakDetector;
  * with {@code paranoid}).
  */
 final class LeakDetection {
-    /** Netty's system property, and the name it had before Netty 4.1. */
+    /** Netty's system property, and its older name, which Netty still reads. */
     static final String PROPERTY = "io.netty.leakDetection.level";
     private static final String OLD_PROPERTY = "io.netty.leakDetectionLevel";
 

@@ -240,12 +240,7 @@ class MemberTest {
     @Test
     void aBusyHostsLossyWindowHoldsTheRepairDuringThePassOnlyWhileRecentOrWhileTheSocketDrops() {
         RepairPlanner planner = repairingPlanner();
-        SessionConfig close = config.toBuilder().repairBehindPass(BLOCK).build();
-        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
-        host.state = AgentState.RECEIVING;
-        follow(SessionPhase.PHASE_SENDING, true);
-        host.receiveDrops = 0;
-        sendData(0);
+        startReceivingWithRepairBehindThePass(planner);
         host.receiveDrops = 5;
         lossWindow(1, 5); // 10% lost, all of it at this host's socket: a lossy window of a busy host
         assertEquals(0, lastReportedLossPercent(), "none of it on the way");
@@ -260,10 +255,7 @@ class MemberTest {
         assertEquals(RepairPlanner.Mode.IDLE, planner.mode(), "the socket dropped datagrams since: still busy");
 
         nowNs += 300 * MS;
-        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
-        follow(SessionPhase.PHASE_SENDING, true);
-        host.receiveDrops = 0;
-        sendData(0);
+        startReceivingWithRepairBehindThePass(planner);
         host.receiveDrops = 5;
         lossWindow(1, 5);
         nowNs += 300 * MS;
@@ -281,12 +273,7 @@ class MemberTest {
     @Test
     void lossOnTheWayHoldsTheRepairDuringThePassForTenReportIntervals() {
         RepairPlanner planner = repairingPlanner();
-        SessionConfig close = config.toBuilder().repairBehindPass(BLOCK).build();
-        member = new Member("t", close, host, planner, new java.util.SplittableRandom(1));
-        host.state = AgentState.RECEIVING;
-        follow(SessionPhase.PHASE_SENDING, true);
-        host.receiveDrops = 0;
-        sendData(0);
+        startReceivingWithRepairBehindThePass(planner);
         int sequence = lossWindow(1, 5); // 10% lost, none at this host's socket
         assertEquals(10, lastReportedLossPercent());
         long lossyAtNs = nowNs;
@@ -311,6 +298,15 @@ class MemberTest {
     private RepairPlanner repairingPlanner() {
         return new RepairPlanner("t", (context, transfer) -> new IdleGapRepair(), null, () -> null,
                 nak -> { }, new SplittableRandom(1), config.nakInterval(), config.repairDelay());
+    }
+
+    /** A new member that repairs a block behind the pass, receiving it, the pass's first datagram in. */
+    private void startReceivingWithRepairBehindThePass(RepairPlanner planner) {
+        member = new Member("t", config.toBuilder().repairBehindPass(BLOCK).build(), host, planner, new SplittableRandom(1));
+        host.state = AgentState.RECEIVING;
+        follow(SessionPhase.PHASE_SENDING, true);
+        host.receiveDrops = 0;
+        sendData(0);
     }
 
     /**
