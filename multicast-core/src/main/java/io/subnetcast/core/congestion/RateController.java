@@ -109,7 +109,7 @@ public final class RateController {
         long rateBeforeCut;
         long windowFirstSequence = UNKNOWN_SEQUENCE;
         long cutSequence = UNKNOWN_SEQUENCE;
-        int windowsAfterCut;
+        boolean windowAfterCutSeen;
     }
 
     private final long ceilingBps;
@@ -278,7 +278,7 @@ public final class RateController {
             receiver.episodeLoss = receiver.lossFraction;
             receiver.rateBeforeCut = rateBps;
             receiver.cutSequence = nextSequence;
-            receiver.windowsAfterCut = 0;
+            receiver.windowAfterCutSeen = false;
             limitBps = Math.min(limitBps, limitOf(receiver, intervalNs));
         }
         if (limitBps != Long.MAX_VALUE) {
@@ -301,11 +301,16 @@ public final class RateController {
      * the rate before the cut left at the bottleneck (a link's queue drains at the difference of the
      * two rates: a 10% cut takes a 20 ms queue 200 ms). By sequence numbers where the report names
      * its window (and the cut is recent enough for the 32-bit counter to compare), otherwise by time:
-     * the interval and a half after the cut.
+     * the interval and a half after the cut. Records the first window after the cut as seen.
      */
     private static boolean tooEarlyToJudge(Receiver receiver, long sinceCutNs, long intervalNs) {
         if (namesWindows(receiver) && sinceCutNs <= SEQUENCE_JUDGED_INTERVALS * intervalNs) {
-            return (int) (receiver.windowFirstSequence - receiver.cutSequence) < 0 || receiver.windowsAfterCut++ == 0;
+            if ((int) (receiver.windowFirstSequence - receiver.cutSequence) < 0) {
+                return true;
+            }
+            boolean first = !receiver.windowAfterCutSeen;
+            receiver.windowAfterCutSeen = true;
+            return first;
         }
         return sinceCutNs < intervalNs * 3 / 2;
     }
